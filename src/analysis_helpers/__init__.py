@@ -1,0 +1,14 @@
+"""Analysis kit on the Russia-Ukraine war and its peace talks.
+
+    >>> import analysis_helpers as ah
+    >>> ah.datasets()
+    >>> regions = ah.load("regions")
+
+`setup_notebook()` prepares a notebook (offline plotly rendering, deterministic figure ids,
+the kit's chart theme); call it in the first cell.
+"""
+
+from .data import DataValidationError, Problem, datasets, describe, load, validate
+from .notebook import setup_notebook
+
+__all__ = ["DataValidationError", "Problem", "datasets", "describe", "load", "setup_notebook", "validate"]

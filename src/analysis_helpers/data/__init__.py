@@ -1,0 +1,76 @@
+"""Data layer: load the data package, validate it, and nothing else.
+
+Topic modules in this package (`territory`, `reconstruction`, ...) register their cross-file
+rules with `checks.cross_check`; they are imported here so that every rule is active whenever
+data is loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pandas as pd
+
+from .checks import CheckContext, cross_check
+from .errors import DataValidationError, Problem
+from .package import DATA_DIR_ENV, DataPackage, default_data_dir
+
+__all__ = [
+    "DATA_DIR_ENV", "CheckContext", "DataPackage", "DataValidationError", "Problem",
+    "cross_check", "datasets", "default_data_dir", "describe", "load", "package", "validate",
+]
+
+_CORE_MODULES = {"checks", "errors", "package"}
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in _CORE_MODULES and not _module.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+_packages: dict[Path, tuple[tuple, DataPackage]] = {}
+
+
+def package(data_dir: Path | str | None = None) -> DataPackage:
+    """The data package, re-read only when one of its files has changed since the last call."""
+    root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    cached = _packages.get(root)
+    if cached is not None and cached[0] == cached[1].signature():
+        return cached[1]
+    fresh = DataPackage(root)
+    _packages[root] = (fresh.signature(), fresh)
+    return fresh
+
+
+def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The validated table `name` (a copy: callers may modify it freely).
+
+    Raises `DataValidationError` listing every problem (file, row, column, rule, value), and
+    `KeyError` for a name that is not in the package.
+    """
+    return package(data_dir).load_valid(name).copy()
+
+
+def datasets(data_dir: Path | str | None = None) -> list[str]:
+    """Names of every dataset in the data package."""
+    return package(data_dir).names()
+
+
+def describe(name: str, data_dir: Path | str | None = None) -> dict:
+    """The resource's metadata with its Table Schema inlined (fields, units, notes)."""
+    pkg = package(data_dir)
+    return {**pkg.resource(name), "schema": pkg.schema(name)}
+
+
+def validate(data_dir: Path | str | None = None) -> list[Problem]:
+    """Every problem in the data package, across all its resources (empty when clean)."""
+    try:
+        pkg = DataPackage(data_dir)
+    except DataValidationError as exc:
+        return exc.problems
+    problems: list[Problem] = []
+    for name in pkg.names():
+        try:
+            problems += pkg.table(name).problems
+        except DataValidationError as exc:
+            problems += exc.problems
+    return problems

@@ -1,0 +1,127 @@
+"""Read and validate the region boundaries and DeepStateMap-style control snapshots.
+
+Both are GeoJSON, which has no line numbers: problems name the file and the feature
+(1-based, in file order) instead of a row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from .errors import DataValidationError, Problem
+from .package import default_data_dir, display_path
+
+BOUNDARIES_FILE = Path("geo") / "ukraine_regions.geojson"
+# Two neighbours may share an edge; an overlap larger than this share of the smaller
+# unit's area is a digitising error (a ratio, so degrees² cancel out).
+MAX_OVERLAP_SHARE = 0.001
+_SNAPSHOT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def boundaries_path(data_dir: Path | None = None) -> Path:
+    return (data_dir or default_data_dir()) / BOUNDARIES_FILE
+
+
+def _read_features(path: Path) -> list[dict]:
+    shown = display_path(path)
+    if not path.is_file():
+        raise DataValidationError([Problem(shown, None, None, "file not found")])
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataValidationError([Problem(shown, exc.lineno, None, f"not valid JSON: {exc.msg}")])
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list) or not features:
+        raise DataValidationError([Problem(shown, None, None, "must be a GeoJSON FeatureCollection with features")])
+    return features
+
+
+def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
+    try:
+        geom = shape(feature.get("geometry") or {})
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        problems.append(Problem(shown, None, "geometry", f"feature {number}: not a readable GeoJSON geometry"))
+        return None
+    if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        problems.append(Problem(shown, None, "geometry", f"feature {number}: must be a non-empty Polygon or MultiPolygon", geom.geom_type))
+        return None
+    return geom if geom.is_valid else shapely.make_valid(geom)
+
+
+def load_boundaries(expected_ids: list[str] | None = None, path: Path | None = None) -> pd.DataFrame:
+    """Region outlines as a DataFrame (`region_id`, `name`, `geometry`), one row per unit.
+
+    Rejects, naming the file and feature: a missing or unknown id, a duplicate id, an id of
+    `expected_ids` with no outline, a non-polygon geometry, and overlapping neighbours.
+    """
+    path = path or boundaries_path()
+    shown = display_path(path)
+    problems: list[Problem] = []
+    rows = []
+    for number, feature in enumerate(_read_features(path), start=1):
+        region_id = (feature.get("properties") or {}).get("region_id")
+        if not region_id:
+            problems.append(Problem(shown, None, "region_id", f"feature {number}: region_id is required"))
+            continue
+        if expected_ids is not None and region_id not in expected_ids:
+            problems.append(Problem(shown, None, "region_id", f"feature {number}: not a region_id of regions.csv", region_id))
+        geom = _geometry(feature, shown, number, problems)
+        rows.append({"feature": number, "region_id": region_id,
+                     "name": feature["properties"].get("name", region_id), "geometry": geom})
+    frame = pd.DataFrame(rows, columns=["feature", "region_id", "name", "geometry"])
+    for _, dup in frame[frame.duplicated("region_id", keep="first")].iterrows():
+        problems.append(Problem(shown, None, "region_id", f"feature {dup['feature']}: duplicate region_id", dup["region_id"]))
+    if expected_ids is not None:
+        for missing in sorted(set(expected_ids) - set(frame["region_id"])):
+            problems.append(Problem(shown, None, "region_id", "no boundary for a region of regions.csv", missing))
+    problems.extend(_overlaps(frame.dropna(subset=["geometry"]), shown))
+    if problems:
+        raise DataValidationError(problems, "region boundaries are invalid")
+    return frame.drop(columns="feature").reset_index(drop=True)
+
+
+def _overlaps(frame: pd.DataFrame, shown: str) -> list[Problem]:
+    geoms = list(frame["geometry"])
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    problems = []
+    for i, j in zip(left, right):
+        if i >= j:
+            continue
+        shared = shapely.intersection(geoms[i], geoms[j]).area
+        if shared > MAX_OVERLAP_SHARE * min(geoms[i].area, geoms[j].area):
+            a, b = frame.iloc[i], frame.iloc[j]
+            problems.append(Problem(shown, None, "geometry",
+                                    f"features {a['feature']} and {b['feature']}: outlines overlap",
+                                    f"{a['region_id']} / {b['region_id']}"))
+    return problems
+
+
+def snapshot_date(path: Path) -> date:
+    """The date in a snapshot's file name (`..._YYYYMMDD.geojson`)."""
+    match = _SNAPSHOT_DATE.search(Path(path).stem)
+    if not match:
+        raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name must contain the date as YYYYMMDD")])
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date", match.group(0))])
+
+
+def read_snapshot(path: Path):
+    """The occupied area of one snapshot as a single (multi)polygon, in WGS84 degrees."""
+    path = Path(path)
+    shown = display_path(path)
+    problems: list[Problem] = []
+    geoms = [_geometry(feature, shown, number, problems)
+             for number, feature in enumerate(_read_features(path), start=1)]
+    if problems:
+        raise DataValidationError(problems, "control snapshot is invalid")
+    return shapely.union_all(geoms)

@@ -1,0 +1,503 @@
+"""Read the Frictionless Data Package in `data/` and return validated DataFrames.
+
+The descriptor (`datapackage.json`) and each resource's Table Schema are the single statement
+of what a valid file looks like. This module turns them into:
+
+* parsing with exact line numbers (a CSV is read as text first, so that a bad cell is reported
+  as itself rather than as a pandas traceback);
+* type conversion (`string`, `integer`, `number`, `date`, `boolean`), each failure a `Problem`;
+* constraint checks (required, unique, minimum, maximum, enum, pattern, primary key) run by
+  pandera, whose failure cases are mapped back to file and line;
+* foreign keys, then the topic modules' cross-checks (`checks.py`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .checks import CheckContext, checks_for
+from .errors import DataValidationError, Problem
+
+DATA_DIR_ENV = "ANALYSIS_HELPERS_DATA"
+DESCRIPTOR = "datapackage.json"
+_REPO_DATA_DIR = Path(__file__).resolve().parents[3] / "data"
+_FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
+_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def default_data_dir() -> Path:
+    """The data folder in use: `$ANALYSIS_HELPERS_DATA` if set, else the kit's own `data/`."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    return Path(configured).expanduser().resolve() if configured else _REPO_DATA_DIR
+
+
+def display_path(path: Path) -> str:
+    """A path as a researcher would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Table:
+    """A resource's rows, where each row came from, and what is wrong with them."""
+
+    frame: pd.DataFrame
+    origins: pd.DataFrame  # columns `file`, `line`, aligned with `frame`'s index
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True  # False when a file could not be parsed at all
+
+
+class DataPackage:
+    """One data folder: its descriptor, schemas and validated tables (memoised per instance)."""
+
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root).resolve() if root is not None else default_data_dir()
+        self.descriptor_path = self.root / DESCRIPTOR
+        self.descriptor = self._read_json(self.descriptor_path)
+        self._check_descriptor()
+        self.resources = {r["name"]: r for r in self.descriptor["resources"]}
+        self._tables: dict[str, Table] = {}
+        self._in_progress: set[str] = set()
+
+    # -- descriptor ---------------------------------------------------------------------
+    def _read_json(self, path: Path) -> dict:
+        shown = display_path(path)
+        if not path.is_file():
+            raise DataValidationError([Problem(shown, None, None, "file not found")])
+        try:
+            return json.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise DataValidationError([Problem(shown, None, None, f"not valid UTF-8 ({exc.reason})")]) from None
+        except json.JSONDecodeError as exc:
+            raise DataValidationError(
+                [Problem(shown, exc.lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}")]
+            ) from None
+
+    def _check_descriptor(self) -> None:
+        shown = display_path(self.descriptor_path)
+        resources = self.descriptor.get("resources") if isinstance(self.descriptor, dict) else None
+        if not isinstance(resources, list) or not resources:
+            raise DataValidationError([Problem(shown, None, "resources", "must be a non-empty list")])
+        problems = []
+        seen = set()
+        for position, resource in enumerate(resources):
+            where = f"resources[{position}]"
+            if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+                problems.append(Problem(shown, None, where, "each resource needs a string 'name'"))
+                continue
+            if resource["name"] in seen:
+                problems.append(Problem(shown, None, where, "resource name used twice", resource["name"]))
+            seen.add(resource["name"])
+            for key in ("path", "schema"):
+                if key not in resource:
+                    problems.append(Problem(shown, None, f"{where}.{key}", "missing"))
+        if problems:
+            raise DataValidationError(problems)
+
+    def names(self) -> list[str]:
+        return list(self.resources)
+
+    def resource(self, name: str) -> dict:
+        if name not in self.resources:
+            known = ", ".join(sorted(self.resources))
+            raise KeyError(f"unknown dataset {name!r}; the data package has: {known}")
+        return self.resources[name]
+
+    def paths(self, name: str) -> list[Path]:
+        path = self.resource(name)["path"]
+        return [self.root / p for p in (path if isinstance(path, list) else [path])]
+
+    def schema(self, name: str) -> dict:
+        schema = self.resource(name)["schema"]
+        if isinstance(schema, str):
+            schema = self._read_json(self.root / schema)
+        self._check_schema(name, schema)
+        return schema
+
+    def _check_schema(self, name: str, schema: dict) -> None:
+        shown = display_path(self.root / self.resource(name)["schema"]) if isinstance(
+            self.resource(name)["schema"], str) else display_path(self.descriptor_path)
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if not isinstance(fields, list) or not fields:
+            raise DataValidationError([Problem(shown, None, "fields", "must be a non-empty list")])
+        problems = []
+        for position, spec in enumerate(fields):
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+                problems.append(Problem(shown, None, f"fields[{position}]", "each field needs a string 'name'"))
+            elif spec.get("type", "string") not in _FIELD_TYPES:
+                problems.append(Problem(shown, None, spec["name"], f"type must be one of {sorted(_FIELD_TYPES)}",
+                                        spec.get("type")))
+        if problems:
+            raise DataValidationError(problems)
+
+    def signature(self) -> tuple:
+        """Changes whenever any file of the package changes: the cache key of `load`."""
+        files = [self.descriptor_path]
+        for name, resource in self.resources.items():
+            files += self.paths(name)
+            if isinstance(resource.get("schema"), str):
+                files.append(self.root / resource["schema"])
+        stats = []
+        for path in files:
+            try:
+                stat = path.stat()
+                stats.append((str(path), stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stats.append((str(path), None, None))
+        return tuple(stats)
+
+    # -- tables -------------------------------------------------------------------------
+    def table(self, name: str) -> Table:
+        """Read, type and check one resource (foreign keys and cross-checks included)."""
+        if name in self._tables:
+            return self._tables[name]
+        if name in self._in_progress:  # a foreign-key cycle: check this side when it finishes
+            raise _Cycle(name)
+        self._in_progress.add(name)
+        try:
+            schema = self.schema(name)
+            table = _read_parts(self.paths(name), schema)
+            if table.readable:
+                # Report everything at once: a cell that failed its type is empty here, and
+                # `_in_file_order` keeps only the first problem per cell.
+                table.problems += _check_constraints(table, schema)
+                table.problems += self._check_foreign_keys(name, table, schema)
+                table.problems = _in_file_order(table.problems, schema)
+            if not table.problems:
+                context = CheckContext(name, table.origins, self.load_valid)
+                try:
+                    for check in checks_for(name):
+                        table.problems += list(check(table.frame, context))
+                except DataValidationError as exc:
+                    table.problems.append(self._dependency_problem(name, exc.problems))
+        finally:
+            self._in_progress.discard(name)
+        self._tables[name] = table
+        return table
+
+    def load_valid(self, name: str) -> pd.DataFrame:
+        table = self.table(name)
+        if table.problems:
+            raise DataValidationError(table.problems, f"dataset {name!r} is invalid")
+        return table.frame
+
+    def _check_foreign_keys(self, name: str, table: Table, schema: dict) -> list[Problem]:
+        problems = []
+        for key in schema.get("foreignKeys", []):
+            own = _as_list(key["fields"])
+            reference = key["reference"]
+            target = reference.get("resource") or name
+            theirs = _as_list(reference["fields"])
+            if target not in self.resources:
+                problems.append(Problem(display_path(self.descriptor_path), None, None,
+                                        f"foreign key of {name!r} names unknown resource", target))
+                continue
+            try:
+                target_table = table if target == name else self.table(target)
+            except _Cycle:
+                continue
+            if target_table.problems:
+                problems.append(self._dependency_problem(name, target_table.problems))
+                continue
+            target_frame = target_table.frame
+            present = table.frame[own].notna().all(axis=1)
+            values = table.frame.loc[present, own]
+            known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
+            missing = ~pd.MultiIndex.from_frame(values).isin(known)
+            for index in values.index[missing]:
+                value = [_plain(v) for v in table.frame.loc[index, own]]
+                problems.append(_problem_at(table, index, ",".join(own),
+                                            f"must match {target}.{','.join(theirs)} (unknown id)",
+                                            value[0] if len(value) == 1 else value))
+        return problems
+
+
+    def _dependency_problem(self, name: str, upstream: list[Problem]) -> Problem:
+        files = sorted({p.file for p in upstream})
+        return Problem(", ".join(display_path(p) for p in self.paths(name)), None, None,
+                       f"cannot be checked until {', '.join(files)} is fixed (see its problems)")
+
+
+class _Cycle(Exception):
+    pass
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _problem_at(table: Table, index, column: str | None, rule: str, value: object = None) -> Problem:
+    origin = table.origins.loc[index]
+    return Problem(str(origin["file"]), int(origin["line"]), column, rule, value)
+
+
+# -- parsing -------------------------------------------------------------------------------
+def _read_parts(paths: list[Path], schema: dict) -> Table:
+    frames, origins, problems = [], [], []
+    for path in paths:
+        frame, lines, part_problems = _read_csv(path, schema)
+        problems += part_problems
+        if frame is not None:
+            frames.append(frame)
+            origins.append(pd.DataFrame({"file": display_path(path), "line": lines}))
+    names = [f["name"] for f in schema["fields"]]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=names, dtype=str)
+    origin = pd.concat(origins, ignore_index=True) if origins else pd.DataFrame({"file": [], "line": []})
+    table = Table(frame, origin, problems, readable=not problems)
+    if table.readable:
+        table.frame, type_problems = _convert_types(table, schema)
+        table.problems += type_problems
+    return table
+
+
+def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
+    """Parse one CSV file as text; every structural fault becomes a Problem with its line."""
+    shown = display_path(path)
+    if not path.is_file():
+        return None, np.array([]), [Problem(shown, None, None, "file not found")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, np.array([]), [Problem(shown, line, None, "not valid UTF-8 text", raw[exc.start: exc.start + 4])]
+    if not text.strip():
+        return None, np.array([]), [Problem(shown, None, None, "file is empty (expected a header row)")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, np.array([]), [Problem(shown, line, None, "contains a NUL byte (not a text CSV)")]
+
+    expected = [f["name"] for f in schema["fields"]]
+    header = next(csv.reader(io.StringIO(text)))
+    problems = _header_problems(shown, header, expected)
+    if problems:
+        return None, np.array([]), problems
+
+    if _needs_slow_path(text):
+        return _frame_from_rows(shown, text, header)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return _frame_from_rows(shown, text, header)
+    ragged = frame.isna().any(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
+    if ragged.any():
+        return _frame_from_rows(shown, text, header)
+    blank = (frame == "").all(axis=1)
+    lines = np.arange(2, len(frame) + 2)
+    frame, lines = frame.loc[~blank.to_numpy()].reset_index(drop=True), lines[~blank.to_numpy()]
+    return frame[expected], lines, []
+
+
+def _needs_slow_path(text: str) -> bool:
+    # A quoted field with a newline inside shifts pandas' row-to-line mapping; the csv module
+    # tracks lines exactly, so such files (and ragged ones, below) take the slower path.
+    return '"' in text and bool(re.search(r'"[^"\n,]*\n', text))
+
+
+def _frame_from_rows(shown: str, text: str, header: list[str]):
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    rows, lines, problems = [], [], []
+    line_start = reader.line_num + 1
+    for row in reader:
+        if row and any(cell != "" for cell in row):
+            if len(row) != len(header):
+                problems.append(Problem(shown, line_start, None,
+                                        f"has {len(row)} fields, the header has {len(header)}"))
+            else:
+                rows.append(row)
+                lines.append(line_start)
+        line_start = reader.line_num + 1
+    if problems:
+        return None, np.array([]), problems
+    frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
+    return frame, np.array(lines, dtype=int), []
+
+
+def _header_problems(shown: str, header: list[str], expected: list[str]) -> list[Problem]:
+    problems = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(shown, 1, name, "column appears twice in the header"))
+        seen.add(name)
+        if name not in expected:
+            problems.append(Problem(shown, 1, name, "column is not in the schema"))
+    for name in expected:
+        if name not in header:
+            problems.append(Problem(shown, 1, name, "column required by the schema is missing"))
+    return problems
+
+
+# -- types -----------------------------------------------------------------------------------
+def _convert_types(table: Table, schema: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    frame = table.frame
+    converted: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    for spec in schema["fields"]:
+        name, kind = spec["name"], spec.get("type", "string")
+        text = frame[name].str.strip()
+        empty = text == ""
+        typed, bad = _CONVERTERS[kind](text, empty)
+        converted[name] = typed
+        for index in bad[bad].index:
+            problems.append(_problem_at(table, index, name, _TYPE_RULES[kind], frame.at[index, name]))
+    return pd.DataFrame(converted, index=frame.index), problems
+
+
+def _to_string(text: pd.Series, empty: pd.Series):
+    return text.mask(empty), pd.Series(False, index=text.index)
+
+
+def _to_number(text: pd.Series, empty: pd.Series):
+    values = pd.to_numeric(text.mask(empty), errors="coerce").astype("float64")
+    bad = (values.isna() & ~empty) | np.isinf(values)
+    return values.mask(bad), bad
+
+
+def _to_integer(text: pd.Series, empty: pd.Series):
+    values, bad = _to_number(text, empty)
+    fractional = values.notna() & (values != values.round())
+    too_big = values.abs() > 2**53
+    bad = bad | fractional | too_big
+    return values.mask(bad).astype("Int64"), bad
+
+
+def _to_date(text: pd.Series, empty: pd.Series):
+    shaped = text.str.match(_DATE_PATTERN) | empty
+    values = pd.to_datetime(text.mask(empty | ~shaped), format="%Y-%m-%d", errors="coerce")
+    bad = values.isna() & ~empty
+    return values.astype("datetime64[ns]"), bad
+
+
+def _to_boolean(text: pd.Series, empty: pd.Series):
+    lowered = text.str.lower()
+    values = lowered.map({"true": True, "false": False}).astype("boolean")
+    bad = values.isna() & ~empty
+    return values, bad
+
+
+_CONVERTERS = {"string": _to_string, "number": _to_number, "integer": _to_integer,
+               "date": _to_date, "boolean": _to_boolean}
+_TYPE_RULES = {
+    "string": "must be text",
+    "number": "must be a finite number (e.g. 1234.5)",
+    "integer": "must be a whole number",
+    "date": "must be a date written YYYY-MM-DD",
+    "boolean": "must be true or false",
+}
+
+
+# -- constraints (pandera) -------------------------------------------------------------------
+def _constraint_checks(spec: dict) -> list[pa.Check]:
+    constraints = spec.get("constraints", {})
+    kind = spec.get("type", "string")
+    checks = []
+    if "minimum" in constraints:
+        bound = _bound(constraints["minimum"], kind)
+        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}"))
+    if "maximum" in constraints:
+        bound = _bound(constraints["maximum"], kind)
+        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}"))
+    if "enum" in constraints:
+        allowed = constraints["enum"]
+        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}"))
+    if "pattern" in constraints:
+        pattern = constraints["pattern"]
+        # Table Schema patterns match the whole value; pandera's str_matches anchors only the start.
+        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}"))
+    if "minLength" in constraints:
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"],
+                                          error=f"at least {constraints['minLength']} characters"))
+    if "maxLength" in constraints:
+        checks.append(pa.Check.str_length(max_value=constraints["maxLength"],
+                                          error=f"at most {constraints['maxLength']} characters"))
+    return checks
+
+
+def _bound(value: Any, kind: str):
+    return pd.Timestamp(value) if kind == "date" else value
+
+
+def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
+    columns = {}
+    for spec in schema["fields"]:
+        constraints = spec.get("constraints", {})
+        columns[spec["name"]] = pa.Column(
+            checks=_constraint_checks(spec),
+            nullable=not constraints.get("required", False),
+            unique=bool(constraints.get("unique", False)),
+            required=True,
+        )
+    key = schema.get("primaryKey")
+    return pa.DataFrameSchema(columns, unique=_as_list(key) if key else None, coerce=False)
+
+
+def _check_constraints(table: Table, schema: dict) -> list[Problem]:
+    if table.frame.empty:
+        return []
+    try:
+        _pandera_schema(schema).validate(table.frame, lazy=True)
+    except SchemaErrors as exc:
+        return _problems_from_pandera(table, schema, exc.failure_cases)
+    return []
+
+
+def _problems_from_pandera(table: Table, schema: dict, failures: pd.DataFrame) -> list[Problem]:
+    key = ",".join(_as_list(schema.get("primaryKey") or []))
+    problems = []
+    for failure in failures.itertuples(index=False):
+        index = failure.index
+        if index is None or (isinstance(index, float) and math.isnan(index)):
+            continue
+        check = str(failure.check)
+        column = None if failure.column in (None, "", table.frame.__class__.__name__) else str(failure.column)
+        if check == "not_nullable":
+            rule, value = "required: must not be empty", None
+        elif check == "field_uniqueness":
+            rule, value = "must be unique (value repeated)", table.frame.at[index, column]
+        elif check == "multiple_fields_uniqueness":
+            column = key
+            rule = f"primary key ({key}) repeated"
+            value = [_plain(v) for v in table.frame.loc[index, _as_list(schema["primaryKey"])]]
+        else:
+            rule, value = check, table.frame.at[index, column] if column in table.frame else failure.failure_case
+        problems.append(_problem_at(table, index, column, rule, _plain(value)))
+    return problems
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _in_file_order(problems: list[Problem], schema: dict) -> list[Problem]:
+    """Sorted by file, line and schema column order; one problem per cell (the first found)."""
+    column_order = {f["name"]: i for i, f in enumerate(schema["fields"])}
+    seen, unique = set(), []
+    for problem in problems:
+        marker = (problem.file, problem.row, problem.column)
+        if marker not in seen:
+            seen.add(marker)
+            unique.append(problem)
+    return sorted(unique, key=lambda p: (p.file, p.row or 0,
+                                         column_order.get((p.column or "").split(",")[0], -1)))

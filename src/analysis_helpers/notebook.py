@@ -1,0 +1,22 @@
+"""Notebook set-up: call `setup_notebook()` in the first cell of every notebook."""
+
+from __future__ import annotations
+
+import plotly.io as pio
+from IPython.display import HTML, display
+
+from .figures.render import RENDERER_NAME, OfflineRenderer, plotly_init_html
+from .figures.theme import register_template
+
+
+def setup_notebook() -> OfflineRenderer:
+    """Call first in every notebook: offline renderer, deterministic ids, the kit's theme.
+
+    Returns the renderer (its `figures_shown` counts the figures displayed so far).
+    """
+    register_template()
+    renderer = OfflineRenderer()
+    pio.renderers[RENDERER_NAME] = renderer
+    pio.renderers.default = RENDERER_NAME
+    display(HTML(plotly_init_html()))
+    return renderer
