@@ -1,0 +1,265 @@
+"""Reconstruction: growth of damage and needs between assessments, needs at a date, funding gap.
+
+Pure functions: DataFrames in (as `load()` returns them), DataFrames out. Conventions:
+
+* Time is measured in *months of war* since 24 February 2022 (average Gregorian month), at each
+  assessment's as-of date (`period_end`), not its release date.
+* Only the joint Rapid Damage and Needs Assessments (`kind == "rdna"`) form the needs series:
+  they share one method. KSE tallies (damage only) and the Lugano plan are shown beside them but
+  never enter a trend.
+
+Needs at a date (`needs_at`)
+    Between two RDNAs: linear interpolation between them (no band: both ends are published).
+    After the latest RDNA (e.g. a settlement date still to come): the latest RDNA's needs plus
+    a growth rate times the months elapsed since its as-of date. The central rate is the
+    least-squares slope of needs on months of war across all RDNAs; the band uses the lowest and
+    the highest of the alternative rates, i.e. the central slope and the slope between each
+    pair of consecutive RDNAs. The band therefore says how much the answer depends on which
+    period of the war one believes is representative; it is not a statistical interval. Before
+    the first RDNA's as-of date there is no estimate (an error, not a guess).
+
+Funding gap (`funding_gap`)
+    gap = needs at the settlement date - (assets mobilised + committed instruments + donor
+    support + private capital). Funding figures are point values; the band of the gap is the
+    band of the needs.
+
+    * Immobilised assets: with `windfall_only=True` the principal stays immobilised and only its
+      windfall profits count; those are already pledged to repay the windfall-backed loans
+      (G7 ERA), which are counted as committed instruments, so the assets add nothing more.
+      With `windfall_only=False`, `asset_share` of the principal is mobilised, after setting
+      aside what the windfall-backed loans still claim on it (the loans would otherwise be
+      counted twice).
+    * Committed instruments: those whose `purpose` is in `purposes` (by default reconstruction
+      and mixed-purpose instruments; budget and military loans are left out).
+    * Donor support: a yearly volume (by default the Kiel tracker's latest 12 months of
+      financial and humanitarian aid) times a number of years (by default the horizon of the
+      latest RDNA's needs).
+    * Private capital: an amount the user assumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+WAR_START = pd.Timestamp("2022-02-24")
+DAYS_PER_MONTH = 365.2425 / 12
+UNIT = "USD bn"
+TREND_KIND = "rdna"
+DEFAULT_PURPOSES = ("reconstruction", "mixed")
+GAP_QUANTITIES = ("needs", "immobilised_assets", "committed_instruments", "donor_support",
+                  "private_capital", "total_funding", "gap")
+
+
+def months_of_war(dates) -> np.ndarray:
+    """Months elapsed since 24 February 2022 at each date (fractional, average month)."""
+    stamps = pd.to_datetime(pd.Series(np.atleast_1d(dates)))
+    return ((stamps - WAR_START).dt.days / DAYS_PER_MONTH).to_numpy(dtype=float)
+
+
+def _trend_series(assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> pd.DataFrame:
+    rows = assessments[(assessments["kind"] == TREND_KIND) & assessments[measure].notna()]
+    return rows.sort_values("period_end").reset_index(drop=True)
+
+
+def _consecutive_changes(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Change of `measure` between each row and the next (rows sorted by period_end)."""
+    months = months_of_war(rows["period_end"])
+    values = rows[measure].to_numpy(dtype=float)
+    span = np.diff(months)
+    change = np.diff(values)
+    return pd.DataFrame({
+        "from_id": rows["assessment_id"].to_numpy()[:-1],
+        "to_id": rows["assessment_id"].to_numpy()[1:],
+        "from_date": rows["period_end"].to_numpy()[:-1],
+        "to_date": rows["period_end"].to_numpy()[1:],
+        "months": span,
+        "from_usd_bn": values[:-1],
+        "to_usd_bn": values[1:],
+        "change_usd_bn": change,
+        "usd_bn_per_month": change / span,
+    })
+
+
+def growth_between_assessments(assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> pd.DataFrame:
+    """Growth of `measure` (needs, damage or losses) from each RDNA to the next, per month of war."""
+    return _consecutive_changes(_trend_series(assessments, measure), measure)
+
+
+def sector_growth(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> pd.DataFrame:
+    """Growth of `measure` per sector between consecutive RDNAs that publish that sector.
+
+    Sectors are compared only between assessments that both report them, so a pair may skip an
+    RDNA that does not break the sector out. Returns one row per sector and pair, with `sector`
+    first and the columns of `growth_between_assessments`.
+    """
+    rdna = assessments.loc[assessments["kind"] == TREND_KIND, ["assessment_id", "period_end"]]
+    rows = sectors[sectors[measure].notna()].merge(rdna, on="assessment_id", how="inner")
+    pieces = [
+        _consecutive_changes(group.sort_values("period_end"), measure).assign(sector=sector)
+        for sector, group in rows.groupby("sector", sort=True)
+        if len(group) > 1
+    ]
+    if not pieces:
+        return pd.DataFrame(columns=["sector", *_consecutive_changes(rows.iloc[:0], measure).columns])
+    result = pd.concat(pieces, ignore_index=True)
+    return result[["sector", *result.columns.drop("sector")]]
+
+
+def needs_trend(assessments: pd.DataFrame) -> pd.DataFrame:
+    """The growth rates `needs_at` extrapolates with: one row per alternative fit.
+
+    `fit` is "least squares, all RDNAs" (the central rate) or "<from> to <to>" for each pair of
+    consecutive RDNAs; `usd_bn_per_month` its slope; `central` marks the central rate.
+    """
+    rows = _trend_series(assessments)
+    if len(rows) < 2:
+        raise ValueError("needs at least two joint assessments (RDNAs) with needs to fit a trend")
+    months = months_of_war(rows["period_end"])
+    central = np.polyfit(months, rows["needs_usd_bn"].to_numpy(dtype=float), 1)[0]
+    pairs = _consecutive_changes(rows, "needs_usd_bn")
+    return pd.DataFrame({
+        "fit": ["least squares, all RDNAs", *(pairs["from_id"] + " to " + pairs["to_id"])],
+        "usd_bn_per_month": [central, *pairs["usd_bn_per_month"]],
+        "central": [True, *([False] * len(pairs))],
+    })
+
+
+def needs_at(assessments: pd.DataFrame, dates) -> pd.DataFrame:
+    """Recovery and reconstruction needs at each date, with a low/high band (see module doc).
+
+    `dates`: one date or several. Returns `date`, `value`, `low`, `high`, `unit`, `method`.
+    Raises ValueError for a date before the first RDNA's as-of date.
+    """
+    rows = _trend_series(assessments)
+    trend = needs_trend(assessments)
+    stamps = pd.to_datetime(pd.Series(np.atleast_1d(dates))).reset_index(drop=True)
+    t = months_of_war(stamps)
+    known_t = months_of_war(rows["period_end"])
+    known = rows["needs_usd_bn"].to_numpy(dtype=float)
+    ids = rows["assessment_id"].to_numpy()
+    if (t < known_t[0]).any():
+        first_bad = stamps[t < known_t[0]].iloc[0].date()
+        raise ValueError(f"{first_bad} is before the first RDNA's as-of date "
+                         f"({rows['period_end'].iloc[0].date()}): needs before it are not estimated")
+
+    slope = trend["usd_bn_per_month"].to_numpy()
+    elapsed = np.clip(t - known_t[-1], 0.0, None)
+    after = t > known_t[-1]
+    value = np.where(after, known[-1] + slope[0] * elapsed, np.interp(t, known_t, known))
+    low = np.where(after, known[-1] + slope.min() * elapsed, value)
+    high = np.where(after, known[-1] + slope.max() * elapsed, value)
+
+    position = np.clip(np.searchsorted(known_t, t, side="left"), 1, len(known_t) - 1)
+    method = np.where(
+        after,
+        f"extrapolated from {ids[-1]}: least-squares rate over all RDNAs; band from consecutive-RDNA rates",
+        np.where(np.isclose(t[:, None], known_t[None, :]).any(axis=1),
+                 "published (" + ids[np.abs(t[:, None] - known_t[None, :]).argmin(axis=1)] + ")",
+                 "interpolated between " + ids[position - 1] + " and " + ids[position]),
+    )
+    return pd.DataFrame({"date": stamps, "value": value, "low": low, "high": high, "unit": UNIT, "method": method})
+
+
+def _funding_parts(funding: pd.DataFrame, purposes: Iterable[str]) -> dict[str, float]:
+    """Sums of the funding table that the gap needs, in USD bn."""
+    purposes = set(purposes)
+    top_level = funding[funding["part_of"].isna()]
+    by_kind = top_level.groupby("kind")["amount_usd_bn"].sum()
+    instruments = top_level[top_level["kind"].isin(["committed_instrument", "windfall_backed_loan"])
+                            & top_level["purpose"].isin(purposes)]
+    return {
+        "principal": float(by_kind.get("immobilised_assets", 0.0)),
+        "windfall_claims": float(by_kind.get("windfall_backed_loan", 0.0)),
+        "instruments": float(instruments["amount_usd_bn"].sum()),
+        "donor_rate": float(by_kind.get("donor_rate", 0.0)),
+    }
+
+
+def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
+    if not low <= value <= high:
+        bounds = f"between {low:g} and {high:g}" if np.isfinite(high) else f"at least {low:g}"
+        raise ValueError(f"{name} must be {bounds}, not {value!r}")
+
+
+def _default_years(assessments: pd.DataFrame) -> float:
+    horizons = _trend_series(assessments)["horizon_years"].dropna()
+    if horizons.empty:
+        raise ValueError("no RDNA states a horizon: pass donor_years explicitly")
+    return float(horizons.iloc[-1])
+
+
+def funding_gap_grid(assessments: pd.DataFrame, funding: pd.DataFrame, settlement_dates, asset_shares,
+                     *, windfall_only: bool = False, donor_bn_per_year: float | None = None,
+                     donor_years: float | None = None, private_bn: float = 0.0,
+                     purposes: Iterable[str] = DEFAULT_PURPOSES) -> pd.DataFrame:
+    """The funding gap for every settlement date x asset share (one row each), vectorised.
+
+    Same assumptions as `funding_gap`. Columns: `settlement_date`, `asset_share`, then
+    `<quantity>` for every quantity of GAP_QUANTITIES and `needs_low`, `needs_high`,
+    `gap_low`, `gap_high`.
+    """
+    shares = np.atleast_1d(np.asarray(asset_shares, dtype=float))
+    for share in shares:
+        _check_range("asset_share", share, 0.0, 1.0)
+    _check_range("private_bn", private_bn, 0.0)
+    parts = _funding_parts(funding, purposes)
+    rate = parts["donor_rate"] if donor_bn_per_year is None else donor_bn_per_year
+    years = _default_years(assessments) if donor_years is None else donor_years
+    _check_range("donor_bn_per_year", rate, 0.0)
+    _check_range("donor_years", years, 0.0)
+
+    needs = needs_at(assessments, settlement_dates)
+    n_dates = len(needs)
+    available_principal = max(parts["principal"] - parts["windfall_claims"], 0.0)
+    assets = np.zeros_like(shares) if windfall_only else shares * available_principal
+    fixed = parts["instruments"] + rate * years + private_bn
+    total = fixed + assets
+
+    grid = pd.DataFrame({
+        "settlement_date": np.repeat(needs["date"].to_numpy(), len(shares)),
+        "asset_share": np.tile(shares, n_dates),
+        "needs": np.repeat(needs["value"].to_numpy(), len(shares)),
+        "needs_low": np.repeat(needs["low"].to_numpy(), len(shares)),
+        "needs_high": np.repeat(needs["high"].to_numpy(), len(shares)),
+        "immobilised_assets": np.tile(assets, n_dates),
+        "committed_instruments": parts["instruments"],
+        "donor_support": rate * years,
+        "private_capital": float(private_bn),
+        "total_funding": np.tile(total, n_dates),
+    })
+    grid["gap"] = grid["needs"] - grid["total_funding"]
+    grid["gap_low"] = grid["needs_low"] - grid["total_funding"]
+    grid["gap_high"] = grid["needs_high"] - grid["total_funding"]
+    return grid
+
+
+def funding_gap(assessments: pd.DataFrame, funding: pd.DataFrame, settlement_date, *,
+                asset_share: float = 0.0, windfall_only: bool = False,
+                donor_bn_per_year: float | None = None, donor_years: float | None = None,
+                private_bn: float = 0.0, purposes: Iterable[str] = DEFAULT_PURPOSES) -> pd.DataFrame:
+    """Needs at `settlement_date` minus what the chosen funding would cover (see module doc).
+
+    `assessments`, `funding`: the `reconstruction_assessments` and `funding_sources` tables.
+    `asset_share`: share (0-1) of the immobilised principal mobilised (ignored when
+    `windfall_only`). `donor_bn_per_year` (USD bn, default: the data's donor rate) over
+    `donor_years` (default: the latest RDNA's horizon). `private_bn`: private capital, USD bn.
+    `purposes`: which committed instruments count.
+
+    Returns one row per quantity (GAP_QUANTITIES order): `quantity`, `value`, `low`, `high`,
+    `unit`. Only needs (and hence the gap and nothing else) carry a band.
+    """
+    row = funding_gap_grid(assessments, funding, [settlement_date], [asset_share],
+                           windfall_only=windfall_only, donor_bn_per_year=donor_bn_per_year,
+                           donor_years=donor_years, private_bn=private_bn, purposes=purposes).iloc[0]
+    low = {"needs": row["needs_low"], "gap": row["gap_low"]}
+    high = {"needs": row["needs_high"], "gap": row["gap_high"]}
+    return pd.DataFrame({
+        "quantity": list(GAP_QUANTITIES),
+        "value": [float(row[q]) for q in GAP_QUANTITIES],
+        "low": [float(low.get(q, row[q])) for q in GAP_QUANTITIES],
+        "high": [float(high.get(q, row[q])) for q in GAP_QUANTITIES],
+        "unit": UNIT,
+    })
