@@ -1,0 +1,124 @@
+"""The reconstruction tables load clean, and bad rows are named by file, row, column and rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis_helpers as ah
+from analysis_helpers.analysis.reconstruction import months_of_war
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+RESOURCES = ("reconstruction_assessments", "reconstruction_sectors", "funding_sources")
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of the kit's data package that a test may break."""
+    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+
+def append(path: Path, line: str) -> int:
+    """Append one CSV line; return its line number (header = 1)."""
+    text = path.read_text()
+    path.write_text(text + line + "\n")
+    return len(text.splitlines()) + 1
+
+
+def problems(package: Path, resource: str) -> list[ah.Problem]:
+    with pytest.raises(ah.DataValidationError) as caught:
+        ah.load(resource, package)
+    return caught.value.problems
+
+
+def only_problem(package: Path, resource: str) -> ah.Problem:
+    found = problems(package, resource)
+    assert len(found) == 1, [str(p) for p in found]
+    return found[0]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_shipped_tables_are_valid(resource):
+    table = ah.load(resource)
+    assert not table.empty
+    assert table["source_id"].str.startswith("recon-").all()
+
+
+def test_assessments_are_typed_and_ordered_in_time():
+    assessments = ah.load("reconstruction_assessments")
+    assert pd.api.types.is_datetime64_any_dtype(assessments["period_end"])
+    rdna = assessments[assessments["kind"] == "rdna"].sort_values("period_end")
+    assert rdna["assessment_id"].tolist() == ["RDNA1", "RDNA2", "RDNA3", "RDNA4", "RDNA5"]
+    assert (months_of_war(rdna["period_end"]) > 0).all()
+
+
+def test_unknown_assessment_in_sectors(package):
+    line = append(package / "reconstruction" / "sectors.csv", "RDNA9,housing,housing,1,,recon-wb-rdna4")
+    problem = only_problem(package, "reconstruction_sectors")
+    assert (problem.file.endswith("sectors.csv"), problem.row, problem.column) == (True, line, "assessment_id")
+    assert "reconstruction_assessments.assessment_id" in problem.rule
+
+
+def test_unknown_sector(package):
+    line = append(package / "reconstruction" / "sectors.csv", "RDNA4,spaceports,spaceports,1,,recon-wb-rdna4")
+    problem = only_problem(package, "reconstruction_sectors")
+    assert (problem.row, problem.column) == (line, "sector")
+    assert "must be one of" in problem.rule
+
+
+def test_negative_amount(package):
+    line = append(package / "reconstruction" / "sectors.csv", "RDNA4,housing,housing,-2,,recon-wb-rdna4")
+    problem = only_problem(package, "reconstruction_sectors")
+    assert (problem.row, problem.column) == (line, "damage_usd_bn")
+    assert "minimum 0" in problem.rule
+
+
+def test_sector_sum_above_total(package):
+    line = append(package / "reconstruction" / "sectors.csv", "RDNA2,education,education,30,,recon-wb-rdna2")
+    problem = only_problem(package, "reconstruction_sectors")
+    assert (problem.row, problem.column) == (line, "damage_usd_bn")
+    assert "sectors of RDNA2 sum to 146.3" in problem.rule and "135" in problem.rule
+    assert "sectors.csv, row" in str(ah.DataValidationError([problem]))
+
+
+def test_sector_sum_within_rounding_passes(package):
+    # RDNA2 damage sectors sum to 116.3 of 135: 19.1 more stays within 1% rounding of the total.
+    append(package / "reconstruction" / "sectors.csv", "RDNA2,education,education,20,,recon-wb-rdna2")
+    assert len(ah.load("reconstruction_sectors", package)) == 20
+
+
+def test_currency_without_rate(package):
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  "assets-ca,immobilised_assets,Canada,,10,CAD,7,,,,2025-12-01,,recon-babel-japan-2025-12")
+    found = problems(package, "funding_sources")
+    assert {(p.row, p.column) for p in found} == {(line, "fx_rate"), (line, "fx_date"), (line, "fx_source_id")}
+    assert all("needs its exchange rate" in p.rule for p in found)
+
+
+def test_usd_figure_must_follow_from_rate(package):
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  "assets-ca,immobilised_assets,Canada,,10,CAD,9,0.72,2025-12-01,recon-ap-eu-loan-2025-12,"
+                  "2025-12-01,,recon-babel-japan-2025-12")
+    problem = only_problem(package, "funding_sources")
+    assert (problem.row, problem.column, problem.value) == (line, "amount_usd_bn", 9.0)
+    assert "amount x fx_rate (7.20)" in problem.rule
+
+
+def test_part_larger_than_parent(package):
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  "assets-eu-other,immobilised_assets,Other EU,,300,USD,300,,,,2025-12-01,assets-eu,"
+                  "recon-babel-japan-2025-12")
+    problem = only_problem(package, "funding_sources")
+    assert (problem.row, problem.column) == (line, "amount_usd_bn")
+    assert "must not exceed its parent assets-eu" in problem.rule
+
+
+def test_period_end_after_release(package):
+    path = package / "reconstruction" / "assessments.csv"
+    line = append(path, "RDNA6,Sixth,rdna,World Bank,2026-01-01,2022-02-24,2026-12-31,1,,2,10,recon-wb-rdna5-pr")
+    problem = only_problem(package, "reconstruction_assessments")
+    assert (problem.row, problem.column) == (line, "period_end")
+    assert "release date" in problem.rule
