@@ -122,3 +122,15 @@ def test_period_end_after_release(package):
     problem = only_problem(package, "reconstruction_assessments")
     assert (problem.row, problem.column) == (line, "period_end")
     assert "release date" in problem.rule
+
+
+def test_kiel_donor_figures_derive_from_release_29(reference_dir):
+    """donor-kiel-* rows are financial + humanitarian allocations of Kiel's total_allocations.csv."""
+    kiel = pd.read_csv(reference_dir / "kiel" / "total_allocations.csv")
+    kiel["month"] = pd.to_datetime(dict(year=kiel["year"], month=kiel["month"], day=1))
+    non_military = kiel["financial"] + kiel["humanitarian"]
+    last_12 = non_military[kiel["month"] > kiel["month"].max() - pd.DateOffset(months=12)]
+    funding = ah.load("funding_sources").set_index("item_id")
+    assert funding.loc["donor-kiel-fin-hum-12m", "amount"] == pytest.approx(last_12.sum(), abs=0.01)
+    assert funding.loc["donor-kiel-fin-hum-total", "amount"] == pytest.approx(non_military.sum(), abs=0.01)
+    assert funding.loc["donor-kiel-fin-hum-12m", "as_of"] == kiel["month"].max() + pd.offsets.MonthEnd(0)
