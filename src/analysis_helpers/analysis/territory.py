@@ -25,6 +25,8 @@ NATIONAL_ID = "UA"
 EQUAL_AREA_CRS = "+proj=laea +lat_0=48.5 +lon_0=31.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 _TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
 METHODS = ("step", "linear")
+# Half-width of the map-versus-outline slivers ignored when measuring held ground (see below).
+SLIVER_KM = 1.0
 
 
 def to_equal_area(geom):
@@ -36,26 +38,48 @@ def area_km2(geom) -> float:
     return to_equal_area(geom).area / 1e6
 
 
-def control_from_polygon(occupied, boundaries: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+def control_from_polygon(occupied, boundaries: pd.DataFrame, regions: pd.DataFrame,
+                         sliver_km: float = SLIVER_KM) -> pd.DataFrame:
     """Occupied share and km² per region, plus the national row, from one occupied-area polygon.
 
     `boundaries`: `region_id`, `geometry` (WGS84); `regions`: `region_id`, `area_km2` (official).
     Returns `region_id`, `share` (0-1), `occupied_km2` (share × official area); the national row
     (`UA`) sums the regions, so occupied area outside Ukraine's borders is never counted.
+
+    The map's coast and state border are not the outlines' coast and border: a fully occupied
+    coastal region would keep a strip of "not occupied" shore. So pieces of the region outside
+    the polygon that are narrower than 2 × `sliver_km` and touch the polygon count as occupied
+    (see `_sliver_area`); real held ground is far wider than that.
     """
     occupied_ea = to_equal_area(occupied)
-    outlines = shapely.from_wkb(shapely.to_wkb(boundaries["geometry"].to_numpy()))
-    outlines_ea = np.array([to_equal_area(g) for g in outlines])
-    inside = shapely.area(shapely.intersection(outlines_ea, occupied_ea))
-    share = np.clip(inside / shapely.area(outlines_ea), 0.0, 1.0)
+    outlines_ea = np.array([to_equal_area(g) for g in boundaries["geometry"]])
+    outside = shapely.difference(outlines_ea, occupied_ea)
+    held = shapely.area(outside)
+    if sliver_km > 0:
+        held = held - np.array([_sliver_area(part, occupied_ea, sliver_km * 1000) for part in outside])
+    share = np.clip(1.0 - held / shapely.area(outlines_ea), 0.0, 1.0)
     per_region = pd.DataFrame({"region_id": boundaries["region_id"].to_numpy(), "share": share})
     per_region = per_region.merge(regions[["region_id", "area_km2"]], on="region_id", how="left", validate="1:1")
-    per_region["occupied_km2"] = per_region["share"] * per_region["area_km2"]
-    total_area = per_region["area_km2"].sum()
+    per_region["occupied_km2"] = per_region["share"] * per_region["area_km2"].astype(float)
+    total_area = float(per_region["area_km2"].sum())
     national = pd.DataFrame({"region_id": [NATIONAL_ID],
                              "share": [per_region["occupied_km2"].sum() / total_area],
                              "occupied_km2": [per_region["occupied_km2"].sum()]})
     return pd.concat([per_region.drop(columns="area_km2"), national], ignore_index=True)
+
+
+def _sliver_area(outside, occupied, metres: float) -> float:
+    """Area of the thin pieces of `outside` (narrower than 2 × `metres`) that touch `occupied`.
+
+    The thin pieces are what a morphological opening removes; only those touching the occupied
+    polygon are the map's coast or border slivers (others are jagged edges of the outline).
+    """
+    if outside.is_empty:
+        return 0.0
+    opened = shapely.buffer(shapely.buffer(outside, -metres), metres)
+    thin = shapely.get_parts(shapely.difference(outside, opened))
+    touching = thin[shapely.dwithin(thin, occupied, 1.0)]
+    return float(shapely.area(touching).sum())
 
 
 _VALUE_COLUMNS = ["occupied_km2", "occupied_km2_low", "occupied_km2_high"]

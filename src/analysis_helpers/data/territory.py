@@ -1,0 +1,84 @@
+"""Cross-row and cross-file rules of the territory datasets (see their Table Schemas' notes)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import shapely
+
+from .checks import CheckContext, cross_check
+from .errors import DataValidationError
+from .geo import load_boundaries
+
+# Ukraine's official area (State Statistics Service of Ukraine; source terr-ukrstat-total-area).
+OFFICIAL_TOTAL_KM2 = 603_549
+# Published regional areas are rounded to whole km²; their sum may differ from the total by that.
+TOTAL_AREA_TOLERANCE = 0.0005
+REGION_COUNT = 27
+# Occupied areas are rounded to 0.1 km² and published shares to 0.1 %: allow that much slack.
+AREA_SLACK_KM2 = 0.5
+# A site may sit just off a simplified coast or border.
+SITE_TOLERANCE_DEG = 0.05
+NATIONAL_ID = "UA"
+
+
+def _future(value) -> bool:
+    return pd.notna(value) and pd.Timestamp(value).date() > date.today()
+
+
+@cross_check("regions")
+def regions_complete(table: pd.DataFrame, ctx: CheckContext):
+    if len(table) != REGION_COUNT:
+        yield ctx.problem(table.index[-1], "region_id", f"there must be exactly {REGION_COUNT} regions", len(table))
+    total = int(table["area_km2"].sum())
+    if abs(total - OFFICIAL_TOTAL_KM2) > TOTAL_AREA_TOLERANCE * OFFICIAL_TOTAL_KM2:
+        yield ctx.problem(table.index[-1], "area_km2",
+                          f"areas must sum to Ukraine's official {OFFICIAL_TOTAL_KM2} km² (within "
+                          f"{TOTAL_AREA_TOLERANCE:.2%})", total)
+    for index, value in table["population_as_of"].items():
+        if _future(value):
+            yield ctx.problem(index, "population_as_of", "must not be in the future", str(value.date()))
+    try:
+        load_boundaries(list(table["region_id"]))
+    except DataValidationError as exc:
+        yield from exc.problems
+
+
+@cross_check("territory_control")
+def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
+    regions = ctx.load("regions").set_index("region_id")
+    area = regions["area_km2"].astype(float).to_dict()
+    area[NATIONAL_ID] = float(regions["area_km2"].sum())
+    for index, row in table.iterrows():
+        region_id = row["region_id"]
+        if region_id not in area:
+            yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", region_id)
+            continue
+        if _future(row["date"]):
+            yield ctx.problem(index, "date", "must not be in the future", str(row["date"].date()))
+        for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high"):
+            if row[column] > area[region_id] + AREA_SLACK_KM2:
+                yield ctx.problem(index, column, f"must not exceed the region's area ({area[region_id]:.0f} km²)", row[column])
+        if not row["occupied_km2_low"] <= row["occupied_km2"] <= row["occupied_km2_high"]:
+            yield ctx.problem(index, "occupied_km2", "must lie between occupied_km2_low and occupied_km2_high", row["occupied_km2"])
+
+
+@cross_check("annexation_claims")
+def claims_not_in_future(table: pd.DataFrame, ctx: CheckContext):
+    for index, value in table["claimed_since"].items():
+        if _future(value):
+            yield ctx.problem(index, "claimed_since", "must not be in the future", str(value.date()))
+
+
+@cross_check("sites")
+def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
+    regions = ctx.load("regions")
+    outlines = load_boundaries(list(regions["region_id"])).set_index("region_id")["geometry"]
+    for index, row in table.iterrows():
+        if _future(row["as_of"]):
+            yield ctx.problem(index, "as_of", "must not be in the future", str(row["as_of"].date()))
+        point = shapely.Point(row["lon"], row["lat"])
+        if not shapely.dwithin(outlines[row["region_id"]], point, SITE_TOLERANCE_DEG):
+            yield ctx.problem(index, "lat", f"the point lies outside region {row['region_id']}",
+                              f"{row['lat']}, {row['lon']}")
