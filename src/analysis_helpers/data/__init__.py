@@ -19,7 +19,7 @@ from .package import DATA_DIR_ENV, DataPackage, default_data_dir
 
 __all__ = [
     "DATA_DIR_ENV", "CheckContext", "DataPackage", "DataValidationError", "Problem",
-    "cross_check", "datasets", "default_data_dir", "describe", "load", "package", "validate",
+    "cross_check", "datasets", "default_data_dir", "describe", "latest_as_of", "load", "package", "validate",
 ]
 
 _CORE_MODULES = {"checks", "errors", "package"}
@@ -74,3 +74,18 @@ def validate(data_dir: Path | str | None = None) -> list[Problem]:
         except DataValidationError as exc:
             problems += exc.problems
     return problems
+
+
+AS_OF_FIELDS = ("as_of", "date")
+
+
+def latest_as_of(data_dir: Path | str | None = None) -> pd.Timestamp:
+    """The most recent observation date in the package: the max of every `as_of` or `date` field."""
+    pkg = package(data_dir)
+    latest = pd.NaT
+    for name in pkg.names():
+        frame = pkg.load_valid(name)
+        for column in AS_OF_FIELDS:
+            if column in frame and pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].notna().any():
+                latest = frame[column].max() if pd.isna(latest) else max(latest, frame[column].max())
+    return latest

@@ -288,26 +288,24 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
     if problems:
         return None, np.array([]), problems
 
-    if _needs_slow_path(text):
+    if not _simple_rectangle(text, len(header)):
         return _frame_from_rows(shown, text, header)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError):
-        return _frame_from_rows(shown, text, header)
-    ragged = frame.isna().any(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
-    if ragged.any():
-        return _frame_from_rows(shown, text, header)
-    blank = (frame == "").all(axis=1)
-    lines = np.arange(2, len(frame) + 2)
-    frame, lines = frame.loc[~blank.to_numpy()].reset_index(drop=True), lines[~blank.to_numpy()]
-    return frame[expected], lines, []
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                        index_col=False, engine="c")
+    return frame[expected], np.arange(2, len(frame) + 2), []
 
 
-def _needs_slow_path(text: str) -> bool:
-    # A quoted field with a newline inside shifts pandas' row-to-line mapping; the csv module
-    # tracks lines exactly, so such files (and ragged ones, below) take the slower path.
-    return '"' in text and bool(re.search(r'"[^"\n,]*\n', text))
+def _simple_rectangle(text: str, width: int) -> bool:
+    """True when pandas' fast parser maps rows to lines exactly: no quotes, no blank lines, and
+    every line has the header's number of fields. Anything else takes the csv module's path,
+    which tracks line numbers through quoted newlines and names each ragged row."""
+    if '"' in text:
+        return False
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    separators = width - 1
+    return all(line.count(",") == separators and line.strip() for line in lines[1:])
 
 
 def _frame_from_rows(shown: str, text: str, header: list[str]):

@@ -61,7 +61,7 @@ class OfflineRenderer(MimetypeRenderer):
 
 def plotly_init_html() -> str:
     """plotly.js inline, once: what every figure's HTML needs in an exported report."""
-    return f"<script>{_window_plotly_config}</script>\n<script>{get_plotlyjs()}</script>"
+    return f"{_window_plotly_config}\n<script>{get_plotlyjs()}</script>"
 
 
 def current_renderer() -> OfflineRenderer:

@@ -72,6 +72,9 @@ def _as_date_text(as_of: object) -> str:
 
 def source_line(source_ids: Iterable[str]) -> str:
     """"Publisher, Title (year); ..." for the given source ids, escaped for plotly text."""
+    source_ids = list(source_ids)
+    if not source_ids:
+        return "analysis kit data package"
     sources = load("sources").set_index("source_id")
     parts = []
     for source_id in dict.fromkeys(source_ids):  # keep order, drop repeats

@@ -1,0 +1,57 @@
+# The kit's commands. `make report` and `make test` set everything up on a machine that has
+# only Python 3.11+ and make: a virtual environment in .venv, installed from requirements.lock.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PARAMS ?=
+JOBS ?=
+DATA ?=
+PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/kit_offline/*) \
+	$(wildcard jupyter-config/jupyter_nbconvert_config.d/*)
+
+.PHONY: setup report test lab dashboard validate benchmark lock clean distclean
+
+setup: $(STAMP)
+
+$(STAMP): $(PACKAGE_FILES)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+report: setup
+	$(PY) -m analysis_helpers report --params "$(PARAMS)" $(if $(JOBS),--jobs $(JOBS))
+
+test: setup
+	$(PY) -m pytest
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+dashboard: setup
+	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 \
+		--VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|js|css)']"
+
+validate: setup
+	$(PY) -m analysis_helpers validate $(DATA)
+
+benchmark: setup
+	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
+
+# Re-resolve the newest versions allowed by pyproject.toml and record them.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --disable-pip-version-check ".[test]"
+	{ echo "# Exact versions the kit was tested with (Python 3.11, Linux x86_64)."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -v '^analysis-helpers'; } > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf reports .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,65 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # What this kit holds
+#
+# This kit gathers sourced data on the Russia–Ukraine war and the talks to end it: who controls
+# how much of each region, what rebuilding will cost and who could pay, where each state and
+# institution stands on the issues of a settlement, and a timeline of the diplomacy. Every figure
+# in it points to a publication in the sources table below and carries the date it describes.
+#
+# **How to use it**
+#
+# * Read the reports in `reports/` (built by `make report`), or open the notebooks in JupyterLab
+#   (`make lab`) to change parameters and use the explorers.
+# * Load any dataset in your own code with `analysis_helpers.load("<name>")`; it is validated
+#   against `data/datapackage.json` on the way in.
+# * Add an observation by appending a row to the dataset's CSV with a `source_id` from the
+#   sources table (add the source first), then run `make validate`.
+
+# %%
+from IPython.display import HTML, display
+
+import analysis_helpers as ah
+from analysis_helpers.analysis.catalogue import dataset_summary
+from analysis_helpers.figures.catalogue import coverage_chart, sources_table_html
+
+ah.setup_notebook();
+
+# %% tags=["parameters"]
+as_of = None  # the date the overview describes; None means the latest date in the data
+
+# %% [markdown]
+# ## The datasets
+
+# %%
+tables = {name: ah.load(name) for name in ah.datasets()}
+summary = dataset_summary(tables)
+report_as_of = as_of or ah.data.latest_as_of()
+display(summary.style.set_uuid("dataset-summary").format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}", "as_of": "{:%Y-%m-%d}"},
+                             na_rep="–").hide(axis="index"))
+
+# %%
+coverage_chart(summary, report_as_of)
+
+# %% [markdown]
+# ## Every source the kit cites
+#
+# Publisher, title (linked), and publication date. Figures derived from a source (for example
+# areas computed from a map snapshot) cite the source they were derived from.
+
+# %%
+display(HTML(sources_table_html(tables["sources"])))

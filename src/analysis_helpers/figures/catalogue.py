@@ -1,0 +1,38 @@
+"""Figures and tables describing the data package itself."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .theme import add_caption
+
+
+def coverage_chart(summary: pd.DataFrame, as_of: object) -> go.Figure:
+    """Horizontal bars from each dataset's first to last date."""
+    dated = summary.dropna(subset=["first_date", "last_date"]).sort_values("first_date", ascending=False)
+    fig = go.Figure(go.Bar(
+        y=dated["dataset"], x=(dated["last_date"] - dated["first_date"]).dt.days * 86_400_000,
+        base=dated["first_date"], orientation="h", marker_color="#0072B2",
+        customdata=dated[["rows", "sources"]].to_numpy(),
+        hovertemplate="%{y}: %{base|%Y-%m-%d} to %{x|%Y-%m-%d}<br>%{customdata[0]} rows, "
+                      "%{customdata[1]} sources<extra></extra>",
+    ))
+    fig.update_layout(title="Time span covered by each dataset", xaxis_title="Date (first to last observation)",
+                      yaxis_title="Dataset", xaxis_type="date", height=460)
+    return add_caption(fig, [], as_of, note="Computed from the kit's data package (data/datapackage.json).")
+
+
+def sources_table_html(sources: pd.DataFrame) -> str:
+    """The sources table as HTML, every text escaped, each title linked to its URL."""
+    rows = []
+    for source in sources.sort_values(["publisher", "published"]).itertuples(index=False):
+        url = html.escape(str(source.url), quote=True)
+        rows.append(
+            f"<tr><td>{html.escape(str(source.source_id))}</td><td>{html.escape(str(source.publisher))}</td>"
+            f'<td><a href="{url}" rel="noopener noreferrer">{html.escape(str(source.title))}</a></td>'
+            f"<td>{source.published:%Y-%m-%d}</td></tr>")
+    return ("<table><thead><tr><th>id</th><th>Publisher</th><th>Title</th><th>Published</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")

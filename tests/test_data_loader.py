@@ -1,0 +1,158 @@
+"""The loader: valid files load typed; broken files raise one error listing every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis_helpers as ah
+from analysis_helpers.data import DataPackage
+
+HEADER = "region_id,date,occupied_km2,count,basis,source_id\n"
+
+
+def problems_of(package: Path, csv_text: str | bytes) -> list[ah.Problem]:
+    target = package / "observations.csv"
+    target.write_bytes(csv_text if isinstance(csv_text, bytes) else csv_text.encode())
+    with pytest.raises(ah.DataValidationError) as caught:
+        ah.load("observations", package)
+    return caught.value.problems
+
+
+def test_valid_package_loads_with_types(tiny_package):
+    frame = ah.load("observations", tiny_package)
+    assert list(frame.columns) == ["region_id", "date", "occupied_km2", "count", "basis", "source_id"]
+    assert pd.api.types.is_datetime64_any_dtype(frame["date"])
+    assert frame["occupied_km2"].dtype == "float64"
+    assert frame["count"].tolist()[0] == 3 and pd.isna(frame["count"].tolist()[1])
+    assert ah.datasets(tiny_package) == ["sources", "observations"]
+
+
+def test_load_returns_a_copy_and_sees_edits(tiny_package):
+    first = ah.load("observations", tiny_package)
+    first.loc[0, "occupied_km2"] = -1
+    assert ah.load("observations", tiny_package).loc[0, "occupied_km2"] == 100.5
+    (tiny_package / "observations.csv").write_text(HEADER + "UA,2024-01-01,7,1,ISW,core-a\n")
+    assert ah.load("observations", tiny_package)["occupied_km2"].tolist() == [7.0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "csv_text", "expected"),
+    [
+        ("wrong type", HEADER + "UA,2024-01-01,lots,1,ISW,core-a\n",
+         [(2, "occupied_km2", "must be a finite number")]),
+        ("not a date", HEADER + "UA,01/02/2024,5,1,ISW,core-a\n", [(2, "date", "YYYY-MM-DD")]),
+        ("impossible date", HEADER + "UA,2024-02-30,5,1,ISW,core-a\n", [(2, "date", "YYYY-MM-DD")]),
+        ("below minimum", HEADER + "UA,2024-01-01,-3,1,ISW,core-a\n", [(2, "occupied_km2", "minimum 0")]),
+        ("date before range", HEADER + "UA,2010-01-01,3,1,ISW,core-a\n", [(2, "date", "minimum 2014-01-01")]),
+        ("not in enum", HEADER + "UA,2024-01-01,3,1,Guess,core-a\n", [(2, "basis", "must be one of")]),
+        ("pattern", HEADER + "Kyiv,2024-01-01,3,1,ISW,core-a\n", [(2, "region_id", "must match the pattern")]),
+        ("missing required", HEADER + "UA,2024-01-01,,1,ISW,core-a\n", [(2, "occupied_km2", "required")]),
+        ("fractional integer", HEADER + "UA,2024-01-01,3,1.5,ISW,core-a\n", [(2, "count", "whole number")]),
+        ("infinite", HEADER + "UA,2024-01-01,inf,1,ISW,core-a\n", [(2, "occupied_km2", "finite")]),
+        ("NaN text", HEADER + "UA,2024-01-01,NaN,1,ISW,core-a\n", [(2, "occupied_km2", "finite")]),
+        ("duplicate key", HEADER + "UA,2024-01-01,3,1,ISW,core-a\nUA,2024-01-01,4,1,ISW,core-a\n",
+         [(2, "region_id,date", "primary key"), (3, "region_id,date", "primary key")]),
+        ("unknown source", HEADER + "UA,2024-01-01,3,1,ISW,core-zzz\n", [(2, "source_id", "must match sources")]),
+        ("too many fields", HEADER + "UA,2024-01-01,3,1,ISW,core-a,extra\n", [(2, None, "has 7 fields")]),
+        ("too few fields", HEADER + "UA,2024-01-01,3\n", [(2, None, "has 3 fields")]),
+        ("missing column", "region_id,date,occupied_km2,basis,source_id\nUA,2024-01-01,3,ISW,core-a\n",
+         [(1, "count", "missing")]),
+        ("extra column", HEADER.strip() + ",note\nUA,2024-01-01,3,1,ISW,core-a,x\n", [(1, "note", "not in the schema")]),
+        ("repeated column", HEADER.strip() + ",basis\nUA,2024-01-01,3,1,ISW,core-a,ISW\n",
+         [(1, "basis", "appears twice")]),
+        ("empty file", "", [(None, None, "empty")]),
+        ("not UTF-8", HEADER.encode() + b"UA,2024-01-01,3,1,ISW,core-\xff\n", [(2, None, "UTF-8")]),
+    ],
+)
+def test_broken_file_names_file_row_column_and_rule(tiny_package, kind, csv_text, expected):
+    problems = problems_of(tiny_package, csv_text)
+    found = [(p.row, p.column) for p in problems]
+    for row, column, rule in expected:
+        matching = [p for p in problems if p.row == row and p.column == column and rule in p.rule]
+        assert matching, f"{kind}: expected row {row}, column {column}, rule ~{rule!r}; got {problems}"
+        assert matching[0].file.endswith("observations.csv")
+    assert len(problems) == len(expected), f"{kind}: unexpected extra problems {found}"
+
+
+def test_every_problem_is_reported_at_once_in_file_order(tiny_package):
+    problems = problems_of(tiny_package, HEADER
+                           + "UA,2024-01-01,-1,1,ISW,core-a\n"
+                           + "UA-14,2024-13-01,5,1,Guess,core-a\n"
+                           + "UA-23,2024-01-01,5,1,ISW,nope\n")
+    assert [(p.row, p.column) for p in problems] == [
+        (2, "occupied_km2"), (3, "date"), (3, "basis"), (4, "source_id")]
+
+
+def test_message_is_readable_not_a_traceback(tiny_package):
+    (tiny_package / "observations.csv").write_text(HEADER + "UA,2024-01-01,-1,1,ISW,core-a\n")
+    with pytest.raises(ah.DataValidationError) as caught:
+        ah.load("observations", tiny_package)
+    message = str(caught.value)
+    assert "observations.csv, row 2, column occupied_km2: minimum 0 (value: -1.0)" in message
+    assert "Traceback" not in message
+
+
+def test_quoted_newlines_keep_line_numbers(tiny_package):
+    problems = problems_of(tiny_package, HEADER + 'UA,2024-01-01,3,1,ISW,core-a\n'
+                           + '"UA-14",2024-01-01,3,1,"IS\nW",core-a\nUA-23,2024-01-01,-2,1,ISW,core-a\n')
+    assert [(p.row, p.column) for p in problems] == [(3, "basis"), (5, "occupied_km2")]
+
+
+def test_bom_and_crlf_load(tiny_package):
+    text = (HEADER + "UA,2024-01-01,3,1,ISW,core-a\n").replace("\n", "\r\n")
+    (tiny_package / "observations.csv").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    frame = ah.load("observations", tiny_package)
+    assert frame["region_id"].tolist() == ["UA"] and frame["source_id"].tolist() == ["core-a"]
+
+
+def test_blank_lines_are_skipped_but_counted(tiny_package):
+    problems = problems_of(tiny_package, HEADER + "UA,2024-01-01,3,1,ISW,core-a\n\nUA-14,2024-01-01,-1,1,ISW,core-a\n")
+    assert [(p.row, p.column) for p in problems] == [(4, "occupied_km2")]
+
+
+def test_unknown_dataset_name_lists_known_ones(tiny_package):
+    with pytest.raises(KeyError, match="observations"):
+        ah.load("nonexistent", tiny_package)
+
+
+def test_broken_descriptor_is_reported_with_its_line(tiny_package):
+    (tiny_package / "datapackage.json").write_text('{"resources": [\n  {"name": "x",}\n]}')
+    with pytest.raises(ah.DataValidationError, match=r"datapackage.json, row 2: not valid JSON"):
+        ah.load("observations", tiny_package)
+
+
+def test_missing_data_file_and_schema(tiny_package):
+    (tiny_package / "observations.csv").unlink()
+    with pytest.raises(ah.DataValidationError, match="observations.csv: file not found"):
+        ah.load("observations", tiny_package)
+    (tiny_package / "schemas" / "observations.json").unlink()
+    with pytest.raises(ah.DataValidationError, match="observations.json: file not found"):
+        ah.load("observations", tiny_package)
+
+
+def test_invalid_reference_is_named_from_the_dependent_side(tiny_package):
+    (tiny_package / "sources.csv").write_text("source_id,publisher,title,url,published,accessed\n"
+                                               "core-a,P,T,not-a-url,2024-01-01,\n")
+    problems = ah.validate(tiny_package)
+    assert any(p.file.endswith("sources.csv") and p.column == "url" for p in problems)
+    assert any(p.file.endswith("observations.csv") and "cannot be checked until" in p.rule for p in problems)
+
+
+def test_shipped_data_package_is_valid():
+    problems = ah.validate()
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_every_resource_row_points_to_a_source():
+    package = DataPackage()
+    for name in package.names():
+        if name == "sources":
+            continue
+        schema = package.schema(name)
+        fields = {f["name"] for f in schema["fields"]}
+        assert "source_id" in fields, f"{name} has no source_id column"
+        keys = [k for k in schema.get("foreignKeys", []) if k["reference"].get("resource") == "sources"]
+        assert keys, f"{name} does not declare its source_id foreign key"

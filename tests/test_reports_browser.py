@@ -1,0 +1,62 @@
+"""Every exported report, opened in real headless Chromium with the network cut."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from browser import launch, visit_offline
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def report_files(report_dir):
+    return sorted(p for p in report_dir.rglob("*.html") if p.name != "index.html")
+
+
+def test_every_chart_renders_offline_without_errors(built_reports, browser):
+    report_dir, _ = built_reports
+    manifest = json.loads((report_dir / "manifest.json").read_text())
+    problems = []
+    for path in report_files(report_dir):
+        key = path.relative_to(report_dir).as_posix()
+        visit = visit_offline(browser, path)
+        expected = manifest[key]["figures"]
+        if visit.chart_divs != expected or visit.drawn_charts != expected:
+            problems.append(f"{key}: {visit.drawn_charts} drawn of {visit.chart_divs} chart divs, "
+                            f"notebook produced {expected}")
+        if visit.console_errors:
+            problems.append(f"{key}: console errors {visit.console_errors[:3]}")
+        if visit.blocked_requests:
+            problems.append(f"{key}: requested {visit.blocked_requests[:3]}")
+        if visit.dialogs:
+            problems.append(f"{key}: opened dialogs {visit.dialogs}")
+    assert not problems, "\n".join(problems)
+
+
+def test_reports_reference_nothing_remote(built_reports):
+    report_dir, _ = built_reports
+    remote = re.compile(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=\s*["']?(https?:)?//""", re.I)
+    for path in [*report_files(report_dir), report_dir / "index.html"]:
+        match = remote.search(path.read_text(encoding="utf-8"))
+        assert match is None, f"{path.name} loads a remote resource: {match.group(0)}"
+
+
+def test_index_lists_every_report_with_build_facts(built_reports):
+    report_dir, _ = built_reports
+    index = (report_dir / "index.html").read_text()
+    for path in report_files(report_dir):
+        assert f'href="{path.relative_to(report_dir).as_posix()}"' in index
+    for label in ("Data as of:", "Git commit:", "Built:"):
+        assert label in index
