@@ -1,0 +1,123 @@
+"""Briefing charts: the events timeline and the claims check."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..analysis import briefing as analysis
+from .theme import EXTENDED, OKABE_ITO, add_caption
+
+KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4]))
+KIND_SYMBOLS = {"talks": "circle", "summit": "star", "proposal": "diamond", "agreement": "square",
+                "exchange": "triangle-up", "military": "x", "escalation": "triangle-down",
+                "annexation": "hexagon", "sanctions": "pentagon", "legal": "cross", "other": "circle-open"}
+VERDICT_COLOURS = {"supported": "#009E73", "outdated": "#E69F00", "partly wrong": "#CC79A7",
+                   "wrong": "#D55E00", "not checkable": "#999999"}
+# Groups offered by the timeline's dropdown (plotly-native, so they work in exported HTML).
+PLOT_HEIGHT = 420
+LEAD_DAYS = 60  # margin around the talks period shown by default
+KIND_GROUPS = {
+    "Diplomacy": ["talks", "summit", "proposal", "agreement", "exchange"],
+    "War and its law": ["military", "escalation", "annexation", "sanctions", "legal"],
+}
+
+
+def _hover(rows: pd.DataFrame) -> list[str]:
+    def when(row) -> str:
+        start = row["date"].strftime("%-d %b %Y")
+        return start if pd.isna(row["end_date"]) else f"{start} – {row['end_date'].strftime('%-d %b %Y')}"
+
+    return [
+        "<br>".join([f"<b>{html.escape(row['event'])}</b>", when(row), html.escape(row["location"]),
+                     f"Who: {html.escape(row['participants'])}", f"Outcome: {html.escape(row['outcome'])}",
+                     f"Source: {row['source_id']}"])
+        for _, row in rows.iterrows()
+    ]
+
+
+def timeline_title(events: pd.DataFrame) -> str:
+    """A title that states what the timeline shows: the longest pause in direct talks."""
+    gap = analysis.longest_gap(analysis.direct_talks(events)["date"])
+    if gap is None:
+        return f"{len(events)} negotiation and war events"
+    return (f"Direct Russia–Ukraine talks paused for {gap['days'] / 365.25:.1f} years, "
+            f"from {gap['after']:%B %Y} to {gap['before']:%B %Y}")
+
+
+def timeline_figure(events: pd.DataFrame, as_of, kinds: Iterable[str] | None = None) -> go.Figure:
+    """Events up to `as_of`, one lane per kind; the dropdown (and the legend) filter kinds offline."""
+    shown = analysis.events_until(events, as_of)
+    if kinds is not None:
+        shown = shown[shown["kind"].isin(list(kinds))]
+    lanes = analysis.timeline_lanes(shown)
+    present = analysis.kinds_present(lanes)
+    fig = go.Figure()
+    for kind in present:
+        rows = lanes[lanes["kind"] == kind]
+        fig.add_trace(go.Scatter(
+            x=rows["date"], y=[kind] * len(rows), mode="markers", name=kind,
+            marker={"size": 12, "symbol": KIND_SYMBOLS.get(kind, "circle"), "color": KIND_COLOURS.get(kind),
+                    "line": {"width": 1, "color": "#333"}},
+            hovertext=_hover(rows), hoverinfo="text",
+        ))
+    buttons = [{"label": "All kinds", "method": "update", "args": [{"visible": [True] * len(present)}]}]
+    for label, group in KIND_GROUPS.items():
+        if any(kind in group for kind in present):
+            buttons.append({"label": label, "method": "update",
+                            "args": [{"visible": [kind in group for kind in present]}]})
+    buttons += [{"label": kind, "method": "update", "args": [{"visible": [k == kind for k in present]}]}
+                for kind in present]
+    talks = shown.loc[shown["kind"] == "talks", "date"]
+    first = (talks.min() if not talks.empty else shown["date"].min()) - pd.Timedelta(days=LEAD_DAYS)
+    fig.update_layout(
+        title=timeline_title(shown),
+        xaxis={"title": "Date", "type": "date", "rangeslider": {"visible": True, "thickness": 0.06},
+               "range": [first, pd.Timestamp(as_of) + pd.Timedelta(days=LEAD_DAYS)]},
+        yaxis={"title": "Kind of event", "categoryorder": "array", "categoryarray": list(reversed(present))},
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.12,
+                      "yanchor": "bottom", "showactive": True}],
+        showlegend=True,
+    )
+    fig.add_vline(x=pd.Timestamp(as_of).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#888"})
+    add_caption(fig, shown["source_id"], as_of,
+                note="Each marker is one event of the kit's events table; hover for place, participants, "
+                     "outcome and source. Filter kinds with the menu or the legend; the slider under the "
+                     "axis reaches events before the talks began (e.g. 2014). Dotted line: as-of date.")
+    return _fit_height(fig, PLOT_HEIGHT)
+
+
+def _fit_height(fig: go.Figure, plot_height: int) -> go.Figure:
+    """Make room for the caption without squeezing the plot area."""
+    margin = fig.layout.margin
+    fig.update_layout(height=plot_height + (margin.t or 70) + (margin.b or 0))
+    return fig
+
+
+def verdict_title(checked: pd.DataFrame) -> str:
+    counts = checked["verdict_now"].value_counts()
+    checkable = len(checked) - counts.get("not checkable", 0)
+    off = counts.get("outdated", 0) + counts.get("partly wrong", 0) + counts.get("wrong", 0)
+    return (f"Of the article's {checkable} checkable claims, {counts.get('supported', 0)} hold up "
+            f"and {off} are outdated or wrong in part or whole")
+
+
+def verdict_figure(checked: pd.DataFrame, as_of) -> go.Figure:
+    """Claims per topic, stacked by their current verdict."""
+    counts = analysis.verdict_counts(checked)
+    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+    fig = go.Figure()
+    for verdict in analysis.VERDICT_ORDER:
+        fig.add_trace(go.Bar(y=counts.index, x=counts[verdict], name=verdict, orientation="h",
+                             marker={"color": VERDICT_COLOURS[verdict]},
+                             hovertemplate="%{y}: %{x} " + verdict + "<extra></extra>"))
+    fig.update_layout(barmode="stack", title=verdict_title(checked),
+                      xaxis={"title": "Claims (count)", "dtick": 1}, yaxis={"title": "Topic"})
+    claim_date = checked["claim_date"].max()
+    add_caption(fig, checked["source_id"], as_of,
+                note=f"Claims judged as of the article's date, {claim_date:%-d %B %Y}; "
+                     "verdicts with a `computed` check are recomputed from the current data.")
+    return _fit_height(fig, PLOT_HEIGHT)

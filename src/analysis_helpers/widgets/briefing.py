@@ -1,0 +1,42 @@
+"""Timeline explorer: filter the events by kind and participant in a live notebook."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import display
+
+from ..analysis import briefing as analysis
+from ..figures.briefing import timeline_figure
+
+ANY_PARTICIPANT = "anyone"
+
+
+def participants_of(events: pd.DataFrame) -> list[str]:
+    """Every participant named in the events, most frequent first."""
+    names = events["participants"].str.split("; ").explode()
+    return list(names.value_counts().index)
+
+
+def timeline_explorer(events: pd.DataFrame, as_of) -> widgets.VBox:
+    """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them."""
+    past = analysis.events_until(events, as_of)
+    kinds = widgets.SelectMultiple(options=analysis.kinds_present(past), value=tuple(analysis.kinds_present(past)),
+                                   description="Kinds", rows=6)
+    who = widgets.Dropdown(options=[ANY_PARTICIPANT] + participants_of(past), value=ANY_PARTICIPANT,
+                           description="With")
+    output = widgets.Output()
+
+    def render(_=None) -> None:
+        chosen = past if who.value == ANY_PARTICIPANT else past[analysis.involves(past, who.value)]
+        with output:
+            output.clear_output(wait=True)
+            if chosen.empty or not kinds.value:
+                print("No event matches these filters.")
+            else:
+                display(timeline_figure(chosen, as_of, kinds=kinds.value))
+
+    kinds.observe(render, names="value")
+    who.observe(render, names="value")
+    render()
+    return widgets.VBox([widgets.HBox([kinds, who]), output])
