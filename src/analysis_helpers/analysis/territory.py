@@ -76,7 +76,8 @@ def _sliver_area(outside, occupied, metres: float) -> float:
     """
     if outside.is_empty:
         return 0.0
-    opened = shapely.buffer(shapely.buffer(outside, -metres), metres)
+    # Mitred joins keep convex corners: a round join would shave them off as "thin" pieces.
+    opened = shapely.buffer(shapely.buffer(outside, -metres, join_style="mitre"), metres, join_style="mitre")
     thin = shapely.get_parts(shapely.difference(outside, opened))
     touching = thin[shapely.dwithin(thin, occupied, 1.0)]
     return float(shapely.area(touching).sum())

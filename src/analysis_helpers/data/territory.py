@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import shapely
 
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError
-from .geo import load_boundaries
+from .geo import BOUNDARIES_FILE, load_boundaries
 
 # Ukraine's official area (State Statistics Service of Ukraine; source terr-ukrstat-total-area).
 OFFICIAL_TOTAL_KM2 = 603_549
@@ -21,6 +22,11 @@ AREA_SLACK_KM2 = 0.5
 # A site may sit just off a simplified coast or border.
 SITE_TOLERANCE_DEG = 0.05
 NATIONAL_ID = "UA"
+
+
+def _boundaries_beside(ctx: CheckContext) -> Path:
+    """The boundary file of the data folder being checked (territory files sit in data/territory/)."""
+    return Path(str(ctx.origins["file"].iloc[0])).resolve().parents[1] / BOUNDARIES_FILE
 
 
 def _future(value) -> bool:
@@ -40,7 +46,7 @@ def regions_complete(table: pd.DataFrame, ctx: CheckContext):
         if _future(value):
             yield ctx.problem(index, "population_as_of", "must not be in the future", str(value.date()))
     try:
-        load_boundaries(list(table["region_id"]))
+        load_boundaries(list(table["region_id"]), _boundaries_beside(ctx))
     except DataValidationError as exc:
         yield from exc.problems
 
@@ -74,7 +80,7 @@ def claims_not_in_future(table: pd.DataFrame, ctx: CheckContext):
 @cross_check("sites")
 def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
     regions = ctx.load("regions")
-    outlines = load_boundaries(list(regions["region_id"])).set_index("region_id")["geometry"]
+    outlines = load_boundaries(list(regions["region_id"]), _boundaries_beside(ctx)).set_index("region_id")["geometry"]
     for index, row in table.iterrows():
         if _future(row["as_of"]):
             yield ctx.problem(index, "as_of", "must not be in the future", str(row["as_of"].date()))
