@@ -40,8 +40,11 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
 
 
-def visit_offline(browser, html_file: Path, screenshot: Path | None = None, settle_ms: int = 1500) -> PageVisit:
-    """Load `html_file` with every request but the file itself aborted; count drawn plotly charts."""
+def visit_offline(browser, html_file: Path, screenshot: Path | None = None, settle_ms: int = 1500,
+                  scroll_to_chart: bool = False) -> PageVisit:
+    """Load `html_file` with every request but the file itself aborted; count drawn plotly charts.
+
+    With `screenshot`, save the viewport (scrolled to the first chart if `scroll_to_chart`)."""
     visit = PageVisit()
     own_url = html_file.resolve().as_uri()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -63,6 +66,9 @@ def visit_offline(browser, html_file: Path, screenshot: Path | None = None, sett
     visit.chart_divs = page.locator(".js-plotly-plot").count()
     visit.drawn_charts = page.locator(".js-plotly-plot:has(.main-svg)").count()
     if screenshot is not None:
+        if scroll_to_chart and visit.chart_divs:
+            page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, -120)")
         page.screenshot(path=str(screenshot), full_page=False)
     context.close()
     return visit
