@@ -306,6 +306,14 @@ def involves(events: pd.DataFrame, *parties: str) -> pd.Series:
     return listed.apply(lambda names: all(p in names for p in parties))
 
 
+def filter_events(events: pd.DataFrame, kinds=None, participant: str | None = None) -> pd.DataFrame:
+    """Events of the given kinds (all if None) in which `participant` took part (anyone if None)."""
+    keep = events["kind"].isin(list(kinds)) if kinds is not None else pd.Series(True, index=events.index)
+    if participant is not None:
+        keep &= involves(events, participant)
+    return events[keep]
+
+
 def direct_talks(events: pd.DataFrame) -> pd.DataFrame:
     """Talks in which both Russia and Ukraine took part."""
     return events[(events["kind"] == "talks") & involves(events, "Russia", "Ukraine")]

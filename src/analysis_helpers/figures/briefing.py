@@ -43,16 +43,14 @@ def timeline_title(events: pd.DataFrame) -> str:
     """A title that states what the timeline shows: the longest pause in direct talks."""
     gap = analysis.longest_gap(analysis.direct_talks(events)["date"])
     if gap is None:
-        return f"{len(events)} negotiation and war events"
+        return f"{len(events)} event{'' if len(events) == 1 else 's'} of the talks and the war"
     return (f"Direct Russia–Ukraine talks paused for {gap['days'] / 365.25:.1f} years, "
             f"from {gap['after']:%B %Y} to {gap['before']:%B %Y}")
 
 
 def timeline_figure(events: pd.DataFrame, as_of, kinds: Iterable[str] | None = None) -> go.Figure:
     """Events up to `as_of`, one lane per kind; the dropdown (and the legend) filter kinds offline."""
-    shown = analysis.events_until(events, as_of)
-    if kinds is not None:
-        shown = shown[shown["kind"].isin(list(kinds))]
+    shown = analysis.filter_events(analysis.events_until(events, as_of), kinds)
     lanes = analysis.timeline_lanes(shown)
     present = analysis.kinds_present(lanes)
     fig = go.Figure()

@@ -28,13 +28,13 @@ def timeline_explorer(events: pd.DataFrame, as_of) -> widgets.VBox:
     output = widgets.Output()
 
     def render(_=None) -> None:
-        chosen = past if who.value == ANY_PARTICIPANT else past[analysis.involves(past, who.value)]
+        chosen = analysis.filter_events(past, kinds.value, None if who.value == ANY_PARTICIPANT else who.value)
         with output:
             output.clear_output(wait=True)
-            if chosen.empty or not kinds.value:
+            if chosen.empty:
                 print("No event matches these filters.")
             else:
-                display(timeline_figure(chosen, as_of, kinds=kinds.value))
+                display(timeline_figure(chosen, as_of))
 
     kinds.observe(render, names="value")
     who.observe(render, names="value")

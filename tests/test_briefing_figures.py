@@ -1,0 +1,100 @@
+"""Briefing figures and widget on the shipped data, and the front-movement check on reference maps."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import analysis_helpers as ah
+from analysis_helpers.analysis import briefing as b
+from analysis_helpers.data.briefing import load_available
+from analysis_helpers.figures import briefing as fb
+from analysis_helpers.figures.theme import register_template
+
+AS_OF = "2026-11-26"
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    register_template()
+    return ah.load("events")
+
+
+@pytest.fixture(scope="module")
+def checked() -> pd.DataFrame:
+    tables, _ = load_available()
+    return b.check_claims(ah.load("claims"), tables)
+
+
+def test_timeline_has_a_trace_per_kind_and_working_menu(events):
+    fig = fb.timeline_figure(events, AS_OF)
+    names = [trace.name for trace in fig.data]
+    assert names == b.kinds_present(events)
+    assert sum(len(trace.x) for trace in fig.data) == len(events)
+    menu = fig.layout.updatemenus[0]
+    assert menu.buttons[0].label == "All kinds"
+    assert all(len(button.args[0]["visible"]) == len(names) for button in menu.buttons)
+    assert fig.layout.title.text.startswith("Direct Russia–Ukraine talks paused for")
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    assert "As of 2026-11-26" in fig.layout.annotations[-1].text
+
+
+def test_timeline_stops_at_as_of_and_filters_kinds(events):
+    fig = fb.timeline_figure(events, "2023-01-01", kinds=["talks", "military"])
+    assert [trace.name for trace in fig.data] == ["talks", "military"]
+    assert max(max(trace.x) for trace in fig.data) <= pd.Timestamp("2023-01-01")
+
+
+def test_verdict_figure_counts_every_claim(checked):
+    fig = fb.verdict_figure(checked, AS_OF)
+    assert sum(sum(trace.x) for trace in fig.data) == len(checked)
+    assert [trace.name for trace in fig.data] == b.VERDICT_ORDER
+    assert fig.layout.title.text.startswith("Of the article's")
+
+
+def test_shipped_claims_recompute_to_their_recorded_verdicts(checked):
+    """When this fails, data changed a verdict: review the claim row (the notebook flags it too)."""
+    assert not checked["changed"].any(), checked.loc[checked["changed"], ["claim_id", "verdict", "verdict_now"]]
+
+
+def test_explorer_rerenders_on_filter_change(events, monkeypatch):
+    from analysis_helpers.widgets import briefing as wb
+
+    shown = []
+    monkeypatch.setattr(wb, "display", shown.append)  # no kernel here: capture what would be drawn
+    explorer = wb.timeline_explorer(events, AS_OF)
+    kinds, who = explorer.children[0].children
+    assert who.value == wb.ANY_PARTICIPANT and "Russia" in who.options
+    kinds.value = ("talks",)
+    who.value = "India"
+    assert len(shown) == 3
+    assert [trace.name for trace in shown[-1].data] == ["talks"]
+    assert len(shown[-1].data[0].x) == 1 and "Jeddah" in shown[-1].data[0].hovertext[0]
+
+
+def test_filter_events_by_kind_and_participant(events):
+    india = b.filter_events(events, participant="India")
+    assert set(india["kind"]) == {"talks", "summit"}
+    assert b.filter_events(events, kinds=["legal"])["event_id"].tolist() == ["2023-03-17-icc-warrant"]
+
+
+@pytest.mark.parametrize("start, end", [("20240708", "20250501")])
+def test_front_movement_on_deepstate_maps(reference_dir, start, end):
+    """The article's 'metres, not miles' claim, recomputed from two real DeepState snapshots."""
+    from analysis_helpers.analysis.territory import control_from_polygon
+    from analysis_helpers.data.geo import load_boundaries, read_snapshot
+
+    regions = ah.load("regions")
+    boundaries = load_boundaries(list(regions["region_id"]))
+    rows = []
+    for stamp in (start, end):
+        occupied = read_snapshot(reference_dir / "deepstate" / f"deepstatemap_data_{stamp}.geojson")
+        national = control_from_polygon(occupied, boundaries, regions).set_index("region_id").loc["UA"]
+        rows.append({"date": pd.Timestamp(stamp), "region_id": "UA", "occupied_km2": national["occupied_km2"]})
+    control = pd.DataFrame(rows)
+    move = b.front_movement(control, "2025-05-11")
+    assert move["change_km2"] == pytest.approx(rows[1]["occupied_km2"] - rows[0]["occupied_km2"])
+    assert move["km2_per_month"] > b.STATIC_FRONT_KM2_PER_MONTH  # hundreds of km² a month, not metres
+    finding = b.check_front_movement(pd.Series({"claim_date": pd.Timestamp("2025-05-11")}),
+                                     {"territory_control": control})
+    assert finding.verdict == "partly wrong"
