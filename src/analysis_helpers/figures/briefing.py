@@ -119,3 +119,28 @@ def verdict_figure(checked: pd.DataFrame, as_of) -> go.Figure:
                 note=f"Claims judged as of the article's date, {claim_date:%-d %B %Y}; "
                      "verdicts with a `computed` check are recomputed from the current data.")
     return _fit_height(fig, PLOT_HEIGHT)
+
+
+def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """The claims check as an HTML table: claim, verdict (flagged when data changed it), evidence, basis."""
+    publishers = sources.set_index("source_id")
+    rows = []
+    for claim in checked.sort_values("claim_id").itertuples(index=False):
+        colour = VERDICT_COLOURS[claim.verdict_now]
+        verdict = f'<span style="color:{colour};font-weight:bold">{html.escape(claim.verdict_now)}</span>'
+        if claim.changed:
+            verdict += f"<br><small>(recorded: {html.escape(claim.verdict)}; the data now says otherwise)</small>"
+        evidence = html.escape(claim.evidence)
+        if claim.computed_evidence:
+            evidence += f"<br><i>Computed: {html.escape(claim.computed_evidence)}</i>"
+        source = publishers.loc[claim.source_id] if claim.source_id in publishers.index else None
+        cited = (f'<a href="{html.escape(source["url"], quote=True)}" rel="noopener noreferrer">'
+                 f'{html.escape(source["publisher"])}, {source["published"]:%Y-%m-%d}</a>'
+                 if source is not None else html.escape(claim.source_id))
+        basis = "<br>".join(html.escape(ref) for ref in claim.decided_by.split("; "))
+        rows.append(f"<tr><td>{html.escape(claim.claim_id)}</td><td>{html.escape(claim.topic)}</td>"
+                    f"<td>{html.escape(claim.claim)}</td><td>{verdict}</td><td>{evidence}</td>"
+                    f"<td><small>{basis}</small></td><td>{cited}</td></tr>")
+    header = "".join(f"<th>{h}</th>" for h in ("id", "Topic", "Claim (paraphrased)", "Verdict", "Evidence",
+                                               "Decided by", "Source"))
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
