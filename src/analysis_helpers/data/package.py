@@ -177,6 +177,7 @@ class DataPackage:
                 # `_in_file_order` keeps only the first problem per cell.
                 table.problems += _check_constraints(table, schema)
                 table.problems += self._check_foreign_keys(name, table, schema)
+                table.problems += _check_not_in_future(table, schema)
                 table.problems = _in_file_order(table.problems, schema)
             if not table.problems:
                 context = CheckContext(name, table.origins, self.load_valid)
@@ -283,7 +284,10 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
         return None, np.array([]), [Problem(shown, line, None, "contains a NUL byte (not a text CSV)")]
 
     expected = [f["name"] for f in schema["fields"]]
-    header = next(csv.reader(io.StringIO(text)))
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        return None, np.array([]), [Problem(shown, 1, None, f"header is not valid CSV ({exc})")]
     problems = _header_problems(shown, header, expected)
     if problems:
         return None, np.array([]), problems
@@ -309,19 +313,22 @@ def _simple_rectangle(text: str, width: int) -> bool:
 
 
 def _frame_from_rows(shown: str, text: str, header: list[str]):
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows, lines, problems = [], [], []
-    line_start = reader.line_num + 1
-    for row in reader:
-        if row and any(cell != "" for cell in row):
-            if len(row) != len(header):
-                problems.append(Problem(shown, line_start, None,
-                                        f"has {len(row)} fields, the header has {len(header)}"))
-            else:
-                rows.append(row)
-                lines.append(line_start)
+    try:
+        next(reader)
         line_start = reader.line_num + 1
+        for row in reader:
+            if row and any(cell != "" for cell in row):
+                if len(row) != len(header):
+                    problems.append(Problem(shown, line_start, None,
+                                            f"has {len(row)} fields, the header has {len(header)}"))
+                else:
+                    rows.append(row)
+                    lines.append(line_start)
+            line_start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(shown, reader.line_num, None, f"not valid CSV ({exc})"))
     if problems:
         return None, np.array([]), problems
     frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
@@ -379,7 +386,10 @@ def _to_integer(text: pd.Series, empty: pd.Series):
 
 def _to_date(text: pd.Series, empty: pd.Series):
     shaped = text.str.match(_DATE_PATTERN) | empty
-    values = pd.to_datetime(text.mask(empty | ~shaped), format="%Y-%m-%d", errors="coerce")
+    # The kit's tables use nanosecond timestamps (years 1678-2261); a date outside that span is
+    # rejected like any other unreadable date.
+    in_span = text.str[:4].between("1678", "2261")
+    values = pd.to_datetime(text.mask(empty | ~shaped | ~in_span), format="%Y-%m-%d", errors="coerce")
     bad = values.isna() & ~empty
     return values.astype("datetime64[ns]"), bad
 
@@ -397,9 +407,25 @@ _TYPE_RULES = {
     "string": "must be text",
     "number": "must be a finite number (e.g. 1234.5)",
     "integer": "must be a whole number",
-    "date": "must be a date written YYYY-MM-DD",
+    "date": "must be a date written YYYY-MM-DD, between 1678 and 2261",
     "boolean": "must be true or false",
 }
+
+
+# -- dates ------------------------------------------------------------------------------------
+# Dates that record when something was observed, published or read cannot lie ahead of today;
+# a field describing a planned or projected date opts out with `"future": true`.
+def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
+    today = pd.Timestamp.today().normalize()
+    problems = []
+    for spec in schema["fields"]:
+        if spec.get("type") != "date" or spec.get("future", False):
+            continue
+        values = table.frame[spec["name"]]
+        for index in values.index[(values > today).to_numpy()]:
+            problems.append(_problem_at(table, index, spec["name"], f"must not be in the future (today is "
+                                        f"{today:%Y-%m-%d})", _plain(values.at[index])))
+    return problems
 
 
 # -- constraints (pandera) -------------------------------------------------------------------
