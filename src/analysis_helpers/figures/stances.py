@@ -16,6 +16,23 @@ DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/
              "in its hover text.")
 MODEL_SYMBOLS = {"weighted_median": "diamond", "compromise": "circle", "expected_utility": "square"}
 MODEL_COLOURS = {"weighted_median": "#000000", "compromise": "#009E73", "expected_utility": "#CC79A7"}
+POSITION_AXIS_TITLE = "Position (0 = Ukraine's maximal demand, 100 = Russia's)"
+# Menus sit top left under the title and legends on the right, so neither covers the title.
+MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+HEADER_LAYOUT = {"margin": {"t": 120, "r": 40},
+                 "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}}
+
+
+def _wrap_label(text: str, width: int = 14) -> str:
+    """Break a tick label into lines of about `width` characters."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def _names(table: pd.DataFrame, id_column: str) -> dict:
@@ -37,16 +54,18 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
 
     apart = (position.loc["russia"] - position.loc["ukraine"]).dropna() if {"ukraine", "russia"} <= set(order) else []
     fig = go.Figure(go.Heatmap(
-        z=position.to_numpy(), x=[issue_names[i] for i in position.columns], y=[actor_names[a] for a in order],
+        z=position.to_numpy(), x=[_wrap_label(issue_names[i]) for i in position.columns], y=[actor_names[a] for a in order],
         zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
-        colorbar={"title": "Position<br>(0-100)"}, text=position.round(0).to_numpy(), texttemplate="%{text}",
+        colorbar={"title": "Position<br>(0-100)"},
+        text=position.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
         customdata=hover.fillna("no citable stance").to_numpy(), hovertemplate="%{customdata}<extra></extra>",
         xgap=2, ygap=2,
     ))
     fig.update_layout(
         title=f"Ukraine and Russia are more than 50 points apart on {int((np.abs(apart) > 50).sum())} of "
               f"{len(apart)} issues; blank cells have no citable stance",
-        xaxis_title="Settlement issue", yaxis_title="Actor (ordered by mean position)",
+        xaxis={"title": "Settlement issue", "side": "top", "tickangle": 0},
+        yaxis_title="Actor (ordered by mean position)", margin={"t": 210}, title_y=0.98, title_yanchor="top",
         height=max(460, 26 * len(order) + 220),
     )
     return add_caption(fig, [], as_of, note=DATA_NOTE)
@@ -77,10 +96,9 @@ def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFra
     fig.update_layout(
         title=f"{heaviest.index[0]} carries the most weight (capability x salience) on {heaviest.iloc[0]} of "
               f"{len(issue_ids)} issues: position against capability, bubble size = salience",
-        xaxis={"title": "Position (0 = Ukraine's maximal demand, 100 = Russia's)", "range": [-5, 105]},
+        xaxis={"title": POSITION_AXIS_TITLE, "range": [-5, 105]},
         yaxis={"title": "Capability (0-100, United States = 100)", "range": [-5, 112]},
-        updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.12, "yanchor": "bottom"}],
-        showlegend=False, height=520,
+        updatemenus=[{"buttons": buttons, **MENU_PLACE}], showlegend=False, height=560, **HEADER_LAYOUT,
     )
     return add_caption(fig, [], as_of, note=DATA_NOTE + " Pick the issue in the menu.")
 
@@ -118,10 +136,9 @@ def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataF
     fig.update_layout(
         title=f"{actor_names[mover]} moved furthest: from {first:g} to {last:g} on {issue_names[moved_issue].lower()}",
         xaxis_title="Date of the coded statement",
-        yaxis={"title": "Position (0 = Ukraine's maximal demand, 100 = Russia's)", "range": [-8, 108]},
-        updatemenus=[{"buttons": buttons, "active": issue_ids.index(moved_issue), "x": 1.0, "xanchor": "right",
-                      "y": 1.12, "yanchor": "bottom"}],
-        height=500,
+        yaxis={"title": "Position (0-100, 100 = Russia's demand)", "range": [-8, 108]},
+        updatemenus=[{"buttons": buttons, "active": issue_ids.index(moved_issue), **MENU_PLACE}],
+        height=540, **HEADER_LAYOUT,
     )
     return add_caption(fig, [], as_of, note=DATA_NOTE + " Error bars: the stance's stated uncertainty (1 sd).")
 
@@ -162,6 +179,8 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
     issue_names = _names(issues, "issue_id")
     issue_order = [i for i in issues["issue_id"] if i in set(outcomes["issue_id"])]
     span = outcomes.drop_duplicates("issue_id").set_index("issue_id").reindex(issue_order)
+    model_spread = outcomes.groupby("issue_id")["outcome"].agg(lambda v: v.max() - v.min())
+    widest = model_spread.idxmax()
     gap_table = gaps.set_index("issue_id").reindex(issue_order)
     fig = go.Figure(go.Bar(
         y=np.arange(len(issue_order)), x=span["range_high"] - span["range_low"], base=span["range_low"],
@@ -179,15 +198,20 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
     for trace in _outcome_traces(outcomes, issue_names, issue_order):
         fig.add_trace(trace)
     apart = gap_table[~gap_table["overlap"] & gap_table["gap"].notna()]
-    for issue_id, row in apart.iterrows():
-        fig.add_annotation(x=(min(row["ukraine_high"], row["russia_high"]) + max(row["ukraine_low"], row["russia_low"])) / 2,
-                           y=issue_order.index(issue_id) + 0.38, yshift=10, showarrow=False,
-                           text=f"no overlap: {row['gap']:.0f} pt gap", font={"size": 10, "color": "#555"})
+    gap_start = np.minimum(apart["ukraine_high"], apart["russia_high"])
+    gap_end = np.maximum(apart["ukraine_low"], apart["russia_low"])
+    rows_y = np.array([issue_order.index(i) for i in apart.index]) + 0.38
+    fig.add_trace(go.Scatter(
+        x=np.ravel(np.column_stack([gap_start, gap_end, np.full(len(apart), np.nan)])),
+        y=np.repeat(rows_y, 3), mode="lines", line={"color": "#555", "width": 2, "dash": "dot"},
+        name="Gap where the parties' intervals do not overlap",
+        text=np.repeat([f"gap of {g:.0f} points" for g in apart["gap"]], 3), hovertemplate="%{text}<extra></extra>",
+    ))
     _issue_axis(fig, issue_order, issue_names)
     fig.update_layout(
-        title=f"Ukraine's and Russia's positions leave no overlap on {len(apart)} of {len(issue_order)} issues; "
-              "the models differ most where few actors weigh in",
-        height=620, barmode="overlay",
+        title=f"Ukraine's and Russia's positions leave no overlap on {len(apart)} of {len(issue_order)} issues;<br>"
+              f"the models disagree most on {issue_names[widest].lower()} ({int(span.loc[widest, 'actors'])} actors coded)",
+        height=640, barmode="overlay", **HEADER_LAYOUT,
     )
     return add_caption(fig, [], as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% interval.")
 
@@ -207,7 +231,7 @@ def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame
                                      show_interval=False):
             fig.add_trace(trace)
     _issue_axis(fig, issue_order, issue_names)
-    fig.update_layout(title=f"What if: {labels[0]}", height=560)
+    fig.update_layout(title=f"What if: {labels[0]}", height=580, **HEADER_LAYOUT)
     if len(labels) > 1:
         per_variant = len(MODELS)
         buttons = [{"label": label, "method": "update",
@@ -215,8 +239,7 @@ def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame
                               + [k // per_variant == index for k in range(len(labels) * per_variant)]},
                              {"title.text": f"What if: {label}"}]}
                    for index, label in enumerate(labels)]
-        fig.update_layout(updatemenus=[{"buttons": buttons, "x": 1.0, "xanchor": "right", "y": 1.12,
-                                        "yanchor": "bottom"}])
+        fig.update_layout(updatemenus=[{"buttons": buttons, **MENU_PLACE}])
     return add_caption(fig, [], as_of, note=note)
 
 
