@@ -1,0 +1,258 @@
+"""Territory figures: control map with a date slider, occupied-area time series, claims, lines.
+
+Every function returns a captioned `plotly.graph_objects.Figure` whose interactivity (sliders,
+dropdowns, frames) is plotly-native, so it keeps working in an exported HTML report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from plotly.colors import sample_colorscale
+
+from ..analysis import territory as terr
+from ..analysis.territory import to_equal_area
+from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
+
+DEEPSTATE_SOURCE = "terr-deepstate-archive"
+REGION_SOURCES = ["terr-wiki-area-list", "terr-wiki-pop-list"]
+BOUNDARY_SOURCE = "terr-natural-earth-admin1"
+NEGOTIATION_KINDS = ("talks", "summit", "agreement")
+NO_DATA_COLOUR = "#dddddd"
+SLIDER_HEIGHT_PX = 90
+_SHARE_BAR = {"title": {"text": "Russian-held<br>share (%)"}, "ticksuffix": "%"}
+
+
+def _outline_xy(geom) -> tuple[list, list]:
+    """Projected outline (km, equal-area) as one path per ring, rings separated by None."""
+    xs, ys = [], []
+    for polygon in getattr(to_equal_area(geom), "geoms", [to_equal_area(geom)]):
+        for ring in [polygon.exterior, *polygon.interiors]:
+            x, y = ring.xy
+            xs += [v / 1000 for v in x] + [None]
+            ys += [v / 1000 for v in y] + [None]
+    return xs, ys
+
+
+def _colours(share_pct: pd.Series) -> list[str]:
+    return [NO_DATA_COLOUR if pd.isna(v) else sample_colorscale(SEQUENTIAL_SHARE, [min(max(v, 0), 100) / 100])[0]
+            for v in share_pct]
+
+
+def _region_traces(boundaries: pd.DataFrame, colours: list[str], texts: list[str]) -> list[go.Scatter]:
+    traces = []
+    for row, colour, text in zip(boundaries.itertuples(), colours, texts):
+        x, y = _outline_xy(row.geometry)
+        traces.append(go.Scatter(x=x, y=y, fill="toself", fillcolor=colour, mode="lines",
+                                 line={"width": 0.7, "color": "white"}, hoveron="fills", text=text,
+                                 hoverinfo="text", showlegend=False, name=row.region_id))
+    return traces
+
+
+def _colourbar_trace() -> go.Scatter:
+    """An invisible marker carrying the share colour bar (filled shapes have none of their own)."""
+    return go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                      marker={"colorscale": SEQUENTIAL_SHARE, "cmin": 0, "cmax": 100, "color": [0],
+                              "showscale": True, "colorbar": _SHARE_BAR})
+
+
+def _share_hover(shares: pd.DataFrame) -> list[str]:
+    return [f"<b>{r.name}</b><br>{r.share_pct:.1f}% Russian-held<br>{r.occupied_km2:,.0f} of {r.area_km2:,.0f} km²"
+            if pd.notna(r.share_pct) else f"<b>{r.name}</b><br>no observation"
+            for r in shares.itertuples()]
+
+
+def _site_trace(sites: pd.DataFrame) -> go.Scatter:
+    plant = sites["kind"] == "nuclear-plant"
+    xy = [to_equal_area(shapely.Point(lon, lat)) for lon, lat in zip(sites["lon"], sites["lat"])]
+    return go.Scatter(
+        x=[p.x / 1000 for p in xy], y=[p.y / 1000 for p in xy], mode="markers",
+        marker={"size": [16 if p else 6 for p in plant], "symbol": ["star" if p else "circle" for p in plant],
+                "color": [SIDE_COLOURS["russia"] if c == "Russia" else SIDE_COLOURS["ukraine"] for c in sites["controller"]],
+                "line": {"width": 1, "color": "white"}},
+        text=[f"<b>{s.name}</b><br>{s.why}<br>held by {s.controller} on {pd.Timestamp(s.as_of):%d %b %Y}"
+              for s in sites.itertuples()],
+        hoverinfo="text", name="Sites, coloured by holder (star: Zaporizhzhia NPP)", showlegend=True)
+
+
+def _map_layout(fig: go.Figure) -> go.Figure:
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    fig.update_xaxes(**hidden)
+    fig.update_yaxes(**hidden, scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=680, legend={"y": 1.0, "yanchor": "bottom", "x": 0.3}, hovermode="closest",
+                      plot_bgcolor="white")
+    return fig
+
+
+def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame,
+                sites: pd.DataFrame, dates: Sequence | None = None) -> go.Figure:
+    """Map of the Russian-held share of each region, one slider step per observation date.
+
+    Regions are filled shapes on the equal-area projection (plain SVG, no base-map download, so
+    the map renders offline). `dates` defaults to every date with an observation of all regions.
+    The slider restyles only fill colours and hover texts (no frames: nothing auto-plays, and any
+    plotly renderer keeps it working), so the outlines are embedded once.
+    """
+    per_region = control[control["region_id"] != terr.NATIONAL_ID]
+    if dates is None:
+        counts = per_region.groupby("date")["region_id"].nunique()
+        dates = list(counts[counts == len(regions)].index)
+    dates = [pd.Timestamp(d) for d in dates]
+    order = boundaries[["region_id"]]
+    snapshots = {d: order.merge(terr.shares_at(per_region, regions, d), on="region_id", how="left") for d in dates}
+    last = dates[-1]
+    region_count = len(order)
+    fig = go.Figure([*_region_traces(boundaries, _colours(snapshots[last]["share_pct"]), _share_hover(snapshots[last])),
+                     _site_trace(sites), _colourbar_trace()])
+    steps = []
+    for d in dates:
+        colours, texts = _colours(snapshots[d]["share_pct"]), _share_hover(snapshots[d])
+        steps.append({"label": f"{d:%b %Y}" if d.day == 1 else f"{d:%d %b %Y}", "method": "restyle",
+                      "args": [{"fillcolor": colours, "text": texts}, list(range(region_count))]})
+    fig.update_layout(sliders=[{"active": len(dates) - 1, "currentvalue": {"prefix": "Map of "},
+                                "pad": {"t": 30}, "steps": steps}])
+    national = control[(control["region_id"] == terr.NATIONAL_ID) & (control["date"] == last)]
+    held = float(national["occupied_km2"].iloc[0]) if not national.empty else float(snapshots[last]["occupied_km2"].sum())
+    share = 100 * held / float(regions["area_km2"].sum())
+    top = snapshots[last].nlargest(4, "occupied_km2")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
+    fig.update_layout(title=f"On {last:%d %b %Y} Russia held {share:.1f}% of Ukraine, almost all in "
+                            f"{', '.join(top[:-1])} and {top.iloc[-1]}")
+    _map_layout(fig)
+    add_caption(fig, [DEEPSTATE_SOURCE, BOUNDARY_SOURCE, *REGION_SOURCES], last,
+                note="Share = DeepState polygon within the simplified outline, times the official area. "
+                     "Slider: date of the map (first of each month from Aug 2024).")
+    return _caption_below_slider(fig)
+
+
+def _caption_below_slider(fig: go.Figure) -> go.Figure:
+    """Move the caption (the last annotation) under the slider, which also lives in the bottom margin."""
+    caption = fig.layout.annotations[-1]
+    caption.yshift = (caption.yshift or 0) - SLIDER_HEIGHT_PX
+    fig.update_layout(margin={"b": fig.layout.margin.b + SLIDER_HEIGHT_PX})
+    return fig
+
+
+def _events_to_mark(events: pd.DataFrame | None, start, end) -> pd.DataFrame:
+    if events is None or events.empty:
+        return pd.DataFrame(columns=["date", "event", "kind"])
+    chosen = events[events["kind"].isin(NEGOTIATION_KINDS) & events["date"].between(start, end)]
+    return chosen.sort_values("date")
+
+
+def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.DataFrame | None = None,
+                       top_regions: int = 4) -> go.Figure:
+    """Occupied km² over time: Ukraine (with low/high band, coloured by map) and the largest regions."""
+    national = control[control["region_id"] == terr.NATIONAL_ID].sort_values("date")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
+                             y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
+                             fill="toself", fillcolor="rgba(213,94,0,0.15)", line={"width": 0},
+                             hoverinfo="skip", name="Range across maps"))
+    for basis, part in national.groupby("basis", sort=False):
+        fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines+markers", name=f"Ukraine ({basis})",
+                                 marker={"size": 4}, line={"width": 2},
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + basis + "</extra>"))
+    per_region = control[control["region_id"] != terr.NATIONAL_ID]
+    latest = per_region[per_region["date"] == per_region["date"].max()].nlargest(top_regions, "occupied_km2")
+    names = regions.set_index("region_id")["name"]
+    for region_id in latest["region_id"]:
+        part = per_region[(per_region["region_id"] == region_id) & (per_region["basis"] == "DeepState")].sort_values("date")
+        fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines", name=names[region_id],
+                                 line={"color": colour_for("region", region_id), "width": 1.5},
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + names[region_id] + "</extra>"))
+    marked = _events_to_mark(events, national["date"].min(), national["date"].max())
+    for row in marked.itertuples():
+        fig.add_vline(x=row.date, line={"width": 1, "dash": "dot", "color": "#888"})
+    if not marked.empty:
+        level = terr.control_at(national, national["date"].max())["occupied_km2"].iloc[0]
+        fig.add_trace(go.Scatter(x=marked["date"], y=[level * 1.12] * len(marked), mode="markers", name="Talks, summits, agreements",
+                                 marker={"symbol": "diamond", "size": 9, "color": "#000"},
+                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"])], hoverinfo="text"))
+    peak = national.loc[national["occupied_km2"].idxmax()]
+    end = national.iloc[-1]
+    fig.update_layout(
+        title=f"Russian-held area peaked at {peak['occupied_km2'] / 1000:,.0f}k km² in {peak['date']:%B %Y} "
+              f"and has crept up to {end['occupied_km2'] / 1000:,.0f}k km² since late 2022",
+        xaxis_title="Date", yaxis_title="Russian-held area (km²)", yaxis_rangemode="tozero", height=600,
+        hovermode="closest", margin={"t": 130})
+    sources = sorted(set(national["source_id"]) | set(national["bounds_source_id"].dropna()))
+    note = "Crimea and the parts of Donbas held before 2022 included. Map changes at Jul 2024 (liveuamap to DeepState)."
+    if not marked.empty:
+        note += " Diamonds: talks, summits and agreements from the events dataset (each cites its own source)."
+    return add_caption(fig, sources, end["date"], note=note)
+
+
+def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[str], as_of) -> go.Figure:
+    """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine."""
+    table = table.sort_values("claimed_km2")
+    labels = table["name"].str.replace(" Oblast", "")
+    fig = go.Figure([
+        go.Bar(y=labels, x=table["occupied_km2"], orientation="h", name="Held by Russia",
+               marker_color=SIDE_COLOURS["russia"], hovertemplate="%{y}: %{x:,.0f} km² held<extra></extra>"),
+        go.Bar(y=labels, x=table["not_held_km2"], orientation="h", name="Claimed, held by Ukraine",
+               marker_color=SIDE_COLOURS["ukraine"], hovertemplate="%{y}: %{x:,.0f} km² claimed but not held<extra></extra>"),
+    ])
+    gap = table["not_held_km2"].sum()
+    fig.update_layout(barmode="stack", height=420, xaxis_title="Area (km²)", yaxis_title="Claimed region",
+                      title=f"Russia claims {gap:,.0f} km² it does not hold, most of it in "
+                            f"{table.nlargest(1, 'not_held_km2')['name'].iloc[0]}")
+    return add_caption(fig, [*claims_sources, DEEPSTATE_SOURCE, "terr-wiki-area-list"], as_of)
+
+
+def lines_figure(comparison: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
+    """Area and pre-war population on Russia's side of each line (two panels of bars)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Area on Russia's side (% of Ukraine)",
+                                                        "Pre-war population on Russia's side (millions)"))
+    colour = SIDE_COLOURS["russia"]
+    fig.add_trace(go.Bar(x=comparison["line"], y=comparison["russian_side_pct"], marker_color=colour, showlegend=False,
+                         hovertemplate="%{x}: %{y:.1f}% of Ukraine<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Bar(x=comparison["line"], y=comparison["russian_side_population"] / 1e6, marker_color=colour,
+                         showlegend=False, hovertemplate="%{x}: %{y:.2f} million<extra></extra>"), row=1, col=2)
+    fig.update_yaxes(title_text="Share of Ukraine's area (%)", row=1, col=1)
+    fig.update_yaxes(title_text="Persons (millions)", row=1, col=2)
+    fig.update_xaxes(title_text="Line", tickangle=-25)
+    claimed = comparison.set_index("line").loc[terr.LINE_CLAIMED]
+    fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_pct']:.0f}% of Ukraine and "
+                                        f"{claimed['russian_side_population'] / 1e6:.1f} million pre-war residents on its side")
+    return add_caption(fig, source_ids, as_of, note="Population pro rata to area within each region (uniform density).")
+
+
+def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
+    ids = list(boundaries["region_id"])
+    pct = (100 * share.reindex(ids).fillna(0.0)).round(2)
+    return _colours(pct), [f"<b>{names[r]}</b><br>{p:.1f}% on Russia's side" for r, p in zip(ids, pct)]
+
+
+def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,
+             sites: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
+    """Map of one line: each region coloured by the share of it on Russia's side."""
+    names = regions.set_index("region_id")["name"]
+    fig = go.Figure([*_region_traces(boundaries, *_line_values(share, boundaries, names)),
+                     _site_trace(sites), _colourbar_trace()])
+    russian = float((share.reindex(names.index).fillna(0.0) * regions.set_index("region_id")["area_km2"]).sum())
+    fig.update_layout(title=f"{name}: {russian:,.0f} km² ({100 * russian / float(regions['area_km2'].sum()):.1f}% of Ukraine) "
+                            "on Russia's side")
+    _map_layout(fig)
+    return add_caption(fig, source_ids, as_of)
+
+
+def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,
+              sites: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
+    """Map of one line at a time; a dropdown switches lines (the plotly-native twin of the explorer)."""
+    names = regions.set_index("region_id")["name"]
+    first = next(iter(lines))
+    fig = line_map(first, lines[first], regions, boundaries, sites, as_of, source_ids)
+    buttons = []
+    for name, share in lines.items():
+        colours, texts = _line_values(share, boundaries, names)
+        buttons.append({"label": name, "method": "restyle",
+                        "args": [{"fillcolor": colours, "text": texts}, list(range(len(boundaries)))]})
+    fig.update_layout(updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.0,
+                                    "yanchor": "bottom", "showactive": True}],
+                      title="Each line, region by region: pick one from the menu (colour = share on Russia's side)")
+    return fig
