@@ -57,19 +57,22 @@ def test_shipped_claims_recompute_to_their_recorded_verdicts(checked):
     assert not checked["changed"].any(), checked.loc[checked["changed"], ["claim_id", "verdict", "verdict_now"]]
 
 
-def test_explorer_rerenders_on_filter_change(events, monkeypatch):
-    from analysis_helpers.widgets import briefing as wb
+def test_explorer_rerenders_on_filter_change(events):
+    from analysis_helpers import setup_notebook
+    from analysis_helpers.widgets.briefing import ANY_PARTICIPANT, timeline_explorer
 
-    shown = []
-    monkeypatch.setattr(wb, "display", shown.append)  # no kernel here: capture what would be drawn
-    explorer = wb.timeline_explorer(events, AS_OF)
+    setup_notebook()  # installs the offline renderer the explorer draws with
+
+    explorer = timeline_explorer(events, AS_OF)
     kinds, who = explorer.children[0].children
-    assert who.value == wb.ANY_PARTICIPANT and "Russia" in who.options
+    output = explorer.children[1]
+    assert who.value == ANY_PARTICIPANT and "Russia" in who.options
     kinds.value = ("talks",)
     who.value = "India"
-    assert len(shown) == 3
-    assert [trace.name for trace in shown[-1].data] == ["talks"]
-    assert len(shown[-1].data[0].x) == 1 and "Jeddah" in shown[-1].data[0].hovertext[0]
+    shown = output.outputs[-1]["data"]["text/html"]
+    assert "Jeddah" in shown and "Bürgenstock" not in shown  # India's one round of talks, not its summit
+    kinds.value = ("legal",)
+    assert output.outputs[-1]["text"].startswith("No event matches")
 
 
 def test_filter_events_by_kind_and_participant(events):

@@ -70,21 +70,26 @@ def timeline_figure(events: pd.DataFrame, as_of, kinds: Iterable[str] | None = N
     buttons += [{"label": kind, "method": "update", "args": [{"visible": [k == kind for k in present]}]}
                 for kind in present]
     talks = shown.loc[shown["kind"] == "talks", "date"]
-    first = (talks.min() if not talks.empty else shown["date"].min()) - pd.Timedelta(days=LEAD_DAYS)
+    end = pd.Timestamp(as_of) + pd.Timedelta(days=LEAD_DAYS)
+    focus = [(talks.min() if not talks.empty else shown["date"].min()) - pd.Timedelta(days=LEAD_DAYS), end]
+    everything = [shown["date"].min() - pd.Timedelta(days=LEAD_DAYS), end]
+    ranges = [{"label": f"From {focus[0] + pd.Timedelta(days=LEAD_DAYS):%Y}", "method": "relayout", "args": [{"xaxis.range": focus}]},
+              {"label": f"All, from {everything[0]:%Y}", "method": "relayout", "args": [{"xaxis.range": everything}]}]
     fig.update_layout(
         title=timeline_title(shown),
-        xaxis={"title": "Date", "type": "date", "rangeslider": {"visible": True, "thickness": 0.06},
-               "range": [first, pd.Timestamp(as_of) + pd.Timedelta(days=LEAD_DAYS)]},
+        xaxis={"title": "Date", "type": "date", "range": focus},
         yaxis={"title": "Kind of event", "categoryorder": "array", "categoryarray": list(reversed(present))},
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.12,
-                      "yanchor": "bottom", "showactive": True}],
+                      "yanchor": "bottom", "showactive": True},
+                     {"buttons": ranges, "type": "buttons", "direction": "right", "x": 0.78, "xanchor": "right",
+                      "y": 1.12, "yanchor": "bottom", "showactive": True}],
         showlegend=True,
     )
     fig.add_vline(x=pd.Timestamp(as_of).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#888"})
     add_caption(fig, shown["source_id"], as_of,
                 note="Each marker is one event of the kit's events table; hover for place, participants, "
-                     "outcome and source. Filter kinds with the menu or the legend; the slider under the "
-                     "axis reaches events before the talks began (e.g. 2014). Dotted line: as-of date.")
+                     "outcome and source. Filter kinds with the menu or the legend; the buttons show the "
+                     "period of the talks or every event (from 2014). Dotted line: the as-of date.")
     return _fit_height(fig, PLOT_HEIGHT)
 
 
@@ -112,7 +117,7 @@ def verdict_figure(checked: pd.DataFrame, as_of) -> go.Figure:
         fig.add_trace(go.Bar(y=counts.index, x=counts[verdict], name=verdict, orientation="h",
                              marker={"color": VERDICT_COLOURS[verdict]},
                              hovertemplate="%{y}: %{x} " + verdict + "<extra></extra>"))
-    fig.update_layout(barmode="stack", title=verdict_title(checked),
+    fig.update_layout(barmode="stack", title=verdict_title(checked), legend={"traceorder": "normal"},
                       xaxis={"title": "Claims (count)", "dtick": 1}, yaxis={"title": "Topic"})
     claim_date = checked["claim_date"].max()
     add_caption(fig, checked["source_id"], as_of,

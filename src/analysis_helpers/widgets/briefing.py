@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from ..analysis import briefing as analysis
 from ..figures.briefing import timeline_figure
+from ..figures.render import current_renderer
 
 ANY_PARTICIPANT = "anyone"
 
@@ -28,13 +28,15 @@ def timeline_explorer(events: pd.DataFrame, as_of) -> widgets.VBox:
     output = widgets.Output()
 
     def render(_=None) -> None:
+        # Set the Output's contents directly rather than capturing with `with output:`: capture
+        # makes headless runs (papermill with store_widget_state=False) fail in nbclient.
         chosen = analysis.filter_events(past, kinds.value, None if who.value == ANY_PARTICIPANT else who.value)
-        with output:
-            output.clear_output(wait=True)
-            if chosen.empty:
-                print("No event matches these filters.")
-            else:
-                display(timeline_figure(chosen, as_of))
+        output.outputs = ()
+        if chosen.empty:
+            output.append_stdout("No event matches these filters.\n")
+        else:
+            bundle = current_renderer().to_mimebundle(timeline_figure(chosen, as_of).to_dict())
+            output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     kinds.observe(render, names="value")
     who.observe(render, names="value")
