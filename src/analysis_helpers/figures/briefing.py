@@ -73,7 +73,8 @@ def timeline_figure(events: pd.DataFrame, as_of, kinds: Iterable[str] | None = N
     end = pd.Timestamp(as_of) + pd.Timedelta(days=LEAD_DAYS)
     focus = [(talks.min() if not talks.empty else shown["date"].min()) - pd.Timedelta(days=LEAD_DAYS), end]
     everything = [shown["date"].min() - pd.Timedelta(days=LEAD_DAYS), end]
-    ranges = [{"label": f"From {focus[0] + pd.Timedelta(days=LEAD_DAYS):%Y}", "method": "relayout", "args": [{"xaxis.range": focus}]},
+    first_talks = focus[0] + pd.Timedelta(days=LEAD_DAYS)
+    ranges = [{"label": f"From {first_talks:%Y}", "method": "relayout", "args": [{"xaxis.range": focus}]},
               {"label": f"All, from {everything[0]:%Y}", "method": "relayout", "args": [{"xaxis.range": everything}]}]
     fig.update_layout(
         title=timeline_title(shown),
