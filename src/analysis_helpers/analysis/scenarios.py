@@ -1,0 +1,275 @@
+"""Scenario engine: apply a scenario's assumptions to the data and run the topic analyses.
+
+Pure functions. `prepare_baseline(tables, as_of)` does the work that depends only on the data
+(control at `as_of`, recent pace of the front, stances at `as_of`); `run(scenario, baseline)`
+applies one scenario and returns the long results table (`RESULT_COLUMNS`), so that changing a
+scenario recomputes only what the scenario changes.
+
+What each result means
+    * Settlement date: `as_of` + `assumptions.settlement.months` (average months).
+    * Territory (`occupied_km2`, `occupied_pct`, `occupied_population`, `ukrainian_side_km2`): the
+      Russian-held area of each region at `as_of` (step, as the map showed it), moved by
+      `front.factor` x the region's change per month over the last `window_months` x the months
+      to the settlement, then the scenario's per-region changes; each region kept within
+      0..its area. Population on the Russian side is pre-war population pro rata to area (the
+      uniform-density assumption of `territory.compare_lines`).
+    * Needs (`needs_usd_bn`): `reconstruction.needs_at` gives the needs at `as_of` and at the
+      settlement; the growth in between is scaled by `damage.factor`.
+    * Funding (`funding_usd_bn`, `funding_gap_usd_bn`): `reconstruction.funding_gap` at the
+      settlement date with the scenario's funding arguments; gap = needs - funding.
+    * Settlement per issue (`settlement:<issue_id>` = compromise model, `settlement_<model>:<issue_id>`
+      for the weighted median and expected-utility models), from `stances.predict_outcomes` on
+      the stances at `as_of` changed by the scenario's actor and mediation assumptions.
+    * How far apart the parties remain: `distance_ukraine:<issue_id>` / `distance_russia:<issue_id>`
+      (distance of each party's position from the compromise outcome, 0-100 points) and
+      `party_gap:<issue_id>` (`stances.party_gap`: distance between the two parties' 80% position
+      intervals), with `*_mean` over issues.
+
+Intervals (`low`, `high`: 10th and 90th percentiles, an 80% interval)
+    Each uncertain magnitude of the scenario ({value, low, high}) is drawn from a triangular
+    distribution with its mode at `value`; the needs trend is drawn within the band of
+    `needs_at` (triangular, mode on the central rate), which is a spread of plausible rates, not
+    a statistical interval; settlement outcomes carry `predict_outcomes`' Monte Carlo interval
+    over the coded uncertainty of every stance and capability (the expected-utility model on at
+    most `EXPECTED_UTILITY_DRAWS` draws: it costs a hundred times more per draw). `value` is
+    always the point result of the central assumptions. A distance's interval is the range of
+    distances from the party's position to any outcome in the outcome's interval. With
+    `draws=0` there are no intervals (NaN). Quantities the scenario fixes (funding) have
+    low = high = value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..data.scenarios import Scenario, as_range
+from . import reconstruction, stances, territory
+
+RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit"]
+TABLES = ("territory_control", "regions", "stances", "actors", "issues", "reconstruction_assessments",
+          "funding_sources")
+EXPECTED_UTILITY_DRAWS = 50
+INTERVAL_QUANTILES = (0.1, 0.9)
+DEFAULT_WINDOW_MONTHS = 12
+SETTLEMENT_MODEL = "compromise"
+FUNDING_ARGUMENTS = ("asset_share", "windfall_only", "donor_bn_per_year", "donor_years", "private_bn")
+UNITS = {
+    "settlement_months": "months", "occupied_km2": "km2", "ukrainian_side_km2": "km2", "occupied_pct": "%",
+    "occupied_population": "persons (pre-war)", "needs_usd_bn": reconstruction.UNIT,
+    "funding_usd_bn": reconstruction.UNIT, "funding_gap_usd_bn": reconstruction.UNIT,
+}
+POSITION_UNIT = "0-100"
+MEMO_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What every scenario starts from: the data as of `as_of`."""
+
+    as_of: pd.Timestamp
+    regions: pd.DataFrame  # region_id, area_km2, population (regions only, no national row)
+    occupied_km2: np.ndarray  # per region of `regions`, at as_of
+    control: pd.DataFrame = field(repr=False)
+    stances_wide: pd.DataFrame = field(repr=False)
+    actors: pd.DataFrame = field(repr=False)
+    issues: pd.DataFrame = field(repr=False)
+    assessments: pd.DataFrame = field(repr=False)
+    funding: pd.DataFrame = field(repr=False)
+    # Memos of the parts a scenario change may leave untouched (keyed by the inputs they depend on).
+    _rates: dict = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def memoised(self, part: str, key: str, compute):
+        """`compute()`, remembered per (part, key): the results of one part for the same inputs."""
+        if (part, key) not in self._memo:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[(part, key)] = compute()
+        return self._memo[(part, key)]
+
+    def front_rate(self, window_months: int) -> np.ndarray:
+        """Change of occupied km² per month in each region over the `window_months` before as_of."""
+        if window_months not in self._rates:
+            start = self.as_of - pd.DateOffset(months=window_months)
+            change = territory.change_between(self.control, start, self.as_of).set_index("region_id")["change_km2"]
+            per_month = change.reindex(self.regions["region_id"]).fillna(0.0).to_numpy(float) / window_months
+            self._rates[window_months] = per_month
+        return self._rates[window_months]
+
+
+def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of) -> Baseline:
+    """The baseline from the validated tables (`TABLES`, as `load()` returns them) at `as_of`."""
+    missing = sorted(set(TABLES) - set(tables))
+    if missing:
+        raise KeyError(f"tables missing for the scenario engine: {', '.join(missing)}")
+    as_of = pd.Timestamp(as_of)
+    regions = tables["regions"].loc[lambda f: f["region_id"] != territory.NATIONAL_ID,
+                                    ["region_id", "area_km2", "population"]].reset_index(drop=True)
+    at = territory.control_at(tables["territory_control"], as_of).set_index("region_id")["occupied_km2"]
+    return Baseline(
+        as_of=as_of, regions=regions,
+        occupied_km2=at.reindex(regions["region_id"]).fillna(0.0).to_numpy(float),
+        control=tables["territory_control"], stances_wide=stances.stances_wide(tables["stances"], as_of),
+        actors=tables["actors"], issues=tables["issues"],
+        assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"],
+    )
+
+
+def _draw(rng: np.random.Generator, magnitude, draws: int) -> tuple[float, np.ndarray]:
+    """The central value of a magnitude and `draws` triangular draws over its range."""
+    value, low, high = as_range(magnitude)
+    if draws == 0 or low == high:
+        return value, np.full(draws, value)
+    return value, rng.triangular(low, value, high, draws)
+
+
+def _interval(samples: np.ndarray) -> tuple[float, float]:
+    if samples.size == 0:
+        return np.nan, np.nan
+    low, high = np.quantile(samples, INTERVAL_QUANTILES)
+    return float(low), float(high)
+
+
+def settlement_date(as_of, months: float) -> pd.Timestamp:
+    return pd.Timestamp(as_of) + pd.Timedelta(days=float(months) * reconstruction.DAYS_PER_MONTH)
+
+
+def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
+    """Occupied km² per region at the settlement: row 0 central, rows 1.. the draws."""
+    front = scenario.assumptions["front"]
+    factor, factor_draws = _draw(rng, front["factor"], draws)
+    rate = baseline.front_rate(int(front.get("window_months", DEFAULT_WINDOW_MONTHS)))
+    factors = np.concatenate([[factor], factor_draws])
+    area = baseline.regions["area_km2"].to_numpy(float)
+    occupied = np.clip(baseline.occupied_km2 + (factors * months)[:, None] * rate[None, :], 0.0, area)
+    column = {rid: i for i, rid in enumerate(baseline.regions["region_id"])}
+    for change in scenario.assumptions.get("territory", []):
+        i = column[change["region_id"]]
+        if "share" in change:
+            share, share_draws = _draw(rng, change["share"], draws)
+            occupied[:, i] = np.concatenate([[share], share_draws]) * area[i]
+        else:
+            km2, km2_draws = _draw(rng, change["change_km2"], draws)
+            occupied[:, i] = occupied[:, i] + np.concatenate([[km2], km2_draws])
+    return np.clip(occupied, 0.0, area)
+
+
+def _needs(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
+    """Needs (USD bn) at the settlement: [central, *draws]."""
+    damage, damage_draws = _draw(rng, scenario.assumptions["damage"]["factor"], draws)
+    # needs_at on a monthly grid, interpolated: exact after the latest RDNA (a straight line),
+    # within rounding of a month before it; a thousand dates one by one would cost far more.
+    grid = np.arange(0.0, np.ceil(months.max()) + 1.0)
+    path = reconstruction.needs_at(baseline.assessments, [settlement_date(baseline.as_of, m) for m in grid])
+    value, low, high = (np.interp(months, grid, path[c].to_numpy(float)) for c in ("value", "low", "high"))
+    start_value, start_low, start_high = (float(path[c].iloc[0]) for c in ("value", "low", "high"))
+    # Where in the band of needs_at each draw's trend lies: -1 lowest rate, 0 central, 1 highest.
+    position = np.concatenate([[0.0], rng.triangular(-1.0, 0.0, 1.0, draws) if draws else []])
+    up = position > 0
+    at_start = start_value + position * np.where(up, start_high - start_value, start_value - start_low)
+    at_settlement = value + position * np.where(up, high - value, value - low)
+    factors = np.concatenate([[damage], damage_draws])
+    return at_start + factors * (at_settlement - at_start)
+
+
+def apply_to_stances(scenario: Scenario, baseline: Baseline) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(stances_wide, actors) with the scenario's actor and mediation assumptions applied."""
+    wide, actor_table = baseline.stances_wide, baseline.actors
+    for change in scenario.assumptions.get("actors", []):
+        what_if = stances.WhatIf(scenario.name, change["actor_id"],
+                                 capability_factor=change.get("capability_factor", 1.0),
+                                 salience=change.get("salience"), position_shift=change.get("position_shift", 0.0))
+        wide, actor_table = stances.apply_what_if(wide, actor_table, what_if)
+        for issue_id, position in change.get("positions", {}).items():
+            wide, actor_table = stances.set_stance(wide, actor_table, change["actor_id"], issue_id, position=position)
+    mediation = scenario.assumptions.get("mediation")
+    if mediation:
+        for mediator in mediation["mediators"]:
+            what_if = stances.WhatIf(scenario.name, mediator, capability_factor=mediation.get("capability_factor", 1.0),
+                                     salience=mediation["salience"])
+            wide, actor_table = stances.apply_what_if(wide, actor_table, what_if)
+    return wide, actor_table
+
+
+def _distance_interval(position: float, low: float, high: float) -> tuple[float, float]:
+    """Least and greatest distance from `position` to a point of [low, high]."""
+    if np.isnan(low) or np.isnan(high) or np.isnan(position):
+        return np.nan, np.nan
+    nearest = 0.0 if low <= position <= high else min(abs(position - low), abs(position - high))
+    return nearest, max(abs(position - low), abs(position - high))
+
+
+def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int) -> list[dict]:
+    wide, actor_table = apply_to_stances(scenario, baseline)
+    outcomes = stances.predict_outcomes(wide, actor_table, draws=draws, seed=seed,
+                                        expected_utility_draws=min(draws, EXPECTED_UTILITY_DRAWS))
+    gaps = stances.party_gap(wide).set_index("issue_id")
+    rows = []
+    for outcome in outcomes.itertuples(index=False):
+        name = "settlement" if outcome.model == SETTLEMENT_MODEL else f"settlement_{outcome.model}"
+        rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
+    compromise = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")
+    distances = {party: [] for party in stances.PARTIES}
+    for issue_id, outcome in compromise.iterrows():
+        for party in stances.PARTIES:
+            position = gaps.loc[issue_id, f"{party}_position"]
+            distance = abs(position - outcome["outcome"])
+            distances[party].append(distance)
+            rows.append((f"distance_{party}:{issue_id}", distance,
+                         *_distance_interval(position, outcome["low"], outcome["high"]), POSITION_UNIT))
+        gap = gaps.loc[issue_id, "gap"]
+        rows.append((f"party_gap:{issue_id}", gap, gap, gap, POSITION_UNIT))
+    for party, values in distances.items():
+        rows.append((f"distance_{party}_mean", float(np.nanmean(values)), np.nan, np.nan, POSITION_UNIT))
+    mean_gap = float(gaps["gap"].mean())
+    rows.append(("party_gap_mean", mean_gap, mean_gap, mean_gap, POSITION_UNIT))
+    return rows
+
+
+def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """The scenario's results: one row per metric, columns `RESULT_COLUMNS` (see module doc)."""
+    if draws < 0:
+        raise ValueError(f"draws must be 0 or more, not {draws}")
+    rng = np.random.default_rng(seed)
+    months, month_draws = _draw(rng, scenario.assumptions["settlement"]["months"], draws)
+    all_months = np.concatenate([[months], month_draws])
+    settled = settlement_date(baseline.as_of, months)
+
+    occupied = _territory(scenario, baseline, all_months, rng, draws)
+    area = baseline.regions["area_km2"].to_numpy(float)
+    density = baseline.regions["population"].to_numpy(float) / area
+    occupied_total = occupied.sum(axis=1)
+    needs = _needs(scenario, baseline, all_months, rng, draws)
+    funding_arguments = {k: v for k, v in scenario.assumptions["funding"].items() if k in FUNDING_ARGUMENTS}
+    total_funding = baseline.memoised("funding", repr(sorted(funding_arguments.items())), lambda: float(
+        reconstruction.funding_gap(baseline.assessments, baseline.funding, settled, **funding_arguments)
+        .set_index("quantity").loc["total_funding", "value"]))
+
+    sampled = {
+        "settlement_months": all_months,
+        "occupied_km2": occupied_total,
+        "ukrainian_side_km2": area.sum() - occupied_total,
+        "occupied_pct": 100 * occupied_total / area.sum(),
+        "occupied_population": occupied @ density,
+        "needs_usd_bn": needs,
+        "funding_usd_bn": np.full(draws + 1, total_funding),
+        "funding_gap_usd_bn": needs - total_funding,
+    }
+    rows = [(metric, float(values[0]), *_interval(values[1:]), UNITS[metric]) for metric, values in sampled.items()]
+    stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed],
+                               sort_keys=True)
+    rows += baseline.memoised("stances", stance_inputs, lambda: _stance_rows(scenario, baseline, draws, seed))
+    table = pd.DataFrame(rows, columns=RESULT_COLUMNS[1:])
+    table.insert(0, "scenario", scenario.name)
+    return table
+
+
+def compare(results: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Each scenario's value minus the `reference` scenario's, per metric (`difference` column)."""
+    base = results[results["scenario"] == reference].set_index("metric")["value"]
+    return results.assign(difference=results["value"] - results["metric"].map(base))

@@ -1,0 +1,64 @@
+"""Scenarios: the paths the war could take to a settlement, compared on the same footing.
+
+    >>> from analysis_helpers.scenarios import list_scenarios, run_scenario, run_all
+    >>> list_scenarios()
+    ['baseline', 'international_mediation', ...]
+    >>> run_scenario("russian_escalation")      # scenario, metric, value, low, high, unit
+
+Scenario files live in `data/scenarios/` (one YAML file each, validated against
+`data/scenarios/scenario.schema.json`); add one by copying a file. The engine is
+`analysis_helpers.analysis.scenarios` (see its docstring for what each metric means).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis import scenarios as engine
+from .data import default_data_dir, latest_as_of, load, package
+from .data.scenarios import Scenario, read_scenario, scenario_from_dict, scenario_names
+
+__all__ = ["Scenario", "baseline_for", "list_scenarios", "load_scenario", "run_all", "run_scenario",
+           "scenario_from_dict"]
+
+DEFAULT_DRAWS = 1000
+
+
+def list_scenarios(data_dir: Path | str | None = None) -> list[str]:
+    """Names of the scenarios in the data folder in use (baseline first)."""
+    return scenario_names(data_dir)
+
+
+def load_scenario(name: str | Path, data_dir: Path | str | None = None) -> Scenario:
+    """The validated scenario `name` (or a path to a YAML file); DataValidationError if broken."""
+    return read_scenario(name, data_dir)
+
+
+def baseline_for(as_of=None, data_dir: Path | str | None = None) -> engine.Baseline:
+    """The engine's baseline at `as_of` (default: the latest observation in the data), cached
+    until a data file changes."""
+    root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    as_of = pd.Timestamp(as_of) if as_of is not None else latest_as_of(root)
+    return _baseline(root, as_of, package(root).signature())
+
+
+@lru_cache(maxsize=8)
+def _baseline(root: Path, as_of: pd.Timestamp, _signature) -> engine.Baseline:
+    return engine.prepare_baseline({name: load(name, root) for name in engine.TABLES}, as_of)
+
+
+def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of=None,
+                 data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Results of one scenario: columns scenario, metric, value, low, high (80% interval), unit."""
+    scenario = (name_or_scenario if isinstance(name_or_scenario, Scenario)
+                else load_scenario(name_or_scenario, data_dir))
+    return engine.run(scenario, baseline_for(as_of, data_dir), draws=draws, seed=seed)
+
+
+def run_all(draws: int = DEFAULT_DRAWS, seed: int = 0, as_of=None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """`run_scenario` for every scenario, stacked (same columns)."""
+    return pd.concat([run_scenario(name, draws, seed, as_of, data_dir) for name in list_scenarios(data_dir)],
+                     ignore_index=True)
