@@ -91,7 +91,7 @@ def check_front_places_fallen(claim: pd.Series, data: Mapping[str, pd.DataFrame]
     keys = referenced(claim, "events")
     if events is None or not keys:
         return None
-    rows = events[events["event_id"].isin(keys)].sort_values("date")
+    rows = events.loc[events["event_id"].isin(keys), ["event", "date"]].sort_values("date")
     if rows.empty:
         return None
     before = rows["date"] <= claim["claim_date"]
@@ -103,6 +103,7 @@ def check_front_places_fallen(claim: pd.Series, data: Mapping[str, pd.DataFrame]
 
 def national_series(control: pd.DataFrame) -> pd.DataFrame:
     """Date-sorted national rows (`date`, `occupied_km2`) of territory_control."""
+    control = control[["region_id", "date", "occupied_km2"]]
     rows = control[control["region_id"] == NATIONAL_ID][["date", "occupied_km2"]]
     return rows.dropna().sort_values("date").reset_index(drop=True)
 
@@ -140,9 +141,10 @@ def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> 
 
 def occupied_share(control: pd.DataFrame, regions: pd.DataFrame, region_ids, on) -> pd.DataFrame:
     """Per region: latest `date` on or before `on`, `occupied_km2`, official `area_km2`, `share`."""
+    control = control[["region_id", "date", "occupied_km2"]]  # narrow first: the table is wide
     rows = control[control["region_id"].isin(region_ids) & (control["date"] <= pd.Timestamp(on))]
-    latest = rows.sort_values("date").groupby("region_id").tail(1)
-    merged = latest[["region_id", "date", "occupied_km2"]].merge(
+    latest = rows.sort_values("date").drop_duplicates("region_id", keep="last")
+    merged = latest.merge(
         regions[["region_id", "area_km2"]], on="region_id", how="left", validate="1:1")
     merged["share"] = merged["occupied_km2"] / merged["area_km2"]
     return merged.set_index("region_id").reindex(list(region_ids)).reset_index()
