@@ -231,7 +231,7 @@ def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame
                                      show_interval=False):
             fig.add_trace(trace)
     _issue_axis(fig, issue_order, issue_names)
-    fig.update_layout(title=f"What if: {labels[0]}", height=580, **HEADER_LAYOUT)
+    fig.update_layout(title=f"What if: {labels[0]}", height=580, meta={"issue_order": issue_order}, **HEADER_LAYOUT)
     if len(labels) > 1:
         per_variant = len(MODELS)
         buttons = [{"label": label, "method": "update",
@@ -260,3 +260,15 @@ def what_if_outcome_figure(outcomes: pd.DataFrame, baseline: pd.DataFrame, issue
     """One what-if against the baseline: point outcomes per issue and model (for the live explorer)."""
     return _what_if_figure(baseline, {label: outcomes}, issues, as_of,
                            DATA_NOTE + " Hollow grey markers: baseline.")
+
+
+def update_what_if_outcome_figure(fig: go.Figure, outcomes: pd.DataFrame, label: str) -> go.Figure:
+    """Move the live markers of a `what_if_outcome_figure` to new outcomes, in place (cheaper than
+    building a new figure: the live explorer redraws on every slider move)."""
+    issue_order = fig.layout.meta["issue_order"]
+    live = outcomes.set_index(["model", "issue_id"])["outcome"]
+    with fig.batch_update():
+        for model, trace in zip(MODELS, fig.data[-len(MODELS):]):
+            trace.x = live.loc[model].reindex(issue_order).to_numpy()
+        fig.layout.title.text = f"What if: {label}"
+    return fig

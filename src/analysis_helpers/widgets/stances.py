@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import display
 
 from ..analysis.stances import predict_outcomes, set_stance
-from ..figures.stances import what_if_outcome_figure
+from ..figures.render import current_renderer
+from ..figures.stances import update_what_if_outcome_figure, what_if_outcome_figure
 
 
 def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of,
@@ -24,6 +24,7 @@ def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: p
     salience = widgets.FloatSlider(min=0, max=100, step=5, description="Salience", continuous_update=False)
     capability = widgets.FloatSlider(min=0, max=150, step=5, description="Capability", continuous_update=False)
     output = widgets.Output()
+    figure = what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline")
     syncing = {"active": False}
 
     def current(quantity: str) -> float | None:
@@ -42,10 +43,11 @@ def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: p
         label = (f"{actor_names[actor_choice.value]} at {position.value:g} on "
                  f"{issues.set_index('issue_id').loc[issue_choice.value, 'name'].lower()}, salience "
                  f"{salience.value:g}, capability {capability.value:g}")
-        figure = what_if_outcome_figure(predict_outcomes(wide, actor_table, draws=0), baseline, issues, as_of, label)
-        with output:
-            output.clear_output(wait=True)
-            display(figure)
+        update_what_if_outcome_figure(figure, predict_outcomes(wide, actor_table, draws=0), label)
+        # Set the outputs directly rather than capturing a display: headless runs (papermill,
+        # nbclient without widget state) cannot route captured output to the widget.
+        output.outputs = ({"output_type": "display_data", "metadata": {},
+                           "data": current_renderer().to_mimebundle(figure.to_dict())},)
 
     def load_actor_values(*_):
         syncing["active"] = True
