@@ -39,7 +39,7 @@ Funding gap (`funding_gap`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,11 @@ TREND_KIND = "rdna"
 DEFAULT_PURPOSES = ("reconstruction", "mixed")
 GAP_QUANTITIES = ("needs", "immobilised_assets", "committed_instruments", "donor_support",
                   "private_capital", "total_funding", "gap")
+
+
+def known_on(table: pd.DataFrame, as_of, column: str = "published") -> pd.DataFrame:
+    """The rows of `table` whose `column` date is on or before `as_of` (what was known then)."""
+    return table[table[column] <= pd.Timestamp(as_of)]
 
 
 def months_of_war(dates) -> np.ndarray:
@@ -174,8 +179,13 @@ def _funding_parts(funding: pd.DataFrame, purposes: Iterable[str]) -> dict[str, 
         "principal": float(by_kind.get("immobilised_assets", 0.0)),
         "windfall_claims": float(by_kind.get("windfall_backed_loan", 0.0)),
         "instruments": float(instruments["amount_usd_bn"].sum()),
-        "donor_rate": float(by_kind.get("donor_rate", 0.0)),
+        "donor_rate": donor_rate(funding),
     }
+
+
+def donor_rate(funding: pd.DataFrame) -> float:
+    """Donors' yearly volume in the funding table (USD bn a year): the default donor assumption."""
+    return float(funding.loc[(funding["kind"] == "donor_rate") & funding["part_of"].isna(), "amount_usd_bn"].sum())
 
 
 def _check_range(name: str, value: float, low: float, high: float = np.inf) -> None:
@@ -263,3 +273,18 @@ def funding_gap(assessments: pd.DataFrame, funding: pd.DataFrame, settlement_dat
         "high": [float(high.get(q, row[q])) for q in GAP_QUANTITIES],
         "unit": UNIT,
     })
+
+
+def funding_gap_cases(assessments: pd.DataFrame, funding: pd.DataFrame, settlement_dates,
+                      cases: Mapping[str, tuple[bool, float]], **assumptions) -> pd.DataFrame:
+    """`funding_gap_grid` for several asset cases, stacked with a `case` column.
+
+    `cases`: case name -> (windfall_only, asset_share); `assumptions`: the other keyword
+    arguments of `funding_gap_grid`, shared by every case.
+    """
+    return pd.concat(
+        [funding_gap_grid(assessments, funding, settlement_dates, [share], windfall_only=windfall_only,
+                          **assumptions).assign(case=case)
+         for case, (windfall_only, share) in cases.items()],
+        ignore_index=True,
+    )

@@ -1,0 +1,233 @@
+"""Reconstruction charts: assessments over time, sectors, growth, and the funding gap.
+
+Every builder takes the tables `load()` returns (or the analysis layer's output), writes a title
+that states what the data show, axis titles with units, and a caption naming the sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..analysis import reconstruction as rec
+from ..data import describe
+from .theme import EXTENDED, OKABE_ITO, add_caption
+
+USD_AXIS = "USD billion (current prices)"
+MEASURE_LABELS = {"damage_usd_bn": "Damage", "losses_usd_bn": "Losses", "needs_usd_bn": "Needs"}
+MEASURE_COLOURS = {"damage_usd_bn": OKABE_ITO[1], "losses_usd_bn": OKABE_ITO[4], "needs_usd_bn": OKABE_ITO[0]}
+# Sector names whose label is not just the id with spaces.
+SECTOR_LABELS = {"commerce_industry": "Commerce and industry"}
+UNALLOCATED_COLOUR = "#D9D9D9"
+# Height of the plotting area; the figure grows by its margins, so long captions never squeeze it.
+PLOT_HEIGHT = 400
+RIGHT_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
+FUNDING_COMPONENTS = {
+    "immobilised_assets": ("Immobilised Russian assets", OKABE_ITO[1]),
+    "committed_instruments": ("Committed instruments", OKABE_ITO[5]),
+    "donor_support": ("Donor support", OKABE_ITO[2]),
+    "private_capital": ("Private capital", OKABE_ITO[4]),
+}
+
+
+def sector_label(sector: str) -> str:
+    return SECTOR_LABELS.get(sector, sector.replace("_", " ").capitalize())
+
+
+def sector_order() -> list[str]:
+    """The kit's sector list, in its codebook order (from the Table Schema)."""
+    field = next(f for f in describe("reconstruction_sectors")["schema"]["fields"] if f["name"] == "sector")
+    return list(field["constraints"]["enum"])
+
+
+def _captioned(fig: go.Figure, source_ids, as_of, note: str | None = None) -> go.Figure:
+    """Add the caption, then size the figure so the plot keeps PLOT_HEIGHT above it."""
+    add_caption(fig, source_ids, as_of, note=note)
+    margin = fig.layout.margin
+    return fig.update_layout(height=PLOT_HEIGHT + (margin.t or 70) + (margin.b or 0))
+
+
+def _bn(value: float) -> str:
+    return f"${value:,.0f}bn"
+
+
+def _as_of(table: pd.DataFrame) -> pd.Timestamp:
+    return table["published"].max()
+
+
+def assessments_figure(assessments: pd.DataFrame) -> go.Figure:
+    """Damage, losses and needs of each joint RDNA at its as-of date; KSE and Lugano beside them."""
+    rdna = assessments[assessments["kind"] == rec.TREND_KIND].sort_values("period_end")
+    fig = go.Figure()
+    for measure, label in MEASURE_LABELS.items():
+        rows = rdna[rdna[measure].notna()]
+        fig.add_trace(go.Scatter(
+            x=rows["period_end"], y=rows[measure], mode="lines+markers+text", name=f"{label} (RDNA)",
+            text=rows["assessment_id"], textposition="top center", textfont={"size": 10},
+            line={"color": MEASURE_COLOURS[measure]},
+            hovertemplate=f"%{{text}}<br>{label}: $%{{y:,.0f}}bn<br>as of %{{x|%d %b %Y}}<extra></extra>",
+        ))
+    kse = assessments[assessments["kind"] == "kse_damage"].sort_values("period_end")
+    fig.add_trace(go.Scatter(
+        x=kse["period_end"], y=kse["damage_usd_bn"], mode="markers", name="Damage (KSE, documented)",
+        marker={"symbol": "circle-open", "size": 9, "color": MEASURE_COLOURS["damage_usd_bn"]},
+        hovertemplate="KSE damage: $%{y:,.1f}bn<br>as of %{x|%d %b %Y}<extra></extra>",
+    ))
+    plans = assessments[assessments["kind"] == "government_plan"]
+    fig.add_trace(go.Scatter(
+        x=plans["period_end"], y=plans["needs_usd_bn"], mode="markers", name="Needs (Lugano recovery plan)",
+        marker={"symbol": "star", "size": 13, "color": MEASURE_COLOURS["needs_usd_bn"]},
+        hovertemplate="Lugano plan: $%{y:,.0f}bn<extra></extra>",
+    ))
+    first, last = rdna.iloc[0], rdna.iloc[-1]
+    fig.update_layout(
+        title=f"Joint estimates of rebuilding needs rose from {_bn(first['needs_usd_bn'])} "
+              f"({first['assessment_id']}) to {_bn(last['needs_usd_bn'])} ({last['assessment_id']})",
+        xaxis_title="As-of date of the estimate", yaxis_title=USD_AXIS, yaxis_rangemode="tozero",
+    )
+    return _captioned(fig, assessments["source_id"], _as_of(assessments),
+                       note="Damage, losses and needs are different quantities: never add them. "
+                            "KSE counts documented direct damage only.")
+
+
+def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> go.Figure:
+    """Stacked sector figures per assessment, topped by the part of the total not broken out."""
+    label = MEASURE_LABELS[measure]
+    rows = sectors[sectors[measure].notna()]
+    shown = assessments[assessments["assessment_id"].isin(rows["assessment_id"])].sort_values("period_end")
+    order = shown["assessment_id"].tolist()
+    fig = go.Figure()
+    for position, sector in enumerate(s for s in sector_order() if s in set(rows["sector"])):
+        part = rows[rows["sector"] == sector].set_index("assessment_id").reindex(order)
+        fig.add_trace(go.Bar(
+            # Plotly restarts a stack at a missing value, so absent sectors are stacked as zero.
+            x=order, y=part[measure].fillna(0.0), name=sector_label(sector), marker_color=EXTENDED[position % len(EXTENDED)],
+            customdata=part["sector_original"],
+            hovertemplate=f"%{{x}}: {sector_label(sector)} $%{{y:,.1f}}bn<br>source's name: %{{customdata}}<extra></extra>",
+        ))
+    totals = shown.set_index("assessment_id")[measure]
+    rest = (totals - rows.groupby("assessment_id")[measure].sum()).reindex(order)
+    fig.add_trace(go.Bar(
+        x=order, y=rest, name="Not broken out by sector in the sources", marker_color=UNALLOCATED_COLOUR,
+        hovertemplate="%{x}: $%{y:,.1f}bn not broken out<extra></extra>",
+    ))
+    latest = order[-1]
+    top = rows[rows["assessment_id"] == latest].sort_values(measure, ascending=False).iloc[0]
+    fig.update_layout(
+        barmode="stack",
+        title=f"{sector_label(top['sector'])} has the largest {label.lower()} in {latest}: "
+              f"{_bn(top[measure])} of {_bn(totals[latest])}",
+        xaxis_title="Assessment (ordered by as-of date)", yaxis_title=USD_AXIS,
+        legend={**RIGHT_LEGEND, "traceorder": "reversed"},
+    )
+    sources = pd.concat([rows["source_id"], shown["source_id"]])
+    return _captioned(fig, sources, _as_of(shown),
+                       note="Sources publish only their largest sectors; grey is the rest of the published total.")
+
+
+def growth_figure(assessments: pd.DataFrame) -> go.Figure:
+    """Monthly growth of needs and damage between consecutive RDNAs."""
+    fig = go.Figure()
+    rates = {}
+    for measure in ("needs_usd_bn", "damage_usd_bn"):
+        growth = rec.growth_between_assessments(assessments, measure)
+        rates[measure] = growth["usd_bn_per_month"]
+        fig.add_trace(go.Bar(
+            x=growth["from_id"] + "→" + growth["to_id"], y=growth["usd_bn_per_month"],
+            name=MEASURE_LABELS[measure], marker_color=MEASURE_COLOURS[measure],
+            customdata=growth[["months", "change_usd_bn"]],
+            hovertemplate="%{x}: $%{y:.1f}bn a month<br>(+$%{customdata[1]:.0f}bn over %{customdata[0]:.1f} months)"
+                          "<extra></extra>",
+        ))
+    needs = rates["needs_usd_bn"]
+    fig.update_layout(
+        barmode="group",
+        title=f"Needs grew by ${needs.min():.1f}bn to ${needs.max():.1f}bn per month of war between assessments",
+        xaxis_title="Between consecutive joint assessments", yaxis_title="USD billion per month of war",
+    )
+    rdna = assessments[assessments["kind"] == rec.TREND_KIND]
+    return _captioned(fig, rdna["source_id"], _as_of(rdna))
+
+
+def _gap_title(gap: pd.Series, settlement_date) -> str:
+    when = pd.Timestamp(settlement_date).strftime("%d %b %Y")
+    if gap["value"] >= 0:
+        return f"Chosen funding leaves a gap of {_bn(gap['value'])} ({_bn(gap['low'])} to {_bn(gap['high'])}) " \
+               f"for a settlement on {when}"
+    return f"Chosen funding exceeds needs by {_bn(-gap['value'])} for a settlement on {when}"
+
+
+def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, source_ids: Sequence[str], as_of) -> go.Figure:
+    """Needs (with band), the funding stacked by source, and the gap (with band), as bars.
+
+    `gap_table`: the output of `analysis.reconstruction.funding_gap`.
+    """
+    table = gap_table.set_index("quantity")
+    needs, gap = table.loc["needs"], table.loc["gap"]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=["Needs at settlement"], y=[needs["value"]], name="Needs (band: alternative growth rates)",
+        marker_color=MEASURE_COLOURS["needs_usd_bn"],
+        error_y={"type": "data", "symmetric": False, "array": [needs["high"] - needs["value"]],
+                 "arrayminus": [needs["value"] - needs["low"]]},
+        hovertemplate="Needs $%{y:,.0f}bn<extra></extra>",
+    ))
+    for quantity, (label, colour) in FUNDING_COMPONENTS.items():
+        fig.add_trace(go.Bar(x=["Funding"], y=[table.loc[quantity, "value"]], name=label, marker_color=colour,
+                             hovertemplate=f"{label} $%{{y:,.0f}}bn<extra></extra>"))
+    fig.add_trace(go.Bar(
+        x=["Gap"], y=[gap["value"]], name="Gap", marker_color=OKABE_ITO[7],
+        error_y={"type": "data", "symmetric": False, "array": [gap["high"] - gap["value"]],
+                 "arrayminus": [gap["value"] - gap["low"]]},
+        hovertemplate="Gap $%{y:,.0f}bn<extra></extra>",
+    ))
+    fig.update_layout(barmode="stack", title=_gap_title(gap, settlement_date),
+                      xaxis_title="", yaxis_title=USD_AXIS, legend={**RIGHT_LEGEND, "traceorder": "reversed"})
+    return _captioned(fig, source_ids, as_of)
+
+
+def funding_gap_explorer(grid: pd.DataFrame, case_labels: dict[str, str], source_ids: Sequence[str],
+                         as_of) -> go.Figure:
+    """Gap by settlement date with its band, one case per slider step (works in exported HTML).
+
+    `grid`: rows of `funding_gap_grid` with a `case` column; `case_labels`: case -> slider label,
+    in slider order.
+    """
+    fig = go.Figure()
+    cases = list(case_labels)
+    titles = []
+    for number, case in enumerate(cases):
+        rows = grid[grid["case"] == case].sort_values("settlement_date")
+        visible = number == 0
+        fig.add_trace(go.Scatter(x=rows["settlement_date"], y=rows["gap_high"], mode="lines", line={"width": 0},
+                                 showlegend=False, hoverinfo="skip", visible=visible))
+        fig.add_trace(go.Scatter(
+            x=rows["settlement_date"], y=rows["gap_low"], mode="lines", line={"width": 0}, fill="tonexty",
+            fillcolor="rgba(0,114,178,0.2)", name="Band (alternative growth rates)", visible=visible,
+            hoverinfo="skip",
+        ))
+        fig.add_trace(go.Scatter(
+            x=rows["settlement_date"], y=rows["gap"], mode="lines", line={"color": OKABE_ITO[0], "width": 3},
+            name="Funding gap", visible=visible,
+            hovertemplate="Settlement %{x|%b %Y}: gap $%{y:,.0f}bn<extra></extra>",
+        ))
+        end = rows.iloc[-1]
+        titles.append(f"{case_labels[case][:1].upper()}{case_labels[case][1:]}: gap of {_bn(end['gap'])} if the war ends "
+                      f"{pd.Timestamp(end['settlement_date']).strftime('%b %Y')}")
+    steps = []
+    for number, case in enumerate(cases):
+        mask = [trace_case == number for trace_case in range(len(cases)) for _ in range(3)]
+        steps.append({"method": "update", "label": case_labels[case],
+                      "args": [{"visible": mask}, {"title.text": titles[number]}]})
+    fig.add_hline(y=0, line={"color": "#555", "width": 1})
+    fig.update_layout(
+        title=titles[0], xaxis_title="Settlement date (end of the war)", yaxis_title=USD_AXIS,
+        # Slider above the plot: the caption takes the space below it.
+        sliders=[{"active": 0, "steps": steps, "currentvalue": {"visible": False},
+                  "x": 0, "len": 1, "y": 1.02, "yanchor": "bottom", "pad": {"t": 0, "b": 10}}],
+        legend={"x": 0.01, "y": 0.98, "xanchor": "left", "yanchor": "top", "orientation": "v"},
+        margin={"t": 150},
+    )
+    return _captioned(fig, source_ids, as_of)
