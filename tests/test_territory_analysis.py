@@ -175,3 +175,13 @@ def test_real_snapshot_close_to_deepstate_published_shares():
         assert 100 * out.loc[region_id, "share"] == pytest.approx(pct, abs=1.0), region_id
     assert out.loc["UA", "occupied_km2"] == pytest.approx(116165, rel=0.015)
     assert np.isfinite(out["occupied_km2"]).all()
+
+
+def test_compare_with_bounds(regions):
+    control = pd.DataFrame({"date": pd.to_datetime(["2026-01-01"] * 2), "region_id": ["UA-01", "UA-02"],
+                            "occupied_km2": [500.0, 100.0], "occupied_km2_low": [500.0, 90.0],
+                            "occupied_km2_high": [510.0, 100.0], "bounds_source_id": ["x", "x"]})
+    out = terr.compare_with_bounds(control, regions, "2026-01-01", "x").set_index("region_id")
+    assert out.loc["UA-01", "other_km2"] == 510
+    assert out.loc["UA-02", "other_km2"] == 90
+    assert out.loc["UA-01", "difference_pct_points"] == pytest.approx(-1.0)

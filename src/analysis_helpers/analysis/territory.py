@@ -227,3 +227,16 @@ def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: 
     out["not_held_km2"] = out["claimed_km2"] - out["occupied_km2"]
     return out[["region_id", "name", "claimed_since", "claimed_km2", "occupied_km2", "share_pct",
                 "not_held_km2", "observed"]]
+
+
+def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, when, bounds_source_id: str) -> pd.DataFrame:
+    """Central figure against the other source's figure (the bound it set) on date `when`, in km² and %."""
+    rows = control[(control["date"] == pd.Timestamp(when)) & (control["bounds_source_id"] == bounds_source_id)]
+    other = rows["occupied_km2_low"].where(rows["occupied_km2_low"] != rows["occupied_km2"], rows["occupied_km2_high"])
+    area = regions.set_index("region_id")["area_km2"].astype(float)
+    area[NATIONAL_ID] = float(area.sum())
+    out = pd.DataFrame({"region_id": rows["region_id"], "kit_km2": rows["occupied_km2"], "other_km2": other})
+    out["kit_pct"] = 100 * out["kit_km2"] / out["region_id"].map(area)
+    out["other_pct"] = 100 * out["other_km2"] / out["region_id"].map(area)
+    out["difference_pct_points"] = out["kit_pct"] - out["other_pct"]
+    return out.reset_index(drop=True)

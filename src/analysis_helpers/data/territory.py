@@ -53,21 +53,26 @@ def regions_complete(table: pd.DataFrame, ctx: CheckContext):
 
 @cross_check("territory_control")
 def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
+    """Known region, no future date, area within the region's, low <= central <= high (vectorised)."""
     regions = ctx.load("regions").set_index("region_id")
-    area = regions["area_km2"].astype(float).to_dict()
+    area = regions["area_km2"].astype(float)
     area[NATIONAL_ID] = float(regions["area_km2"].sum())
-    for index, row in table.iterrows():
-        region_id = row["region_id"]
-        if region_id not in area:
-            yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", region_id)
-            continue
-        if _future(row["date"]):
-            yield ctx.problem(index, "date", "must not be in the future", str(row["date"].date()))
-        for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high"):
-            if row[column] > area[region_id] + AREA_SLACK_KM2:
-                yield ctx.problem(index, column, f"must not exceed the region's area ({area[region_id]:.0f} km²)", row[column])
-        if not row["occupied_km2_low"] <= row["occupied_km2"] <= row["occupied_km2_high"]:
-            yield ctx.problem(index, "occupied_km2", "must lie between occupied_km2_low and occupied_km2_high", row["occupied_km2"])
+    limit = table["region_id"].map(area)
+    known = limit.notna()
+    for index, value in table.loc[~known, "region_id"].items():
+        yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
+    future = table["date"] > pd.Timestamp(date.today())
+    for index, value in table.loc[future, "date"].items():
+        yield ctx.problem(index, "date", "must not be in the future", str(value.date()))
+    for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high"):
+        too_big = known & (table[column] > limit + AREA_SLACK_KM2)
+        for index in table.index[too_big]:
+            yield ctx.problem(index, column, f"must not exceed the region's area ({limit[index]:.0f} km²)",
+                              table.at[index, column])
+    outside = ~((table["occupied_km2_low"] <= table["occupied_km2"]) & (table["occupied_km2"] <= table["occupied_km2_high"]))
+    for index in table.index[outside]:
+        yield ctx.problem(index, "occupied_km2", "must lie between occupied_km2_low and occupied_km2_high",
+                          table.at[index, "occupied_km2"])
 
 
 @cross_check("annexation_claims")

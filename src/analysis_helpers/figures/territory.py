@@ -32,8 +32,8 @@ def _outline_xy(geom) -> tuple[list, list]:
     for polygon in getattr(to_equal_area(geom), "geoms", [to_equal_area(geom)]):
         for ring in [polygon.exterior, *polygon.interiors]:
             x, y = ring.xy
-            xs += [v / 1000 for v in x] + [None]
-            ys += [v / 1000 for v in y] + [None]
+            xs += [round(v / 1000, 1) for v in x] + [None]
+            ys += [round(v / 1000, 1) for v in y] + [None]
     return xs, ys
 
 
@@ -209,13 +209,16 @@ def lines_figure(comparison: pd.DataFrame, as_of, source_ids: Sequence[str]) -> 
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Area on Russia's side (% of Ukraine)",
                                                         "Pre-war population on Russia's side (millions)"))
     colour = SIDE_COLOURS["russia"]
-    fig.add_trace(go.Bar(x=comparison["line"], y=comparison["russian_side_pct"], marker_color=colour, showlegend=False,
-                         hovertemplate="%{x}: %{y:.1f}% of Ukraine<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Bar(x=comparison["line"], y=comparison["russian_side_population"] / 1e6, marker_color=colour,
-                         showlegend=False, hovertemplate="%{x}: %{y:.2f} million<extra></extra>"), row=1, col=2)
+    labels = ["<br>".join(_wrap_words(name, 14)) for name in comparison["line"]]
+    fig.add_trace(go.Bar(x=labels, y=comparison["russian_side_pct"], marker_color=colour, showlegend=False,
+                         customdata=comparison["line"], hovertemplate="%{customdata}: %{y:.1f}% of Ukraine<extra></extra>"),
+                  row=1, col=1)
+    fig.add_trace(go.Bar(x=labels, y=comparison["russian_side_population"] / 1e6, marker_color=colour, showlegend=False,
+                         customdata=comparison["line"], hovertemplate="%{customdata}: %{y:.2f} million<extra></extra>"),
+                  row=1, col=2)
     fig.update_yaxes(title_text="Share of Ukraine's area (%)", row=1, col=1)
     fig.update_yaxes(title_text="Persons (millions)", row=1, col=2)
-    fig.update_xaxes(title_text="Line", tickangle=-25)
+    fig.update_xaxes(title_text="Line", tickangle=0, tickfont={"size": 11})
     claimed = comparison.set_index("line").loc[terr.LINE_CLAIMED]
     fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_pct']:.0f}% of Ukraine and "
                                         f"{claimed['russian_side_population'] / 1e6:.1f} million pre-war residents on its side")
@@ -226,6 +229,16 @@ def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -
     ids = list(boundaries["region_id"])
     pct = (100 * share.reindex(ids).fillna(0.0)).round(2)
     return _colours(pct), [f"<b>{names[r]}</b><br>{p:.1f}% on Russia's side" for r, p in zip(ids, pct)]
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,
@@ -245,7 +258,8 @@ def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries:
               sites: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
     """Map of one line at a time; a dropdown switches lines (the plotly-native twin of the explorer)."""
     names = regions.set_index("region_id")["name"]
-    first = next(iter(lines))
+    # Open on the line of contact: the 1991 line would show an empty map.
+    first = next((name for name in lines if name.startswith("Line of contact")), next(iter(lines)))
     fig = line_map(first, lines[first], regions, boundaries, sites, as_of, source_ids)
     buttons = []
     for name, share in lines.items():
@@ -253,6 +267,6 @@ def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries:
         buttons.append({"label": name, "method": "restyle",
                         "args": [{"fillcolor": colours, "text": texts}, list(range(len(boundaries)))]})
     fig.update_layout(updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.0,
-                                    "yanchor": "bottom", "showactive": True}],
+                                    "yanchor": "bottom", "showactive": True, "active": list(lines).index(first)}],
                       title="Each line, region by region: pick one from the menu (colour = share on Russia's side)")
     return fig
