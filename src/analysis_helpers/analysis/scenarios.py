@@ -273,3 +273,24 @@ def compare(results: pd.DataFrame, reference: str) -> pd.DataFrame:
     """Each scenario's value minus the `reference` scenario's, per metric (`difference` column)."""
     base = results[results["scenario"] == reference].set_index("metric")["value"]
     return results.assign(difference=results["value"] - results["metric"].map(base))
+
+
+def assumption_table(scenario: Scenario) -> pd.DataFrame:
+    """The scenario's assumptions one per row: `assumption`, `value`, `low`, `high`, `reasoning`, `source_id`."""
+    rows = []
+    for key, section in scenario.assumptions.items():
+        items = section if isinstance(section, list) else [section]
+        for item in items:
+            label = key + "".join(f" {item[k]}" for k in ("region_id", "actor_id") if k in item)
+            for name, magnitude in item.items():
+                if name in ("reasoning", "source_id", "region_id", "actor_id"):
+                    continue
+                if isinstance(magnitude, (int, float, dict)) and not isinstance(magnitude, bool) and (
+                        not isinstance(magnitude, dict) or "value" in magnitude):
+                    value, low, high = as_range(magnitude)
+                else:
+                    value = low = high = np.nan
+                    name = f"{name}: {magnitude if not isinstance(magnitude, list) else ', '.join(magnitude)}"
+                rows.append({"assumption": f"{label} · {name}", "value": value, "low": low, "high": high,
+                             "reasoning": " ".join(item["reasoning"].split()), "source_id": item.get("source_id", "")})
+    return pd.DataFrame(rows, columns=["assumption", "value", "low", "high", "reasoning", "source_id"])

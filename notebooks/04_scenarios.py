@@ -1,0 +1,131 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %%
+from analysis_helpers import setup_notebook; setup_notebook()
+
+# %% [markdown]
+# # Scenarios: four paths after the Istanbul challenge, side by side
+#
+# When Kyiv challenged Moscow to meet in Istanbul on 15 May 2025, the analysis this kit grew out
+# of sketched four ways things could go: **(1)** proxy talks in Istanbul under Turkish and Qatari
+# (perhaps UN) auspices, delivering humanitarian steps and ceasefire mechanisms; **(2)** Ukraine
+# gaining leverage through military advances; **(3)** Russian escalation and rejection of talks;
+# **(4)** stronger international mediation by the US, the EU, NATO, China, India and Brazil.
+#
+# Each path is a file in `data/scenarios/` that states its assumptions as changes to a
+# **baseline** (the data at `as_of`, with recent trends continuing): months until a settlement,
+# the pace of the front, the pace of damage, changes to actors' positions, weights and saliences,
+# who mediates, and how reconstruction is funded. The engine then runs the kit's own analyses of
+# territory, reconstruction and stances on the changed inputs.
+#
+# **Read the results as "if these assumptions held", never as forecasts.** Scenario magnitudes
+# are the author's assumptions, each with its reasoning in the file (and a source where it rests
+# on a published figure or statement). Intervals are 80% Monte Carlo intervals over the ranges
+# the files give and over the coded uncertainty of every stance. To add a scenario, copy a file,
+# rename it and change the numbers; a broken file is refused with the file, line, key and rule.
+
+# %% tags=["parameters"]
+as_of = None  # date the baseline describes (YYYY-MM-DD); None = the latest observation in the data
+scenario = "baseline"  # scenario this report puts first (one report per scenario in reports/scenarios/)
+draws = 1000  # Monte Carlo draws for the 80% intervals
+seed = 0  # random seed: same seed, same intervals
+results_csv = None  # path to also write every scenario's results to as CSV (None: download link only)
+
+# %%
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+import analysis_helpers as ah
+from analysis_helpers import scenarios
+from analysis_helpers.analysis.scenarios import assumption_table
+from analysis_helpers.figures import scenarios as scenario_figures
+from analysis_helpers.widgets import show
+from analysis_helpers.widgets.scenarios import ScenarioBuilder, csv_download_link
+
+baseline = scenarios.baseline_for(as_of)
+as_of = baseline.as_of
+defined = {name: scenarios.load_scenario(name) for name in scenarios.list_scenarios()}
+if scenario not in defined:
+    raise ValueError(f"unknown scenario {scenario!r}; defined: {', '.join(defined)}")
+titles = pd.DataFrame({"name": list(defined), "title": [s.title for s in defined.values()]})
+results = scenarios.run_all(draws=draws, seed=seed, as_of=as_of)
+chosen = defined[scenario]
+display(Markdown(f"Baseline data as of **{as_of:%d %B %Y}**; {len(defined)} scenarios; "
+                 f"this report puts **{chosen.title}** first."))
+titles.assign(path=[s.path for s in defined.values()], written=[s.written for s in defined.values()])
+
+# %% [markdown]
+# ## The scenarios side by side
+#
+# Headline numbers at each scenario's settlement: how long the war lasts, how much of Ukraine
+# Russia holds, what reconstruction then needs and how much of that the assumed funding leaves
+# uncovered.
+
+# %%
+scenario_figures.headline_grid(results, as_of, titles)
+
+# %% [markdown]
+# The predicted settlement on each issue (compromise model: the weighted mean of positions,
+# weighted by capability and salience). The other two models are in the results table.
+
+# %%
+scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles)
+
+# %% [markdown]
+# ## One scenario at a time
+#
+# Pick a scenario in the menu (this works in the exported report too); hollow grey markers show
+# the baseline.
+
+# %%
+order = [scenario] + [name for name in defined if name != scenario]
+ordered = results.set_index("scenario").loc[order].reset_index()
+scenario_figures.scenario_profile(ordered, ah.load("issues"), as_of,
+                                  reference=None if scenario == "baseline" else "baseline", scenarios=titles)
+
+# %% [markdown]
+# ### The assumptions of the scenario this report puts first
+
+# %%
+display(Markdown(f"**{chosen.title}** (`data/scenarios/{chosen.name}.yaml`, written {chosen.written}). "
+                 f"{chosen.narrative}"))
+assumption_table(chosen)
+
+# %% [markdown]
+# ### Its results
+#
+# `value` is the result of the central assumptions; `low` and `high` bound the 80% interval
+# (blank where there is none). `settlement:<issue>` is the compromise model;
+# `distance_<party>:<issue>` is how far the party's position lies from that compromise and
+# `party_gap:<issue>` how far apart the two parties' 80% position intervals are.
+
+# %%
+display(HTML(csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
+if results_csv:
+    results.to_csv(results_csv, index=False)
+results[results["scenario"] == scenario].drop(columns="scenario").round(1)
+
+# %% [markdown]
+# ## Build your own scenario
+#
+# Start from any scenario and move its main assumptions; the numbers and the chart recompute
+# with their intervals. (In the exported report this shows the chosen scenario's chart; the
+# builder needs a live kernel: JupyterLab or `make dashboard`.)
+
+# %%
+builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
+                          draws=draws, seed=seed)
+show(builder, builder.figure)
