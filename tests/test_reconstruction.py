@@ -175,3 +175,22 @@ def test_shipped_data_reproduces_published_needs():
     assessments = ah.load("reconstruction_assessments")
     published = rec.needs_at(assessments, ["2023-12-31", "2025-12-31"])
     assert published["value"].tolist() == [486.0, 588.0]
+
+
+def test_known_on_keeps_what_was_published_by_then():
+    table = THREE.assign(published=pd.to_datetime(["2023-03-01", "2024-03-01", "2025-03-01"]))
+    assert rec.known_on(table, "2024-03-01")["assessment_id"].tolist() == ["A1", "A2"]
+    assert rec.known_on(table, "2024-03-01", column="period_end")["assessment_id"].tolist() == ["A1", "A2"]
+
+
+def test_donor_rate_is_the_yearly_volume_only():
+    assert rec.donor_rate(FUNDING) == 20
+
+
+def test_funding_gap_cases_stacks_cases_with_shared_assumptions():
+    cases = {"windfall": (True, 0.0), "all": (False, 1.0)}
+    stacked = rec.funding_gap_cases(THREE, FUNDING, ["2025-06-01", "2026-06-01"], cases, private_bn=5)
+    assert stacked.groupby("case").size().to_dict() == {"all": 2, "windfall": 2}
+    windfall = stacked[stacked["case"] == "windfall"]
+    assert (windfall["immobilised_assets"] == 0).all() and (stacked["private_capital"] == 5).all()
+    assert (stacked.loc[stacked["case"] == "all", "immobilised_assets"] == 210).all()

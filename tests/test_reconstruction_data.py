@@ -118,7 +118,7 @@ def test_part_larger_than_parent(package):
 
 def test_period_end_after_release(package):
     path = package / "reconstruction" / "assessments.csv"
-    line = append(path, "RDNA6,Sixth,rdna,World Bank,2026-01-01,2022-02-24,2026-12-31,1,,2,10,recon-wb-rdna5-pr")
+    line = append(path, "RDNA6,Sixth,rdna,World Bank,2025-06-01,2022-02-24,2025-12-31,1,,2,10,recon-wb-rdna5-pr")
     problem = only_problem(package, "reconstruction_assessments")
     assert (problem.row, problem.column) == (line, "period_end")
     assert "release date" in problem.rule
