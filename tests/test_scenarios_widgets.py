@@ -1,0 +1,105 @@
+"""Scenario figures and the custom-scenario builder, driven in-process."""
+
+from __future__ import annotations
+
+import base64
+
+import pandas as pd
+import pytest
+
+import analysis_helpers as ah
+from analysis_helpers import setup_notebook
+from analysis_helpers.figures import scenarios as figures
+from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario, run_all
+from analysis_helpers.widgets.scenarios import CUSTOM, ScenarioBuilder, csv_download_link, custom_scenario
+
+DRAWS = 100
+
+
+@pytest.fixture(scope="module")
+def results():
+    setup_notebook()
+    return run_all(draws=DRAWS)
+
+
+@pytest.fixture(scope="module")
+def titles():
+    return pd.DataFrame({"name": list_scenarios(), "title": [load_scenario(n).title for n in list_scenarios()]})
+
+
+def caption(fig) -> str:
+    return " ".join(a.text for a in fig.layout.annotations if a.text.startswith(("Source", "Scenario")))
+
+
+def test_headline_grid_states_the_widest_gap_and_has_units(results, titles):
+    fig = figures.headline_grid(results, "2026-08-22", titles)
+    gap = results[results["metric"] == "funding_gap_usd_bn"].set_index("scenario")["value"]
+    assert f"{gap.max():,.0f}" in fig.layout.title.text
+    assert {fig.layout[f"xaxis{n}"].title.text for n in ("", "2", "3", "4")} == {"months", "km2", "USD bn"}
+    assert "As of 2026-08-22" in caption(fig) and "assumptions" in caption(fig)
+    assert all(trace.error_x.array is not None for trace in fig.data)
+
+
+def test_settlement_comparison_has_one_trace_per_scenario(results, titles):
+    fig = figures.settlement_comparison(results, ah.load("issues"), "2026-08-22", titles)
+    assert [t.name for t in fig.data] == list(titles["title"])
+    assert "points" in fig.layout.title.text and fig.layout.xaxis.title.text.startswith("Predicted compromise")
+
+
+def test_scenario_profile_dropdown_switches_scenario_and_title(results, titles):
+    fig = figures.scenario_profile(results, ah.load("issues"), "2026-08-22", reference="baseline", scenarios=titles)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert len(buttons) == len(list_scenarios()) - 1
+    second = buttons[1]
+    assert second.args[0]["visible"] == [True, False, True, False, False]
+    assert second.label in second.args[1]["title.text"]
+    assert fig.data[0].name.endswith("(reference)")
+
+
+def test_custom_scenario_keeps_range_widths_and_the_rest_of_the_start():
+    start = load_scenario("russian_escalation")
+    custom = custom_scenario(start, months=10, front_factor=0.5, damage_factor=1.0, asset_share=0.2,
+                             russia_capability=1.3, mediators=("turkey",), mediation_salience=60)
+    assert custom.name == CUSTOM
+    assert custom.assumptions["settlement"]["months"] == {"value": 10, "low": 0.0, "high": 28.0}
+    russia = next(c for c in custom.assumptions["actors"] if c["actor_id"] == "russia")
+    assert russia["capability_factor"] == 1.3 and russia["position_shift"] == 10
+    assert custom.assumptions["funding"]["windfall_only"] is False
+    assert custom.assumptions["mediation"]["mediators"] == ["turkey"]
+
+
+def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
+    baseline = baseline_for()
+    defined = {name: load_scenario(name) for name in list_scenarios()}
+    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=DRAWS)
+    before = builder.results.set_index("metric")["value"]
+    numbers, title = builder.numbers.value, builder.figure.layout.title.text
+    shown = builder.output.outputs[0]["data"]["text/html"]
+
+    builder.front.value = 3.0
+    after = builder.results.set_index("metric")["value"]
+    assert after["occupied_km2"] > before["occupied_km2"]
+    assert builder.numbers.value != numbers and builder.figure.layout.title.text != title
+    assert builder.output.outputs[0]["data"]["text/html"] != shown
+
+    builder.mediators.value = ("turkey", "china")
+    moved = builder.results.set_index("metric")["value"]
+    assert moved.filter(like="settlement:").ne(after.filter(like="settlement:")).any()
+
+
+def test_builder_loads_the_start_scenarios_values(results):
+    baseline = baseline_for()
+    defined = {name: load_scenario(name) for name in list_scenarios()}
+    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=0)
+    builder.start.value = "international_mediation"
+    assert builder.months.value == 8 and builder.asset_share.value == 0.5
+    assert set(builder.mediators.value) == {"usa", "eu", "nato", "china", "india", "brazil"}
+    expected = results[results["scenario"] == "international_mediation"].set_index("metric")["value"]
+    got = builder.results.set_index("metric")["value"]
+    assert got["occupied_km2"] == pytest.approx(expected["occupied_km2"])
+
+
+def test_csv_download_link_carries_the_table(results):
+    link = csv_download_link(results, "scenario_results.csv", "Download")
+    payload = link.split("base64,", 1)[1].split("'", 1)[0]
+    assert base64.b64decode(payload).decode().splitlines()[0] == "scenario,metric,value,low,high,unit"
