@@ -40,6 +40,7 @@ Funding gap (`funding_gap`)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,8 @@ def known_on(table: pd.DataFrame, as_of, column: str = "published") -> pd.DataFr
 
 def months_of_war(dates) -> np.ndarray:
     """Months elapsed since 24 February 2022 at each date (fractional, average month)."""
-    stamps = pd.to_datetime(pd.Series(np.atleast_1d(dates)))
-    return ((stamps - WAR_START).dt.days / DAYS_PER_MONTH).to_numpy(dtype=float)
+    days = np.asarray(pd.to_datetime(np.atleast_1d(dates)), dtype="datetime64[D]") - WAR_START.to_datetime64()
+    return days.astype("timedelta64[D]").astype(float) / DAYS_PER_MONTH
 
 
 def _trend_series(assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> pd.DataFrame:
@@ -113,23 +114,70 @@ def sector_growth(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str
     return result[["sector", *result.columns.drop("sector")]]
 
 
+@dataclass(frozen=True)
+class _NeedsSeries:
+    """The RDNA needs series as arrays, built once per call (pandas overhead matters in loops)."""
+
+    ids: np.ndarray
+    dates: np.ndarray  # datetime64 as-of dates
+    months: np.ndarray
+    needs: np.ndarray
+    horizon: float  # years, of the latest RDNA that states one (nan if none)
+
+    @classmethod
+    def of(cls, assessments: pd.DataFrame) -> _NeedsSeries:
+        rows = _trend_series(assessments)
+        if len(rows) < 2:
+            raise ValueError("needs at least two joint assessments (RDNAs) with needs to fit a trend")
+        horizons = rows["horizon_years"].dropna()
+        return cls(rows["assessment_id"].to_numpy(), rows["period_end"].to_numpy(),
+                   months_of_war(rows["period_end"]), rows["needs_usd_bn"].to_numpy(dtype=float),
+                   float(horizons.iloc[-1]) if len(horizons) else np.nan)
+
+    def rates(self) -> np.ndarray:
+        """Least-squares slope first, then the slope between each pair of consecutive RDNAs."""
+        central = np.polyfit(self.months, self.needs, 1)[0]
+        return np.concatenate([[central], np.diff(self.needs) / np.diff(self.months)])
+
+    def at(self, dates) -> pd.DataFrame:
+        stamps = pd.to_datetime(np.atleast_1d(dates))
+        t = months_of_war(stamps)
+        if (t < self.months[0]).any():
+            first_bad = stamps[t < self.months[0]][0].date()
+            raise ValueError(f"{first_bad} is before the first RDNA's as-of date "
+                             f"({pd.Timestamp(self.dates[0]).date()}): needs before it are not estimated")
+        rates = self.rates()
+        elapsed = np.clip(t - self.months[-1], 0.0, None)
+        after = t > self.months[-1]
+        value = np.where(after, self.needs[-1] + rates[0] * elapsed, np.interp(t, self.months, self.needs))
+        low = np.where(after, self.needs[-1] + rates.min() * elapsed, value)
+        high = np.where(after, self.needs[-1] + rates.max() * elapsed, value)
+        return pd.DataFrame({"date": stamps, "value": value, "low": low, "high": high, "unit": UNIT,
+                             "method": self._methods(t, after)})
+
+    def _methods(self, t: np.ndarray, after: np.ndarray) -> np.ndarray:
+        nearest = np.abs(t[:, None] - self.months[None, :])
+        position = np.clip(np.searchsorted(self.months, t, side="left"), 1, len(self.months) - 1)
+        return np.where(
+            after,
+            f"extrapolated from {self.ids[-1]}: least-squares rate over all RDNAs; band from consecutive-RDNA rates",
+            np.where(np.isclose(nearest.min(axis=1), 0.0),
+                     "published (" + self.ids[nearest.argmin(axis=1)] + ")",
+                     "interpolated between " + self.ids[position - 1] + " and " + self.ids[position]),
+        )
+
+
 def needs_trend(assessments: pd.DataFrame) -> pd.DataFrame:
     """The growth rates `needs_at` extrapolates with: one row per alternative fit.
 
     `fit` is "least squares, all RDNAs" (the central rate) or "<from> to <to>" for each pair of
     consecutive RDNAs; `usd_bn_per_month` its slope; `central` marks the central rate.
     """
-    rows = _trend_series(assessments)
-    if len(rows) < 2:
-        raise ValueError("needs at least two joint assessments (RDNAs) with needs to fit a trend")
-    months = months_of_war(rows["period_end"])
-    central = np.polyfit(months, rows["needs_usd_bn"].to_numpy(dtype=float), 1)[0]
-    pairs = _consecutive_changes(rows, "needs_usd_bn")
-    return pd.DataFrame({
-        "fit": ["least squares, all RDNAs", *(pairs["from_id"] + " to " + pairs["to_id"])],
-        "usd_bn_per_month": [central, *pairs["usd_bn_per_month"]],
-        "central": [True, *([False] * len(pairs))],
-    })
+    series = _NeedsSeries.of(assessments)
+    pairs = [f"{a} to {b}" for a, b in zip(series.ids[:-1], series.ids[1:])]
+    rates = series.rates()
+    return pd.DataFrame({"fit": ["least squares, all RDNAs", *pairs], "usd_bn_per_month": rates,
+                         "central": [True, *([False] * len(pairs))]})
 
 
 def needs_at(assessments: pd.DataFrame, dates) -> pd.DataFrame:
@@ -138,47 +186,20 @@ def needs_at(assessments: pd.DataFrame, dates) -> pd.DataFrame:
     `dates`: one date or several. Returns `date`, `value`, `low`, `high`, `unit`, `method`.
     Raises ValueError for a date before the first RDNA's as-of date.
     """
-    rows = _trend_series(assessments)
-    trend = needs_trend(assessments)
-    stamps = pd.to_datetime(pd.Series(np.atleast_1d(dates))).reset_index(drop=True)
-    t = months_of_war(stamps)
-    known_t = months_of_war(rows["period_end"])
-    known = rows["needs_usd_bn"].to_numpy(dtype=float)
-    ids = rows["assessment_id"].to_numpy()
-    if (t < known_t[0]).any():
-        first_bad = stamps[t < known_t[0]].iloc[0].date()
-        raise ValueError(f"{first_bad} is before the first RDNA's as-of date "
-                         f"({rows['period_end'].iloc[0].date()}): needs before it are not estimated")
-
-    slope = trend["usd_bn_per_month"].to_numpy()
-    elapsed = np.clip(t - known_t[-1], 0.0, None)
-    after = t > known_t[-1]
-    value = np.where(after, known[-1] + slope[0] * elapsed, np.interp(t, known_t, known))
-    low = np.where(after, known[-1] + slope.min() * elapsed, value)
-    high = np.where(after, known[-1] + slope.max() * elapsed, value)
-
-    position = np.clip(np.searchsorted(known_t, t, side="left"), 1, len(known_t) - 1)
-    method = np.where(
-        after,
-        f"extrapolated from {ids[-1]}: least-squares rate over all RDNAs; band from consecutive-RDNA rates",
-        np.where(np.isclose(t[:, None], known_t[None, :]).any(axis=1),
-                 "published (" + ids[np.abs(t[:, None] - known_t[None, :]).argmin(axis=1)] + ")",
-                 "interpolated between " + ids[position - 1] + " and " + ids[position]),
-    )
-    return pd.DataFrame({"date": stamps, "value": value, "low": low, "high": high, "unit": UNIT, "method": method})
+    return _NeedsSeries.of(assessments).at(dates)
 
 
 def _funding_parts(funding: pd.DataFrame, purposes: Iterable[str]) -> dict[str, float]:
     """Sums of the funding table that the gap needs, in USD bn."""
-    purposes = set(purposes)
-    top_level = funding[funding["part_of"].isna()]
-    by_kind = top_level.groupby("kind")["amount_usd_bn"].sum()
-    instruments = top_level[top_level["kind"].isin(["committed_instrument", "windfall_backed_loan"])
-                            & top_level["purpose"].isin(purposes)]
+    top = funding["part_of"].isna().to_numpy()
+    kind = funding["kind"].to_numpy()
+    usd = funding["amount_usd_bn"].to_numpy(dtype=float)
+    counted = np.isin(kind, ["committed_instrument", "windfall_backed_loan"]) & funding["purpose"].isin(
+        list(purposes)).to_numpy()
     return {
-        "principal": float(by_kind.get("immobilised_assets", 0.0)),
-        "windfall_claims": float(by_kind.get("windfall_backed_loan", 0.0)),
-        "instruments": float(instruments["amount_usd_bn"].sum()),
+        "principal": float(usd[top & (kind == "immobilised_assets")].sum()),
+        "windfall_claims": float(usd[top & (kind == "windfall_backed_loan")].sum()),
+        "instruments": float(usd[top & counted].sum()),
         "donor_rate": donor_rate(funding),
     }
 
@@ -192,13 +213,6 @@ def _check_range(name: str, value: float, low: float, high: float = np.inf) -> N
     if not low <= value <= high:
         bounds = f"between {low:g} and {high:g}" if np.isfinite(high) else f"at least {low:g}"
         raise ValueError(f"{name} must be {bounds}, not {value!r}")
-
-
-def _default_years(assessments: pd.DataFrame) -> float:
-    horizons = _trend_series(assessments)["horizon_years"].dropna()
-    if horizons.empty:
-        raise ValueError("no RDNA states a horizon: pass donor_years explicitly")
-    return float(horizons.iloc[-1])
 
 
 def funding_gap_grid(assessments: pd.DataFrame, funding: pd.DataFrame, settlement_dates, asset_shares,
@@ -216,12 +230,15 @@ def funding_gap_grid(assessments: pd.DataFrame, funding: pd.DataFrame, settlemen
         _check_range("asset_share", share, 0.0, 1.0)
     _check_range("private_bn", private_bn, 0.0)
     parts = _funding_parts(funding, purposes)
+    series = _NeedsSeries.of(assessments)
     rate = parts["donor_rate"] if donor_bn_per_year is None else donor_bn_per_year
-    years = _default_years(assessments) if donor_years is None else donor_years
+    if donor_years is None and np.isnan(series.horizon):
+        raise ValueError("no RDNA states a horizon: pass donor_years explicitly")
+    years = series.horizon if donor_years is None else donor_years
     _check_range("donor_bn_per_year", rate, 0.0)
     _check_range("donor_years", years, 0.0)
 
-    needs = needs_at(assessments, settlement_dates)
+    needs = series.at(settlement_dates)
     n_dates = len(needs)
     available_principal = max(parts["principal"] - parts["windfall_claims"], 0.0)
     assets = np.zeros_like(shares) if windfall_only else shares * available_principal
