@@ -42,7 +42,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # July 2022; both are shown beside the RDNAs but never mixed into their trend.
 
 # %% tags=["parameters"]
-as_of = "2026-08-04"  # use only estimates published, and funding figures dated, on or before this day
+as_of = "2026-08-04"  # use only estimates published, and funding figures dated, by this day (default: latest data, Kiel Release 29)
 settlement_date = "2026-12-31"  # assumed end of the war, for the funding gap
 windfall_only = True  # True: the immobilised principal stays frozen; only its windfall profits count
 asset_share = 0.5  # share of the immobilised principal mobilised when windfall_only is False
