@@ -9,7 +9,7 @@ PARAMS ?=
 JOBS ?=
 DATA ?=
 PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/kit_offline/*) \
-	$(wildcard jupyter-config/jupyter_nbconvert_config.d/*)
+	jupyter-config/jupyter_nbconvert_config.json
 
 .PHONY: setup report test lab dashboard validate benchmark lock clean distclean
 

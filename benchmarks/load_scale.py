@@ -1,0 +1,108 @@
+"""`load()` and `validate` on a synthetic 1,000,000-row territory_control file.
+
+Targets (issue 8): each under 5 s, peak memory under 1 GB. Baseline measured in the same run:
+a bare `pandas.read_csv` of the same file with the same column types (no validation), so the
+ratio is what validation costs on top of parsing.
+
+The real schema keys territory_control by (date, region_id): at most ~4,700 days x 28 ids since
+2014, fewer than 1M rows. The synthetic package therefore adds eight synthetic sources and keys
+the table by (date, region_id, source_id) in its temporary copy of the schema; every other rule,
+cross-check and foreign key is the shipped one. A second file with 1% broken rows measures the
+error path (every problem collected and formatted).
+
+    .venv/bin/python benchmarks/load_scale.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [f"core-synthetic-{i}" for i in range(8)]
+
+
+def make_package(folder: Path, rows: int, broken_share: float) -> Path:
+    data = folder / "data"
+    shutil.copytree(REPO_ROOT / "data", data)
+    with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
+        for source in SOURCES:
+            stream.write(f"{source},Benchmark,Synthetic rows,https://example.org/{source},2024-01-01,2024-01-01\n")
+    schema_path = data / "schemas" / "territory_control.json"
+    schema = json.loads(schema_path.read_text())
+    schema["primaryKey"] = ["date", "region_id", "source_id"]
+    schema_path.write_text(json.dumps(schema))
+
+    regions = pd.read_csv(data / "territory" / "regions.csv")
+    ids = ["UA", *regions["region_id"]]
+    areas = dict(zip(regions["region_id"], regions["area_km2"]))
+    areas["UA"] = float(regions["area_km2"].sum())
+    rng = np.random.default_rng(0)
+    per_day = len(ids) * len(SOURCES)
+    days = -(-rows // per_day)
+    dates = pd.date_range("2014-01-01", periods=days, freq="D").strftime("%Y-%m-%d")
+    index = np.arange(rows)
+    region = np.array(ids)[(index // len(SOURCES)) % len(ids)]
+    area = np.array([areas[r] for r in ids])[(index // len(SOURCES)) % len(ids)]
+    occupied = np.round(area * rng.uniform(0, 0.9, rows), 1)
+    frame = pd.DataFrame({
+        "date": np.asarray(dates)[index // per_day], "region_id": region, "occupied_km2": occupied,
+        "occupied_km2_low": np.round(occupied * 0.98, 1), "occupied_km2_high": np.round(occupied * 1.02, 1),
+        "basis": "DeepState", "method": "computed", "source_id": np.array(SOURCES)[index % len(SOURCES)],
+        "bounds_source_id": "", "note": "",
+    })
+    if broken_share:
+        broken = rng.choice(rows, int(rows * broken_share), replace=False)
+        frame.loc[broken, "occupied_km2"] = -1.0
+    frame.to_csv(data / "territory" / "territory_control.csv", index=False)
+    return data
+
+
+def measure(code: str, data: Path) -> tuple[float, float, str]:
+    """Run `code` in a fresh interpreter; return (seconds for the timed part, peak MB, output)."""
+    script = f"""
+import resource, time, sys
+import pandas as pd
+import analysis_helpers as ah
+data = {str(data)!r}
+start = time.perf_counter()
+{code}
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1]), " ".join(out[2:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        clean = make_package(Path(scratch) / "clean", args.rows, 0)
+        broken = make_package(Path(scratch) / "broken", args.rows, 0.01)
+        csv_file = clean / "territory" / "territory_control.csv"
+        base_s, base_mb, _ = measure(
+            f"frame = pd.read_csv({str(csv_file)!r}, parse_dates=['date']); result = len(frame)", clean)
+        load_s, load_mb, rows = measure("result = len(ah.load('territory_control', data))", clean)
+        valid_s, valid_mb, problems = measure("result = len(ah.validate(data))", clean)
+        bad_s, bad_mb, bad_problems = measure("result = len(ah.validate(data))", broken)
+    print(f"rows: {rows}")
+    print(f"baseline pandas.read_csv: {base_s:6.2f} s, peak {base_mb:5.0f} MB")
+    print(f"load():                   {load_s:6.2f} s, peak {load_mb:5.0f} MB, ratio {load_s / base_s:.1f}x (target < 5 s, < 1024 MB)")
+    print(f"validate (clean):         {valid_s:6.2f} s, peak {valid_mb:5.0f} MB, ratio {valid_s / base_s:.1f}x, {problems} problems")
+    print(f"validate (1% broken):     {bad_s:6.2f} s, peak {bad_mb:5.0f} MB, ratio {bad_s / base_s:.1f}x, {bad_problems} problems")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Reports are reproducible byte for byte, and text from data can never run as script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from analysis_helpers import report
+from analysis_helpers.figures.theme import add_caption
+from browser import launch, visit_offline
+from conftest import DATA_DIR, NOTEBOOK_DIR
+
+OVERVIEW = NOTEBOOK_DIR / "00_overview.ipynb"
+EPOCH = "1747267200"  # 2025-05-15
+HOSTILE_TITLE = '<script>alert("title")</script><img src=x onerror=alert("img")> Report & "quotes"'
+
+
+@pytest.fixture
+def fixed_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.mark.notebooks
+def test_two_report_builds_are_byte_identical(tmp_path, offline_kernels, fixed_epoch):
+    for run in ("first", "second"):
+        [outcome] = report.run([OVERVIEW], {}, tmp_path / run, jobs=1)
+        assert outcome.ok, outcome.error
+    for name in ("00_overview.html", "index.html"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
+
+
+@pytest.mark.notebooks
+def test_plain_nbconvert_is_offline_and_reproducible(tmp_path, offline_kernels, fixed_epoch):
+    outputs = []
+    for run in ("first", "second"):
+        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute", str(OVERVIEW),
+                        "--output-dir", str(tmp_path / run)], check=True, capture_output=True, cwd=NOTEBOOK_DIR)
+        outputs.append((tmp_path / run / "00_overview.html").read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert "cdnjs" not in outputs[0] and "unpkg.com" not in outputs[0] and 'src="http' not in outputs[0]
+
+
+@pytest.fixture
+def hostile_data(tmp_path, monkeypatch):
+    """The shipped sources table plus one source whose text is markup, in a copy of data/."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
+        title = HOSTILE_TITLE.replace('"', '""')
+        stream.write(f'core-hostile,"<b onmouseover=alert(1)>Publisher</b>","{title}",'
+                     'https://example.org/x,2024-01-01,2024-01-02\n')
+    monkeypatch.setenv("ANALYSIS_HELPERS_DATA", str(data))
+    return data
+
+
+@pytest.mark.browser
+def test_markup_in_data_renders_as_text_and_never_runs(tmp_path, offline_kernels, hostile_data):
+    [outcome] = report.run([OVERVIEW], {}, tmp_path / "reports", jobs=1)
+    assert outcome.ok, outcome.error
+    page_file = tmp_path / "reports" / "00_overview.html"
+    html = page_file.read_text(encoding="utf-8")
+    assert '<script>alert("title")' not in html and "&lt;script&gt;alert(" in html
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        visit = visit_offline(browser, page_file)
+        context = browser.new_context()
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url == page_file.as_uri()
+                   else route.abort())
+        page.goto(page_file.as_uri())
+        visible = page.inner_text("body")
+        browser.close()
+    assert visit.dialogs == [], f"injected script ran: {visit.dialogs}"
+    assert visit.blocked_requests == [], f"injected markup made requests: {visit.blocked_requests}"
+    assert '<script>alert("title")</script>' in visible, "the title should be shown literally"
+
+
+def test_captions_escape_source_text(hostile_data):
+    import plotly.graph_objects as go
+
+    figure = add_caption(go.Figure(), ["core-hostile"], "2025-05-15")
+    caption = figure.layout.annotations[0].text
+    assert "<script>" not in caption and "&lt;script&gt;" in caption and "<img" not in caption
