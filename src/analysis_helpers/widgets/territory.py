@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import territory as terr
+from ..figures.render import current_renderer
 from ..figures.territory import line_map
 
 USER_LINE = "User-defined line"
@@ -44,13 +45,16 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
         lines = lines_now()
         if line.value not in lines:
             return
-        output.outputs = ()
-        output.append_display_data(line_map(line.value, lines[line.value], regions, boundaries, sites,
-                                            when.value, source_ids))
-        table = terr.compare_lines(lines, regions).set_index("line")
-        output.append_display_data(table.style.format({
+        # Hand the Output ready-made bundles: displaying a plotly Figure there would go through its
+        # `_ipython_display_` and land in the cell itself.
+        figure = line_map(line.value, lines[line.value], regions, boundaries, sites, when.value, source_ids)
+        table = terr.compare_lines(lines, regions).set_index("line").style.format({
             "russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
-            "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
+            "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"})
+        output.outputs = (
+            {"output_type": "display_data", "data": current_renderer().to_mimebundle(figure.to_dict()), "metadata": {}},
+            {"output_type": "display_data", "data": {"text/html": table.to_html()}, "metadata": {}},
+        )
 
     def on_date(_=None) -> None:
         options = list(lines_now())
