@@ -1,0 +1,84 @@
+"""How long a scenario change takes to recompute, Monte Carlo intervals included (issue 6: < 200 ms).
+
+A "change" is one control of the custom-scenario builder moved: the engine re-runs the scenario
+on the prepared baseline. Two kinds are timed, since the engine keeps the parts a change leaves
+alone:
+
+* front / damage / funding / settlement date moved: territory and needs redrawn, stances reused;
+* mediation or an actor moved: everything, including the three bargaining models' Monte Carlo.
+
+Each is printed with its ratio to the same change computed without intervals (draws=0),
+measured in the same run, and the full builder step (engine + figure + HTML render).
+
+    .venv/bin/python benchmarks/scenarios.py [--repeat N] [--draws N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from analysis_helpers import load, setup_notebook
+from analysis_helpers.analysis import scenarios as engine
+from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario
+from analysis_helpers.widgets.scenarios import ScenarioBuilder, custom_scenario
+
+TARGET_MS = 200
+
+
+def timed_ms(action, repeat: int) -> float:
+    """Median wall time of `action()` over `repeat` calls, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--draws", type=int, default=1000)
+    options = parser.parse_args()
+
+    baseline = baseline_for()
+    start = load_scenario("baseline")
+    counter = iter(range(10**9))
+
+    def front_change(draws: int):
+        # A new front factor on every call, so nothing is served from the memo but the stances.
+        factor = 0.5 + (next(counter) % 100) / 100
+        return lambda: engine.run(custom_scenario(start, 12, factor, 1.0, 0.0, 1.0, (), 50), baseline, draws=draws)
+
+    def mediation_change(draws: int):
+        def change():
+            salience = 40 + next(counter) % 60  # a new salience every call: the bargaining models re-run
+            engine.run(custom_scenario(start, 12, 1.0, 1.0, 0.0, 1.0, ("turkey", "qatar"), salience), baseline,
+                       draws=draws)
+        return change
+
+    engine.run(start, baseline, draws=options.draws)  # warm caches (front rate, funding)
+    print(f"Scenario change recompute, {options.draws} draws, median of {options.repeat} (target < {TARGET_MS} ms)")
+    for label, make in (("front/damage/funding moved", front_change), ("mediation/actor moved", mediation_change)):
+        floor = timed_ms(make(0), options.repeat)
+        full = timed_ms(make(options.draws), options.repeat)
+        verdict = "ok" if full < TARGET_MS else "OVER TARGET"
+        print(f"  {label:28s} {full:7.1f} ms with intervals | {floor:7.1f} ms without (draws=0) | "
+              f"ratio {full / floor:4.2f} | {verdict}")
+
+    setup_notebook()
+    defined = {name: load_scenario(name) for name in list_scenarios()}
+    builder = ScenarioBuilder(baseline, defined, load("actors"), load("issues"), baseline.as_of, draws=options.draws)
+    values = iter([v / 4 for v in range(-12, 13)] * 100)
+
+    def move_slider():
+        builder.front.value = next(values)
+
+    step = timed_ms(move_slider, options.repeat)
+    print(f"  builder slider step (engine + figure + render) {step:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
