@@ -124,3 +124,14 @@ def test_scenario_built_in_code_is_validated_like_a_file():
     with pytest.raises(DataValidationError, match="assumptions.settlement.months"):
         scenario_data.scenario_from_dict({**document, "assumptions": {
             **document["assumptions"], "settlement": {"months": -1, "reasoning": "Negative months are impossible."}}})
+
+
+def test_validate_scenarios_collects_the_problems_of_every_file(tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    from analysis_helpers.data.scenarios import validate_scenarios
+
+    assert validate_scenarios(copy) == []
+    (copy / "scenarios" / "broken.yaml").write_text(BASELINE_TEXT)
+    [problem] = validate_scenarios(copy)
+    assert problem.file.endswith("broken.yaml") and problem.column == "name"

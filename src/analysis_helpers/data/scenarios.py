@@ -74,6 +74,17 @@ def read_scenario(name_or_file: str | Path, data_dir: Path | str | None = None) 
     return parse_scenario(path.read_text(encoding="utf-8"), shown, expected_name=path.stem, data_dir=data_dir)
 
 
+def validate_scenarios(data_dir: Path | str | None = None) -> list[Problem]:
+    """Every problem in every scenario file of the data folder in use (empty when all are valid)."""
+    problems: list[Problem] = []
+    for name in scenario_names(data_dir):
+        try:
+            read_scenario(name, data_dir)
+        except DataValidationError as exc:
+            problems += exc.problems
+    return problems
+
+
 def parse_scenario(text: str, file: str = "<in memory>", expected_name: str | None = None,
                    data_dir: Path | str | None = None) -> Scenario:
     """Validate scenario YAML `text` (reported as `file`) and return it as a `Scenario`."""
