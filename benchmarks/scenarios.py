@@ -7,7 +7,7 @@ alone:
 * front / damage / funding / settlement date moved: territory and needs redrawn, stances reused;
 * mediation or an actor moved: everything, including the three bargaining models' Monte Carlo.
 
-Each is printed with its ratio to the same change computed without intervals (draws=0),
+Each is printed (median and fastest of the repeats) with its ratio to the same change computed without intervals (draws=0),
 measured in the same run, and the full builder step (engine + figure + HTML render).
 
     .venv/bin/python benchmarks/scenarios.py [--repeat N] [--draws N]
@@ -16,6 +16,7 @@ measured in the same run, and the full builder step (engine + figure + HTML rend
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -27,14 +28,15 @@ from analysis_helpers.widgets.scenarios import ScenarioBuilder, custom_scenario
 TARGET_MS = 200
 
 
-def timed_ms(action, repeat: int) -> float:
-    """Median wall time of `action()` over `repeat` calls, in milliseconds."""
+def timed_ms(action, repeat: int) -> tuple[float, float]:
+    """Median and fastest wall time of `action()` over `repeat` calls, in milliseconds (the fastest
+    is the better guide on a busy machine: other processes only ever add time)."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         action()
         times.append(1000 * (time.perf_counter() - start))
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def main() -> None:
@@ -62,11 +64,11 @@ def main() -> None:
     engine.run(start, baseline, draws=options.draws)  # warm caches (front rate, funding)
     print(f"Scenario change recompute, {options.draws} draws, median of {options.repeat} (target < {TARGET_MS} ms)")
     for label, make in (("front/damage/funding moved", front_change), ("mediation/actor moved", mediation_change)):
-        floor = timed_ms(make(0), options.repeat)
-        full = timed_ms(make(options.draws), options.repeat)
+        floor, floor_best = timed_ms(make(0), options.repeat)
+        full, full_best = timed_ms(make(options.draws), options.repeat)
         verdict = "ok" if full < TARGET_MS else "OVER TARGET"
-        print(f"  {label:28s} {full:7.1f} ms with intervals | {floor:7.1f} ms without (draws=0) | "
-              f"ratio {full / floor:4.2f} | {verdict}")
+        print(f"  {label:28s} {full:7.1f} ms (fastest {full_best:6.1f}) with intervals | {floor:7.1f} ms "
+              f"(fastest {floor_best:6.1f}) without (draws=0) | ratio {full / floor:4.2f} | {verdict}")
 
     setup_notebook()
     defined = {name: load_scenario(name) for name in list_scenarios()}
@@ -76,8 +78,9 @@ def main() -> None:
     def move_slider():
         builder.front.value = next(values)
 
-    step = timed_ms(move_slider, options.repeat)
-    print(f"  builder slider step (engine + figure + render) {step:7.1f} ms")
+    step, step_best = timed_ms(move_slider, options.repeat)
+    print(f"  builder slider step (engine + figure + render) {step:7.1f} ms (fastest {step_best:6.1f})")
+    print(f"  (load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
