@@ -36,6 +36,13 @@ Intervals (`low`, `high`: 10th and 90th percentiles, an 80% interval)
     distances from the party's position to any outcome in the outcome's interval. With
     `draws=0` there are no intervals (NaN). Quantities the scenario fixes (funding) have
     low = high = value.
+
+Speed
+    The baseline remembers the front's recent pace per window, the funding total per funding
+    assumptions and the stance results per (actor and mediation assumptions, draws, seed), so a
+    change of the settlement date, front, territory, damage or funding re-runs only the cheap
+    vectorised parts; a change of actors or mediators re-runs the bargaining models (the
+    expected-utility model dominates: see benchmarks/scenarios.py).
 """
 
 from __future__ import annotations
