@@ -44,7 +44,7 @@ from analysis_helpers.analysis import territory as terr
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.territory import lines_explorer
+from analysis_helpers.widgets.territory import full_coverage_dates, lines_explorer
 
 # %% tags=["parameters"]
 as_of = None  # last date to show; None means the latest date in territory_control
@@ -61,6 +61,10 @@ claims = ah.load("annexation_claims")
 sites = ah.load("sites")
 boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
+# Per-region figures exist on the eve of the invasion and monthly from July 2024: the regional
+# tables below use the latest such map on or before `as_of`, and say which.
+regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
+print(f"Per-region control below: map of {regional_date:%d %b %Y}; national figures to {report_as_of:%d %b %Y}.")
 claim_sources = list(dict.fromkeys(claims["source_id"]))
 line_sources = ["terr-deepstate-archive", "terr-liveuamap-analysis", *claim_sources, "terr-wiki-area-list",
                 "terr-wiki-pop-list", "terr-crimea-pop-2014"]
@@ -101,11 +105,11 @@ display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f
 # %% [markdown]
 # ### Change since a date, and gains per year
 #
-# Change per region between `compare_from` and `as_of` (method set by the `method` parameter:
+# Change per region between `compare_from` and the regional map date (method set by `method`:
 # *step* takes the last map on or before each date; *linear* interpolates between maps).
 
 # %%
-change = terr.change_between(control[control["basis"] == "DeepState"], compare_from, report_as_of, method)
+change = terr.change_between(control[control["basis"] == "DeepState"], compare_from, regional_date, method)
 change = change.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
 display(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
         .set_index("name").style.format("{:,.0f}", subset=["start_km2", "end_km2", "change_km2"]))
@@ -136,22 +140,23 @@ if pd.Timestamp(check_date) <= report_as_of:
 # ## Claimed versus controlled
 #
 # Russia claims the whole of each region below within its Ukrainian administrative borders.
-# What it holds on `as_of` is the DeepState figure; the rest is claimed but held by Ukraine.
+# What it holds on the regional map date is the DeepState figure; the rest is claimed but held by
+# Ukraine.
 
 # %%
-claimed = terr.claimed_vs_controlled(claims, regions, control, report_as_of)
+claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
 display(claimed.set_index("name").drop(columns="region_id").style.format(
     {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share_pct": "{:.1f}%",
      "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
 
 # %%
-figs.claimed_vs_controlled_figure(claimed, claim_sources, report_as_of)
+figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date)
 
 # %% [markdown]
 # ## Lines: what each would leave on either side
 #
 # * **1991 borders**: Ukraine whole. **Line of 23 Feb 2022**: Crimea, Sevastopol and the parts of
-#   Donetsk and Luhansk held since 2014. **Line of contact**: control on `as_of`.
+#   Donetsk and Luhansk held since 2014. **Line of contact**: control on the regional map date.
 # * **Russia's claimed borders**: the six claimed units whole, plus what Russia holds elsewhere.
 # * **User-defined line**: the `user_line` parameter (share of each region on Russia's side).
 #
@@ -159,17 +164,17 @@ figs.claimed_vs_controlled_figure(claimed, claim_sources, report_as_of)
 # evenly over each region's area: a rough guide, since cities sit unevenly on either side.
 
 # %%
-lines = terr.named_lines(control, claims, regions, report_as_of, custom=user_line)
+lines = terr.named_lines(control, claims, regions, regional_date, custom=user_line)
 comparison = terr.compare_lines(lines, regions)
 display(comparison.set_index("line").style.format(
     {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
      "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
 
 # %%
-figs.lines_figure(comparison, report_as_of, line_sources)
+figs.lines_figure(comparison, regional_date, line_sources)
 
 # %%
-figs.lines_map(lines, regions, boundaries, sites, report_as_of, line_sources)
+figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources)
 
 # %% [markdown]
 # ## Explorer
@@ -179,8 +184,8 @@ figs.lines_map(lines, regions, boundaries, sites, report_as_of, line_sources)
 # exported report shows the menu-driven map above instead.
 
 # %%
-show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, report_as_of),
-     figs.lines_map(lines, regions, boundaries, sites, report_as_of, line_sources))
+show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date),
+     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources))
 
 # %% [markdown]
 # ## What is not here
