@@ -33,7 +33,7 @@ from analysis_helpers.data.geo import load_boundaries, read_snapshot, snapshot_d
 CONTROL_CSV = REPO / "data" / "territory" / "territory_control.csv"
 SITES_CSV = REPO / "data" / "territory" / "sites.csv"
 COLUMNS = ["date", "region_id", "occupied_km2", "occupied_km2_low", "occupied_km2_high",
-           "basis", "method", "source_id", "bounds_source_id", "note"]
+           "basis", "method", "source_id", "low_source_id", "high_source_id", "note"]
 DEEPSTATE_SOURCE = "terr-deepstate-archive"
 LIVEUAMAP_SOURCE = "terr-liveuamap-analysis"
 # Dates read off the liveuamap daily series besides the first of each month.
@@ -44,23 +44,24 @@ LIVEUAMAP_KEY_DATES = {
     "2024-12-31": "end of 2024",
     "2025-01-16": "last day of the liveuamap series",
 }
-# Published figures used only as low/high bounds: (date, region_id, km2 or None, share % or None,
-# source_id, what they are). Shares are turned into km² with the official area.
-PUBLISHED_BOUNDS = [
+# Published figures: (date, region_id, km2 or None, share % or None, source_id, what they are).
+# Shares become km² with the official area. Where the kit has a row for that date and region the
+# figure widens its low/high bounds; otherwise it becomes a row of its own (method "published").
+DEEPSTATE_2026 = "terr-deepstate-2025-review"
+PUBLISHED_FIGURES = [
+    ("2022-03-28", "UA", 132000, None, "terr-guardian-isw-2023", "ISW peak as read by the Guardian (date not given)"),
+    ("2022-03-28", "UA", 163000, None, "terr-intellinews-2023", "ISW peak as read by War Mapper (March 2022)"),
     ("2022-11-12", "UA", 108651, None, "terr-deepstate-2025-08", "DeepState total for 12 Nov 2022"),
+    ("2023-01-01", "UA", 116165 - 7463, None, DEEPSTATE_2026, "DeepState: 1 Jan 2026 total less the gain it reports since 1 Jan 2023"),
+    *[("2023-01-01", region_id, None, pct, DEEPSTATE_2026, f"DeepState share at the start of 2023: {pct}%")
+      for region_id, pct in [("UA-63", 1.9), ("UA-23", 72.8), ("UA-14", 56.7), ("UA-09", 97.9), ("UA-65", 72.0),
+                             ("UA-12", 0.0), ("UA-59", 0.0)]],
     ("2025-08-17", "UA", 114493, None, "terr-deepstate-2025-08", "DeepState total for 17 Aug 2025"),
-    ("2026-01-01", "UA", 116165, None, "terr-deepstate-2025-review", "DeepState published total"),
-    ("2026-01-01", "UA-12", None, 0.6, "terr-deepstate-2025-review", "DeepState published share 0.6%"),
-    ("2026-01-01", "UA-59", None, 1.0, "terr-deepstate-2025-review", "DeepState published share 1.0%"),
-    ("2026-01-01", "UA-63", None, 4.7, "terr-deepstate-2025-review", "DeepState published share 4.7%"),
-    ("2026-01-01", "UA-65", None, 72.0, "terr-deepstate-2025-review", "DeepState published share 72%"),
-    ("2026-01-01", "UA-23", None, 74.8, "terr-deepstate-2025-review", "DeepState published share 74.8%"),
-    ("2026-01-01", "UA-14", None, 78.1, "terr-deepstate-2025-review", "DeepState published share 78.1%"),
-    ("2026-01-01", "UA-09", None, 99.6, "terr-deepstate-2025-review", "DeepState published share 99.6%"),
-    ("2026-01-01", "UA-43", None, 100.0, "terr-deepstate-2025-review", "DeepState published share 100%"),
+    ("2026-01-01", "UA", 116165, None, DEEPSTATE_2026, "DeepState published total"),
+    *[("2026-01-01", region_id, None, pct, DEEPSTATE_2026, f"DeepState published share {pct}%")
+      for region_id, pct in [("UA-12", 0.6), ("UA-59", 1.0), ("UA-63", 4.7), ("UA-65", 72.0), ("UA-23", 74.8),
+                             ("UA-14", 78.1), ("UA-09", 99.6), ("UA-43", 100.0)]],
 ]
-# The Guardian's reading of ISW maps: Russia's peak holding in spring 2022 (date not given).
-ISW_PEAK_KM2 = (132000, "terr-guardian-isw-2023")
 PREWAR_FULLY_HELD = ("UA-43", "UA-40")
 PREWAR_DONBAS = ("UA-14", "UA-09")
 
@@ -103,26 +104,28 @@ def prewar_region_rows(national_eve_km2: float, regions: pd.DataFrame) -> pd.Dat
     for region_id in regions["region_id"]:
         if region_id in PREWAR_FULLY_HELD:
             km2 = low = high = float(area[region_id])
-            basis, source, bound, note = "liveuamap", LIVEUAMAP_SOURCE, None, "held since 2014"
+            basis, source, high_source, note = "liveuamap", LIVEUAMAP_SOURCE, None, "held since 2014"
         elif region_id in PREWAR_DONBAS:
             km2 = low = round(donbas_share * area[region_id], 1)
             high = round(area[region_id] / 3, 1)
-            basis, source, bound = "liveuamap+AFP", LIVEUAMAP_SOURCE, "terr-afp-separatists-2022"
+            basis, source, high_source = "liveuamap+AFP", LIVEUAMAP_SOURCE, "terr-afp-separatists-2022"
             note = "liveuamap total less Crimea and Sevastopol, split by area; high: about a third (AFP)"
         else:
             km2 = low = high = 0.0
-            basis, source, bound, note = "liveuamap", LIVEUAMAP_SOURCE, None, None
+            basis, source, high_source, note = "liveuamap", LIVEUAMAP_SOURCE, None, None
         rows.append({"date": pd.Timestamp("2022-02-23"), "region_id": region_id, "occupied_km2": km2,
                      "occupied_km2_low": low, "occupied_km2_high": high, "basis": basis,
-                     "method": "derived", "source_id": source, "bounds_source_id": bound, "note": note})
+                     "method": "derived", "source_id": source, "high_source_id": high_source, "note": note})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _widen(row: pd.Series, other_km2: float, other_source: str, note: str) -> pd.Series:
+    """`row` with its low or high bound moved out to `other_km2` (from `other_source`) if beyond it."""
     row = row.copy()
-    row["occupied_km2_low"] = round(min(row["occupied_km2_low"], other_km2), 1)
-    row["occupied_km2_high"] = round(max(row["occupied_km2_high"], other_km2), 1)
-    row["bounds_source_id"] = other_source
+    if other_km2 < row["occupied_km2_low"]:
+        row["occupied_km2_low"], row["low_source_id"] = round(other_km2, 1), other_source
+    if other_km2 > row["occupied_km2_high"]:
+        row["occupied_km2_high"], row["high_source_id"] = round(other_km2, 1), other_source
     row["note"] = "; ".join(part for part in (row["note"], note) if isinstance(part, str) and part)
     return row
 
@@ -136,29 +139,28 @@ def build_control(snapshots: Path, liveuamap_csv: Path, regions: pd.DataFrame, b
     for _, row in liveuamap.iterrows():
         if row["date"] in deepstate_national.index:
             central = deepstate_national.loc[row["date"]]
-            national.append(_widen(central, row["occupied_km2"], LIVEUAMAP_SOURCE, f"low/high: liveuamap {row['occupied_km2']:.0f} km²"))
-        elif row["note"] == "peak of Russian control in spring 2022":
-            national.append(_widen(row, ISW_PEAK_KM2[0], ISW_PEAK_KM2[1], "low: ISW peak as read by the Guardian (date not given)"))
+            national.append(_widen(central, row["occupied_km2"], LIVEUAMAP_SOURCE, f"liveuamap {row['occupied_km2']:.0f} km²"))
         else:
             national.append(row)
     national = pd.DataFrame(national)
-    liveuamap_dates = set(national["date"])
-    rows = pd.concat([national, deepstate[~((deepstate["region_id"] == NATIONAL_ID) & deepstate["date"].isin(liveuamap_dates))],
+    rows = pd.concat([national, deepstate[~((deepstate["region_id"] == NATIONAL_ID) & deepstate["date"].isin(set(national["date"])))],
                       prewar_region_rows(liveuamap.set_index("date").loc["2022-02-23", "occupied_km2"], regions)],
                      ignore_index=True)
     rows = rows.set_index(["date", "region_id"])
     area = regions.set_index("region_id")["area_km2"]
-    published = []
-    for date, region_id, km2, share, source, what in PUBLISHED_BOUNDS:
+    published = {}
+    for date, region_id, km2, share, source, what in PUBLISHED_FIGURES:
         key = (pd.Timestamp(date), region_id)
         value = km2 if km2 is not None else round(share / 100 * float(area[region_id]), 1)
         if key in rows.index:
             rows.loc[key] = _widen(rows.loc[key], value, source, f"{what}: {value:.0f} km²")
+        elif key in published:
+            published[key] = _widen(published[key], value, source, f"{what}: {value:.0f} km²")
         else:
-            published.append({"date": key[0], "region_id": region_id, "occupied_km2": value,
-                              "occupied_km2_low": value, "occupied_km2_high": value, "basis": "DeepState",
-                              "method": "published", "source_id": source, "note": what})
-    out = pd.concat([rows.reset_index(), pd.DataFrame(published, columns=COLUMNS)], ignore_index=True)
+            published[key] = pd.Series({"date": key[0], "region_id": region_id, "occupied_km2": value,
+                                        "occupied_km2_low": value, "occupied_km2_high": value, "basis": "DeepState",
+                                        "method": "published", "source_id": source, "note": what})
+    out = pd.concat([rows.reset_index(), pd.DataFrame(list(published.values()), columns=COLUMNS)], ignore_index=True)
     out = out.sort_values(["date", "region_id"])
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return out[COLUMNS]

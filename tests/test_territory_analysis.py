@@ -180,7 +180,8 @@ def test_real_snapshot_close_to_deepstate_published_shares():
 def test_compare_with_bounds(regions):
     control = pd.DataFrame({"date": pd.to_datetime(["2026-01-01"] * 2), "region_id": ["UA-01", "UA-02"],
                             "occupied_km2": [500.0, 100.0], "occupied_km2_low": [500.0, 90.0],
-                            "occupied_km2_high": [510.0, 100.0], "bounds_source_id": ["x", "x"]})
+                            "occupied_km2_high": [510.0, 100.0], "low_source_id": [None, "x"],
+                            "high_source_id": ["x", None]})
     out = terr.compare_with_bounds(control, regions, "2026-01-01", "x").set_index("region_id")
     assert out.loc["UA-01", "other_km2"] == 510
     assert out.loc["UA-02", "other_km2"] == 90

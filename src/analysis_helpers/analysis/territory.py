@@ -229,10 +229,12 @@ def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: 
                 "not_held_km2", "observed"]]
 
 
-def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, when, bounds_source_id: str) -> pd.DataFrame:
-    """Central figure against the other source's figure (the bound it set) on date `when`, in km² and %."""
-    rows = control[(control["date"] == pd.Timestamp(when)) & (control["bounds_source_id"] == bounds_source_id)]
-    other = rows["occupied_km2_low"].where(rows["occupied_km2_low"] != rows["occupied_km2"], rows["occupied_km2_high"])
+def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, when, source_id: str) -> pd.DataFrame:
+    """Central figure against the bound `source_id` set on date `when` (low or high), in km² and %."""
+    day = control[control["date"] == pd.Timestamp(when)]
+    is_low, is_high = day["low_source_id"] == source_id, day["high_source_id"] == source_id
+    rows = day[is_low | is_high]
+    other = rows["occupied_km2_low"].where(is_low[rows.index], rows["occupied_km2_high"])
     area = regions.set_index("region_id")["area_km2"].astype(float)
     area[NATIONAL_ID] = float(area.sum())
     out = pd.DataFrame({"region_id": rows["region_id"], "kit_km2": rows["occupied_km2"], "other_km2": other})

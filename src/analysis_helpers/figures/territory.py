@@ -178,7 +178,8 @@ def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.
               f"and has crept up to {end['occupied_km2'] / 1000:,.0f}k km² since late 2022",
         xaxis_title="Date", yaxis_title="Russian-held area (km²)", yaxis_rangemode="tozero", height=600,
         hovermode="closest", margin={"t": 130})
-    sources = sorted(set(national["source_id"]) | set(national["bounds_source_id"].dropna()))
+    sources = sorted(set(national["source_id"]) | set(national["low_source_id"].dropna())
+                     | set(national["high_source_id"].dropna()))
     note = "Crimea and the parts of Donbas held before 2022 included. Map changes at Jul 2024 (liveuamap to DeepState)."
     if not marked.empty:
         note += " Diamonds: talks, summits and agreements from the events dataset (each cites its own source)."
