@@ -64,3 +64,21 @@ def test_parse_parameters_rejects_bare_words():
 def test_build_time_honours_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1747267200")
     assert report.build_time().isoformat() == "2025-05-15T00:00:00+00:00"
+
+
+def test_output_widget_capture_executes_and_leaves_no_widget_state(tmp_path, offline_kernels):
+    """`with output: display(...)` works headless, and the report holds no random widget ids."""
+    notebook = make_notebook(
+        tmp_path / "13_widgets.ipynb",
+        "import ipywidgets, plotly.graph_objects as go\n"
+        "from analysis_helpers.widgets import show\n"
+        "output = ipywidgets.Output()\n"
+        "with output:\n"
+        "    display(go.Figure(go.Bar(x=[1], y=[2])))\n"
+        "show(ipywidgets.VBox([ipywidgets.IntSlider(), output]), go.Figure(go.Bar(x=[1], y=[3])))")
+    out = tmp_path / "reports"
+    [outcome] = report.run([notebook], {}, out, jobs=1)
+    assert outcome.ok, outcome.error
+    page = (out / "13_widgets.html").read_text()
+    assert "widget-state+json" not in page and "widget-view+json" not in page
+    assert outcome.figures == 1, "only the static stand-in is a figure in the report"

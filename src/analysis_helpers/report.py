@@ -94,7 +94,7 @@ def execute(job: Job) -> nbformat.NotebookNode:
             papermill.execute_notebook(
                 str(job.notebook), str(executed_path), parameters=job.parameters, kernel_name="python3",
                 progress_bar=False, cwd=str(job.notebook.parent), execution_timeout=CELL_TIMEOUT_S,
-                store_widget_state=False, request_save_on_cell_execute=False,
+                request_save_on_cell_execute=False,
             )
         except PapermillExecutionError as exc:
             raise NotebookFailed(
@@ -103,6 +103,9 @@ def execute(job: Job) -> nbformat.NotebookNode:
         except Exception as exc:  # kernel death, timeout, unreadable notebook
             raise NotebookFailed(f"{_shown(job.notebook)}: {type(exc).__name__}: {exc}") from None
         executed = nbformat.read(executed_path, as_version=4)
+    # Widget state (kept during execution: nbclient's Output-widget capture needs it) holds random
+    # model ids and is useless without a kernel; the report shows widgets' static stand-ins.
+    executed.metadata.pop("widgets", None)
     for cell in executed.cells:
         # papermill gives its injected cell a random id; a fixed one keeps reports reproducible.
         if INJECTED_CELL_ID in cell.get("metadata", {}).get("tags", []):

@@ -1,0 +1,75 @@
+"""`python -m analysis_helpers validate [DATA_DIR]`: every problem at once, exit 0 clean / 1 not."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA_DIR
+
+
+def run_validate(*args, env_data=None):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "ANALYSIS_HELPERS_DATA"}
+    if env_data is not None:
+        env["ANALYSIS_HELPERS_DATA"] = str(env_data)
+    return subprocess.run([sys.executable, "-m", "analysis_helpers", "validate", *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def test_shipped_data_is_clean():
+    result = run_validate()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "datasets valid" in result.stdout
+
+
+def test_reports_every_problem_in_a_copy_passed_by_path(data_copy):
+    regions = data_copy / "territory" / "regions.csv"
+    lines = regions.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    first = lines[1].split(",")
+    first[header.index("area_km2")] = "-5"
+    lines[1] = ",".join(first)
+    regions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (data_copy / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
+        stream.write("core-broken,Publisher,Title,not a url,2024-01-01,\n")
+    result = run_validate(data_copy)
+    assert result.returncode == 1
+    assert "regions.csv, row 2, column area_km2: minimum 0 (value: -5.0)" in result.stdout
+    assert "core.csv" in result.stdout and "column url" in result.stdout
+    assert "problem" in result.stderr
+
+
+def test_honours_the_environment_variable(data_copy):
+    (data_copy / "sources" / "core.csv").write_bytes(b"\xff\xfe not text")
+    result = run_validate(env_data=data_copy)
+    assert result.returncode == 1 and "not valid UTF-8" in result.stdout
+
+
+def test_unknown_reference_and_future_date_are_caught(data_copy):
+    control = data_copy / "territory" / "territory_control.csv"
+    lines = control.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[-1].split(",")
+    row[header.index("region_id")] = "UA-99"
+    row[header.index("date")] = "2200-01-01"
+    control.write_text("\n".join(lines + [",".join(row)]) + "\n", encoding="utf-8")
+    result = run_validate(data_copy)
+    assert result.returncode == 1
+    assert f"row {len(lines) + 1}, column date: must not be in the future" in result.stdout
+    assert "UA-99" in result.stdout
+
+
+def test_usage_error_exit_code():
+    assert run_validate("--bogus").returncode == 2
