@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis_helpers import DataValidationError
 from analysis_helpers.data import scenarios as scenario_data
@@ -135,3 +139,44 @@ def test_validate_scenarios_collects_the_problems_of_every_file(tmp_path):
     (copy / "scenarios" / "broken.yaml").write_text(BASELINE_TEXT)
     [problem] = validate_scenarios(copy)
     assert problem.file.endswith("broken.yaml") and problem.column == "name"
+
+
+def _leaf_paths(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaf_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaf_paths(value, (*path, index))
+    else:
+        yield path
+
+
+BASELINE_DOCUMENT = yaml.safe_load(BASELINE_TEXT.replace("written: 2026-11-26", "written: '2026-11-26'"))
+LEAVES = list(_leaf_paths(BASELINE_DOCUMENT))
+ANY_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
+                       st.lists(st.integers(), max_size=3))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaf=st.sampled_from(LEAVES), value=ANY_SCALAR)
+def test_any_corrupted_value_is_either_valid_or_reported_with_line_and_key(leaf, value):
+    document = copy.deepcopy(BASELINE_DOCUMENT)
+    target = document
+    for key in leaf[:-1]:
+        target = target[key]
+    target[leaf[-1]] = value
+    try:
+        scenario_data.parse_scenario(yaml.safe_dump(document, sort_keys=False), "data/scenarios/baseline.yaml",
+                                     expected_name="baseline")
+    except DataValidationError as exc:
+        assert exc.problems and all(p.row is not None and p.column for p in exc.problems), exc.problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=200))
+def test_arbitrary_text_never_crashes_the_reader(text):
+    try:
+        scenario_data.parse_scenario(text, "data/scenarios/x.yaml", expected_name="x")
+    except DataValidationError as exc:
+        assert exc.problems

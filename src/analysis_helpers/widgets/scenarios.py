@@ -103,7 +103,7 @@ class ScenarioBuilder(widgets.VBox):
         self.months = slider("Months to a settlement", 0, 60, 1)
         self.front = slider("Front pace (x recent)", -3, 3, 0.25)
         self.damage = slider("Damage pace (x trend)", 0, 3, 0.1)
-        self.asset_share = slider("Share of frozen assets used", 0, 1, 0.05)
+        self.asset_share = slider("Frozen assets used (share)", 0, 1, 0.05)
         self.russia_capability = slider("Russia's weight (x coded)", 0.5, 1.5, 0.05)
         self.mediators = widgets.SelectMultiple(options=[(names[a], a) for a in mediators], rows=6,
                                                 description="Mediators", style=SLIDER_STYLE)
