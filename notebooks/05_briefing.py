@@ -33,7 +33,8 @@ from IPython.display import HTML, display
 import analysis_helpers as ah
 from analysis_helpers.analysis import briefing
 from analysis_helpers.data.briefing import load_available
-from analysis_helpers.figures.briefing import claims_table_html, timeline_figure, verdict_figure
+from analysis_helpers.figures.briefing import (claims_table_html, front_movement_figure, timeline_figure,
+                                               verdict_figure)
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.briefing import timeline_explorer
 
@@ -82,6 +83,16 @@ verdict_figure(checked, report_as_of)
 
 # %%
 display(HTML(claims_table_html(checked, ah.load("sources"))))
+
+# %% [markdown]
+# ### Did the front barely move?
+#
+# The article says gains were counted in metres. The national series of Russian-held area
+# shows what the front did in the year before the article (C08 above).
+
+# %%
+if "territory_control" in tables:
+    display(front_movement_figure(tables["territory_control"], claims["claim_date"].max(), report_as_of))
 
 # %% [markdown]
 # ## State of play

@@ -75,6 +75,16 @@ def test_front_movement_uses_the_window_and_monthly_rate():
     assert move["km2_per_month"] == pytest.approx(3650 / (334 / b.DAYS_PER_MONTH))
 
 
+def test_front_movement_compares_one_mapping_basis_only():
+    control = control_frame([("2024-06-01", "UA", 90_000), ("2024-08-01", "UA", 100_000),
+                             ("2025-05-01", "UA", 103_000)])
+    control["basis"] = ["liveuamap", "DeepState", "DeepState"]
+    move = b.front_movement(control, "2025-05-11")
+    assert move["start"] == D("2024-08-01") and move["change_km2"] == 3000 and move["basis"] == "DeepState"
+    finding = b.check_front_movement(claim(), {"territory_control": control})
+    assert "(DeepState maps)" in finding.evidence
+
+
 def test_front_movement_needs_two_rows_and_threshold_decides_verdict():
     assert b.front_movement(control_frame([("2025-05-01", "UA", 1.0)]), "2025-05-11") is None
     slow = control_frame([("2024-06-01", "UA", 100_000), ("2025-06-01", "UA", 100_500)])

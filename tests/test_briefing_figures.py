@@ -81,6 +81,15 @@ def test_filter_events_by_kind_and_participant(events):
     assert b.filter_events(events, kinds=["legal"])["event_id"].tolist() == ["2023-03-17-icc-warrant"]
 
 
+def test_front_movement_figure_states_the_pace():
+    control = pd.DataFrame({"date": pd.to_datetime(["2024-06-01", "2025-05-01", "2025-06-01"]),
+                            "region_id": ["UA"] * 3, "occupied_km2": [100_000.0, 100_500.0, 101_000.0],
+                            "basis": ["DeepState"] * 3, "source_id": ["event-liga-2025-05-11"] * 3})
+    fig = fb.front_movement_figure(control, "2025-05-11", AS_OF)
+    assert fig.layout.title.text.endswith("a front that barely moved")
+    assert fig.layout.yaxis.title.text == "Russian-held area (km²)" and len(fig.layout.shapes) == 2
+
+
 @pytest.mark.parametrize("start, end", [("20240708", "20250501")])
 def test_front_movement_on_deepstate_maps(reference_dir, start, end):
     """The article's 'metres, not miles' claim, recomputed from two real DeepState snapshots."""

@@ -102,28 +102,32 @@ def check_front_places_fallen(claim: pd.Series, data: Mapping[str, pd.DataFrame]
 
 
 def national_series(control: pd.DataFrame) -> pd.DataFrame:
-    """Date-sorted national rows (`date`, `occupied_km2`) of territory_control."""
-    control = control[["region_id", "date", "occupied_km2"]]
-    rows = control[control["region_id"] == NATIONAL_ID][["date", "occupied_km2"]]
-    return rows.dropna().sort_values("date").reset_index(drop=True)
+    """Date-sorted national rows (`date`, `occupied_km2`, and `basis` when the table has it)."""
+    columns = ["date", "occupied_km2"] + (["basis"] if "basis" in control.columns else [])
+    rows = control.loc[control["region_id"] == NATIONAL_ID, columns]
+    return rows.dropna(subset=["date", "occupied_km2"]).sort_values("date").reset_index(drop=True)
 
 
 def front_movement(control: pd.DataFrame, on, window_days: int = FRONT_WINDOW_DAYS) -> pd.Series | None:
     """Net change of Russian-held area over the window ending at `on` (the last rows inside it).
 
-    Returns `start`, `end` (dates used), `change_km2`, `km2_per_month`, or None when fewer than
-    two national rows fall in the window.
+    Only rows of one mapping basis are compared (that of the latest row), since sources draw
+    the line differently. Returns `start`, `end` (dates used), `change_km2`, `km2_per_month`
+    and `basis`, or None when fewer than two such rows fall in the window.
     """
     series = national_series(control)
     on = pd.Timestamp(on)
     inside = series[(series["date"] <= on) & (series["date"] >= on - pd.Timedelta(days=window_days))]
+    basis = inside["basis"].iloc[-1] if "basis" in inside.columns and not inside.empty else None
+    if basis is not None:
+        inside = inside[inside["basis"] == basis]
     if len(inside) < 2:
         return None
     first, last = inside.iloc[0], inside.iloc[-1]
     change = last["occupied_km2"] - first["occupied_km2"]
     months = (last["date"] - first["date"]).days / DAYS_PER_MONTH
     return pd.Series({"start": first["date"], "end": last["date"], "change_km2": change,
-                      "km2_per_month": change / months})
+                      "km2_per_month": change / months, "basis": basis})
 
 
 def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
@@ -132,7 +136,8 @@ def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> 
     move = front_movement(data["territory_control"], claim["claim_date"])
     if move is None:
         return None
-    text = (f"Net change of Russian-held area from {_day(move['start'])} to {_day(move['end'])}: "
+    mapped = f" ({move['basis']} maps)" if move["basis"] else ""
+    text = (f"Net change of Russian-held area{mapped} from {_day(move['start'])} to {_day(move['end'])}: "
             f"{move['change_km2']:+,.0f} km², i.e. {move['km2_per_month']:+,.0f} km² a month "
             f"(a front that barely moves would be under {STATIC_FRONT_KM2_PER_MONTH:.0f} km² a month).")
     verdict = "supported" if abs(move["km2_per_month"]) < STATIC_FRONT_KM2_PER_MONTH else "partly wrong"

@@ -150,3 +150,27 @@ def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
     header = "".join(f"<th>{h}</th>" for h in ("id", "Topic", "Claim (paraphrased)", "Verdict", "Evidence",
                                                "Decided by", "Source"))
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def front_movement_figure(control: pd.DataFrame, claim_date, as_of) -> go.Figure:
+    """Russian-held area over time, with the year before the article and its net change marked."""
+    national = control[control["region_id"] == analysis.NATIONAL_ID].sort_values("date")
+    fig = go.Figure()
+    for basis, rows in national.groupby("basis", sort=False):
+        fig.add_trace(go.Scatter(x=rows["date"], y=rows["occupied_km2"], mode="lines+markers", name=f"{basis} maps",
+                                 hovertemplate="%{x|%-d %b %Y}: %{y:,.0f} km²<extra>" + basis + "</extra>"))
+    move = analysis.front_movement(control, claim_date)
+    title = "Russian-held area of Ukraine"
+    if move is not None:
+        months = (move["end"] - move["start"]).days / analysis.DAYS_PER_MONTH
+        pace = ("a front that barely moved" if abs(move["km2_per_month"]) < analysis.STATIC_FRONT_KM2_PER_MONTH
+                else "slow, but not metres")
+        title = (f"In the {months:.0f} months before the article Russia's net gain was {move['change_km2']:,.0f} km² "
+                 f"({move['km2_per_month']:,.0f} km² a month): {pace}")
+        fig.add_vrect(x0=move["start"], x1=move["end"], fillcolor="#E69F00", opacity=0.15, line_width=0)
+    fig.add_vline(x=pd.Timestamp(claim_date).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#555"})
+    fig.update_layout(title=title, xaxis={"title": "Date"}, yaxis={"title": "Russian-held area (km²)"})
+    add_caption(fig, national["source_id"], as_of,
+                note="Shaded: the window the claims check compares (one mapping source only); dotted line: "
+                     "the article's date. Crimea and the areas held before 2022 are included.")
+    return _fit_height(fig, PLOT_HEIGHT)
