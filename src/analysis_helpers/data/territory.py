@@ -37,6 +37,8 @@ def _future(value) -> bool:
 def regions_complete(table: pd.DataFrame, ctx: CheckContext):
     if len(table) != REGION_COUNT:
         yield ctx.problem(table.index[-1], "region_id", f"there must be exactly {REGION_COUNT} regions", len(table))
+    for index, value in table.loc[table["area_km2"] <= 0, "area_km2"].items():
+        yield ctx.problem(index, "area_km2", "must be positive", value)
     total = int(table["area_km2"].sum())
     if abs(total - OFFICIAL_TOTAL_KM2) > TOTAL_AREA_TOLERANCE * OFFICIAL_TOTAL_KM2:
         yield ctx.problem(table.index[-1], "area_km2",
@@ -59,6 +61,7 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
     area[NATIONAL_ID] = float(regions["area_km2"].sum())
     limit = table["region_id"].map(area)
     known = limit.notna()
+    # The schema's enum lists the ids too; this catches a regions.csv edited without the enum.
     for index, value in table.loc[~known, "region_id"].items():
         yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
     future = table["date"] > pd.Timestamp(date.today())
