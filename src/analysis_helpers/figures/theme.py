@@ -70,19 +70,33 @@ def _as_date_text(as_of: object) -> str:
     return pd.Timestamp(str(as_of)).date().isoformat()
 
 
+# Beyond this many sources a caption names the publishers instead of every title.
+MAX_TITLES_IN_CAPTION = 4
+MAX_PUBLISHERS_IN_CAPTION = 8
+
+
 def source_line(source_ids: Iterable[str]) -> str:
-    """"Publisher, Title (year); ..." for the given source ids, escaped for plotly text."""
-    source_ids = list(source_ids)
+    """"Publisher, Title (year); ..." for the given source ids, escaped for plotly text.
+
+    With many sources (e.g. a timeline citing one per event) the line lists the distinct
+    publishers and the number of sources instead; the full list is in the sources table.
+    """
+    source_ids = list(dict.fromkeys(source_ids))  # keep order, drop repeats
     if not source_ids:
         return "analysis kit data package"
     sources = load("sources").set_index("source_id")
-    parts = []
-    for source_id in dict.fromkeys(source_ids):  # keep order, drop repeats
-        if source_id not in sources.index:
-            raise KeyError(f"unknown source_id {source_id!r} (not in the sources table)")
-        row = sources.loc[source_id]
-        parts.append(f"{row['publisher']}, {row['title']} ({row['published'].year})")
-    return html.escape("; ".join(parts), quote=False)
+    unknown = [s for s in source_ids if s not in sources.index]
+    if unknown:
+        raise KeyError(f"unknown source_id {unknown[0]!r} (not in the sources table)")
+    rows = sources.loc[source_ids]
+    if len(rows) <= MAX_TITLES_IN_CAPTION:
+        text = "; ".join(f"{r.publisher}, {r.title} ({r.published.year})" for r in rows.itertuples())
+    else:
+        publishers = list(dict.fromkeys(rows["publisher"]))
+        named = ", ".join(publishers[:MAX_PUBLISHERS_IN_CAPTION])
+        more = f" and {len(publishers) - MAX_PUBLISHERS_IN_CAPTION} more" if len(publishers) > MAX_PUBLISHERS_IN_CAPTION else ""
+        text = f"{len(rows)} sources from {named}{more} (listed in the sources table)"
+    return html.escape(text, quote=False)
 
 
 def add_caption(fig: go.Figure, source_ids: Iterable[str], as_of: object, note: str | None = None) -> go.Figure:
