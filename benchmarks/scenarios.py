@@ -7,8 +7,10 @@ alone:
 * front / damage / funding / settlement date moved: territory and needs redrawn, stances reused;
 * mediation or an actor moved: everything, including the three bargaining models' Monte Carlo.
 
-Each is printed (median and fastest of the repeats) with its ratio to the same change computed without intervals (draws=0),
-measured in the same run, and the full builder step (engine + figure + HTML render).
+Both run as the builder runs them (expected-utility model on LIVE_EXPECTED_UTILITY_DRAWS draws).
+Each is printed (median and fastest of the repeats) with its ratio to the same change computed
+without intervals (draws=0), measured in the same run; then the full builder step (engine +
+figure + HTML render) and, for scale, a stance change at the report's setting.
 
     .venv/bin/python benchmarks/scenarios.py [--repeat N] [--draws N]
 """
@@ -23,7 +25,7 @@ import time
 from analysis_helpers import load, setup_notebook
 from analysis_helpers.analysis import scenarios as engine
 from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario
-from analysis_helpers.widgets.scenarios import ScenarioBuilder, custom_scenario
+from analysis_helpers.widgets.scenarios import LIVE_EXPECTED_UTILITY_DRAWS, ScenarioBuilder, custom_scenario
 
 TARGET_MS = 200
 
@@ -52,17 +54,22 @@ def main() -> None:
     def front_change(draws: int):
         # A new front factor on every call, so nothing is served from the memo but the stances.
         factor = 0.5 + (next(counter) % 100) / 100
-        return lambda: engine.run(custom_scenario(start, 12, factor, 1.0, 0.0, 1.0, (), 50), baseline, draws=draws)
+        return lambda: engine.run(custom_scenario(start, 12, factor, 1.0, 0.0, 1.0, (), 50), baseline, draws=draws,
+                                  expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
 
     def mediation_change(draws: int):
         def change():
             salience = 40 + next(counter) % 60  # a new salience every call: the bargaining models re-run
             engine.run(custom_scenario(start, 12, 1.0, 1.0, 0.0, 1.0, ("turkey", "qatar"), salience), baseline,
-                       draws=draws)
+                       draws=draws, expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
         return change
 
-    engine.run(start, baseline, draws=options.draws)  # warm caches (front rate, funding)
-    print(f"Scenario change recompute, {options.draws} draws, median of {options.repeat} (target < {TARGET_MS} ms)")
+    for draws in (0, options.draws):  # warm the memos a first change would fill (front rate, funding, stances)
+        engine.run(custom_scenario(start, 12, 1.0, 1.0, 0.0, 1.0, (), 50), baseline, draws=draws,
+                   expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
+    print(f"Scenario change recompute as the builder runs it: {options.draws} draws "
+          f"({LIVE_EXPECTED_UTILITY_DRAWS} for the expected-utility model), median of {options.repeat} "
+          f"(target < {TARGET_MS} ms)")
     for label, make in (("front/damage/funding moved", front_change), ("mediation/actor moved", mediation_change)):
         floor, floor_best = timed_ms(make(0), options.repeat)
         full, full_best = timed_ms(make(options.draws), options.repeat)
@@ -79,7 +86,14 @@ def main() -> None:
         builder.front.value = next(values)
 
     step, step_best = timed_ms(move_slider, options.repeat)
+    def report_setting_change():
+        salience = next(counter) % 100
+        engine.run(custom_scenario(start, 12, 1.0, 1.0, 0.0, 1.0, ("un",), salience), baseline, draws=options.draws)
+
+    report_run, _ = timed_ms(report_setting_change, 3)
     print(f"  builder slider step (engine + figure + render) {step:7.1f} ms (fastest {step_best:6.1f})")
+    print(f"  report setting ({engine.EXPECTED_UTILITY_DRAWS} expected-utility draws), mediation moved "
+          f"{report_run:7.1f} ms")
     print(f"  (load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 

@@ -51,11 +51,16 @@ def _baseline(root: Path, as_of: pd.Timestamp, _signature) -> engine.Baseline:
 
 
 def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of=None,
-                 data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Results of one scenario: columns scenario, metric, value, low, high (80% interval), unit."""
+                 data_dir: Path | str | None = None,
+                 expected_utility_draws: int = engine.EXPECTED_UTILITY_DRAWS) -> pd.DataFrame:
+    """Results of one scenario: columns scenario, metric, value, low, high (80% interval), unit.
+
+    `draws` Monte Carlo draws (0: no intervals), of which the costly expected-utility model uses at
+    most `expected_utility_draws`; `as_of` the baseline's date (default: the latest in the data)."""
     scenario = (name_or_scenario if isinstance(name_or_scenario, Scenario)
                 else load_scenario(name_or_scenario, data_dir))
-    return engine.run(scenario, baseline_for(as_of, data_dir), draws=draws, seed=seed)
+    return engine.run(scenario, baseline_for(as_of, data_dir), draws=draws, seed=seed,
+                      expected_utility_draws=expected_utility_draws)
 
 
 def run_all(draws: int = DEFAULT_DRAWS, seed: int = 0, as_of=None, data_dir: Path | str | None = None) -> pd.DataFrame:

@@ -31,7 +31,7 @@ Intervals (`low`, `high`: 10th and 90th percentiles, an 80% interval)
     `needs_at` (triangular, mode on the central rate), which is a spread of plausible rates, not
     a statistical interval; settlement outcomes carry `predict_outcomes`' Monte Carlo interval
     over the coded uncertainty of every stance and capability (the expected-utility model on at
-    most `EXPECTED_UTILITY_DRAWS` draws: it costs a hundred times more per draw). `value` is
+    most `expected_utility_draws` of them: it costs a hundred times more per draw). `value` is
     always the point result of the central assumptions. A distance's interval is the range of
     distances from the party's position to any outcome in the outcome's interval. With
     `draws=0` there are no intervals (NaN). Quantities the scenario fixes (funding) have
@@ -60,7 +60,9 @@ from . import reconstruction, stances, territory
 RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit"]
 TABLES = ("territory_control", "regions", "stances", "actors", "issues", "reconstruction_assessments",
           "funding_sources")
-EXPECTED_UTILITY_DRAWS = 50
+# Draws of the expected-utility model (a hundred times costlier per draw than the others): enough for
+# a stable 80% interval in reports; the live builder uses fewer to stay interactive.
+EXPECTED_UTILITY_DRAWS = 200
 INTERVAL_QUANTILES = (0.1, 0.9)
 DEFAULT_WINDOW_MONTHS = 12
 SETTLEMENT_MODEL = "compromise"
@@ -211,10 +213,11 @@ def _distance_interval(position: float, low: float, high: float) -> tuple[float,
     return nearest, max(abs(position - low), abs(position - high))
 
 
-def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int) -> list[dict]:
+def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
+                 expected_utility_draws: int) -> list[tuple]:
     wide, actor_table = apply_to_stances(scenario, baseline)
     outcomes = stances.predict_outcomes(wide, actor_table, draws=draws, seed=seed,
-                                        expected_utility_draws=min(draws, EXPECTED_UTILITY_DRAWS))
+                                        expected_utility_draws=min(draws, expected_utility_draws))
     gaps = stances.party_gap(wide).set_index("issue_id")
     rows = []
     for outcome in outcomes.itertuples(index=False):
@@ -238,7 +241,8 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int) 
     return rows
 
 
-def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0) -> pd.DataFrame:
+def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0,
+        expected_utility_draws: int = EXPECTED_UTILITY_DRAWS) -> pd.DataFrame:
     """The scenario's results: one row per metric, columns `RESULT_COLUMNS` (see module doc)."""
     if draws < 0:
         raise ValueError(f"draws must be 0 or more, not {draws}")
@@ -268,9 +272,10 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
         "funding_gap_usd_bn": needs - total_funding,
     }
     rows = [(metric, float(values[0]), *_interval(values[1:]), UNITS[metric]) for metric, values in sampled.items()]
-    stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed],
-                               sort_keys=True)
-    rows += baseline.memoised("stances", stance_inputs, lambda: _stance_rows(scenario, baseline, draws, seed))
+    stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed,
+                                expected_utility_draws], sort_keys=True)
+    rows += baseline.memoised("stances", stance_inputs,
+                              lambda: _stance_rows(scenario, baseline, draws, seed, expected_utility_draws))
     table = pd.DataFrame(rows, columns=RESULT_COLUMNS[1:])
     table.insert(0, "scenario", scenario.name)
     return table

@@ -127,8 +127,8 @@ def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of,
 
 def _headline_text(results: pd.DataFrame, scenario: str) -> str:
     values = results[results["scenario"] == scenario].set_index("metric")["value"]
-    return (f"{values['settlement_months']:.0f} months to a settlement; Russia holds {values['occupied_km2']:,.0f} km²; "
-            f"funding gap USD {values['funding_gap_usd_bn']:,.0f} bn")
+    return (f"{values['settlement_months']:.0f} months to a settlement; "
+            f"Russia holds {values['occupied_km2']:,.0f} km²; funding gap USD {values['funding_gap_usd_bn']:,.0f} bn")
 
 
 def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of, reference: str | None = None,

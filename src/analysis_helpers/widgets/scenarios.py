@@ -1,7 +1,9 @@
 """Custom-scenario builder: start from a defined scenario, move its main assumptions, see the results.
 
 Every change re-runs the scenario engine with its Monte Carlo intervals; the engine remembers
-the parts a change leaves alone (e.g. the bargaining models when only the front moves).
+the parts a change leaves alone (e.g. the bargaining models when only the front moves). To stay
+interactive the builder runs the expected-utility model on `LIVE_EXPECTED_UTILITY_DRAWS` draws
+(the report uses more), so that model's intervals are rougher here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..data.scenarios import Scenario, as_range
 from ..figures.render import current_renderer
 from ..figures.scenarios import scenario_profile
 
+LIVE_EXPECTED_UTILITY_DRAWS = 20
 CUSTOM = "custom"
 CUSTOM_TITLE = "Custom scenario"
 # Actors offered as mediators: those the actors table codes as mediators, plus the path-4 powers.
@@ -135,10 +138,12 @@ class ScenarioBuilder(widgets.VBox):
         self.asset_share.value = 0.0 if assumptions["funding"].get("windfall_only") else \
             assumptions["funding"].get("asset_share", 0.0)
         self.russia_capability.value = russia.get("capability_factor", 1.0)
-        self.mediators.value = tuple(m for m in mediation.get("mediators", ()) if m in dict(self.mediators.options).values())
+        offered = {actor_id for _, actor_id in self.mediators.options}
+        self.mediators.value = tuple(m for m in mediation.get("mediators", ()) if m in offered)
         self.mediation_salience.value = mediation.get("salience", 50.0)
         self._syncing = False
-        self._reference = run(scenario, self.baseline, draws=self.draws, seed=self.seed)
+        self._reference = run(scenario, self.baseline, draws=self.draws, seed=self.seed,
+                              expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
         self._recompute()
 
     def current_scenario(self) -> Scenario:
@@ -149,7 +154,8 @@ class ScenarioBuilder(widgets.VBox):
     def _recompute(self, *_):
         if self._syncing:
             return
-        self.results = run(self.current_scenario(), self.baseline, draws=self.draws, seed=self.seed)
+        self.results = run(self.current_scenario(), self.baseline, draws=self.draws, seed=self.seed,
+                           expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
         titles = pd.DataFrame({"name": [self.start.value, CUSTOM],
                                "title": [self.scenarios[self.start.value].title, CUSTOM_TITLE]})
         self.figure = scenario_profile(pd.concat([self._reference, self.results], ignore_index=True), self.issues,
