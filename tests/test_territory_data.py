@@ -133,7 +133,7 @@ def test_snapshot_that_is_not_a_polygon_is_rejected(tmp_path: Path):
 
 
 @pytest.mark.skipif(not (REFERENCE / "deepstate").is_dir(), reason="../shared/reference/deepstate not present")
-def test_committed_rows_reproduce_from_the_snapshots():
+def test_committed_rows_reproduce_from_the_snapshots(tmp_path: Path):
     """The committed per-region rows are what the script computes from the reference snapshots."""
     import sys
     sys.path.insert(0, str(REPO / "scripts"))
@@ -142,13 +142,8 @@ def test_committed_rows_reproduce_from_the_snapshots():
     regions = ah.load("regions")
     folder = REFERENCE / "deepstate"
     one = folder / "deepstatemap_data_20250515.geojson"
-    scratch = Path(__file__).resolve().parent / ".snapshot_scratch"
-    scratch.mkdir(exist_ok=True)
-    try:
-        (scratch / one.name).write_bytes(one.read_bytes())
-        computed = snapshot_rows(scratch, regions, load_boundaries(list(regions["region_id"])))
-    finally:
-        shutil.rmtree(scratch)
+    (tmp_path / one.name).write_bytes(one.read_bytes())  # a folder holding just this snapshot
+    computed = snapshot_rows(tmp_path, regions, load_boundaries(list(regions["region_id"])))
     committed = ah.load("territory_control")
     committed = committed[committed["date"] == "2025-05-15"].set_index("region_id")["occupied_km2"]
     computed = computed.set_index("region_id")["occupied_km2"]
