@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -148,3 +149,14 @@ def test_committed_rows_reproduce_from_the_snapshots(tmp_path: Path):
     committed = committed[committed["date"] == "2025-05-15"].set_index("region_id")["occupied_km2"]
     computed = computed.set_index("region_id")["occupied_km2"]
     pd.testing.assert_series_equal(computed.sort_index(), committed.sort_index(), check_names=False, atol=0.05)
+
+
+@pytest.mark.skipif(not (REFERENCE / "liveuamap" / "territory.csv").is_file(), reason="../shared/reference/liveuamap not present")
+def test_liveuamap_rows_match_the_daily_series():
+    series = pd.read_csv(REFERENCE / "liveuamap" / "territory.csv", parse_dates=["date"]).set_index("date")["area"]
+    control = ah.load("territory_control")
+    derived = control[(control["region_id"] == "UA") & (control["source_id"] == "terr-liveuamap-analysis")]
+    assert len(derived) > 30
+    expected = series.reindex(derived["date"]).round(1).to_numpy()
+    np.testing.assert_allclose(derived["occupied_km2"].to_numpy(), expected, atol=0.05)
+    assert derived.loc[derived["occupied_km2"].idxmax(), "date"] == series.idxmax()
