@@ -63,7 +63,10 @@ PUBLISHED_FIGURES = [
                              ("UA-14", 78.1), ("UA-09", 99.6), ("UA-43", 100.0)]],
 ]
 PREWAR_FULLY_HELD = ("UA-43", "UA-40")
-PREWAR_DONBAS = ("UA-14", "UA-09")
+# Kharkiv Human Rights Protection Group, "Destructions in Donbas" (26 Sep 2016): km² held by the
+# self-proclaimed republics within each oblast.
+PREWAR_DONBAS_KM2 = {"UA-14": 8552.0, "UA-09": 8325.0}
+PREWAR_DONBAS_SOURCE = "terr-khpg-donbas-2016"
 
 
 def snapshot_rows(folder: Path, regions: pd.DataFrame, boundaries: pd.DataFrame) -> pd.DataFrame:
@@ -95,27 +98,26 @@ def liveuamap_rows(series_csv: Path) -> pd.DataFrame:
     return rows.reindex(columns=COLUMNS).sort_values("date")
 
 
-def prewar_region_rows(national_eve_km2: float, regions: pd.DataFrame) -> pd.DataFrame:
-    """Per-region rows for 23 Feb 2022: Crimea and Sevastopol whole, the Donbas remainder split by area."""
+def prewar_region_rows(regions: pd.DataFrame) -> pd.DataFrame:
+    """Per-region rows for 23 Feb 2022: Crimea and Sevastopol whole; in Donetsk and Luhansk the
+    areas the Kharkiv Human Rights Protection Group published for the 'republics' (2016), the
+    line of contact having held, with minor changes, from 2015 until the invasion."""
     area = regions.set_index("region_id")["area_km2"]
-    donbas_km2 = national_eve_km2 - area[list(PREWAR_FULLY_HELD)].sum()
-    donbas_share = donbas_km2 / area[list(PREWAR_DONBAS)].sum()
     rows = []
     for region_id in regions["region_id"]:
         if region_id in PREWAR_FULLY_HELD:
-            km2 = low = high = float(area[region_id])
-            basis, source, high_source, note = "liveuamap", LIVEUAMAP_SOURCE, None, "held since 2014"
-        elif region_id in PREWAR_DONBAS:
-            km2 = low = round(donbas_share * area[region_id], 1)
-            high = round(area[region_id] / 3, 1)
-            basis, source, high_source = "liveuamap+AFP", LIVEUAMAP_SOURCE, "terr-afp-separatists-2022"
-            note = "liveuamap total less Crimea and Sevastopol, split by area; high: about a third (AFP)"
+            km2 = float(area[region_id])
+            basis, method, source, note = "liveuamap", "derived", LIVEUAMAP_SOURCE, "held since 2014"
+        elif region_id in PREWAR_DONBAS_KM2:
+            km2 = PREWAR_DONBAS_KM2[region_id]
+            basis, method, source = "KHPG", "published", PREWAR_DONBAS_SOURCE
+            note = "area held by the self-proclaimed republics as published in 2016; the line barely moved until 2022"
         else:
-            km2 = low = high = 0.0
-            basis, source, high_source, note = "liveuamap", LIVEUAMAP_SOURCE, None, None
+            km2 = 0.0
+            basis, method, source, note = "liveuamap", "derived", LIVEUAMAP_SOURCE, None
         rows.append({"date": pd.Timestamp("2022-02-23"), "region_id": region_id, "occupied_km2": km2,
-                     "occupied_km2_low": low, "occupied_km2_high": high, "basis": basis,
-                     "method": "derived", "source_id": source, "high_source_id": high_source, "note": note})
+                     "occupied_km2_low": km2, "occupied_km2_high": km2, "basis": basis,
+                     "method": method, "source_id": source, "note": note})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -144,7 +146,7 @@ def build_control(snapshots: Path, liveuamap_csv: Path, regions: pd.DataFrame, b
             national.append(row)
     national = pd.DataFrame(national)
     rows = pd.concat([national, deepstate[~((deepstate["region_id"] == NATIONAL_ID) & deepstate["date"].isin(set(national["date"])))],
-                      prewar_region_rows(liveuamap.set_index("date").loc["2022-02-23", "occupied_km2"], regions)],
+                      prewar_region_rows(regions)],
                      ignore_index=True)
     rows = rows.set_index(["date", "region_id"])
     area = regions.set_index("region_id")["area_km2"]
