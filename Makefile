@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 PARAMS ?=
 JOBS ?=
 DATA ?=
-PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/kit_offline/*) \
+PORT ?= 8866
+PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/*/*) \
 	jupyter-config/jupyter_nbconvert_config.json
 
 .PHONY: setup report test lab dashboard validate benchmark lock clean distclean
@@ -31,7 +32,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
 dashboard: setup
-	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866 \
+	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --template=kit_dashboard \
 		--VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|js|css)']"
 
 validate: setup

@@ -9,14 +9,13 @@ from .figures.render import RENDERER_NAME, OfflineRenderer, plotly_init_html
 from .figures.theme import register_template
 
 
-def setup_notebook() -> OfflineRenderer:
+def setup_notebook() -> None:
     """Call first in every notebook: offline renderer, deterministic ids, the kit's theme.
 
-    Returns the renderer (its `figures_shown` counts the figures displayed so far).
+    The renderer is then `analysis_helpers.figures.render.current_renderer()`.
     """
     register_template()
     renderer = OfflineRenderer()
     pio.renderers[RENDERER_NAME] = renderer
     pio.renderers.default = RENDERER_NAME
     display(HTML(plotly_init_html()))
-    return renderer

@@ -48,11 +48,13 @@ class OfflineRenderer(MimetypeRenderer):
             div_id=f"{FIGURE_DIV_PREFIX}{self.figures_shown}-{digest}",
             default_width="100%",
             default_height=_FIGURE_HEIGHT,
+            auto_play=False,  # a figure with frames waits for its play button or slider
             validate=False,
         )
         plotly_json = {
             "data": fig_dict.get("data", []),
             "layout": fig_dict.get("layout", {}),
+            "frames": fig_dict.get("frames", []),
             "config": _PLOTLY_CONFIG,
         }
         return {"application/vnd.plotly.v1+json": json.loads(json.dumps(plotly_json, cls=PlotlyJSONEncoder)),
