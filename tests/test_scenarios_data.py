@@ -180,3 +180,24 @@ def test_arbitrary_text_never_crashes_the_reader(text):
         scenario_data.parse_scenario(text, "data/scenarios/x.yaml", expected_name="x")
     except DataValidationError as exc:
         assert exc.problems
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_arbitrary_bytes_in_a_scenario_file_give_a_clear_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("scenario") / "broken.yaml"
+    path.write_bytes(data)
+    try:
+        scenario_data.read_scenario(path)
+    except DataValidationError as error:
+        assert all(p.file.endswith("broken.yaml") and p.rule for p in error.problems)
+
+
+def test_validate_command_checks_scenario_files(tmp_path):
+    import analysis_helpers as ah
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "scenarios" / "mine.yaml").write_text("name: mine\ntitle: [unclosed\n", encoding="utf-8")
+    problems = ah.validate(data)
+    assert any(p.file.endswith("mine.yaml") and "YAML" in p.rule for p in problems)

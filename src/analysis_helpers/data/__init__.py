@@ -62,7 +62,9 @@ def describe(name: str, data_dir: Path | str | None = None) -> dict:
 
 
 def validate(data_dir: Path | str | None = None) -> list[Problem]:
-    """Every problem in the data package, across all its resources (empty when clean)."""
+    """Every problem in the data folder: each resource of the package, then each scenario file."""
+    from .scenarios import validate_scenarios  # a topic module: imported above, named here
+
     try:
         pkg = DataPackage(data_dir)
     except DataValidationError as exc:
@@ -73,6 +75,8 @@ def validate(data_dir: Path | str | None = None) -> list[Problem]:
             problems += pkg.table(name).problems
         except DataValidationError as exc:
             problems += exc.problems
+    if not problems:  # scenario files refer to ids in the tables: check them against valid tables
+        problems += validate_scenarios(pkg.root)
     return problems
 
 

@@ -71,7 +71,13 @@ def read_scenario(name_or_file: str | Path, data_dir: Path | str | None = None) 
         known = ", ".join(scenario_names(data_dir)) or "none"
         raise DataValidationError([Problem(shown, None, None, f"no such scenario file (scenarios: {known})")],
                                   "scenario not found")
-    return parse_scenario(path.read_text(encoding="utf-8"), shown, expected_name=path.stem, data_dir=data_dir)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError([Problem(shown, raw[: exc.start].count(b"\n") + 1, None, "not valid UTF-8 text",
+                                           raw[exc.start: exc.start + 4])], "scenario validation failed") from None
+    return parse_scenario(text, shown, expected_name=path.stem, data_dir=data_dir)
 
 
 def validate_scenarios(data_dir: Path | str | None = None) -> list[Problem]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -29,10 +28,6 @@ def _boundaries_beside(ctx: CheckContext) -> Path:
     return Path(str(ctx.origins["file"].iloc[0])).resolve().parents[1] / BOUNDARIES_FILE
 
 
-def _future(value) -> bool:
-    return pd.notna(value) and pd.Timestamp(value).date() > date.today()
-
-
 @cross_check("regions")
 def regions_complete(table: pd.DataFrame, ctx: CheckContext):
     if len(table) != REGION_COUNT:
@@ -44,9 +39,6 @@ def regions_complete(table: pd.DataFrame, ctx: CheckContext):
         yield ctx.problem(table.index[-1], "area_km2",
                           f"areas must sum to Ukraine's official {OFFICIAL_TOTAL_KM2} km² (within "
                           f"{TOTAL_AREA_TOLERANCE:.2%})", total)
-    for index, value in table["population_as_of"].items():
-        if _future(value):
-            yield ctx.problem(index, "population_as_of", "must not be in the future", str(value.date()))
     try:
         load_boundaries(list(table["region_id"]), _boundaries_beside(ctx))
     except DataValidationError as exc:
@@ -55,7 +47,9 @@ def regions_complete(table: pd.DataFrame, ctx: CheckContext):
 
 @cross_check("territory_control")
 def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
-    """Known region, no future date, area within the region's, low <= central <= high (vectorised)."""
+    """Known region, area within the region's, low <= central <= high (vectorised).
+
+    Dates in the future are caught by the loader for every dataset."""
     regions = ctx.load("regions").set_index("region_id")
     area = regions["area_km2"].astype(float)
     area[NATIONAL_ID] = float(regions["area_km2"].sum())
@@ -64,9 +58,6 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
     # The schema's enum lists the ids too; this catches a regions.csv edited without the enum.
     for index, value in table.loc[~known, "region_id"].items():
         yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
-    future = table["date"] > pd.Timestamp(date.today())
-    for index, value in table.loc[future, "date"].items():
-        yield ctx.problem(index, "date", "must not be in the future", str(value.date()))
     for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high"):
         too_big = known & (table[column] > limit + AREA_SLACK_KM2)
         for index in table.index[too_big]:
@@ -78,20 +69,11 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
                           table.at[index, "occupied_km2"])
 
 
-@cross_check("annexation_claims")
-def claims_not_in_future(table: pd.DataFrame, ctx: CheckContext):
-    for index, value in table["claimed_since"].items():
-        if _future(value):
-            yield ctx.problem(index, "claimed_since", "must not be in the future", str(value.date()))
-
-
 @cross_check("sites")
 def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
     regions = ctx.load("regions")
     outlines = load_boundaries(list(regions["region_id"]), _boundaries_beside(ctx)).set_index("region_id")["geometry"]
     for index, row in table.iterrows():
-        if _future(row["as_of"]):
-            yield ctx.problem(index, "as_of", "must not be in the future", str(row["as_of"].date()))
         point = shapely.Point(row["lon"], row["lat"])
         if not shapely.dwithin(outlines[row["region_id"]], point, SITE_TOLERANCE_DEG):
             yield ctx.problem(index, "lat", f"the point lies outside region {row['region_id']}",
