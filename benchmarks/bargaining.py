@@ -12,25 +12,17 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 
 from analysis_helpers.bargaining import compromise, expected_utility, weighted_median
+from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DRAWS, ISSUES, ACTORS = 10_000, 8, 25
 LOOP_SLICE = 200  # draws the pure-Python baseline runs on; its time is scaled to DRAWS
 ROUNDS = 10
 
 
-def best_time(func, repeat: int = 3) -> float:
-    """Fastest of `repeat` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def loop_weighted_median(position, weight) -> float:

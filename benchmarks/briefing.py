@@ -11,23 +11,15 @@
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import pandas as pd
 
 from analysis_helpers.analysis.briefing import check_claims
 from analysis_helpers.data import DataPackage
 from analysis_helpers.data.briefing import load_available
+from timing import median_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
-def median_seconds(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -35,15 +27,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     repeat = parser.parse_args().repeat
 
-    events = median_seconds(lambda: DataPackage().load_valid("events"), repeat)
-    claims = median_seconds(lambda: DataPackage().load_valid("claims"), repeat)
+    events = median_time(lambda: DataPackage().load_valid("events"), repeat)
+    claims = median_time(lambda: DataPackage().load_valid("claims"), repeat)
     print(f"validate events (cold): {events:.3f} s")
     print(f"validate claims (cold, cites other datasets): {claims:.3f} s  ratio {claims / events:.1f}x")
 
     tables, _ = load_available()
     many = pd.concat([DataPackage().load_valid("claims")] * 100, ignore_index=True)
-    floor = median_seconds(lambda: sum(1 for _ in many.iterrows()), repeat)
-    checked = median_seconds(lambda: check_claims(many, tables), repeat)
+    floor = median_time(lambda: sum(1 for _ in many.iterrows()), repeat)
+    checked = median_time(lambda: check_claims(many, tables), repeat)
     print(f"iterrows over {len(many)} claims: {floor:.3f} s")
     print(f"check_claims over {len(many)} claims: {checked:.3f} s  ratio {checked / floor:.1f}x")
 

@@ -10,27 +10,19 @@ timing is reported. Timings are from this run only; the ratio is what to compare
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
 
 import analysis_helpers as ah
 from analysis_helpers.analysis.reconstruction import funding_gap, funding_gap_grid
+from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DATES = pd.date_range("2026-01-31", periods=60, freq="ME")  # five years of monthly settlement dates
 SHARES = np.linspace(0.0, 1.0, 21)
 LOOP_SLICE = 120  # cases the loop baseline runs on; its time is scaled to the whole grid
 
 
-def best_time(func, repeat: int = 3) -> float:
-    """Fastest of `repeat` wall-clock runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

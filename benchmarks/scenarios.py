@@ -20,12 +20,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 
 from analysis_helpers import load, setup_notebook
 from analysis_helpers.analysis import scenarios as engine
 from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario
 from analysis_helpers.widgets.scenarios import LIVE_EXPECTED_UTILITY_DRAWS, ScenarioBuilder, custom_scenario
+from timing import wall_times  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 TARGET_MS = 200
 
@@ -33,11 +33,7 @@ TARGET_MS = 200
 def timed_ms(action, repeat: int) -> tuple[float, float]:
     """Median and fastest wall time of `action()` over `repeat` calls, in milliseconds (the fastest
     is the better guide on a busy machine: other processes only ever add time)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(1000 * (time.perf_counter() - start))
+    times = [1000 * seconds for seconds in wall_times(action, repeat)]
     return statistics.median(times), min(times)
 
 

@@ -29,15 +29,9 @@ sys.path.insert(0, str(REPO / "scripts"))
 import analysis_helpers as ah  # noqa: E402
 from analysis_helpers.analysis.territory import area_km2, control_from_polygon  # noqa: E402
 from analysis_helpers.data.geo import load_boundaries, read_snapshot  # noqa: E402
+from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
-def best_time(func, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
