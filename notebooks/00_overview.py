@@ -49,7 +49,7 @@ as_of = None  # the date the overview describes; None means the latest date in t
 tables = {name: ah.load(name) for name in ah.datasets()}
 summary = dataset_summary(tables)
 report_as_of = as_of or ah.data.latest_as_of()
-display(summary.style.set_uuid("dataset-summary").format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}", "as_of": "{:%Y-%m-%d}"},
+display(summary.style.format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}", "as_of": "{:%Y-%m-%d}"},
                              na_rep="–").hide(axis="index"))
 
 # %%

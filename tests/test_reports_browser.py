@@ -60,3 +60,13 @@ def test_index_lists_every_report_with_build_facts(built_reports):
         assert f'href="{path.relative_to(report_dir).as_posix()}"' in index
     for label in ("Data as of:", "Git commit:", "Built:"):
         assert label in index
+
+
+def test_reports_carry_no_random_ids(built_reports):
+    """Random ids (uuid4, pandas Styler's default T_xxxxx) would make every build differ."""
+    report_dir, _ = built_reports
+    random_id = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|\bT_[0-9a-f]{5}\b")
+    for path in report_files(report_dir):
+        text = re.sub(r'href="[^"]*"', "", path.read_text(encoding="utf-8"))  # links to sources may hold uuids
+        match = random_id.search(text)
+        assert match is None, f"{path.name} has a random id: {match.group(0)}"
