@@ -36,7 +36,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # saliences and capabilities.
 
 # %% tags=["parameters"]
-as_of = None  # date the stances describe (YYYY-MM-DD); None = the latest coded statement
+as_of = None  # date the stances describe (YYYY-MM-DD); None means the latest coded statement
 draws = 2000  # Monte Carlo draws for the 80% intervals
 expected_utility_draws = 200  # the expected-utility model is costlier; it uses this many of the draws
 seed = 1  # random seed: same seed, same intervals

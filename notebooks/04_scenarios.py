@@ -38,7 +38,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # rename it and change the numbers; a broken file is refused with the file, line, key and rule.
 
 # %% tags=["parameters"]
-as_of = None  # date the baseline describes (YYYY-MM-DD); None = the latest observation in the data
+as_of = None  # date the baseline describes (YYYY-MM-DD); None means the latest observation in the data
 scenario = "baseline"  # scenario this report puts first (one report per scenario in reports/scenarios/)
 draws = 1000  # Monte Carlo draws for the 80% intervals
 seed = 0  # random seed: same seed, same intervals
