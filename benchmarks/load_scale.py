@@ -53,12 +53,13 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
     region = np.array(ids)[(index // len(SOURCES)) % len(ids)]
     area = np.array([areas[r] for r in ids])[(index // len(SOURCES)) % len(ids)]
     occupied = np.round(area * rng.uniform(0, 0.9, rows), 1)
-    frame = pd.DataFrame({
+    values = {
         "date": np.asarray(dates)[index // per_day], "region_id": region, "occupied_km2": occupied,
         "occupied_km2_low": np.round(occupied * 0.98, 1), "occupied_km2_high": np.round(occupied * 1.02, 1),
         "basis": "DeepState", "method": "computed", "source_id": np.array(SOURCES)[index % len(SOURCES)],
-        "bounds_source_id": "", "note": "",
-    })
+    }
+    # Every other column of the shipped schema (optional ids, notes) stays empty.
+    frame = pd.DataFrame({f["name"]: values.get(f["name"], "") for f in schema["fields"]})
     if broken_share:
         broken = rng.choice(rows, int(rows * broken_share), replace=False)
         frame.loc[broken, "occupied_km2"] = -1.0
@@ -78,7 +79,10 @@ start = time.perf_counter()
 elapsed = time.perf_counter() - start
 print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result)
 """
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"measurement failed:\n{result.stderr[-3000:]}")
+    out = result.stdout.split()
     return float(out[0]), float(out[1]), " ".join(out[2:])
 
 
