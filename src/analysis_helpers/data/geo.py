@@ -55,13 +55,31 @@ def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
     return geom if geom.is_valid else shapely.make_valid(geom)
 
 
+_checked_boundaries: dict[tuple, pd.DataFrame] = {}
+
+
 def load_boundaries(expected_ids: list[str] | None = None, path: Path | None = None) -> pd.DataFrame:
     """Region outlines as a DataFrame (`region_id`, `name`, `geometry`), one row per unit.
 
     Rejects, naming the file and feature: a missing or unknown id, a duplicate id, an id of
     `expected_ids` with no outline, a non-polygon geometry, and overlapping neighbours.
+    A file already read and checked (same path, size and modification time) is not re-read.
     """
     path = path or boundaries_path()
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(expected_ids or ()))
+    except OSError:
+        key = None
+    if key in _checked_boundaries:
+        return _checked_boundaries[key].copy()
+    frame = _read_boundaries(path, expected_ids)
+    if key is not None:
+        _checked_boundaries[key] = frame
+    return frame.copy()
+
+
+def _read_boundaries(path: Path, expected_ids: list[str] | None) -> pd.DataFrame:
     shown = display_path(path)
     problems: list[Problem] = []
     rows = []

@@ -73,8 +73,9 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
 def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
     regions = ctx.load("regions")
     outlines = load_boundaries(list(regions["region_id"]), _boundaries_beside(ctx)).set_index("region_id")["geometry"]
-    for index, row in table.iterrows():
-        point = shapely.Point(row["lon"], row["lat"])
-        if not shapely.dwithin(outlines[row["region_id"]], point, SITE_TOLERANCE_DEG):
-            yield ctx.problem(index, "lat", f"the point lies outside region {row['region_id']}",
-                              f"{row['lat']}, {row['lon']}")
+    points = shapely.points(table["lon"].to_numpy(), table["lat"].to_numpy())
+    inside = shapely.dwithin(outlines.reindex(table["region_id"]).to_numpy(), points, SITE_TOLERANCE_DEG)
+    for index in table.index[~inside]:
+        row = table.loc[index]
+        yield ctx.problem(index, "lat", f"the point lies outside region {row['region_id']}",
+                          f"{row['lat']}, {row['lon']}")
