@@ -488,6 +488,8 @@ def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
     columns = {}
     for spec in schema["fields"]:
         constraints = spec.get("constraints", {})
+        if not constraints:
+            continue  # nothing to check (its type was checked on conversion); pandera costs per column
         columns[spec["name"]] = pa.Column(
             checks=_constraint_checks(spec),
             nullable=not constraints.get("required", False),
