@@ -73,3 +73,18 @@ def test_unknown_reference_and_future_date_are_caught(data_copy):
 
 def test_usage_error_exit_code():
     assert run_validate("--bogus").returncode == 2
+
+
+def test_computed_national_total_must_match_its_regions(data_copy):
+    control = data_copy / "territory" / "territory_control.csv"
+    lines = control.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    target = next(i for i, line in enumerate(lines) if line.startswith("2026-01-01,UA,"))
+    row = lines[target].split(",")
+    row[header.index("occupied_km2")] = str(float(row[header.index("occupied_km2")]) + 500)
+    row[header.index("occupied_km2_high")] = str(float(row[header.index("occupied_km2_high")]) + 500)
+    lines[target] = ",".join(row)
+    control.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_validate(data_copy)
+    assert result.returncode == 1
+    assert f"row {target + 1}, column occupied_km2: must equal the sum of the computed regions" in result.stdout

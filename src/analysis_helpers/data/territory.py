@@ -79,3 +79,23 @@ def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
         row = table.loc[index]
         yield ctx.problem(index, "lat", f"the point lies outside region {row['region_id']}",
                           f"{row['lat']}, {row['lon']}")
+
+
+# Each computed area is rounded to 0.1 km², so a sum of n of them may be off by 0.05 km² per part.
+ROUNDING_PER_PART_KM2 = 0.05
+
+
+@cross_check("territory_control")
+def computed_total_matches_its_regions(table: pd.DataFrame, ctx: CheckContext):
+    """Where the national figure is computed from a map, it must equal the sum of that map's regions."""
+    computed = table[table["method"] == "computed"]
+    national = computed[computed["region_id"] == NATIONAL_ID].set_index("date")
+    parts = computed[computed["region_id"] != NATIONAL_ID].groupby("date")["occupied_km2"].agg(["sum", "size"])
+    both = national.join(parts, how="inner")
+    off = (both["occupied_km2"] - both["sum"]).abs() > ROUNDING_PER_PART_KM2 * both["size"]
+    rows = computed.index[(computed["region_id"] == NATIONAL_ID) & computed["date"].isin(both.index[off])]
+    for index in rows:
+        date = table.at[index, "date"]
+        yield ctx.problem(index, "occupied_km2",
+                          f"must equal the sum of the computed regions on that date ({both.at[date, 'sum']:.1f} km²) "
+                          "within rounding", table.at[index, "occupied_km2"])
