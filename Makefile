@@ -47,7 +47,7 @@ lock:
 	.venv-lock/bin/pip install --quiet --disable-pip-version-check ".[test]"
 	{ echo "# Exact versions the kit was tested with (Python 3.11, Linux x86_64)."; \
 	  echo "# Regenerate after changing pyproject.toml: make lock"; \
-	  .venv-lock/bin/pip freeze --exclude-editable | grep -v '^analysis-helpers'; } > requirements.lock
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -vi '^analysis[-_]helpers'; } > requirements.lock
 	rm -rf .venv-lock
 
 clean:
