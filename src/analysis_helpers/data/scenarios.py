@@ -276,18 +276,15 @@ def _data_problems(document: dict, root: yaml.Node, file: str, expected_name: st
                 if not low <= value <= high:
                     problem([*section_path, key], "low <= value <= high", magnitude)
 
-    seen_regions: set[str] = set()
-    for index, change in enumerate(assumptions.get("territory", [])):
-        check_id(["assumptions", "territory", index, "region_id"], "region_id", change["region_id"])
-        if change["region_id"] in seen_regions:
-            problem(["assumptions", "territory", index, "region_id"], "one change per region", change["region_id"])
-        seen_regions.add(change["region_id"])
-    seen_actors: set[str] = set()
+    for section, id_key, unit in (("territory", "region_id", "region"), ("actors", "actor_id", "actor")):
+        seen: set[str] = set()
+        for index, change in enumerate(assumptions.get(section, [])):
+            path = ["assumptions", section, index, id_key]
+            check_id(path, id_key, change[id_key])
+            if change[id_key] in seen:
+                problem(path, f"one change per {unit}", change[id_key])
+            seen.add(change[id_key])
     for index, change in enumerate(assumptions.get("actors", [])):
-        check_id(["assumptions", "actors", index, "actor_id"], "actor_id", change["actor_id"])
-        if change["actor_id"] in seen_actors:
-            problem(["assumptions", "actors", index, "actor_id"], "one change per actor", change["actor_id"])
-        seen_actors.add(change["actor_id"])
         for issue_id in change.get("positions", {}):
             check_id(["assumptions", "actors", index, "positions", issue_id], "issue_id", issue_id)
     for index, mediator in enumerate(assumptions.get("mediation", {}).get("mediators", [])):
