@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data import AS_OF_FIELDS
+from ..data import table_as_of
 
 
 def dataset_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -16,13 +16,12 @@ def dataset_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for name, frame in tables.items():
         dates = frame.select_dtypes(include="datetime64").stack()
-        as_of_columns = [c for c in AS_OF_FIELDS if c in frame and pd.api.types.is_datetime64_any_dtype(frame[c])]
         rows.append({
             "dataset": name,
             "rows": len(frame),
             "first_date": dates.min() if len(dates) else pd.NaT,
             "last_date": dates.max() if len(dates) else pd.NaT,
             "sources": frame["source_id"].nunique() if "source_id" in frame else 0,
-            "as_of": max((frame[c].max() for c in as_of_columns), default=pd.NaT),
+            "as_of": table_as_of(frame),
         })
     return pd.DataFrame(rows, columns=["dataset", "rows", "first_date", "last_date", "sources", "as_of"])

@@ -19,7 +19,8 @@ from .package import DATA_DIR_ENV, DataPackage, default_data_dir
 
 __all__ = [
     "DATA_DIR_ENV", "CheckContext", "DataPackage", "DataValidationError", "Problem",
-    "cross_check", "datasets", "default_data_dir", "describe", "latest_as_of", "load", "package", "validate",
+    "cross_check", "datasets", "default_data_dir", "describe", "latest_as_of", "load", "package", "table_as_of",
+    "validate",
 ]
 
 _CORE_MODULES = {"checks", "errors", "package"}
@@ -83,13 +84,15 @@ def validate(data_dir: Path | str | None = None) -> list[Problem]:
 AS_OF_FIELDS = ("as_of", "date")
 
 
+def table_as_of(frame: pd.DataFrame) -> pd.Timestamp:
+    """A table's as-of date: the latest value of its `as_of` or `date` field (NaT if none)."""
+    values = [frame[c].max() for c in AS_OF_FIELDS
+              if c in frame and pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any()]
+    return max(values, default=pd.NaT)
+
+
 def latest_as_of(data_dir: Path | str | None = None) -> pd.Timestamp:
-    """The most recent observation date in the package: the max of every `as_of` or `date` field."""
+    """The most recent observation date in the package: the latest `table_as_of` of its tables."""
     pkg = package(data_dir)
-    latest = pd.NaT
-    for name in pkg.names():
-        frame = pkg.load_valid(name)
-        for column in AS_OF_FIELDS:
-            if column in frame and pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].notna().any():
-                latest = frame[column].max() if pd.isna(latest) else max(latest, frame[column].max())
-    return latest
+    dates = [table_as_of(pkg.load_valid(name)) for name in pkg.names()]
+    return max((d for d in dates if pd.notna(d)), default=pd.NaT)

@@ -31,8 +31,13 @@ class CheckContext:
     load: Callable[[str], pd.DataFrame]  # another resource, schema-validated
 
     def problem(self, index, column: str | None, rule: str, value: object = None) -> Problem:
-        origin = self.origins.loc[index]
-        return Problem(str(origin["file"]), int(origin["line"]), column, rule, value)
+        return problem_at(self.origins, index, column, rule, value)
+
+
+def problem_at(origins: pd.DataFrame, index, column: str | None, rule: str, value: object = None) -> Problem:
+    """A Problem at the file and line that the row `index` was read from."""
+    origin = origins.loc[index]
+    return Problem(str(origin["file"]), int(origin["line"]), column, rule, value)
 
 
 CrossCheck = Callable[[pd.DataFrame, CheckContext], Iterable[Problem]]

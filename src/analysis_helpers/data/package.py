@@ -28,7 +28,7 @@ import pandera.pandas as pa
 from pandera.backends.pandas import builtin_checks  # noqa: F401
 from pandera.errors import SchemaErrors
 
-from .checks import CheckContext, checks_for
+from .checks import CheckContext, checks_for, problem_at
 from .errors import DataValidationError, Problem
 
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
@@ -230,7 +230,6 @@ class DataPackage:
                                             value[0] if len(value) == 1 else value))
         return problems
 
-
     def _dependency_problem(self, name: str, upstream: list[Problem]) -> Problem:
         files = sorted({p.file for p in upstream})
         return Problem(", ".join(display_path(p) for p in self.paths(name)), None, None,
@@ -246,8 +245,7 @@ def _as_list(value: str | list[str]) -> list[str]:
 
 
 def _problem_at(table: Table, index, column: str | None, rule: str, value: object = None) -> Problem:
-    origin = table.origins.loc[index]
-    return Problem(str(origin["file"]), int(origin["line"]), column, rule, value)
+    return problem_at(table.origins, index, column, rule, value)
 
 
 # -- parsing -------------------------------------------------------------------------------
