@@ -138,9 +138,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def default_jobs(notebooks: list[Path], parameters: dict, report_dir: Path) -> list[Job]:
+def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_scenario: bool = True) -> list[Job]:
+    """One report per notebook; with `per_scenario`, also one per scenario file for a notebook
+    whose parameters include `scenario`."""
     jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters) for nb in notebooks]
-    for notebook in notebooks:
+    for notebook in notebooks if per_scenario else []:
         if _has_parameter(notebook, "scenario"):
             from .scenarios import list_scenarios
 
@@ -216,8 +218,7 @@ def write_manifest(report_dir: Path, outcomes: list[Outcome]) -> None:
 def run(notebooks: list[Path], parameters: dict, report_dir: Path = REPORT_DIR, jobs: int | None = None,
         per_scenario: bool = True) -> list[Outcome]:
     """Build every report; print a progress line per notebook; return the outcomes."""
-    planned = default_jobs(notebooks, parameters, report_dir) if per_scenario else [
-        Job(nb, report_dir / f"{nb.stem}.html", parameters) for nb in notebooks]
+    planned = plan_jobs(notebooks, parameters, report_dir, per_scenario)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
     outcomes = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
