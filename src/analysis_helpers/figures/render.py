@@ -51,14 +51,14 @@ class OfflineRenderer(MimetypeRenderer):
             auto_play=False,  # a figure with frames waits for its play button or slider
             validate=False,
         )
+        plain = json.loads(payload)  # the figure as plain JSON types, serialised once above
         plotly_json = {
-            "data": fig_dict.get("data", []),
-            "layout": fig_dict.get("layout", {}),
-            "frames": fig_dict.get("frames", []),
+            "data": plain.get("data", []),
+            "layout": plain.get("layout", {}),
+            "frames": plain.get("frames", []),
             "config": _PLOTLY_CONFIG,
         }
-        return {"application/vnd.plotly.v1+json": json.loads(json.dumps(plotly_json, cls=PlotlyJSONEncoder)),
-                "text/html": html}
+        return {"application/vnd.plotly.v1+json": plotly_json, "text/html": html}
 
 
 def plotly_init_html() -> str:
