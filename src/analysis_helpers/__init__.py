@@ -8,7 +8,8 @@
 the kit's chart theme); call it in the first cell.
 """
 
-from .data import DataValidationError, Problem, datasets, describe, load, validate
+from .data import DataValidationError, Problem, datasets, describe, load, resolve_as_of, validate
 from .notebook import setup_notebook
 
-__all__ = ["DataValidationError", "Problem", "datasets", "describe", "load", "setup_notebook", "validate"]
+__all__ = ["DataValidationError", "Problem", "datasets", "describe", "load", "resolve_as_of", "setup_notebook",
+           "validate"]

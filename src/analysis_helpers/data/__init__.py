@@ -10,16 +10,19 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
+from ..conventions import AsOf, as_timestamp
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
 from .package import DATA_DIR_ENV, DataPackage, default_data_dir
 
 __all__ = [
     "DATA_DIR_ENV", "CheckContext", "DataPackage", "DataValidationError", "Problem",
-    "cross_check", "datasets", "default_data_dir", "describe", "latest_as_of", "load", "package", "table_as_of",
+    "cross_check", "datasets", "default_data_dir", "describe", "latest_as_of", "load", "package", "resolve_as_of",
+    "table_as_of",
     "validate",
 ]
 
@@ -91,8 +94,17 @@ def table_as_of(frame: pd.DataFrame) -> pd.Timestamp:
     return max(values, default=pd.NaT)
 
 
-def latest_as_of(data_dir: Path | str | None = None) -> pd.Timestamp:
-    """The most recent observation date in the package: the latest `table_as_of` of its tables."""
+def latest_as_of(data_dir: Path | str | None = None, datasets: Iterable[str] | None = None) -> pd.Timestamp:
+    """The most recent observation date of `datasets` (default: every table of the package)."""
     pkg = package(data_dir)
-    dates = [table_as_of(pkg.load_valid(name)) for name in pkg.names()]
+    dates = [table_as_of(pkg.load_valid(name)) for name in (datasets or pkg.names())]
     return max((d for d in dates if pd.notna(d)), default=pd.NaT)
+
+
+def resolve_as_of(as_of: AsOf, data_dir: Path | str | None = None,
+                  datasets: Iterable[str] | None = None) -> pd.Timestamp:
+    """The one way to resolve an `as_of` parameter: a given date as a day, None as the latest
+    observation date of `datasets` (default: the whole package)."""
+    if as_of is None:
+        return latest_as_of(data_dir, datasets)
+    return as_timestamp(as_of)
