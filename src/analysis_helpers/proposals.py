@@ -1,0 +1,91 @@
+"""Peace proposals side by side: what each text says on each issue, where its line runs, what it costs whom.
+
+    >>> from analysis_helpers import proposals
+    >>> proposals.list_proposals()                       # in date order
+    >>> proposals.compare()                              # proposal_id, metric, value, unit
+    >>> proposals.diff("us-28-point", "us-ua-20-point")  # issue by issue, region by region
+
+The texts, their coded provisions and their lines are the `proposals`, `proposal_provisions`
+and `proposal_lines` resources of the data package (`data/proposals/`); the coding rules are in
+`data/stances/CODEBOOK.md` (section 9). The computations are `analysis_helpers.analysis.proposals`
+(see its docstring for what each metric means and assumes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis import proposals as engine
+from .conventions import AsOf
+from .data import load, resolve_as_of
+
+__all__ = ["compare", "diff", "list_proposals", "position_matrix", "resolved_lines"]
+
+TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
+          "issues", "reconstruction_regions", "reconstruction_assessments")
+
+
+def _tables(data_dir: Path | str | None) -> dict[str, pd.DataFrame]:
+    return {name: load(name, data_dir) for name in TABLES}
+
+
+def _known_on(proposals: pd.DataFrame, as_of: AsOf, data_dir: Path | str | None) -> pd.DataFrame:
+    when = resolve_as_of(as_of, data_dir)
+    return proposals[proposals["date"] <= when]
+
+
+def list_proposals(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The texts dated on or before `as_of` (default: all), in date order."""
+    return engine.proposals_in_order(_known_on(load("proposals", data_dir), as_of, data_dir))
+
+
+def resolved_lines(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Every region under every text's line (shares on Russia's side, in a buffer, on Ukraine's side)."""
+    tables = _tables(data_dir)
+    known = set(_known_on(tables["proposals"], as_of, data_dir)["proposal_id"])
+    lines = tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin(known)]
+    return engine.resolve_lines(lines, tables["territory_control"], tables["regions"])
+
+
+def position_matrix(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Texts x issues with each cell's state (coded, silent, not reported), position, provision, source."""
+    tables = _tables(data_dir)
+    return engine.position_matrix(tables["proposal_provisions"], _known_on(tables["proposals"], as_of, data_dir),
+                                  tables["issues"])
+
+
+def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, draws: int = engine.DEFAULT_DRAWS,
+            seed: int = 0, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Long table `proposal_id, metric, value, unit` for the texts dated on or before `as_of`.
+
+    Sides of each line (area, share of Ukraine, pre-war population on Russia's side, in buffer
+    zones and on Ukraine's side), damage and needs by side where regional figures exist (with the
+    share of the national total assigned), coded positions, each actor's salience-weighted
+    distance at the text's date, and where the bargaining `models`' 80 % interval lies
+    (`draws` Monte Carlo draws, `seed`)."""
+    tables = _tables(data_dir)
+    known = _known_on(tables["proposals"], as_of, data_dir)
+    ids = set(known["proposal_id"])
+    provisions = tables["proposal_provisions"][tables["proposal_provisions"]["proposal_id"].isin(ids)]
+    lines = tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin(ids)]
+    resolved = engine.resolve_lines(lines, tables["territory_control"], tables["regions"])
+    costs = engine.costs_by_side(resolved, tables["reconstruction_regions"], tables["reconstruction_assessments"])
+    distances = engine.actor_distances(provisions, known, tables["stances"])
+    intervals = engine.model_intervals(provisions, known, tables["stances"], tables["actors"], models, draws, seed)
+    return engine.compare_table(known, provisions, resolved, tables["regions"], costs, distances, intervals)
+
+
+def diff(a: str, b: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """What changed from text `a` to text `b`, issue by issue and region by region (see
+    `analysis.proposals.diff`). KeyError naming the known ids if either is unknown."""
+    tables = _tables(data_dir)
+    known = set(tables["proposals"]["proposal_id"])
+    unknown = [p for p in (a, b) if p not in known]
+    if unknown:
+        raise KeyError(f"unknown proposal_id {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    resolved = engine.resolve_lines(tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin({a, b})],
+                                    tables["territory_control"], tables["regions"])
+    return engine.diff(a, b, tables["proposal_provisions"], resolved, tables["issues"], tables["regions"])
