@@ -7,7 +7,11 @@ scenario recomputes only what the scenario changes.
 
 What each result means
     * Settlement date: `as_of` + `assumptions.settlement.months` (average months).
-    * Territory (`occupied_km2`, `occupied_pct`, `occupied_population`, `ukrainian_side_km2`): the
+    * Settlement terms from a text (`settlement.proposal`, a `proposals` id): the text's line
+      (`analysis.proposals.resolve_lines`) replaces the projected front, with its buffer zones as
+      `buffer_km2`; the issues it codes settle at its positions (no interval). Issues it is
+      silent on, or that no report covers, settle at the compromise prediction as without a text.
+    * Territory (`occupied_km2`, `occupied_pct`, `occupied_population`, `buffer_km2`, `ukrainian_side_km2`): the
       Russian-held area of each region at `as_of` (step, as the map showed it), moved by
       `front.factor` x the region's change per month over the last `window_months` x the months
       to the settlement, then the scenario's per-region changes; each region kept within
@@ -55,11 +59,11 @@ import numpy as np
 import pandas as pd
 
 from ..data.scenarios import Scenario, as_range
-from . import reconstruction, stances, territory
+from . import proposals, reconstruction, stances, territory
 
 RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit"]
 TABLES = ("territory_control", "regions", "stances", "actors", "issues", "reconstruction_assessments",
-          "funding_sources")
+          "funding_sources", "proposal_provisions", "proposal_lines")
 # Draws of the expected-utility model (a hundred times costlier per draw than the others): enough for
 # a stable 80% interval in reports; the live builder uses fewer to stay interactive.
 EXPECTED_UTILITY_DRAWS = 200
@@ -68,7 +72,8 @@ DEFAULT_WINDOW_MONTHS = 12
 SETTLEMENT_MODEL = "compromise"
 FUNDING_ARGUMENTS = ("asset_share", "windfall_only", "donor_bn_per_year", "donor_years", "private_bn")
 UNITS = {
-    "settlement_months": "months", "occupied_km2": "km2", "ukrainian_side_km2": "km2", "occupied_pct": "%",
+    "settlement_months": "months", "occupied_km2": "km2", "buffer_km2": "km2", "ukrainian_side_km2": "km2",
+    "occupied_pct": "%",
     "occupied_population": "persons (pre-war)", "needs_usd_bn": reconstruction.UNIT,
     "funding_usd_bn": reconstruction.UNIT, "funding_gap_usd_bn": reconstruction.UNIT,
 }
@@ -89,6 +94,8 @@ class Baseline:
     issues: pd.DataFrame = field(repr=False)
     assessments: pd.DataFrame = field(repr=False)
     funding: pd.DataFrame = field(repr=False)
+    proposal_provisions: pd.DataFrame = field(repr=False)
+    proposal_lines: pd.DataFrame = field(repr=False)
     # Memos of the parts a scenario change may leave untouched (keyed by the inputs they depend on).
     _rates: dict = field(default_factory=dict, repr=False, compare=False)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -126,6 +133,7 @@ def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of) -> Baseline:
         control=tables["territory_control"], stances_wide=stances.stances_wide(tables["stances"], as_of),
         actors=tables["actors"], issues=tables["issues"],
         assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"],
+        proposal_provisions=tables["proposal_provisions"], proposal_lines=tables["proposal_lines"],
     )
 
 
@@ -213,19 +221,54 @@ def _distance_interval(position: float, low: float, high: float) -> tuple[float,
     return nearest, max(abs(position - low), abs(position - high))
 
 
+@dataclass(frozen=True)
+class ProposalTerms:
+    """A named text's terms: its coded positions and, if it draws one, its line (shares per region
+    of `Baseline.regions`, on Russia's side and in a buffer zone)."""
+
+    proposal_id: str
+    positions: dict[str, float]
+    russian_share: np.ndarray | None
+    buffer_share: np.ndarray | None
+
+
+def proposal_terms(scenario: Scenario, baseline: Baseline) -> ProposalTerms | None:
+    """The terms of the text `settlement.proposal` names (None when it names none)."""
+    proposal_id = scenario.assumptions["settlement"].get("proposal")
+    if proposal_id is None:
+        return None
+    provisions = baseline.proposal_provisions
+    coded = provisions[(provisions["proposal_id"] == proposal_id) & provisions["position"].notna()]
+    lines = baseline.proposal_lines[baseline.proposal_lines["proposal_id"] == proposal_id]
+    russian = buffer = None
+    if not lines.empty:
+        resolved = proposals.resolve_lines(lines, baseline.control, baseline.regions).set_index("region_id")
+        russian = resolved["russian_share"].reindex(baseline.regions["region_id"]).to_numpy(float)
+        buffer = resolved["buffer_share"].reindex(baseline.regions["region_id"]).to_numpy(float)
+    return ProposalTerms(proposal_id, dict(zip(coded["issue_id"], coded["position"].astype(float))), russian, buffer)
+
+
 def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
-                 expected_utility_draws: int) -> list[tuple]:
+                 expected_utility_draws: int, fixed_positions: Mapping[str, float]) -> list[tuple]:
+    """Model outcomes, the settlement per issue and each party's distance from it. An issue whose
+    position a named text fixes settles there (its compromise prediction is kept as
+    `settlement_compromise:<issue_id>`); the others settle at the compromise prediction."""
     wide, actor_table = apply_to_stances(scenario, baseline)
     outcomes = stances.predict_outcomes(wide, actor_table, draws=draws, seed=seed,
                                         expected_utility_draws=min(draws, expected_utility_draws))
     gaps = stances.party_gap(wide).set_index("issue_id")
     rows = []
     for outcome in outcomes.itertuples(index=False):
-        name = "settlement" if outcome.model == SETTLEMENT_MODEL else f"settlement_{outcome.model}"
+        settles_here = outcome.model == SETTLEMENT_MODEL and outcome.issue_id not in fixed_positions
+        name = "settlement" if settles_here else f"settlement_{outcome.model}"
         rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
-    compromise = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")
+    settled = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")[["outcome", "low", "high"]]
+    for issue_id, position in fixed_positions.items():
+        rows.append((f"settlement:{issue_id}", position, position, position, POSITION_UNIT))
+        if issue_id in settled.index:
+            settled.loc[issue_id] = (position, position, position)
     distances = {party: [] for party in stances.PARTIES}
-    for issue_id, outcome in compromise.iterrows():
+    for issue_id, outcome in settled.iterrows():
         for party in stances.PARTIES:
             position = gaps.loc[issue_id, f"{party}_position"]
             distance = abs(position - outcome["outcome"])
@@ -253,8 +296,15 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
 
     occupied = _territory(scenario, baseline, all_months, rng, draws)
     area = baseline.regions["area_km2"].to_numpy(float)
+    terms = proposal_terms(scenario, baseline)
+    buffer = np.zeros_like(occupied)
+    if terms is not None and terms.russian_share is not None:
+        # The named text's line replaces the projected front (the data checks forbid territory changes then).
+        occupied = np.broadcast_to(terms.russian_share * area, occupied.shape).copy()
+        buffer = np.broadcast_to(terms.buffer_share * area, occupied.shape).copy()
     density = baseline.regions["population"].to_numpy(float) / area
     occupied_total = occupied.sum(axis=1)
+    buffer_total = buffer.sum(axis=1)
     needs = _needs(scenario, baseline, all_months, rng, draws)
     funding_arguments = {k: v for k, v in scenario.assumptions["funding"].items() if k in FUNDING_ARGUMENTS}
     total_funding = baseline.memoised("funding", repr(sorted(funding_arguments.items())), lambda: float(
@@ -264,7 +314,8 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
     sampled = {
         "settlement_months": all_months,
         "occupied_km2": occupied_total,
-        "ukrainian_side_km2": area.sum() - occupied_total,
+        "buffer_km2": buffer_total,
+        "ukrainian_side_km2": area.sum() - occupied_total - buffer_total,
         "occupied_pct": 100 * occupied_total / area.sum(),
         "occupied_population": occupied @ density,
         "needs_usd_bn": needs,
@@ -272,10 +323,12 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
         "funding_gap_usd_bn": needs - total_funding,
     }
     rows = [(metric, float(values[0]), *_interval(values[1:]), UNITS[metric]) for metric, values in sampled.items()]
+    fixed_positions = terms.positions if terms is not None else {}
     stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed,
-                                expected_utility_draws], sort_keys=True)
+                                expected_utility_draws, fixed_positions], sort_keys=True)
     rows += baseline.memoised("stances", stance_inputs,
-                              lambda: _stance_rows(scenario, baseline, draws, seed, expected_utility_draws))
+                              lambda: _stance_rows(scenario, baseline, draws, seed, expected_utility_draws,
+                                                   fixed_positions))
     table = pd.DataFrame(rows, columns=RESULT_COLUMNS[1:])
     table.insert(0, "scenario", scenario.name)
     return table

@@ -260,6 +260,7 @@ def _data_problems(document: dict, root: yaml.Node, file: str, expected_name: st
         "actor_id": set(load("actors", data_dir)["actor_id"]),
         "issue_id": set(load("issues", data_dir)["issue_id"]),
         "source_id": set(load("sources", data_dir)["source_id"]),
+        "proposal_id": set(load("proposals", data_dir)["proposal_id"]),
     }
 
     def check_id(path, kind, value):
@@ -289,6 +290,12 @@ def _data_problems(document: dict, root: yaml.Node, file: str, expected_name: st
             check_id(["assumptions", "actors", index, "positions", issue_id], "issue_id", issue_id)
     for index, mediator in enumerate(assumptions.get("mediation", {}).get("mediators", [])):
         check_id(["assumptions", "mediation", "mediators", index], "actor_id", mediator)
+    proposal_id = assumptions["settlement"].get("proposal")
+    if proposal_id is not None:
+        check_id(["assumptions", "settlement", "proposal"], "proposal_id", proposal_id)
+        if assumptions.get("territory"):
+            problem(["assumptions", "territory"], "no territory changes when settlement.proposal names a text "
+                    "(the text's line sets the territory)")
     return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
 
 
