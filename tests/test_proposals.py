@@ -1,0 +1,153 @@
+"""Proposals analysis: lines from territory data, sides, costs, distances, intervals, diff; facade; scenario terms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis_helpers as ah
+from analysis_helpers import proposals as facade
+from analysis_helpers.analysis import proposals as prop
+from analysis_helpers.analysis import territory
+
+REGIONS = pd.DataFrame({"region_id": ["UA-01", "UA-02", "UA-03"], "name": ["One", "Two", "Three"],
+                        "area_km2": [100.0, 200.0, 700.0], "population": [1000.0, 4000.0, 5000.0]})
+CONTROL = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2025-03-01"]),
+                        "region_id": ["UA-01", "UA-02", "UA-03", "UA-02"],
+                        "occupied_km2": [100.0, 50.0, 0.0, 150.0],
+                        "occupied_km2_low": [100.0, 50.0, 0.0, 150.0], "occupied_km2_high": [100.0, 50.0, 0.0, 150.0]})
+
+
+def line_rows(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["proposal_id", "region_id", "russian_share", "demilitarised_share", "rule",
+                                       "buffer_beyond_line", "note", "source_id"])
+
+
+LINES = line_rows(
+    ("freeze", "UA-01", np.nan, np.nan, "line of contact on 2025-01-15", False, "frozen", "s"),
+    ("freeze", "UA-02", np.nan, np.nan, "line of contact on 2025-01-15", True, "buffer beyond", "s"),
+    ("cede", "UA-02", 1.0, 0.0, "whole region", False, "all of it", "s"),
+    ("cede", "UA-03", 0.1, 0.2, "explicit", False, "typed", "s"),
+)
+
+
+def test_resolve_lines_reads_the_line_of_contact_and_fills_unnamed_regions():
+    resolved = prop.resolve_lines(LINES, CONTROL, REGIONS).set_index(["proposal_id", "region_id"])
+    assert resolved.loc[("freeze", "UA-01"), "russian_share"] == 1.0
+    # UA-02 on 15 Jan: the 1 Jan map (50 of 200 km2), the rest a buffer.
+    assert resolved.loc[("freeze", "UA-02"), ["russian_share", "buffer_share"]].tolist() == [0.25, 0.75]
+    assert resolved.loc[("freeze", "UA-02"), "observed"] == pd.Timestamp("2025-01-01")
+    assert resolved.loc[("freeze", "UA-03"), "rule"] == prop.NOT_NAMED
+    assert resolved.loc[("cede", "UA-03"), ["russian_share", "buffer_share", "ukrainian_share"]].tolist() == \
+        pytest.approx([0.1, 0.2, 0.7])
+    total = resolved[["russian_share", "buffer_share", "ukrainian_share"]].sum(axis=1)
+    assert np.allclose(total, 1.0)
+
+
+def test_resolve_lines_refuses_a_date_without_a_map():
+    early = line_rows(("early", "UA-01", np.nan, np.nan, "line of contact on 2024-06-01", False, "x", "s"))
+    with pytest.raises(ValueError, match="no territory observation"):
+        prop.resolve_lines(early, CONTROL, REGIONS)
+
+
+def test_sides_split_area_and_population_pro_rata():
+    sides = prop.sides(prop.resolve_lines(LINES, CONTROL, REGIONS), REGIONS).set_index(["proposal_id", "side"])
+    assert sides.loc[("freeze", "russian"), "area_km2"] == 150.0
+    assert sides.loc[("freeze", "buffer"), "area_km2"] == 150.0
+    assert sides.loc[("freeze", "russian"), "population"] == pytest.approx(1000 + 1000)
+    assert sides.loc[("cede", "buffer"), "share_of_ukraine"] == pytest.approx(140 / 1000)
+    assert sides.groupby("proposal_id")["area_km2"].sum().tolist() == [1000.0, 1000.0]
+
+
+def test_costs_by_side_split_the_latest_regional_assessment_and_say_how_much_is_assigned():
+    resolved = prop.resolve_lines(LINES, CONTROL, REGIONS)
+    assessments = pd.DataFrame({"assessment_id": ["OLD", "NEW"], "published": pd.to_datetime(["2023-01-01", "2025-01-01"]),
+                                "damage_usd_bn": [10.0, 100.0], "needs_usd_bn": [20.0, 200.0]})
+    regional = pd.DataFrame({"assessment_id": ["OLD", "NEW", "NEW"], "region_id": ["UA-01", "UA-01", "UA-02"],
+                             "damage_usd_bn": [5.0, 40.0, 20.0], "needs_usd_bn": [np.nan, np.nan, np.nan]})
+    costs = prop.costs_by_side(resolved, regional, assessments)
+    assert set(costs["measure"]) == {"damage_usd_bn"}  # no regional needs anywhere
+    freeze = costs[costs["proposal_id"] == "freeze"].set_index("side")
+    assert freeze.loc["russian", "usd_bn"] == pytest.approx(40 + 0.25 * 20)
+    assert freeze.loc["buffer", "usd_bn"] == pytest.approx(0.75 * 20)
+    assert (freeze["assigned_share"] == 0.6).all() and (freeze["assessment_id"] == "NEW").all()
+    empty = prop.costs_by_side(resolved, regional.iloc[0:0], assessments)
+    assert empty.empty
+
+
+def test_actor_distance_is_salience_weighted_over_shared_issues():
+    proposals = pd.DataFrame({"proposal_id": ["plan"], "date": pd.to_datetime(["2025-06-01"])})
+    provisions = pd.DataFrame({"proposal_id": ["plan"] * 3, "issue_id": ["a", "b", "c"],
+                               "position": [80.0, 20.0, np.nan], "silent": [False, False, True]})
+    stances = pd.DataFrame({"actor_id": ["x", "x", "x", "y"], "issue_id": ["a", "b", "c", "a"],
+                            "as_of": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2025-07-01"]),
+                            "position": [50.0, 40.0, 0.0, 0.0], "salience": [90.0, 30.0, 100.0, 50.0],
+                            "uncertainty": [5.0, 5.0, 5.0, 5.0]})
+    distances = prop.actor_distances(provisions, proposals, stances)
+    assert distances["actor_id"].tolist() == ["x"]  # y's stance postdates the text
+    assert distances["distance"].iloc[0] == pytest.approx((90 * 30 + 30 * 20) / 120)
+    assert distances["issues"].iloc[0] == 2
+
+
+@pytest.mark.parametrize(("position", "expected"), [(50, 0.0), (70, 10.0), (20, -20.0), (40, 0.0)])
+def test_beyond_interval_is_signed_toward_russia(position, expected):
+    assert prop.beyond_interval(position, 40.0, 60.0) == expected
+
+
+def test_diff_lists_every_issue_and_only_changed_regions():
+    issues = pd.DataFrame({"issue_id": ["a", "b"], "name": ["A", "B"]})
+    provisions = pd.DataFrame({"proposal_id": ["freeze", "cede"], "issue_id": ["a", "a"], "position": [50.0, 90.0],
+                               "silent": [False, False], "provision": ["freeze it", "cede it"]})
+    resolved = prop.resolve_lines(LINES, CONTROL, REGIONS)
+    changes = prop.diff("freeze", "cede", provisions, resolved, issues, REGIONS).set_index("id")
+    assert changes.loc["a", "change"] == 40.0
+    assert changes.loc["b", ["state_a", "state_b"]].tolist() == ["not reported", "not reported"]
+    assert "UA-02" not in changes.index  # fully lost under both lines (Russian side or buffer)
+    assert changes.loc["UA-01", "change"] == -1.0 and changes.loc["UA-03", "change"] == pytest.approx(0.3)
+
+
+def test_compare_on_the_shipped_texts():
+    table = facade.compare(draws=50)
+    assert list(table.columns) == prop.COMPARE_COLUMNS
+    sides = table[table["metric"].str.startswith("share_of_ukraine:")]
+    assert np.allclose(sides.groupby("proposal_id")["value"].sum(), 1.0)
+    # A frozen line is the territory data on the text's date, not a typed number.
+    control, regions = ah.load("territory_control"), ah.load("regions")
+    held = territory.control_at(control, "2025-11-20").set_index("region_id")["occupied_km2"]
+    area = regions.set_index("region_id")["area_km2"]
+    lines = facade.resolved_lines().set_index(["proposal_id", "region_id"])
+    assert lines.loc[("us-28-point", "UA-23"), "russian_share"] == pytest.approx(held["UA-23"] / area["UA-23"])
+    assert lines.loc[("us-28-point", "UA-14"), "buffer_share"] == pytest.approx(1 - held["UA-14"] / area["UA-14"])
+    metrics = set(table.loc[table["proposal_id"] == "us-28-point", "metric"])
+    assert {"area_km2:buffer", "position:territory", "distance:ukraine", "distance:russia",
+            "beyond_interval:compromise:territory"} <= metrics
+    # Texts that draw no line have no side metrics; silent issues have no position.
+    assert not table[(table["proposal_id"] == "cn-position-paper") & table["metric"].str.startswith("area_km2")].any().any()
+    assert "position:accountability" not in set(table.loc[table["proposal_id"] == "cn-position-paper", "metric"])
+    # Ukraine stands closer to its own formula than Russia does, and the reverse for Russia's terms.
+    distance = table[table["metric"].str.startswith("distance:")].set_index(["proposal_id", "metric"])["value"]
+    assert distance[("ru-memorandum-2025", "distance:russia")] < distance[("ru-memorandum-2025", "distance:ukraine")]
+
+
+def test_compare_as_of_keeps_the_texts_known_then():
+    table = facade.compare(as_of="2023-01-01", draws=0)
+    assert set(table["proposal_id"]) <= {"istanbul-communique", "istanbul-draft-treaty", "ua-peace-formula"}
+
+
+def test_diff_facade_names_unknown_ids():
+    with pytest.raises(KeyError, match="atlantis"):
+        facade.diff("us-28-point", "atlantis")
+    changes = facade.diff("us-28-point", "us-ua-20-point")
+    assert {"issue", "region"} == set(changes["kind"])
+
+
+def test_scenario_on_a_text_prices_its_line_and_positions():
+    from analysis_helpers.scenarios import run_scenario
+
+    results = run_scenario("us_28_point_terms", draws=0).set_index("metric")["value"]
+    sides = facade.compare(draws=0).query("proposal_id == 'us-28-point'").set_index("metric")["value"]
+    assert results["occupied_km2"] == pytest.approx(sides["area_km2:russian"])
+    assert results["buffer_km2"] == pytest.approx(sides["area_km2:buffer"])
+    assert results["settlement:territory"] == 80.0
+    assert "settlement_compromise:territory" in results.index
