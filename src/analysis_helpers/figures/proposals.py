@@ -1,0 +1,273 @@
+"""Proposal figures: texts x issues matrix, each text's line on the map, sides, actor distances, diffs.
+
+Every function returns a captioned `plotly.graph_objects.Figure`; menus are plotly-native
+(`updatemenus`), so they keep working in an exported HTML report. Captions cite the sources of
+the rows drawn (their `source_id`s), never a literal id.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from ..analysis.proposals import SIDE_LABELS, proposals_in_order
+from .territory import BOUNDARY_SOURCE, REGION_SOURCES, _colourbar_trace, _map_layout, _region_traces
+from .theme import DIVERGING_POSITION, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption
+
+MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+BUFFER_COLOUR = "#999999"
+STATE_TEXT = {"silent": "silent", "not reported": "n/r"}
+MAIN_ACTORS = ("ukraine", "russia", "usa", "eu", "uk", "germany", "france", "china", "turkey", "india", "brazil")
+CHANGE_SCALE = "RdBu_r"
+
+
+def _escape(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def _short(title: str, width: int = 46) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+def _label(text: pd.Series) -> str:
+    return f"{text['date']:%b %Y} · {_short(text['title'])}"
+
+
+def _source_text(sources: pd.DataFrame, source_id: object) -> str:
+    if pd.isna(source_id) or source_id not in sources.index:
+        return ""
+    row = sources.loc[source_id]
+    return f"{_escape(row['publisher'])}, {_escape(row['title'])} ({row['published']:%Y})"
+
+
+def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of) -> go.Figure:
+    """Texts (date order, earliest on top) x issues, coloured by coded position; hover gives the
+    provision and its source; silent cells say so, unreported cells read n/r."""
+    sources = sources.set_index("source_id")
+    texts = matrix.drop_duplicates("proposal_id")[["proposal_id", "title", "date"]]
+    issues = matrix.drop_duplicates("issue_id")[["issue_id", "issue"]]
+    grid = matrix.set_index(["proposal_id", "issue_id"])
+    z, labels, hover = [], [], []
+    for text in texts.itertuples(index=False):
+        row_z, row_label, row_hover = [], [], []
+        for issue in issues.itertuples(index=False):
+            cell = grid.loc[(text.proposal_id, issue.issue_id)]
+            row_z.append(cell["position"] if cell["state"] == "coded" else np.nan)
+            row_label.append(f"{cell['position']:g}" if cell["state"] == "coded" else STATE_TEXT[cell["state"]])
+            detail = (f"{cell['position']:g} / 100" if cell["state"] == "coded" else cell["state"])
+            provision = _escape(cell["provision"]) if isinstance(cell["provision"], str) else "No report says."
+            source = _source_text(sources, cell["source_id"])
+            row_hover.append(f"<b>{_escape(text.title)}</b> ({text.date:%d %b %Y})<br><b>{_escape(issue.issue)}: "
+                             f"{detail}</b><br>{provision}" + (f"<br><i>Source: {source}</i>" if source else ""))
+        z.append(row_z)
+        labels.append(row_label)
+        hover.append(row_hover)
+    y = [_label(t) for _, t in texts.iterrows()]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[i.replace(" and ", " &<br>").replace(" (", "<br>(") for i in issues["issue"]], y=y,
+        zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
+        colorbar={"title": "Position<br>0 = Ukraine's<br>demand<br>100 = Russia's"},
+        text=labels, texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        xgap=2, ygap=2))
+    coded = matrix[matrix["state"] == "coded"]
+    territory = coded[coded["issue_id"] == "territory"]
+    drift = (f": on territory they span {territory['position'].min():g} to {territory['position'].max():g} of 100"
+             if len(territory) >= 2 else "")
+    silent_share = (matrix["state"] != "coded").mean()
+    fig.update_layout(
+        title=f"{len(texts)} texts on seven issues{drift}; {silent_share:.0%} of cells are silent or unreported",
+        xaxis={"title": "Settlement issue", "side": "top", "tickangle": 0},
+        yaxis={"title": "Text (date order)", "autorange": "reversed"},
+        height=max(480, 34 * len(texts) + 260), margin={"t": 190, "l": 330}, title_y=0.98, title_yanchor="top")
+    return add_caption(fig, coded["source_id"].tolist() + matrix.loc[matrix["state"] == "silent", "source_id"].tolist(),
+                       as_of, note="Positions coded from each text by CODEBOOK.md section 9; n/r: no stored report "
+                                   "says what the text provides on the issue.")
+
+
+def _line_values(resolved: pd.DataFrame, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
+    rows = resolved.set_index("region_id").reindex(boundaries["region_id"])
+    held = (rows["russian_share"] + rows["buffer_share"]).fillna(0.0)
+    colours = [sample_colorscale(SEQUENTIAL_SHARE, [float(min(max(v, 0), 1))])[0] for v in held]
+    texts = [f"<b>{_escape(names[r])}</b><br>{row.russian_share:.0%} Russia's side, {row.buffer_share:.0%} buffer, "
+             f"{row.ukrainian_share:.0%} Ukraine's side<br>{_escape(row.rule)}"
+             + (f"<br>{_escape(row.note)}" if isinstance(row.note, str) and row.note else "")
+             for r, row in zip(boundaries["region_id"], rows.itertuples())]
+    return colours, texts
+
+
+def _line_title(proposal: pd.Series, sides: pd.DataFrame) -> str:
+    share = sides.set_index("side")["share_of_ukraine"]
+    buffer = f" and {share['buffer']:.1%} in a buffer zone" if share["buffer"] > 0 else ""
+    return f"{_escape(_short(proposal['title'], 60))}: {share['russian']:.1%} of Ukraine on Russia's side{buffer}"
+
+
+def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFrame, regions: pd.DataFrame,
+              boundaries: pd.DataFrame, as_of, first: str | None = None) -> go.Figure:
+    """Each text's line on the map, one at a time: a dropdown (plotly-native, works in the report)
+    switches texts and retitles the map. Colour: share of the region no longer on Ukraine's side
+    (Russia's side plus buffer); hover gives the split and the rule."""
+    names = regions.set_index("region_id")["name"]
+    drawn = proposals_in_order(proposals[proposals["proposal_id"].isin(resolved["proposal_id"])]).set_index("proposal_id")
+    first = first if first in drawn.index else drawn.index[-1]
+    buttons = []
+    for proposal_id, proposal in drawn.iterrows():
+        colours, texts = _line_values(resolved[resolved["proposal_id"] == proposal_id], boundaries, names)
+        title = _line_title(proposal, sides[sides["proposal_id"] == proposal_id])
+        buttons.append({"label": _label(proposal), "method": "update",
+                        "args": [{"fillcolor": colours, "text": texts}, {"title.text": title},
+                                 list(range(len(boundaries)))]})
+    colours, texts = _line_values(resolved[resolved["proposal_id"] == first], boundaries, names)
+    fig = go.Figure([*_region_traces(boundaries, colours, texts), _colourbar_trace()])
+    fig.data[-1].marker.colorbar.title.text = "Not on<br>Ukraine's<br>side (%)"
+    _map_layout(fig)
+    fig.update_layout(title=_line_title(drawn.loc[first], sides[sides["proposal_id"] == first]),
+                      updatemenus=[{"buttons": buttons, "direction": "down", "showactive": True,
+                                    "active": list(drawn.index).index(first), **MENU_PLACE}],
+                      margin={"t": 130})
+    ids = resolved.loc[resolved["source_id"] != "", "source_id"].tolist()
+    return add_caption(fig, [*ids, "terr-deepstate-archive", BOUNDARY_SOURCE, *REGION_SOURCES], as_of,
+                       note="Menu: pick a text. A 'line of contact' is the territory map on the text's date; "
+                            "regions a text does not name stay with Ukraine.")
+
+
+def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFrame, as_of,
+                 source_ids: Sequence[str]) -> go.Figure:
+    """Per text: share of Ukraine's area and pre-war population on Russia's side and in buffer
+    zones, and (where regional figures exist) needs on each side."""
+    order = proposals_in_order(proposals[proposals["proposal_id"].isin(sides["proposal_id"])])
+    labels = [_label(t) for _, t in order.iterrows()]
+    panels = ["Area (% of Ukraine)", "Pre-war population (millions)"]
+    has_costs = not costs.empty
+    if has_costs:
+        panels.append("Needs (USD bn)")
+    fig = make_subplots(rows=1, cols=len(panels), shared_yaxes=True, subplot_titles=panels, horizontal_spacing=0.04)
+    colour = {"russian": SIDE_COLOURS["russia"], "buffer": BUFFER_COLOUR}
+    for side in ("russian", "buffer"):
+        rows = sides[sides["side"] == side].set_index("proposal_id").reindex(order["proposal_id"])
+        fig.add_trace(go.Bar(y=labels, x=100 * rows["share_of_ukraine"], orientation="h", name=SIDE_LABELS[side],
+                             marker_color=colour[side], legendgroup=side,
+                             hovertemplate="%{y}: %{x:.1f}% of Ukraine<extra>" + SIDE_LABELS[side] + "</extra>"),
+                      row=1, col=1)
+        fig.add_trace(go.Bar(y=labels, x=rows["population"] / 1e6, orientation="h", showlegend=False,
+                             marker_color=colour[side], legendgroup=side,
+                             hovertemplate="%{y}: %{x:.2f} million<extra>" + SIDE_LABELS[side] + "</extra>"),
+                      row=1, col=2)
+        if has_costs:
+            needs = costs[(costs["measure"] == "needs_usd_bn") & (costs["side"] == side)].set_index("proposal_id")
+            fig.add_trace(go.Bar(y=labels, x=needs["usd_bn"].reindex(order["proposal_id"]), orientation="h",
+                                 showlegend=False, marker_color=colour[side], legendgroup=side,
+                                 hovertemplate="%{y}: USD %{x:.0f} bn<extra>" + SIDE_LABELS[side] + "</extra>"),
+                          row=1, col=3)
+    russian = sides[sides["side"] == "russian"].set_index("proposal_id")["share_of_ukraine"]
+    low, high = russian.idxmin(), russian.idxmax()
+    title = order.set_index("proposal_id")["title"]
+    fig.update_layout(barmode="stack", height=max(420, 34 * len(order) + 200),
+                      title=f"Russia's side runs from {russian[low]:.0%} of Ukraine ({_escape(_short(title[low], 30))}) "
+                            f"to {russian[high]:.0%} ({_escape(_short(title[high], 30))})",
+                      yaxis={"title": "Text", "autorange": "reversed"}, margin={"l": 330})
+    fig.update_xaxes(title_text="% of Ukraine's area", row=1, col=1)
+    fig.update_xaxes(title_text="Persons (millions)", row=1, col=2)
+    note = "Population pro rata to area within each region (pre-war, uniform density)."
+    if has_costs:
+        fig.update_xaxes(title_text="USD bn", row=1, col=3)
+        assigned = costs["assigned_share"].iloc[0]
+        note += (f" Needs: regional figures of {costs['assessment_id'].iloc[0]} ({assigned:.0%} of its total) "
+                 "split by area share.")
+    else:
+        note += " Needs by side: no assessment in the data publishes regional figures, so none are drawn."
+    return add_caption(fig, source_ids, as_of, note=note)
+
+
+def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd.DataFrame, as_of,
+                    source_ids: Sequence[str], actor_ids: Sequence[str] = MAIN_ACTORS) -> go.Figure:
+    """Texts x actors: salience-weighted distance of the actor's stance at the text's date from the
+    text (0 = the text is the actor's position; blank = no stance on any issue the text codes)."""
+    names = dict(zip(actors["actor_id"], actors["name"]))
+    shown = [a for a in actor_ids if a in set(distances["actor_id"])]
+    order = proposals_in_order(proposals[proposals["proposal_id"].isin(distances["proposal_id"])])
+    table = distances.pivot(index="proposal_id", columns="actor_id", values="distance").reindex(
+        index=order["proposal_id"], columns=shown)
+    issues = distances.pivot(index="proposal_id", columns="actor_id", values="issues").reindex_like(table)
+    hover = [[f"<b>{_escape(names[a])}</b> vs {_escape(t.title)}<br>"
+              + (f"{table.loc[t.proposal_id, a]:.0f} points apart over {issues.loc[t.proposal_id, a]:.0f} issues"
+                 if pd.notna(table.loc[t.proposal_id, a]) else "no stance on the issues this text codes")
+              for a in shown] for t in order.itertuples(index=False)]
+    fig = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=[names[a] for a in shown], y=[_label(t) for _, t in order.iterrows()],
+        zmin=0, zmax=100, colorscale=SEQUENTIAL_SHARE, colorbar={"title": "Distance<br>(0-100)"},
+        text=table.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2))
+    parties = table.reindex(columns=["ukraine", "russia"]).dropna()
+    gap = (parties["ukraine"] - parties["russia"]).abs() if not parties.empty else pd.Series(dtype=float)
+    closest = gap.idxmin() if not gap.empty else None
+    title = ("Who would have to move most: each actor's distance from each text"
+             + (f"; the parties stand most evenly apart from {_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 40))}"
+                if closest else ""))
+    fig.update_layout(title=title, xaxis={"title": "Actor (stance at the text's date)", "side": "top"},
+                      yaxis={"title": "Text", "autorange": "reversed"}, margin={"t": 170, "l": 330},
+                      height=max(460, 34 * len(order) + 240), title_y=0.98, title_yanchor="top")
+    return add_caption(fig, source_ids, as_of, note="Distance = salience-weighted mean of |actor position - text "
+                                                    "position| over the issues both code (CODEBOOK.md scales).")
+
+
+def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of, source_ids: Sequence[str]) -> go.Figure:
+    """Issue by issue, the position of text A and text B (dumbbells); hover gives both provisions."""
+    issues = changes[changes["kind"] == "issue"]
+    fig = go.Figure()
+    for issue in issues.itertuples(index=False):
+        if pd.notna(issue.a) and pd.notna(issue.b):
+            fig.add_trace(go.Scatter(x=[issue.a, issue.b], y=[issue.name] * 2, mode="lines", showlegend=False,
+                                     line={"color": "#bbbbbb", "width": 4}, hoverinfo="skip"))
+    for column, detail, state, label, colour, symbol in (
+            ("a", "detail_a", "state_a", title_a, "#332288", "circle"),
+            ("b", "detail_b", "state_b", title_b, "#CC6677", "diamond")):
+        fig.add_trace(go.Scatter(
+            x=issues[column], y=issues["name"], mode="markers", name=_escape(_short(label, 50)),
+            marker={"size": 14, "color": colour, "symbol": symbol},
+            customdata=[f"<b>{_escape(_short(label, 60))}</b>: " + (f"{v:g}" if pd.notna(v) else s) + "<br>"
+                        + _escape(d) for v, d, s in zip(issues[column], issues[detail], issues[state])],
+            hovertemplate="%{customdata}<extra></extra>"))
+    moved = issues.dropna(subset=["change"])
+    biggest = moved.loc[moved["change"].abs().idxmax()] if not moved.empty else None
+    open_issues = issues[(issues["state_a"] != "coded") | (issues["state_b"] != "coded")]["name"].tolist()
+    title = (f"From A to B the largest move is on {biggest['name']} ({biggest['change']:+.0f} points)"
+             if biggest is not None and biggest["change"] != 0 else "A and B code the same positions where both speak")
+    if open_issues:
+        title += f"; {len(open_issues)} issue{'s' if len(open_issues) > 1 else ''} left open by one text"
+    fig.update_layout(title=title, xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
+                      yaxis={"title": "Issue", "autorange": "reversed"}, height=460, margin={"l": 230})
+    return add_caption(fig, source_ids, as_of, note="Issues a text is silent on, or that no report covers, show "
+                                                    "one marker only (hover says which).")
+
+
+def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of,
+             source_ids: Sequence[str]) -> go.Figure:
+    """Region by region, the change in the share no longer on Ukraine's side from text A to text B
+    (red: B leaves more to Russia or a buffer; blue: less)."""
+    names = regions.set_index("region_id")["name"]
+    region_rows = changes[changes["kind"] == "region"].set_index("id").reindex(boundaries["region_id"])
+    change = region_rows["change"]
+    colours = ["#eeeeee" if pd.isna(v) else sample_colorscale(CHANGE_SCALE, [float((min(max(v, -1), 1) + 1) / 2)])[0]
+               for v in change]
+    texts = [f"<b>{_escape(names[r])}</b><br>"
+             + ("same under both lines" if pd.isna(row.change) and row.state_a != "no line" and row.state_b != "no line"
+                else f"A: {row.a:.0%}, B: {row.b:.0%} not on Ukraine's side" if pd.notna(row.change)
+                else f"A: {row.state_a}, B: {row.state_b}")
+             for r, row in zip(boundaries["region_id"], region_rows.itertuples())]
+    fig = go.Figure(_region_traces(boundaries, colours, texts))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                             marker={"colorscale": CHANGE_SCALE, "cmin": -100, "cmax": 100, "color": [0],
+                                     "showscale": True, "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
+    _map_layout(fig)
+    area = regions.set_index("region_id")["area_km2"]
+    moved = (change.fillna(0.0) * area.reindex(change.index).to_numpy()).sum()
+    fig.update_layout(title=f"B leaves {abs(moved):,.0f} km² {'more' if moved >= 0 else 'less'} off Ukraine's side than A"
+                      if change.notna().any() else "Only one of the two texts draws a line",
+                      height=560)
+    return add_caption(fig, source_ids, as_of)
