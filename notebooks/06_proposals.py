@@ -1,0 +1,182 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %%
+from analysis_helpers import setup_notebook; setup_notebook()
+
+# %% [markdown]
+# # Peace proposals side by side: what each text says, where its line runs, what it costs whom
+#
+# Since 2022 the war has produced a string of settlement texts: the Istanbul communiqué and draft
+# treaty of spring 2022, Ukraine's peace formula, China's position paper, the Bürgenstock
+# communiqué, Putin's conditions of June 2024, the memoranda exchanged in Istanbul in June 2025,
+# the US 28-point draft and its Geneva revision, the European counter-proposal, the 20-point
+# framework and the Paris declaration of January 2026. This notebook sets them on the kit's seven
+# issue scales, draws the line each implies, prices it in area, people and (where the data allow)
+# reconstruction needs, and measures how far each actor stood from each text on the day it appeared.
+#
+# **Data.** `proposals` (one row per text: author, date, status, how it is known),
+# `proposal_provisions` (what each text says on each issue, coded 0-100 by `CODEBOOK.md`
+# section 9, or marked silent), `proposal_lines` (the line per region: whole region, explicit
+# shares, or *line of contact on a date*, which is read from `territory_control` and never typed
+# in), with `regions`, `stances`, `actors` and the reconstruction tables. Every row names its
+# source; texts known only through reports say so (`text_access`).
+
+# %%
+import pandas as pd
+from IPython.display import display
+
+import analysis_helpers as ah
+from analysis_helpers import proposals
+from analysis_helpers.analysis import proposals as engine
+from analysis_helpers.analysis.stances import latest_stances
+from analysis_helpers.data.geo import load_boundaries
+from analysis_helpers.figures import proposals as figs
+from analysis_helpers.widgets import show
+from analysis_helpers.widgets.proposals import comparator_figures, proposal_comparator
+
+# %% tags=["parameters"]
+as_of = None  # texts dated on or before this day; None means every text in the data
+text_a = "us-28-point"  # the comparator's first text (a proposal_id)
+text_b = "us-ua-20-point"  # the comparator's second text
+draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
+
+# %%
+report_as_of = ah.resolve_as_of(as_of)
+texts = proposals.list_proposals(report_as_of)
+known = set(texts["proposal_id"])
+provisions = ah.load("proposal_provisions").query("proposal_id in @known")
+regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
+stances, sources = ah.load("stances"), ah.load("sources")
+resolved = proposals.resolved_lines(report_as_of)
+sides = engine.sides(resolved, regions)
+costs = engine.costs_by_side(resolved, ah.load("reconstruction_regions"), ah.load("reconstruction_assessments"))
+distances = engine.actor_distances(provisions, texts, stances)
+boundaries = load_boundaries(list(regions["region_id"]))
+line_sources = [*resolved.loc[resolved["source_id"] != "", "source_id"], "terr-deepstate-archive",
+                "terr-wiki-area-list", "terr-wiki-pop-list"]
+stance_sources = pd.concat([latest_stances(stances, d) for d in texts["date"].unique()])["source_id"].unique().tolist()
+texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assign(date=lambda f: f["date"].dt.date)
+
+# %% [markdown]
+# ## What each text says on each issue
+#
+# One row per text in date order, one column per issue. Colour is the coded position (0 =
+# Ukraine's maximal demand, 100 = Russia's); hover for the provision, paraphrased, and its source.
+# *silent*: the text says nothing on the issue; *n/r*: no stored report says what it provides (not
+# the same thing). Read down a column to see the texts drift.
+
+# %%
+matrix = proposals.position_matrix(report_as_of)
+figs.position_matrix_figure(matrix, sources, report_as_of)
+
+# %% [markdown]
+# ## Where each line runs, and what lies on each side
+#
+# Pick a text in the menu: each region is coloured by the share no longer on Ukraine's side
+# (Russia's side, de facto included, plus any buffer zone). A *line of contact* is the territory
+# map of the text's date, so a text that freezes the front is priced on the front as it stood
+# when it was written. Texts that say nothing on territory (China's paper, the Paris declaration)
+# or whose line was not reported (the Geneva framework) draw no line.
+
+# %%
+figs.lines_map(resolved, sides, texts, regions, boundaries, report_as_of)
+
+# %%
+figs.sides_figure(sides, costs, texts, report_as_of, line_sources)
+
+# %% [markdown]
+# **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
+# assessment publishes regional figures (`reconstruction_regions`); it then splits them by area
+# share and reports what fraction of the national total the regions cover. When no assessment in
+# the data has regional rows, as in this release, no needs are assigned to either side rather
+# than guessed.
+
+# %%
+table = engine.compare_table(texts, provisions, resolved, regions, costs, distances,
+                             engine.model_intervals(provisions, texts, stances, actors, draws=draws))
+side_metrics = table[table["metric"].str.match(r"(area_km2|population|share_of_ukraine|damage|needs)")]
+side_metrics.pivot(index="proposal_id", columns="metric", values="value").reindex(
+    [p for p in texts["proposal_id"] if p in set(side_metrics["proposal_id"])]).round(3)
+
+# %% [markdown]
+# ## Who would have to move most
+#
+# For each text and actor: how far the actor's stance on the text's date lies from the text,
+# averaged over the issues both code and weighted by how much the actor cares (salience). Blank:
+# the actor had no coded stance on any issue the text codes at that date.
+
+# %%
+figs.distance_figure(distances, texts, actors, report_as_of, stance_sources)
+
+# %% [markdown]
+# **Against the bargaining models.** For each text and issue, where the text lies relative to the
+# 80 % interval of the compromise model run on the stances of the text's date: 0 inside the
+# interval, positive beyond it toward Russia's demand, negative toward Ukraine's.
+
+# %%
+beyond = table[table["metric"].str.startswith("beyond_interval:compromise:")].assign(
+    issue=lambda f: f["metric"].str.rsplit(":", n=1).str[-1])
+beyond.pivot(index="proposal_id", columns="issue", values="value").reindex(
+    [p for p in texts["proposal_id"] if p in set(beyond["proposal_id"])]).round(0)
+
+# %% [markdown]
+# ## Compare two texts
+#
+# Pick text A and text B: the first chart shows each issue's position under both (hover for the
+# provisions), the map what moved region by region. In the exported report the charts show the
+# pair set in the parameters cell; the menu map above is the report's way to page through lines.
+
+# %%
+static_issues, static_map = comparator_figures(text_a, text_b, texts, provisions, resolved, issues, regions,
+                                               boundaries, report_as_of)
+show(proposal_comparator(texts, provisions, resolved, issues, regions, boundaries, report_as_of, text_a, text_b),
+     static_issues)
+
+# %%
+static_map
+
+# %%
+proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])
+
+# %% [markdown]
+# ## What the texts leave open
+#
+# The count of issues each text is silent on, or that no report covers. Texts that stop short
+# of a settlement (the Bürgenstock communiqué, the Paris declaration) are silent by design; the
+# reported drafts of late 2025 are open where the parties still disagreed (Donetsk, the nuclear
+# plant) or where only fragments were reported.
+
+# %%
+open_cells = matrix[matrix["state"] != "coded"]
+open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0).reindex(texts["proposal_id"]).fillna(0).astype(int)
+
+# %% [markdown]
+# ## Limits of one number per issue
+#
+# * **A text is more than its seven numbers.** Timing, sequencing, verification, who guarantees
+#   what and what happens on violation are folded into a position or left out; two texts at 50 on
+#   security guarantees can differ in everything that makes a guarantee credible.
+# * **Bracketed and disputed drafts** are coded between their options (the 20-point framework on
+#   Donetsk and the nuclear plant), which can make a text look like a compromise it was not yet.
+# * **Reported texts** (the Istanbul communiqué, the Geneva framework, the 20-point framework) are
+#   coded from what reporters wrote; conflicting copies (the European counter-proposal on the
+#   nuclear plant) are named in the provision.
+# * **Lines are per region.** A line frozen on the front is exact to the territory map of its date;
+#   pre-war population is spread evenly within a region, and a buffer zone's people are counted
+#   apart from both sides. The spring 2022 texts left the Donbas boundary to a meeting of the
+#   presidents; it is drawn as the least Russia would have kept (the pre-invasion line).
+# * **Distances** compare a text with stances coded from statements; an actor's stance is its
+#   latest coded statement, which may predate the text by months.
