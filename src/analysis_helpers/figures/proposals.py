@@ -25,6 +25,7 @@ BUFFER_COLOUR = "#999999"
 STATE_TEXT = {"silent": "silent", "not reported": "n/r"}
 MAIN_ACTORS = ("ukraine", "russia", "usa", "eu", "uk", "germany", "france", "china", "turkey", "india", "brazil")
 CHANGE_SCALE = "RdBu_r"
+MIN_ISSUES_FOR_FINDING = 3
 
 
 def _escape(text: object) -> str:
@@ -35,8 +36,25 @@ def _short(title: str, width: int = 46) -> str:
     return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
+def _wrap(text: str, width: int) -> str:
+    """Break `text` into lines of about `width` characters (plotly `<br>`)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _label(text: pd.Series) -> str:
-    return f"{text['date']:%b %Y} · {_short(text['title'])}"
+    """Axis label of a text: date, then its title over at most two short lines."""
+    title = _wrap(_short(text["title"], 64), 34).split("<br>")
+    return f"{text['date']:%b %Y} · " + "<br>".join(title[:2])
+
+
+def _menu_label(text: pd.Series) -> str:
+    return f"{text['date']:%b %Y} · {_short(text['title'], 60)}"
 
 
 def _source_text(sources: pd.DataFrame, source_id: object) -> str:
@@ -70,21 +88,23 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of) -
         hover.append(row_hover)
     y = [_label(t) for _, t in texts.iterrows()]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[i.replace(" and ", " &<br>").replace(" (", "<br>(") for i in issues["issue"]], y=y,
+        z=z, x=[_wrap(i, 14) for i in issues["issue"]], y=y,
         zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
         colorbar={"title": "Position<br>0 = Ukraine's<br>demand<br>100 = Russia's"},
         text=labels, texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         xgap=2, ygap=2))
     coded = matrix[matrix["state"] == "coded"]
-    territory = coded[coded["issue_id"] == "territory"]
-    drift = (f": on territory they span {territory['position'].min():g} to {territory['position'].max():g} of 100"
+    territory = coded[coded["issue_id"] == "territory"].sort_values("date")
+    recent = territory[territory["date"] > territory["date"].max() - pd.DateOffset(years=1)]
+    drift = (f"the last year's texts sit at {recent['position'].min():g}-{recent['position'].max():g} on territory, "
+             f"the whole set at {territory['position'].min():g}-{territory['position'].max():g}; "
              if len(territory) >= 2 else "")
     silent_share = (matrix["state"] != "coded").mean()
     fig.update_layout(
-        title=f"{len(texts)} texts on seven issues{drift}; {silent_share:.0%} of cells are silent or unreported",
+        title=f"{len(texts)} texts: {drift}<br>{silent_share:.0%} of cells are silent or unreported",
         xaxis={"title": "Settlement issue", "side": "top", "tickangle": 0},
         yaxis={"title": "Text (date order)", "autorange": "reversed"},
-        height=max(480, 34 * len(texts) + 260), margin={"t": 190, "l": 330}, title_y=0.98, title_yanchor="top")
+        height=max(480, 40 * len(texts) + 260), margin={"t": 200, "l": 250}, title_y=0.98, title_yanchor="top")
     return add_caption(fig, coded["source_id"].tolist() + matrix.loc[matrix["state"] == "silent", "source_id"].tolist(),
                        as_of, note="Positions coded from each text by CODEBOOK.md section 9; n/r: no stored report "
                                    "says what the text provides on the issue.")
@@ -119,7 +139,7 @@ def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFra
     for proposal_id, proposal in drawn.iterrows():
         colours, texts = _line_values(resolved[resolved["proposal_id"] == proposal_id], boundaries, names)
         title = _line_title(proposal, sides[sides["proposal_id"] == proposal_id])
-        buttons.append({"label": _label(proposal), "method": "update",
+        buttons.append({"label": _menu_label(proposal), "method": "update",
                         "args": [{"fillcolor": colours, "text": texts}, {"title.text": title},
                                  list(range(len(boundaries)))]})
     colours, texts = _line_values(resolved[resolved["proposal_id"] == first], boundaries, names)
@@ -167,10 +187,11 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
     russian = sides[sides["side"] == "russian"].set_index("proposal_id")["share_of_ukraine"]
     low, high = russian.idxmin(), russian.idxmax()
     title = order.set_index("proposal_id")["title"]
-    fig.update_layout(barmode="stack", height=max(420, 34 * len(order) + 200),
-                      title=f"Russia's side runs from {russian[low]:.0%} of Ukraine ({_escape(_short(title[low], 30))}) "
-                            f"to {russian[high]:.0%} ({_escape(_short(title[high], 30))})",
-                      yaxis={"title": "Text", "autorange": "reversed"}, margin={"l": 330})
+    fig.update_layout(barmode="stack", height=max(440, 40 * len(order) + 220),
+                      title=f"The texts leave Russia between {russian[low]:.0%} of Ukraine ({_escape(_short(title[low], 40))})"
+                            f"<br>and {russian[high]:.0%} ({_escape(_short(title[high], 40))})",
+                      yaxis={"title": "Text", "autorange": "reversed"}, margin={"l": 250, "t": 130},
+                      legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.12, "yanchor": "bottom"})
     fig.update_xaxes(title_text="% of Ukraine's area", row=1, col=1)
     fig.update_xaxes(title_text="Persons (millions)", row=1, col=2)
     note = "Population pro rata to area within each region (pre-war, uniform density)."
@@ -203,15 +224,20 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
         zmin=0, zmax=100, colorscale=SEQUENTIAL_SHARE, colorbar={"title": "Distance<br>(0-100)"},
         text=table.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
         customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2))
-    parties = table.reindex(columns=["ukraine", "russia"]).dropna()
-    gap = (parties["ukraine"] - parties["russia"]).abs() if not parties.empty else pd.Series(dtype=float)
-    closest = gap.idxmin() if not gap.empty else None
-    title = ("Who would have to move most: each actor's distance from each text"
-             + (f"; the parties stand most evenly apart from {_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 40))}"
-                if closest else ""))
+    # The finding compares texts that code several issues: a one-issue text is close to everyone.
+    broad = issues.reindex(columns=["ukraine", "russia"]).min(axis=1) >= MIN_ISSUES_FOR_FINDING
+    parties = table.reindex(columns=["ukraine", "russia"])[broad].dropna()
+    title = "Who would have to move most: each actor's distance from each text"
+    if not parties.empty:
+        farthest = parties.max(axis=1)
+        closest = farthest.idxmin()
+        title += (f"<br>Of the texts coding {MIN_ISSUES_FOR_FINDING}+ issues, "
+                  f"{_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 45))} asks least of "
+                  f"the party it asks most of (Ukraine {parties.loc[closest, 'ukraine']:.0f}, "
+                  f"Russia {parties.loc[closest, 'russia']:.0f} points away)")
     fig.update_layout(title=title, xaxis={"title": "Actor (stance at the text's date)", "side": "top"},
-                      yaxis={"title": "Text", "autorange": "reversed"}, margin={"t": 170, "l": 330},
-                      height=max(460, 34 * len(order) + 240), title_y=0.98, title_yanchor="top")
+                      yaxis={"title": "Text", "autorange": "reversed"}, margin={"t": 190, "l": 250},
+                      height=max(460, 40 * len(order) + 260), title_y=0.98, title_yanchor="top")
     return add_caption(fig, source_ids, as_of, note="Distance = salience-weighted mean of |actor position - text "
                                                     "position| over the issues both code (CODEBOOK.md scales).")
 
@@ -266,8 +292,14 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
                                      "showscale": True, "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
     _map_layout(fig)
     area = regions.set_index("region_id")["area_km2"]
-    moved = (change.fillna(0.0) * area.reindex(change.index).to_numpy()).sum()
-    fig.update_layout(title=f"B leaves {abs(moved):,.0f} km² {'more' if moved >= 0 else 'less'} off Ukraine's side than A"
-                      if change.notna().any() else "Only one of the two texts draws a line",
-                      height=560)
+    km2 = change.fillna(0.0) * area.reindex(change.index).to_numpy()
+    if change.notna().any() and km2.abs().sum() > 0:
+        largest = names[km2.abs().idxmax()]
+        title = (f"B leaves {abs(km2.sum()):,.0f} km² {'more' if km2.sum() > 0 else 'less'} of Ukraine to Russia or "
+                 f"a buffer than A, most of the change in {largest}")
+    elif change.notna().any():
+        title = "A and B draw the same line"
+    else:
+        title = "Only one of the two texts draws a line (or neither does)"
+    fig.update_layout(title=title, height=560)
     return add_caption(fig, source_ids, as_of)
