@@ -6,7 +6,7 @@ checks (types, enums, minimums, keys) have passed.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
