@@ -173,3 +173,12 @@ def test_windfall_transfers_are_never_counted_as_funding():
     for windfall_only in (True, False):
         assert funding_gap(assessments, funding, "2026-12-31", windfall_only=windfall_only).equals(
             funding_gap(assessments, without, "2026-12-31", windfall_only=windfall_only))
+
+
+def test_tranche_of_a_tranche_is_too_deep(package):
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  "instr-eu-loan-2026-27-budget-t1a,committed_instrument,Part of a tranche,budget,1,USD,1,,,,2026-06-01,"
+                  "instr-eu-loan-2026-27-budget-t1,recon-interfax-eu-loan-2026-06")
+    problem = only_problem(package, "funding_sources")
+    assert (problem.row, problem.column) == (line, "part_of")
+    assert "at most 1 level below the top" in problem.rule

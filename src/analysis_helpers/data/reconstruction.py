@@ -92,6 +92,21 @@ def conversions_recorded(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Pro
                               row["amount_usd_bn"])
 
 
+# An instrument, its components (a lender's share, the budget part of a loan) and their tranches.
+MAX_NESTING = 2
+
+
+def _depth(item_id: str, part_of: pd.Series) -> float:
+    """How many rows above `item_id` (inf on a cycle)."""
+    seen = {item_id}
+    while pd.notna(part_of.get(item_id)):
+        item_id = part_of[item_id]
+        if item_id in seen:
+            return float("inf")
+        seen.add(item_id)
+    return len(seen) - 1
+
+
 @cross_check("funding_sources")
 def parts_inside_their_parent(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
     """A row that is part of another has the same kind and does not exceed it, nor do its siblings together."""
@@ -102,8 +117,9 @@ def parts_inside_their_parent(table: pd.DataFrame, ctx: CheckContext) -> Iterato
         parent = by_id.loc[row["part_of"]]
         if parent["kind"] != row["kind"]:
             yield ctx.problem(index, "part_of", f"must name a row of the same kind ({row['kind']})", row["part_of"])
-        elif pd.notna(parent["part_of"]):
-            yield ctx.problem(index, "part_of", "must name a top-level row (one level of nesting)", row["part_of"])
+        elif _depth(row["item_id"], by_id["part_of"]) > MAX_NESTING:
+            yield ctx.problem(index, "part_of", f"must name a row at most {MAX_NESTING - 1} level below the top "
+                                                f"(an instrument, its components, their tranches)", row["part_of"])
         elif not within_rounding(row["amount_usd_bn"], parent["amount_usd_bn"]):
             yield ctx.problem(index, "amount_usd_bn", f"must not exceed its parent {row['part_of']} "
                                                        f"({parent['amount_usd_bn']:g})", row["amount_usd_bn"])
