@@ -29,7 +29,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 #
 # **Data.** `proposals` (one row per text: author, date, status, how it is known),
 # `proposal_provisions` (what each text says on each issue, coded 0-100 by `CODEBOOK.md`
-# section 9, or marked silent), `proposal_lines` (the line per region: whole region, explicit
+# section 11, or marked silent), `proposal_lines` (the line per region: whole region, explicit
 # shares, or *line of contact on a date*, which is read from `territory_control` and never typed
 # in), with `regions`, `stances`, `actors` and the reconstruction tables. Every row names its
 # source; texts known only through reports say so (`text_access`).

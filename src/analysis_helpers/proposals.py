@@ -7,7 +7,7 @@
 
 The texts, their coded provisions and their lines are the `proposals`, `proposal_provisions`
 and `proposal_lines` resources of the data package (`data/proposals/`); the coding rules are in
-`data/stances/CODEBOOK.md` (section 9). The computations are `analysis_helpers.analysis.proposals`
+`data/stances/CODEBOOK.md` (section 11). The computations are `analysis_helpers.analysis.proposals`
 (see its docstring for what each metric means and assumes).
 """
 

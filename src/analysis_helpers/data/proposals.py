@@ -2,7 +2,7 @@
 
 Schema checks run first (unknown proposal, issue, region and source ids are foreign-key errors;
 shares outside 0-1 and positions outside 0-100 are range errors). The rules here follow the text
-coding rules of `data/stances/CODEBOOK.md` (section 9) and the notes of the three schemas.
+coding rules of `data/stances/CODEBOOK.md` (section 11) and the notes of the three schemas.
 
 `line_rule_date` and `LINE_MAX_AGE_DAYS` are shared with `analysis.proposals`, which computes
 the shares of a `line of contact on DATE` row from `territory_control`.

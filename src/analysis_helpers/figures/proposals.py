@@ -106,7 +106,7 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of) -
         yaxis={"title": "Text (date order)", "autorange": "reversed"},
         height=max(480, 40 * len(texts) + 260), margin={"t": 200, "l": 250}, title_y=0.98, title_yanchor="top")
     return add_caption(fig, coded["source_id"].tolist() + matrix.loc[matrix["state"] == "silent", "source_id"].tolist(),
-                       as_of, note="Positions coded from each text by CODEBOOK.md section 9; n/r: no stored report "
+                       as_of, note="Positions coded from each text by CODEBOOK.md section 11; n/r: no stored report "
                                    "says what the text provides on the issue.")
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..analysis.proposals import diff, proposals_in_order
 from ..figures.proposals import diff_figure, diff_map
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 
 
 def _display(output: widgets.Output, *figures) -> None:
