@@ -99,12 +99,17 @@ figs.sides_figure(sides, costs, texts, report_as_of, line_sources)
 
 # %% [markdown]
 # **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
-# assessment publishes regional figures (`reconstruction_regions`); it then splits them by area
-# share and reports what fraction of the national total the regions cover. When no assessment in
-# the data has regional rows, as in this release, no needs are assigned to either side rather
-# than guessed.
+# assessment publishes regional figures (`reconstruction_regions`); it splits them by area share
+# within each region and reports what fraction of the assessment's national total the regional
+# rows cover. The rest is assigned to neither side rather than guessed.
 
 # %%
+for measure, rows in costs.groupby("measure"):
+    print(f"{measure}: {rows['assessment_id'].iloc[0]} publishes regional figures covering "
+          f"{rows['assigned_share'].iloc[0]:.1%} of its national total; only that part is split by side.")
+if costs.empty:
+    print("No assessment in the data publishes regional figures: no needs or damage are assigned to a side.")
+
 table = engine.compare_table(texts, provisions, resolved, regions, costs, distances,
                              engine.model_intervals(provisions, texts, stances, actors, draws=draws))
 side_metrics = table[table["metric"].str.match(r"(area_km2|population|share_of_ukraine|damage|needs)")]

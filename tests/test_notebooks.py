@@ -8,7 +8,7 @@ import jupytext
 import nbformat
 import pytest
 
-from conftest import notebooks
+from conftest import NOTEBOOK_DIR, notebooks
 
 pytestmark = pytest.mark.notebooks
 
@@ -51,6 +51,21 @@ def test_every_notebook_executes_headless_with_network_blocked(built_reports):
     assert {f"{p.stem}.html" for p in notebooks()} <= built
     manifest = json.loads((report_dir / "manifest.json").read_text())
     assert all(entry["figures"] > 0 for entry in manifest.values()), manifest
+
+
+def test_proposals_notebook_executes_headless_with_network_blocked(offline_kernels, tmp_path):
+    """06_proposals alone (its own check, cheaper than the full build): executes, exports, draws
+    its figures; the other comparator pair in the parameters also runs."""
+    from analysis_helpers.publish import report
+
+    notebook = NOTEBOOK_DIR / "06_proposals.ipynb"
+    outcomes = report.run([notebook], {"text_a": "ru-memorandum-2025", "text_b": "ua-memorandum-2025", "draws": 50},
+                          tmp_path, jobs=1)
+    assert all(o.ok for o in outcomes), "\n".join(o.error or "" for o in outcomes)
+    html = (tmp_path / "06_proposals.html").read_text()
+    assert "updatemenus" in html  # the lines map's menu is plotly-native, so it survives the export
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["06_proposals.html"]["figures"] >= 6, manifest
 
 
 def test_network_guard_blocks_non_loopback_connections(offline_kernels, tmp_path):

@@ -17,6 +17,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
+from ..conventions import AsOf, as_percent
 from .territory import BOUNDARY_SOURCE, REGION_SOURCES, _colourbar_trace, _map_layout, _region_traces
 from .theme import DIVERGING_POSITION, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption
 
@@ -64,7 +65,7 @@ def _source_text(sources: pd.DataFrame, source_id: object) -> str:
     return f"{_escape(row['publisher'])}, {_escape(row['title'])} ({row['published']:%Y})"
 
 
-def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of) -> go.Figure:
+def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Texts (date order, earliest on top) x issues, coloured by coded position; hover gives the
     provision and its source; silent cells say so, unreported cells read n/r."""
     sources = sources.set_index("source_id")
@@ -128,7 +129,7 @@ def _line_title(proposal: pd.Series, sides: pd.DataFrame) -> str:
 
 
 def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFrame, regions: pd.DataFrame,
-              boundaries: pd.DataFrame, as_of, first: str | None = None) -> go.Figure:
+              boundaries: pd.DataFrame, as_of: AsOf, first: str | None = None) -> go.Figure:
     """Each text's line on the map, one at a time: a dropdown (plotly-native, works in the report)
     switches texts and retitles the map. Colour: share of the region no longer on Ukraine's side
     (Russia's side plus buffer); hover gives the split and the rule."""
@@ -156,7 +157,7 @@ def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFra
                             "regions a text does not name stay with Ukraine.")
 
 
-def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFrame, as_of,
+def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFrame, as_of: AsOf,
                  source_ids: Sequence[str]) -> go.Figure:
     """Per text: share of Ukraine's area and pre-war population on Russia's side and in buffer
     zones, and (where regional figures exist) needs on each side."""
@@ -170,7 +171,7 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
     colour = {"russian": SIDE_COLOURS["russia"], "buffer": BUFFER_COLOUR}
     for side in ("russian", "buffer"):
         rows = sides[sides["side"] == side].set_index("proposal_id").reindex(order["proposal_id"])
-        fig.add_trace(go.Bar(y=labels, x=100 * rows["share_of_ukraine"], orientation="h", name=SIDE_LABELS[side],
+        fig.add_trace(go.Bar(y=labels, x=as_percent(rows["share_of_ukraine"]), orientation="h", name=SIDE_LABELS[side],
                              marker_color=colour[side], legendgroup=side,
                              hovertemplate="%{y}: %{x:.1f}% of Ukraine<extra>" + SIDE_LABELS[side] + "</extra>"),
                       row=1, col=1)
@@ -205,7 +206,7 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
     return add_caption(fig, source_ids, as_of, note=note)
 
 
-def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd.DataFrame, as_of,
+def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd.DataFrame, as_of: AsOf,
                     source_ids: Sequence[str], actor_ids: Sequence[str] = MAIN_ACTORS) -> go.Figure:
     """Texts x actors: salience-weighted distance of the actor's stance at the text's date from the
     text (0 = the text is the actor's position; blank = no stance on any issue the text codes)."""
@@ -242,7 +243,7 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
                                                     "position| over the issues both code (CODEBOOK.md scales).")
 
 
-def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of, source_ids: Sequence[str]) -> go.Figure:
+def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
     """Issue by issue, the position of text A and text B (dumbbells); hover gives both provisions."""
     issues = changes[changes["kind"] == "issue"]
     fig = go.Figure()
@@ -272,7 +273,7 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of, source
                                                     "one marker only (hover says which).")
 
 
-def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of,
+def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
              source_ids: Sequence[str]) -> go.Figure:
     """Region by region, the change in the share no longer on Ukraine's side from text A to text B
     (red: B leaves more to Russia or a buffer; blue: less)."""

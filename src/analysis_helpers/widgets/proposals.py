@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.proposals import diff, proposals_in_order
+from ..conventions import AsOf
 from ..figures.proposals import diff_figure, diff_map
 from ..publish.renderer import current_renderer
 
@@ -18,7 +19,7 @@ def _display(output: widgets.Output, *figures) -> None:
 
 
 def comparator_figures(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
-                       issues: pd.DataFrame, regions: pd.DataFrame, boundaries, as_of):
+                       issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf):
     """The comparator's two figures for texts `a` and `b` (also its static stand-in in a report)."""
     titles = proposals.set_index("proposal_id")["title"]
     changes = diff(a, b, provisions, resolved, issues, regions)
@@ -29,7 +30,7 @@ def comparator_figures(a: str, b: str, proposals: pd.DataFrame, provisions: pd.D
 
 
 def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
-                        issues: pd.DataFrame, regions: pd.DataFrame, boundaries, as_of,
+                        issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
                         a: str = "us-28-point", b: str = "us-ua-20-point") -> widgets.VBox:
     """Two dropdowns (text A, text B); each change redraws the issue-by-issue diff and the map of
     what moved (pure pandas, a few tens of milliseconds)."""
