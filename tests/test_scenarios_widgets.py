@@ -51,7 +51,8 @@ def test_scenario_profile_dropdown_switches_scenario_and_title(results, titles):
     buttons = fig.layout.updatemenus[0].buttons
     assert len(buttons) == len(list_scenarios()) - 1
     second = buttons[1]
-    assert second.args[0]["visible"] == [True, False, True, False, False]
+    # The reference trace stays on; of the others, only the picked scenario's shows.
+    assert second.args[0]["visible"] == [True] + [index == 1 for index in range(len(buttons))]
     assert second.label in second.args[1]["title.text"]
     assert fig.data[0].name.endswith("(reference)")
 
