@@ -22,8 +22,9 @@ RULE_WHOLE_REGION = "whole region"
 RULE_EXPLICIT = "explicit"
 _LINE_RULE = re.compile(r"line of contact on (\d{4}-\d{2}-\d{2})")
 # A line of contact is read from the latest territory observation on or before its date, at most
-# this old: the per-region series are monthly, so a date between two maps still finds one.
-LINE_MAX_AGE_DAYS = 45
+# this old: the per-region series are monthly with a missing month here and there (April 2025),
+# so a date between two maps still finds the one before.
+LINE_MAX_AGE_DAYS = 62
 AUTHOR_SEPARATOR = ";"
 
 
