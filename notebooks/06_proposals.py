@@ -45,7 +45,7 @@ from analysis_helpers.analysis.stances import latest_stances
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import proposals as figs
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.proposals import comparator_figures, proposal_comparator
+from analysis_helpers.widgets.proposals import comparator_figures, comparator_static, proposal_comparator
 
 # %% tags=["parameters"]
 as_of = None  # texts dated on or before this day; None means every text in the data
@@ -141,17 +141,13 @@ beyond.pivot(index="proposal_id", columns="issue", values="value").reindex(
 # ## Compare two texts
 #
 # Pick text A and text B: the first chart shows each issue's position under both (hover for the
-# provisions), the map what moved region by region. In the exported report the charts show the
+# provisions), the map what moved region by region. In the exported report the two charts show the
 # pair set in the parameters cell; the menu map above is the report's way to page through lines.
 
 # %%
-static_issues, static_map = comparator_figures(text_a, text_b, texts, provisions, resolved, issues, regions,
-                                               boundaries, report_as_of)
 show(proposal_comparator(texts, provisions, resolved, issues, regions, boundaries, report_as_of, text_a, text_b),
-     static_issues)
-
-# %%
-static_map
+     comparator_static(comparator_figures(text_a, text_b, texts, provisions, resolved, issues, regions, boundaries,
+                                          report_as_of)))
 
 # %%
 proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])

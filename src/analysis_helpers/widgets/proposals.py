@@ -29,6 +29,11 @@ def comparator_figures(a: str, b: str, proposals: pd.DataFrame, provisions: pd.D
             diff_map(changes, regions, boundaries, as_of, lines["source_id"].tolist()))
 
 
+def comparator_static(figures) -> str:
+    """The comparator's figures as one HTML block: its stand-in in an exported report (`widgets.show`)."""
+    return "".join(current_renderer().to_mimebundle(fig.to_dict())["text/html"] for fig in figures)
+
+
 def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
                         issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
                         a: str = "us-28-point", b: str = "us-ua-20-point") -> widgets.VBox:
