@@ -219,8 +219,11 @@ def model_intervals(provisions: pd.DataFrame, proposals: pd.DataFrame, stances: 
             continue
         if text.date not in cache:
             wide = stance_analysis.stances_wide(stances, text.date)
-            cache[text.date] = (stance_analysis.predict_outcomes(wide, actors, models=tuple(models), draws=draws,
-                                                                 seed=seed) if not wide.empty else pd.DataFrame())
+            # On early dates few actors hold a stance: a draw whose saliences on an issue sum to zero
+            # gives NaN there, which the interval quantiles skip; numpy's warning adds nothing.
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cache[text.date] = (stance_analysis.predict_outcomes(wide, actors, models=tuple(models), draws=draws,
+                                                                     seed=seed) if not wide.empty else pd.DataFrame())
         outcomes = cache[text.date]
         if outcomes.empty:
             continue
