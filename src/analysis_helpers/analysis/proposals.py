@@ -153,14 +153,15 @@ def costs_by_side(resolved: pd.DataFrame, reconstruction_regions: pd.DataFrame, 
 
 
 def position_matrix(provisions: pd.DataFrame, proposals: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
-    """Texts (in date order) x issues: one row per pair with `state` (`coded`, `silent`,
-    `not reported`), `position`, `provision` and `source_id`."""
-    ordered = proposals_in_order(proposals)[["proposal_id", "title", "date"]]
+    """Texts (in date order) x issues: one row per pair with the text's `text_access`, the cell's
+    `state` (`coded`, `silent`, `not reported`), `position`, `provision` and `source_id`."""
+    ordered = proposals_in_order(proposals)[["proposal_id", "title", "date", "text_access"]]
     grid = ordered.merge(issues[["issue_id", "name"]].rename(columns={"name": "issue"}), how="cross")
     grid = grid.merge(provisions, on=["proposal_id", "issue_id"], how="left")
     grid["state"] = np.where(grid["silent"].isna(), "not reported",
                              np.where(grid["silent"].fillna(False).astype(bool), "silent", "coded"))
-    return grid[["proposal_id", "title", "date", "issue_id", "issue", "state", "position", "provision", "source_id"]]
+    return grid[["proposal_id", "title", "date", "text_access", "issue_id", "issue", "state", "position", "provision",
+                 "source_id"]]
 
 
 def _coded(provisions: pd.DataFrame, proposal_id: str) -> pd.Series:

@@ -48,10 +48,16 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
+REPORTED_MARK = " †"
+REPORTED_NOTE = "†: text known only through reports of it."
+
+
 def _label(text: pd.Series) -> str:
-    """Axis label of a text: date, then its title over at most two short lines."""
+    """Axis label of a text: date, then its title over at most two short lines; † when the text is
+    known only through reports."""
     title = _wrap(_short(text["title"], 64), 34).split("<br>")
-    return f"{text['date']:%b %Y} · " + "<br>".join(title[:2])
+    mark = REPORTED_MARK if text.get("text_access") == "reports only" else ""
+    return f"{text['date']:%b %Y} · " + "<br>".join(title[:2]) + mark
 
 
 def _menu_label(text: pd.Series) -> str:
@@ -69,7 +75,7 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: A
     """Texts (date order, earliest on top) x issues, coloured by coded position; hover gives the
     provision and its source; silent cells say so, unreported cells read n/r."""
     sources = sources.set_index("source_id")
-    texts = matrix.drop_duplicates("proposal_id")[["proposal_id", "title", "date"]]
+    texts = matrix.drop_duplicates("proposal_id")[["proposal_id", "title", "date", "text_access"]]
     issues = matrix.drop_duplicates("issue_id")[["issue_id", "issue"]]
     grid = matrix.set_index(["proposal_id", "issue_id"])
     z, labels, hover = [], [], []
@@ -82,7 +88,8 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: A
             detail = (f"{cell['position']:g} / 100" if cell["state"] == "coded" else cell["state"])
             provision = _escape(cell["provision"]) if isinstance(cell["provision"], str) else "No report says."
             source = _source_text(sources, cell["source_id"])
-            row_hover.append(f"<b>{_escape(text.title)}</b> ({text.date:%d %b %Y})<br><b>{_escape(issue.issue)}: "
+            access = " · known only through reports" if text.text_access == "reports only" else ""
+            row_hover.append(f"<b>{_escape(text.title)}</b> ({text.date:%d %b %Y}{access})<br><b>{_escape(issue.issue)}: "
                              f"{detail}</b><br>{provision}" + (f"<br><i>Source: {source}</i>" if source else ""))
         z.append(row_z)
         labels.append(row_label)
@@ -108,7 +115,7 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: A
         height=max(480, 40 * len(texts) + 260), margin={"t": 200, "l": 250}, title_y=0.98, title_yanchor="top")
     return add_caption(fig, coded["source_id"].tolist() + matrix.loc[matrix["state"] == "silent", "source_id"].tolist(),
                        as_of, note="Positions coded from each text by CODEBOOK.md section 11; n/r: no stored report "
-                                   "says what the text provides on the issue.")
+                                   "says what the text provides on the issue. " + REPORTED_NOTE)
 
 
 def _line_values(resolved: pd.DataFrame, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
@@ -203,6 +210,8 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
                  "split by area share.")
     else:
         note += " Needs by side: no assessment in the data publishes regional figures, so none are drawn."
+    if (order["text_access"] == "reports only").any():
+        note += " " + REPORTED_NOTE
     return add_caption(fig, source_ids, as_of, note=note)
 
 
@@ -232,15 +241,16 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
     if not parties.empty:
         farthest = parties.max(axis=1)
         closest = farthest.idxmin()
-        title += (f"<br>Of the texts coding {MIN_ISSUES_FOR_FINDING}+ issues, "
-                  f"{_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 45))} asks least of "
-                  f"the party it asks most of (Ukraine {parties.loc[closest, 'ukraine']:.0f}, "
-                  f"Russia {parties.loc[closest, 'russia']:.0f} points away)")
+        title += (f"<br>Of texts coding {MIN_ISSUES_FOR_FINDING}+ issues, only "
+                  f"{_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 40))} leaves neither party "
+                  f"more than {farthest[closest]:.0f} points away")
     fig.update_layout(title=title, xaxis={"title": "Actor (stance at the text's date)", "side": "top"},
                       yaxis={"title": "Text", "autorange": "reversed"}, margin={"t": 190, "l": 250},
                       height=max(460, 40 * len(order) + 260), title_y=0.98, title_yanchor="top")
-    return add_caption(fig, source_ids, as_of, note="Distance = salience-weighted mean of |actor position - text "
-                                                    "position| over the issues both code (CODEBOOK.md scales).")
+    note = "Distance = salience-weighted mean of |actor position - text position| over the issues both code."
+    if (order["text_access"] == "reports only").any():
+        note += " " + REPORTED_NOTE
+    return add_caption(fig, source_ids, as_of, note=note)
 
 
 def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
