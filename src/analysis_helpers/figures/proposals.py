@@ -241,9 +241,9 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
     if not parties.empty:
         farthest = parties.max(axis=1)
         closest = farthest.idxmin()
-        title += (f"<br>Of texts coding {MIN_ISSUES_FOR_FINDING}+ issues, only "
-                  f"{_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 40))} leaves neither party "
-                  f"more than {farthest[closest]:.0f} points away")
+        title += (f"<br>Of texts coding {MIN_ISSUES_FOR_FINDING}+ issues, "
+                  f"{_escape(_short(order.set_index('proposal_id').loc[closest, 'title'], 40))} keeps the farther "
+                  f"party closest: {farthest[closest]:.0f} points away")
     fig.update_layout(title=title, xaxis={"title": "Actor (stance at the text's date)", "side": "top"},
                       yaxis={"title": "Text", "autorange": "reversed"}, margin={"t": 190, "l": 250},
                       height=max(460, 40 * len(order) + 260), title_y=0.98, title_yanchor="top")
