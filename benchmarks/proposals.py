@@ -40,7 +40,8 @@ def main() -> None:
     print("proposal comparator, one pick (diff of two texts + two figures)")
     print(f"  floor (blank map of the same outlines): {floor_seconds * 1e3:8.1f} ms")
     print(f"  comparator redraw:                      {redraw_seconds * 1e3:8.1f} ms")
-    print(f"  ratio redraw / floor:                   {redraw_seconds / floor_seconds:8.1f}x (aim <= {TARGET_RATIO:g}x)")
+    ratio = redraw_seconds / floor_seconds
+    print(f"  ratio redraw / floor:                   {ratio:8.1f}x (aim <= {TARGET_RATIO:g}x)")
     print(f"  compare() of every text, 500 draws:     {compare_seconds * 1e3:8.1f} ms (reference)")
 
 

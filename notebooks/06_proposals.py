@@ -36,7 +36,6 @@ from analysis_helpers import setup_notebook; setup_notebook()
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers import proposals
@@ -162,7 +161,8 @@ proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])
 
 # %%
 open_cells = matrix[matrix["state"] != "coded"]
-open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0).reindex(texts["proposal_id"]).fillna(0).astype(int)
+open_counts = open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0)
+open_counts.reindex(texts["proposal_id"]).fillna(0).astype(int)
 
 # %% [markdown]
 # ## Limits of one number per issue

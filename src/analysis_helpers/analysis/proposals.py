@@ -191,7 +191,7 @@ def actor_distances(provisions: pd.DataFrame, proposals: pd.DataFrame, stances: 
                 continue
             rows.append({"proposal_id": text.proposal_id, "actor_id": actor_id,
                          "distance": float((w * gap[actor_id].loc[w.index]).sum() / w.sum()),
-                         "issues": int(len(w))})
+                         "issues": len(w)})
     return pd.DataFrame(rows, columns=["proposal_id", "actor_id", "distance", "issues"])
 
 
@@ -256,7 +256,8 @@ def compare_table(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: p
     coded = provisions.dropna(subset=["position"])
     rows += [(r.proposal_id, f"position:{r.issue_id}", float(r.position), POSITION_UNIT)
              for r in coded.itertuples(index=False)]
-    rows += [(r.proposal_id, f"distance:{r.actor_id}", r.distance, POSITION_UNIT) for r in distances.itertuples(index=False)]
+    rows += [(r.proposal_id, f"distance:{r.actor_id}", r.distance, POSITION_UNIT)
+             for r in distances.itertuples(index=False)]
     for r in intervals.itertuples(index=False):
         rows += [(r.proposal_id, f"interval_low:{r.model}:{r.issue_id}", r.low, POSITION_UNIT),
                  (r.proposal_id, f"interval_high:{r.model}:{r.issue_id}", r.high, POSITION_UNIT),

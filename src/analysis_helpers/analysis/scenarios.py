@@ -246,7 +246,8 @@ def proposal_terms(scenario: Scenario, baseline: Baseline) -> ProposalTerms | No
         resolved = proposals.resolve_lines(lines, baseline.control, baseline.regions).set_index("region_id")
         russian = resolved["russian_share"].reindex(baseline.regions["region_id"]).to_numpy(float)
         buffer = resolved["buffer_share"].reindex(baseline.regions["region_id"]).to_numpy(float)
-    return ProposalTerms(proposal_id, dict(zip(coded["issue_id"], coded["position"].astype(float))), russian, buffer)
+    return ProposalTerms(proposal_id, dict(zip(coded["issue_id"], coded["position"].astype(float), strict=True)),
+                         russian, buffer)
 
 
 def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,

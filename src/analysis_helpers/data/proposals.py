@@ -11,7 +11,7 @@ the shares of a `line of contact on DATE` row from `territory_control`.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -48,7 +48,7 @@ def authors_are_actors(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Probl
 def supersedes_does_not_loop(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
     """Following `supersedes` from any text never comes back to it."""
     replaced = table.set_index("proposal_id")["supersedes"].dropna().to_dict()
-    index_of = dict(zip(table["proposal_id"], table.index))
+    index_of = dict(zip(table["proposal_id"], table.index, strict=True))
     reported: set[str] = set()
     for start in replaced:
         chain, current = [start], replaced[start]
@@ -82,7 +82,8 @@ def shares_follow_the_rule(table: pd.DataFrame, ctx: CheckContext) -> Iterator[P
         if is_line:
             for column in ("russian_share", "demilitarised_share"):
                 if pd.notna(row[column]):
-                    yield ctx.problem(index, column, f"must be empty for rule '{rule}' (computed from territory_control)",
+                    yield ctx.problem(index, column,
+                                      f"must be empty for rule '{rule}' (computed from territory_control)",
                                       row[column])
             continue
         for column in ("russian_share", "demilitarised_share"):
@@ -91,7 +92,8 @@ def shares_follow_the_rule(table: pd.DataFrame, ctx: CheckContext) -> Iterator[P
         if rule == RULE_WHOLE_REGION and pd.notna(russian) and russian not in (0, 1):
             yield ctx.problem(index, "russian_share", "must be 0 or 1 for rule 'whole region'", russian)
         if row["buffer_beyond_line"]:
-            yield ctx.problem(index, "buffer_beyond_line", "may only be true for a 'line of contact on DATE' rule", True)
+            yield ctx.problem(index, "buffer_beyond_line", "may only be true for a 'line of contact on DATE' rule",
+                              True)
         if pd.notna(russian) and pd.notna(buffer) and russian + buffer > 1 + 1e-9:
             yield ctx.problem(index, "demilitarised_share", "russian_share + demilitarised_share must not exceed 1",
                               round(float(russian + buffer), 6))

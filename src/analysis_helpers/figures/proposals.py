@@ -89,7 +89,8 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: A
             provision = _escape(cell["provision"]) if isinstance(cell["provision"], str) else "No report says."
             source = _source_text(sources, cell["source_id"])
             access = " · known only through reports" if text.text_access == "reports only" else ""
-            row_hover.append(f"<b>{_escape(text.title)}</b> ({text.date:%d %b %Y}{access})<br><b>{_escape(issue.issue)}: "
+            row_hover.append(f"<b>{_escape(text.title)}</b> ({text.date:%d %b %Y}{access})<br>"
+                             f"<b>{_escape(issue.issue)}: "
                              f"{detail}</b><br>{provision}" + (f"<br><i>Source: {source}</i>" if source else ""))
         z.append(row_z)
         labels.append(row_label)
@@ -125,7 +126,7 @@ def _line_values(resolved: pd.DataFrame, boundaries: pd.DataFrame, names: pd.Ser
     texts = [f"<b>{_escape(names[r])}</b><br>{row.russian_share:.0%} Russia's side, {row.buffer_share:.0%} buffer, "
              f"{row.ukrainian_share:.0%} Ukraine's side<br>{_escape(row.rule)}"
              + (f"<br>{_escape(row.note)}" if isinstance(row.note, str) and row.note else "")
-             for r, row in zip(boundaries["region_id"], rows.itertuples())]
+             for r, row in zip(boundaries["region_id"], rows.itertuples(), strict=True)]
     return colours, texts
 
 
@@ -141,7 +142,8 @@ def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFra
     switches texts and retitles the map. Colour: share of the region no longer on Ukraine's side
     (Russia's side plus buffer); hover gives the split and the rule."""
     names = regions.set_index("region_id")["name"]
-    drawn = proposals_in_order(proposals[proposals["proposal_id"].isin(resolved["proposal_id"])]).set_index("proposal_id")
+    with_line = proposals[proposals["proposal_id"].isin(resolved["proposal_id"])]
+    drawn = proposals_in_order(with_line).set_index("proposal_id")
     first = first if first in drawn.index else drawn.index[-1]
     buttons = []
     for proposal_id, proposal in drawn.iterrows():
@@ -196,7 +198,8 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
     low, high = russian.idxmin(), russian.idxmax()
     title = order.set_index("proposal_id")["title"]
     fig.update_layout(barmode="stack", height=max(440, 40 * len(order) + 220),
-                      title=f"The texts leave Russia between {russian[low]:.0%} of Ukraine ({_escape(_short(title[low], 40))})"
+                      title=f"The texts leave Russia between {russian[low]:.0%} of Ukraine "
+                            f"({_escape(_short(title[low], 40))})"
                             f"<br>and {russian[high]:.0%} ({_escape(_short(title[high], 40))})",
                       yaxis={"title": "Text", "autorange": "reversed"}, margin={"l": 250, "t": 130},
                       legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.12, "yanchor": "bottom"})
@@ -219,7 +222,7 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
                     source_ids: Sequence[str], actor_ids: Sequence[str] = MAIN_ACTORS) -> go.Figure:
     """Texts x actors: salience-weighted distance of the actor's stance at the text's date from the
     text (0 = the text is the actor's position; blank = no stance on any issue the text codes)."""
-    names = dict(zip(actors["actor_id"], actors["name"]))
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
     shown = [a for a in actor_ids if a in set(distances["actor_id"])]
     order = proposals_in_order(proposals[proposals["proposal_id"].isin(distances["proposal_id"])])
     table = distances.pivot(index="proposal_id", columns="actor_id", values="distance").reindex(
@@ -268,7 +271,7 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, 
             x=issues[column], y=issues["name"], mode="markers", name=_escape(_short(label, 50)),
             marker={"size": 14, "color": colour, "symbol": symbol},
             customdata=[f"<b>{_escape(_short(label, 60))}</b>: " + (f"{v:g}" if pd.notna(v) else s) + "<br>"
-                        + _escape(d) for v, d, s in zip(issues[column], issues[detail], issues[state])],
+                        + _escape(d) for v, d, s in zip(issues[column], issues[detail], issues[state], strict=True)],
             hovertemplate="%{customdata}<extra></extra>"))
     moved = issues.dropna(subset=["change"])
     biggest = moved.loc[moved["change"].abs().idxmax()] if not moved.empty else None
@@ -277,7 +280,8 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, 
              if biggest is not None and biggest["change"] != 0 else "A and B code the same positions where both speak")
     if open_issues:
         title += f"; {len(open_issues)} issue{'s' if len(open_issues) > 1 else ''} left open by one text"
-    fig.update_layout(title=title, xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
+    fig.update_layout(title=title,
+                      xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
                       yaxis={"title": "Issue", "autorange": "reversed"}, height=460, margin={"l": 230})
     return add_caption(fig, source_ids, as_of, note="Issues a text is silent on, or that no report covers, show "
                                                     "one marker only (hover says which).")
@@ -296,11 +300,12 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
              + ("same under both lines" if pd.isna(row.change) and row.state_a != "no line" and row.state_b != "no line"
                 else f"A: {row.a:.0%}, B: {row.b:.0%} not on Ukraine's side" if pd.notna(row.change)
                 else f"A: {row.state_a}, B: {row.state_b}")
-             for r, row in zip(boundaries["region_id"], region_rows.itertuples())]
+             for r, row in zip(boundaries["region_id"], region_rows.itertuples(), strict=True)]
     fig = go.Figure(_region_traces(boundaries, colours, texts))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
                              marker={"colorscale": CHANGE_SCALE, "cmin": -100, "cmax": 100, "color": [0],
-                                     "showscale": True, "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
+                                     "showscale": True,
+                                     "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
     _map_layout(fig)
     area = regions.set_index("region_id")["area_km2"]
     km2 = change.fillna(0.0) * area.reindex(change.index).to_numpy()
