@@ -287,10 +287,9 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, 
                                                     "one marker only (hover says which).")
 
 
-def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
-             source_ids: Sequence[str]) -> go.Figure:
-    """Region by region, the change in the share no longer on Ukraine's side from text A to text B
-    (red: B leaves more to Russia or a buffer; blue: less)."""
+def _diff_map_values(changes: pd.DataFrame, regions: pd.DataFrame,
+                     boundaries: pd.DataFrame) -> tuple[list[str], list[str], str]:
+    """Fill colours, hover texts (one per outline of `boundaries`) and the finding for `diff_map`."""
     names = regions.set_index("region_id")["name"]
     region_rows = changes[changes["kind"] == "region"].set_index("id").reindex(boundaries["region_id"])
     change = region_rows["change"]
@@ -301,12 +300,6 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
                 else f"A: {row.a:.0%}, B: {row.b:.0%} not on Ukraine's side" if pd.notna(row.change)
                 else f"A: {row.state_a}, B: {row.state_b}")
              for r, row in zip(boundaries["region_id"], region_rows.itertuples(), strict=True)]
-    fig = go.Figure(_region_traces(boundaries, colours, texts))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-                             marker={"colorscale": CHANGE_SCALE, "cmin": -100, "cmax": 100, "color": [0],
-                                     "showscale": True,
-                                     "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
-    _map_layout(fig)
     area = regions.set_index("region_id")["area_km2"]
     km2 = change.fillna(0.0) * area.reindex(change.index).to_numpy()
     if change.notna().any() and km2.abs().sum() > 0:
@@ -317,5 +310,31 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
         title = "A and B draw the same line"
     else:
         title = "Only one of the two texts draws a line (or neither does)"
+    return colours, texts, title
+
+
+def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
+             source_ids: Sequence[str]) -> go.Figure:
+    """Region by region, the change in the share no longer on Ukraine's side from text A to text B
+    (red: B leaves more to Russia or a buffer; blue: less)."""
+    colours, texts, title = _diff_map_values(changes, regions, boundaries)
+    fig = go.Figure(_region_traces(boundaries, colours, texts))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                             marker={"colorscale": CHANGE_SCALE, "cmin": -100, "cmax": 100, "color": [0],
+                                     "showscale": True,
+                                     "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
+    _map_layout(fig)
     fig.update_layout(title=title, height=560)
+    return add_caption(fig, source_ids, as_of)
+
+
+def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame,
+                    as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+    """Recolour a `diff_map` for another pair of texts in place (the outlines are not redrawn,
+    which is most of a map's cost) and rewrite its title and caption."""
+    colours, texts, title = _diff_map_values(changes, regions, boundaries)
+    for trace, colour, text in zip(fig.data[: len(boundaries)], colours, texts, strict=True):
+        trace.fillcolor, trace.text = colour, text
+    fig.layout.annotations = ()
+    fig.update_layout(title=title)
     return add_caption(fig, source_ids, as_of)

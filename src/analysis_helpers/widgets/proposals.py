@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..analysis.proposals import diff, proposals_in_order
 from ..conventions import AsOf
-from ..figures.proposals import diff_figure, diff_map
+from ..figures.proposals import diff_figure, diff_map, update_diff_map
 from ..publish.renderer import current_renderer
 
 
@@ -18,15 +18,23 @@ def _display(output: widgets.Output, *figures) -> None:
                             "data": current_renderer().to_mimebundle(fig.to_dict())} for fig in figures)
 
 
+def _pair(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
+          issues: pd.DataFrame, regions: pd.DataFrame):
+    """The diff of texts `a` and `b`, the two titles and the sources of each figure."""
+    titles = proposals.set_index("proposal_id")["title"]
+    changes = diff(a, b, provisions, resolved, issues, regions)
+    issue_sources = provisions.loc[provisions["proposal_id"].isin([a, b]), "source_id"].tolist()
+    line_rows = resolved[resolved["proposal_id"].isin([a, b]) & (resolved["source_id"] != "")]
+    return changes, f"A: {titles[a]}", f"B: {titles[b]}", issue_sources, line_rows["source_id"].tolist()
+
+
 def comparator_figures(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
                        issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf):
     """The comparator's two figures for texts `a` and `b` (also its static stand-in in a report)."""
-    titles = proposals.set_index("proposal_id")["title"]
-    changes = diff(a, b, provisions, resolved, issues, regions)
-    pair = provisions[provisions["proposal_id"].isin([a, b])]
-    lines = resolved[resolved["proposal_id"].isin([a, b]) & (resolved["source_id"] != "")]
-    return (diff_figure(changes, f"A: {titles[a]}", f"B: {titles[b]}", as_of, pair["source_id"].tolist()),
-            diff_map(changes, regions, boundaries, as_of, lines["source_id"].tolist()))
+    changes, title_a, title_b, issue_sources, line_sources = _pair(a, b, proposals, provisions, resolved, issues,
+                                                                   regions)
+    return (diff_figure(changes, title_a, title_b, as_of, issue_sources),
+            diff_map(changes, regions, boundaries, as_of, line_sources))
 
 
 def comparator_static(figures) -> str:
@@ -37,18 +45,24 @@ def comparator_static(figures) -> str:
 def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
                         issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
                         a: str = "us-28-point", b: str = "us-ua-20-point") -> widgets.VBox:
-    """Two dropdowns (text A, text B); each change redraws the issue-by-issue diff and the map of
-    what moved (pure pandas, a few tens of milliseconds)."""
+    """Two dropdowns (text A, text B); each change recomputes the diff, redraws the issue chart and
+    recolours the map of what moved (its outlines are drawn once)."""
     options = [(f"{t.date:%Y-%m-%d} · {t.title}", t.proposal_id) for t in proposals_in_order(proposals).itertuples()]
     first = widgets.Dropdown(options=options, value=a, description="Text A", layout={"width": "48%"})
     second = widgets.Dropdown(options=options, value=b, description="Text B", layout={"width": "48%"})
     output = widgets.Output()
+    issue_figure, map_figure = comparator_figures(a, b, proposals, provisions, resolved, issues, regions, boundaries,
+                                                  as_of)
 
     def redraw(*_):
-        _display(output, *comparator_figures(first.value, second.value, proposals, provisions, resolved, issues,
-                                             regions, boundaries, as_of))
+        nonlocal issue_figure
+        changes, title_a, title_b, issue_sources, line_sources = _pair(first.value, second.value, proposals,
+                                                                       provisions, resolved, issues, regions)
+        issue_figure = diff_figure(changes, title_a, title_b, as_of, issue_sources)
+        update_diff_map(map_figure, changes, regions, boundaries, as_of, line_sources)
+        _display(output, issue_figure, map_figure)
 
     first.observe(redraw, names="value")
     second.observe(redraw, names="value")
-    redraw()
+    _display(output, issue_figure, map_figure)
     return widgets.VBox([widgets.HBox([first, second]), output])
