@@ -4,8 +4,8 @@
 
 A pick in the comparator recomputes the diff of two texts, redraws the issue chart and recolours
 the map of what moved (whose outlines are drawn once). The baseline is the least a fresh map
-costs: the same region outlines filled with one colour. The issue sets no speed target; the aim for a live widget
-is that a pick costs no more than drawing a fresh map (printed as the ratio). The full `compare()`
+costs: the same region outlines filled with one colour. The issue sets no speed target; the aim
+for a live widget is that a pick costs no more than drawing a fresh map (printed as the ratio). The full `compare()`
 table (all texts, bargaining intervals with 500 draws) is timed too, for reference.
 """
 
