@@ -21,9 +21,10 @@ from analysis_helpers import setup_notebook; setup_notebook()
 #
 # Since 2022 the war has produced a string of settlement texts: the Istanbul communiqué and draft
 # treaty of spring 2022, Ukraine's peace formula, China's position paper, the Bürgenstock
-# communiqué, Putin's conditions of June 2024, the memoranda exchanged in Istanbul in June 2025,
-# the US 28-point draft and its Geneva revision, the European counter-proposal, the 20-point
-# framework and the Paris declaration of January 2026. This notebook sets them on the kit's seven
+# communiqué, Putin's conditions of June 2024, the US "final offer" and the Ukrainian-European
+# reply of April 2025, the memoranda exchanged in Istanbul in June 2025, the European-Ukrainian
+# 12-point proposal of October 2025, the US 28-point draft and its Geneva revision, the European
+# counter-proposal, the 20-point framework and the Paris declaration of January 2026. This notebook sets them on the kit's seven
 # issue scales, draws the line each implies, prices it in area, people and (where the data allow)
 # reconstruction needs, and measures how far each actor stood from each text on the day it appeared.
 #
