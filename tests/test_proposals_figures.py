@@ -1,0 +1,52 @@
+"""Proposal figures: the matrix hovers with provision and source, the map menu switches lines, captions cite rows."""
+
+from __future__ import annotations
+
+import analysis_helpers as ah
+from analysis_helpers import proposals
+from analysis_helpers.analysis import proposals as engine
+from analysis_helpers.data.geo import load_boundaries
+from analysis_helpers.figures import proposals as figs
+
+AS_OF = "2026-08-22"
+
+
+def caption(fig) -> str:
+    return " ".join(a.text for a in fig.layout.annotations if "Source:" in a.text)
+
+
+def test_matrix_hover_gives_provision_and_source_and_marks_reported_texts():
+    matrix = proposals.position_matrix()
+    fig = figs.position_matrix_figure(matrix, ah.load("sources"), AS_OF)
+    hover = " ".join(" ".join(row) for row in fig.data[0].customdata)
+    assert "Full amnesty for all parties" in hover and "LIGA.net" in hover
+    assert any(label.endswith(figs.REPORTED_MARK) for label in fig.data[0].y)  # e.g. the 20-point framework
+    assert "silent" in str(fig.data[0].text) and "n/r" in str(fig.data[0].text)
+    assert "As of 2026-08-22" in caption(fig) and "CODEBOOK.md section 11" in caption(fig)
+
+
+def test_lines_map_menu_has_one_button_per_drawn_line_and_retitles():
+    regions = ah.load("regions")
+    resolved = proposals.resolved_lines()
+    fig = figs.lines_map(resolved, engine.sides(resolved, regions), proposals.list_proposals(), regions,
+                         load_boundaries(list(regions["region_id"])), AS_OF)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert len(buttons) == resolved["proposal_id"].nunique()
+    titles = {button.args[1]["title.text"] for button in buttons}
+    assert len(titles) == len(buttons) and all("% of Ukraine on Russia's side" in t for t in titles)
+    assert all(len(button.args[0]["fillcolor"]) == len(regions) for button in buttons)
+
+
+def test_diff_map_recolours_in_place_for_another_pair():
+    regions = ah.load("regions")
+    boundaries = load_boundaries(list(regions["region_id"]))
+    fig = figs.diff_map(proposals.diff("us-28-point", "us-ua-20-point"), regions, boundaries, AS_OF,
+                        ["stance-us-28-points"])
+    before = [trace.fillcolor for trace in fig.data[: len(boundaries)]]
+    outlines = [trace.x for trace in fig.data[: len(boundaries)]]
+    figs.update_diff_map(fig, proposals.diff("ua-peace-formula", "ru-memorandum-2025"), regions, boundaries, AS_OF,
+                         ["prop-bi-peace-formula"])
+    assert [trace.fillcolor for trace in fig.data[: len(boundaries)]] != before
+    assert [trace.x for trace in fig.data[: len(boundaries)]] == outlines
+    assert "Business Insider" in caption(fig) and "LIGA" not in caption(fig)
+    assert "more of Ukraine to Russia" in fig.layout.title.text
