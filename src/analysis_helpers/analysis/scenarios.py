@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..conventions import PARTIES, AsOf
+from ..conventions import NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
 from . import reconstruction, stances, territory
 
@@ -90,6 +90,7 @@ class Baseline:
     issues: pd.DataFrame = field(repr=False)
     assessments: pd.DataFrame = field(repr=False)
     funding: pd.DataFrame = field(repr=False)
+    cited: tuple[str, ...] = ()  # source ids of the rows the baseline rests on (for captions)
     # Memos of the parts a scenario change may leave untouched (keyed by the inputs they depend on).
     _rates: dict = field(default_factory=dict, repr=False, compare=False)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -117,16 +118,21 @@ def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baselin
     missing = sorted(set(TABLES) - set(tables))
     if missing:
         raise KeyError(f"tables missing for the scenario engine: {', '.join(missing)}")
-    as_of = pd.Timestamp(as_of)
-    regions = tables["regions"].loc[lambda f: f["region_id"] != territory.NATIONAL_ID,
+    as_of = as_timestamp(as_of)
+    regions = tables["regions"].loc[lambda f: f["region_id"] != NATIONAL_ID,
                                     ["region_id", "area_km2", "population"]].reset_index(drop=True)
     at = territory.control_at(tables["territory_control"], as_of).set_index("region_id")["occupied_km2"]
+    control = tables["territory_control"]
+    used_control = control[control["date"].isin(territory.control_at(control, as_of)["observed"])]
+    cited = cited_by(used_control, stances.latest_stances(tables["stances"], as_of),
+                     reconstruction.known_on(tables["reconstruction_assessments"], as_of),
+                     tables["funding_sources"])
     return Baseline(
         as_of=as_of, regions=regions,
         occupied_km2=at.reindex(regions["region_id"]).fillna(0.0).to_numpy(float),
         control=tables["territory_control"], stances_wide=stances.stances_wide(tables["stances"], as_of),
         actors=tables["actors"], issues=tables["issues"],
-        assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"],
+        assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"], cited=tuple(cited),
     )
 
 
@@ -225,7 +231,7 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
         name = "settlement" if outcome.model == SETTLEMENT_MODEL else f"settlement_{outcome.model}"
         rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
     compromise = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")
-    distances = {party: [] for party in PARTIES}
+    distances: dict[str, list[float]] = {party: [] for party in PARTIES}
     for issue_id, outcome in compromise.iterrows():
         for party in PARTIES:
             position = gaps.loc[issue_id, f"{party}_position"]

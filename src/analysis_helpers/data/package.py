@@ -146,7 +146,7 @@ class DataPackage:
             files += self.paths(name)
             if isinstance(resource.get("schema"), str):
                 files.append(self.root / resource["schema"])
-        stats = []
+        stats: list[tuple[str, int | None, int | None]] = []
         for path in files:
             try:
                 stat = path.stat()
