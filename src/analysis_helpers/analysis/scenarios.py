@@ -1,6 +1,7 @@
 """Scenario engine: apply a scenario's assumptions to the data and run the topic analyses.
 
-Pure functions. `prepare_baseline(tables, as_of)` does the work that depends only on the data
+Pure functions (a `Baseline` carries a memo of results it already computed; see
+`analysis_helpers.memo`). `prepare_baseline(tables, as_of)` does the work that depends only on the data
 (control at `as_of`, recent pace of the front, stances at `as_of`); `run(scenario, baseline)`
 applies one scenario and returns the long results table (`RESULT_COLUMNS`), so that changing a
 scenario recomputes only what the scenario changes.
@@ -56,6 +57,7 @@ import pandas as pd
 
 from ..conventions import NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
+from ..memo import Memo
 from . import reconstruction, stances, territory
 
 RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit"]
@@ -91,26 +93,23 @@ class Baseline:
     assessments: pd.DataFrame = field(repr=False)
     funding: pd.DataFrame = field(repr=False)
     cited: tuple[str, ...] = ()  # source ids of the rows the baseline rests on (for captions)
-    # Memos of the parts a scenario change may leave untouched (keyed by the inputs they depend on).
-    _rates: dict = field(default_factory=dict, repr=False, compare=False)
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # The parts of a run a scenario change may leave untouched, keyed by part and inputs (see
+    # analysis_helpers.memo): memoising skips recomputing them and never changes a result.
+    memo: Memo = field(default_factory=lambda: Memo(size=MEMO_SIZE), repr=False, compare=False)
 
     def memoised(self, part: str, key: str, compute):
         """`compute()`, remembered per (part, key): the results of one part for the same inputs."""
-        if (part, key) not in self._memo:
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[(part, key)] = compute()
-        return self._memo[(part, key)]
+        return self.memo.get((part, key), compute)
 
     def front_rate(self, window_months: int) -> np.ndarray:
         """Change of occupied km² per month in each region over the `window_months` before as_of."""
-        if window_months not in self._rates:
+
+        def per_month() -> np.ndarray:
             start = self.as_of - pd.DateOffset(months=window_months)
             change = territory.change_between(self.control, start, self.as_of).set_index("region_id")["change_km2"]
-            per_month = change.reindex(self.regions["region_id"]).fillna(0.0).to_numpy(float) / window_months
-            self._rates[window_months] = per_month
-        return self._rates[window_months]
+            return change.reindex(self.regions["region_id"]).fillna(0.0).to_numpy(float) / window_months
+
+        return self.memoised("front_rate", str(window_months), per_month)
 
 
 def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baseline:

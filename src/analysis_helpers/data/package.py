@@ -66,6 +66,7 @@ class DataPackage:
         self._check_descriptor()
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self._tables: dict[str, Table] = {}
+        self.read_signature = self.signature()  # the state of the files this instance read
         self._in_progress: set[str] = set()
 
     # -- descriptor ---------------------------------------------------------------------
