@@ -33,7 +33,7 @@ def main() -> None:
         return _map_layout(go.Figure(_region_traces(boundaries, ["#eeeeee"] * len(boundaries), [""] * len(boundaries))))
 
     ah.setup_notebook()  # the comparator renders through the kit's offline renderer
-    comparator = proposal_comparator(*args, a="us-28-point", b="us-ua-20-point")
+    comparator = proposal_comparator(*args, sources=ah.load("sources"), a="us-28-point", b="us-ua-20-point")
     second = comparator.children[0].children[1]
     picks = iter(["e3-counter-proposal", "us-ua-20-point"] * 10)
 

@@ -42,6 +42,7 @@ import analysis_helpers as ah
 from analysis_helpers import proposals
 from analysis_helpers.analysis import proposals as engine
 from analysis_helpers.analysis.stances import latest_stances
+from analysis_helpers.conventions import cited_by
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import proposals as figs
 from analysis_helpers.widgets import show
@@ -54,20 +55,21 @@ text_b = "us-ua-20-point"  # the comparator's second text
 draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
 
 # %%
-report_as_of = ah.resolve_as_of(as_of)
-texts = proposals.list_proposals(report_as_of)
+as_of = ah.resolve_as_of(as_of, datasets=["proposals"])
+texts = proposals.list_proposals(as_of)
 known = set(texts["proposal_id"])
 provisions = ah.load("proposal_provisions").query("proposal_id in @known")
 regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
 stances, sources = ah.load("stances"), ah.load("sources")
-resolved = proposals.resolved_lines(report_as_of)
+resolved = proposals.resolved_lines(as_of)
 sides = engine.sides(resolved, regions)
-costs = engine.costs_by_side(resolved, ah.load("reconstruction_regions"), ah.load("reconstruction_assessments"))
+regional_costs = ah.load("reconstruction_regions")
+costs = engine.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
 distances = engine.actor_distances(provisions, texts, stances)
 boundaries = load_boundaries(list(regions["region_id"]))
-line_sources = [*resolved.loc[resolved["source_id"] != "", "source_id"], "terr-deepstate-archive",
-                "terr-wiki-area-list", "terr-wiki-pop-list"]
-stance_sources = pd.concat([latest_stances(stances, d) for d in texts["date"].unique()])["source_id"].unique().tolist()
+# What each chart cites: the rows it is drawn from.
+side_cited = cited_by(resolved, regions, regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
+stance_cited = cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
 texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assign(date=lambda f: f["date"].dt.date)
 
 # %% [markdown]
@@ -79,8 +81,8 @@ texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assig
 # the same thing). Read down a column to see the texts drift.
 
 # %%
-matrix = proposals.position_matrix(report_as_of)
-figs.position_matrix_figure(matrix, sources, report_as_of)
+matrix = proposals.position_matrix(as_of)
+figs.position_matrix_figure(matrix, sources, as_of)
 
 # %% [markdown]
 # ## Where each line runs, and what lies on each side
@@ -92,10 +94,10 @@ figs.position_matrix_figure(matrix, sources, report_as_of)
 # or whose line was not reported (the Geneva framework) draw no line.
 
 # %%
-figs.lines_map(resolved, sides, texts, regions, boundaries, report_as_of)
+figs.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
 
 # %%
-figs.sides_figure(sides, costs, texts, report_as_of, line_sources)
+figs.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
 
 # %% [markdown]
 # **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
@@ -124,7 +126,7 @@ side_metrics.pivot(index="proposal_id", columns="metric", values="value").reinde
 # the actor had no coded stance on any issue the text codes at that date.
 
 # %%
-figs.distance_figure(distances, texts, actors, report_as_of, stance_sources)
+figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
 
 # %% [markdown]
 # **Against the bargaining models.** For each text and issue, where the text lies relative to the
@@ -145,9 +147,10 @@ beyond.pivot(index="proposal_id", columns="issue", values="value").reindex(
 # pair set in the parameters cell; the menu map above is the report's way to page through lines.
 
 # %%
-show(proposal_comparator(texts, provisions, resolved, issues, regions, boundaries, report_as_of, text_a, text_b),
+show(proposal_comparator(texts, provisions, resolved, issues, regions, boundaries, as_of, sources=sources,
+                         a=text_a, b=text_b),
      comparator_static(comparator_figures(text_a, text_b, texts, provisions, resolved, issues, regions, boundaries,
-                                          report_as_of)))
+                                          as_of, sources=sources)))
 
 # %%
 proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])

@@ -16,7 +16,8 @@ REGIONS = pd.DataFrame({"region_id": ["UA-01", "UA-02", "UA-03"], "name": ["One"
 CONTROL = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2025-03-01"]),
                         "region_id": ["UA-01", "UA-02", "UA-03", "UA-02"],
                         "occupied_km2": [100.0, 50.0, 0.0, 150.0],
-                        "occupied_km2_low": [100.0, 50.0, 0.0, 150.0], "occupied_km2_high": [100.0, 50.0, 0.0, 150.0]})
+                        "occupied_km2_low": [100.0, 50.0, 0.0, 150.0], "occupied_km2_high": [100.0, 50.0, 0.0, 150.0],
+                        "source_id": ["map-jan", "map-jan", "map-jan", "map-mar"]})
 
 
 def line_rows(*rows) -> pd.DataFrame:
@@ -38,6 +39,7 @@ def test_resolve_lines_reads_the_line_of_contact_and_fills_unnamed_regions():
     # UA-02 on 15 Jan: the 1 Jan map (50 of 200 km2), the rest a buffer.
     assert resolved.loc[("freeze", "UA-02"), ["russian_share", "buffer_share"]].tolist() == [0.25, 0.75]
     assert resolved.loc[("freeze", "UA-02"), "observed"] == pd.Timestamp("2025-01-01")
+    assert resolved.loc[("freeze", "UA-02"), "control_source_id"] == "map-jan"  # cited by the figures
     assert resolved.loc[("freeze", "UA-03"), "rule"] == prop.NOT_NAMED
     assert resolved.loc[("cede", "UA-03"), ["russian_share", "buffer_share", "ukrainian_share"]].tolist() == \
         pytest.approx([0.1, 0.2, 0.7])

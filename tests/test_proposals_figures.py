@@ -29,7 +29,7 @@ def test_lines_map_menu_has_one_button_per_drawn_line_and_retitles():
     regions = ah.load("regions")
     resolved = proposals.resolved_lines()
     fig = figs.lines_map(resolved, engine.sides(resolved, regions), proposals.list_proposals(), regions,
-                         load_boundaries(list(regions["region_id"])), AS_OF)
+                         load_boundaries(list(regions["region_id"])), AS_OF, sources=ah.load("sources"))
     buttons = fig.layout.updatemenus[0].buttons
     assert len(buttons) == resolved["proposal_id"].nunique()
     titles = {button.args[1]["title.text"] for button in buttons}
@@ -40,12 +40,13 @@ def test_lines_map_menu_has_one_button_per_drawn_line_and_retitles():
 def test_diff_map_recolours_in_place_for_another_pair():
     regions = ah.load("regions")
     boundaries = load_boundaries(list(regions["region_id"]))
+    sources = ah.load("sources")
     fig = figs.diff_map(proposals.diff("us-28-point", "us-ua-20-point"), regions, boundaries, AS_OF,
-                        ["stance-us-28-points"])
+                        cited=["stance-us-28-points"], sources=sources)
     before = [trace.fillcolor for trace in fig.data[: len(boundaries)]]
     outlines = [trace.x for trace in fig.data[: len(boundaries)]]
     figs.update_diff_map(fig, proposals.diff("ua-peace-formula", "ru-memorandum-2025"), regions, boundaries, AS_OF,
-                         ["prop-bi-peace-formula"])
+                         cited=["prop-bi-peace-formula"], sources=sources)
     assert [trace.fillcolor for trace in fig.data[: len(boundaries)]] != before
     assert [trace.x for trace in fig.data[: len(boundaries)]] == outlines
     assert "Business Insider" in caption(fig) and "LIGA" not in caption(fig)

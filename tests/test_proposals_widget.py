@@ -18,11 +18,12 @@ def test_picking_a_text_redraws_both_figures():
     texts, regions = proposals.list_proposals(), ah.load("regions")
     args = (texts, ah.load("proposal_provisions"), proposals.resolved_lines(), ah.load("issues"), regions,
             load_boundaries(list(regions["region_id"])), "2026-08-22")
-    comparator = proposal_comparator(*args, a="us-28-point", b="us-ua-20-point")
+    sources = ah.load("sources")
+    comparator = proposal_comparator(*args, sources=sources, a="us-28-point", b="us-ua-20-point")
     assert len(comparator.children[-1].outputs) == 2  # issue diff and map
     assert "20-point" in shown_text(comparator)
     second = comparator.children[0].children[1]
     second.value = "e3-counter-proposal"
     assert "E3" in shown_text(comparator) and "20-point framework" not in shown_text(comparator)
-    static = comparator_static(comparator_figures("us-28-point", "e3-counter-proposal", *args))
+    static = comparator_static(comparator_figures("us-28-point", "e3-counter-proposal", *args, sources=sources))
     assert static.count("plotly-graph-div") >= 2

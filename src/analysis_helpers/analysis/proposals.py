@@ -48,7 +48,7 @@ DEFAULT_DRAWS = 500
 POSITION_UNIT = "0-100"
 BEYOND_UNIT = "0-100 points (+ toward Russia's demand)"
 RESOLVED_COLUMNS = ["proposal_id", "region_id", "russian_share", "buffer_share", "ukrainian_share", "rule",
-                    "observed", "note", "source_id"]
+                    "observed", "note", "source_id", "control_source_id"]
 
 
 def proposals_in_order(proposals: pd.DataFrame) -> pd.DataFrame:
@@ -57,14 +57,19 @@ def proposals_in_order(proposals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _line_shares(control: pd.DataFrame, regions: pd.DataFrame, when) -> pd.DataFrame:
+    """Russian-held share of each region on `when`, the map date used and that row's source."""
     at = territory.control_at(control, when, max_age_days=LINE_MAX_AGE_DAYS).set_index("region_id")
     area = regions.set_index("region_id")["area_km2"]
     share = (at["occupied_km2"] / area.reindex(at.index)).clip(0, 1)
-    return pd.DataFrame({"share": share, "observed": at["observed"]})
+    source = control.set_index(["region_id", "date"])["source_id"]
+    used = [source.get((region_id, observed)) for region_id, observed in zip(at.index, at["observed"], strict=True)]
+    return pd.DataFrame({"share": share, "observed": at["observed"], "source_id": used}, index=at.index)
 
 
 def resolve_lines(lines: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Every region under every text's line: `RESOLVED_COLUMNS` (shares 0-1 adding up to 1).
+    """Every region under every text's line: `RESOLVED_COLUMNS` (shares 0-1 adding up to 1;
+    `source_id` the line row's source, `control_source_id` that of the territory row a line of
+    contact was read from; both empty for a region the text does not name).
 
     Raises ValueError when a line-of-contact row has no territory observation to read (the data
     layer rejects such rows, so this only happens on tables that bypassed it)."""
@@ -76,11 +81,11 @@ def resolve_lines(lines: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFr
         records = []
         for region_id in region_ids:
             if region_id not in named.index:
-                records.append((proposal_id, region_id, 0.0, 0.0, NOT_NAMED, pd.NaT, "", ""))
+                records.append((proposal_id, region_id, 0.0, 0.0, NOT_NAMED, pd.NaT, "", None, None))
                 continue
             row = named.loc[region_id]
             when = line_rule_date(row["rule"])
-            observed = pd.NaT
+            observed, control_source = pd.NaT, None
             if when is None:
                 russian, buffer = float(row["russian_share"]), float(row["demilitarised_share"])
             else:
@@ -90,12 +95,13 @@ def resolve_lines(lines: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFr
                 if region_id not in shares.index:
                     raise ValueError(f"{proposal_id}, {region_id}: no territory observation for '{row['rule']}'")
                 russian, observed = float(shares.loc[region_id, "share"]), shares.loc[region_id, "observed"]
+                control_source = shares.loc[region_id, "source_id"]
                 buffer = 1.0 - russian if bool(row["buffer_beyond_line"]) else 0.0
             records.append((proposal_id, region_id, russian, buffer, row["rule"], observed, row["note"],
-                            row["source_id"]))
+                            row["source_id"], control_source))
         frames.append(pd.DataFrame.from_records(
             records, columns=["proposal_id", "region_id", "russian_share", "buffer_share", "rule", "observed", "note",
-                              "source_id"]))
+                              "source_id", "control_source_id"]))
     if not frames:
         return pd.DataFrame(columns=RESOLVED_COLUMNS)
     resolved = pd.concat(frames, ignore_index=True)

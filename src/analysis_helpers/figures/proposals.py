@@ -1,8 +1,9 @@
 """Proposal figures: texts x issues matrix, each text's line on the map, sides, actor distances, diffs.
 
 Every function returns a captioned `plotly.graph_objects.Figure`; menus are plotly-native
-(`updatemenus`), so they keep working in an exported HTML report. Captions cite the sources of
-the rows drawn (their `source_id`s), never a literal id.
+(`updatemenus`), so they keep working in an exported HTML report. Captions cite the rows drawn
+(`cited_by` on the tables given, or the `cited` ids the caller gathered from them), looked up in
+the `sources` table the caller passes in.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
-from ..conventions import AsOf, as_percent
-from .territory import BOUNDARY_SOURCE, REGION_SOURCES, _colourbar_trace, _map_layout, _region_traces
+from ..conventions import AsOf, as_percent, cited_by
+from .territory import _colourbar_trace, _map_layout, _region_traces
 from .theme import DIVERGING_POSITION, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption
 
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
@@ -74,7 +75,7 @@ def _source_text(sources: pd.DataFrame, source_id: object) -> str:
 def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Texts (date order, earliest on top) x issues, coloured by coded position; hover gives the
     provision and its source; silent cells say so, unreported cells read n/r."""
-    sources = sources.set_index("source_id")
+    by_id = sources.set_index("source_id")
     texts = matrix.drop_duplicates("proposal_id")[["proposal_id", "title", "date", "text_access"]]
     issues = matrix.drop_duplicates("issue_id")[["issue_id", "issue"]]
     grid = matrix.set_index(["proposal_id", "issue_id"])
@@ -87,7 +88,7 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: A
             row_label.append(f"{cell['position']:g}" if cell["state"] == "coded" else STATE_TEXT[cell["state"]])
             detail = (f"{cell['position']:g} / 100" if cell["state"] == "coded" else cell["state"])
             provision = _escape(cell["provision"]) if isinstance(cell["provision"], str) else "No report says."
-            source = _source_text(sources, cell["source_id"])
+            source = _source_text(by_id, cell["source_id"])
             access = " · known only through reports" if text.text_access == "reports only" else ""
             row_hover.append(f"<b>{_escape(text.title)}</b> ({text.date:%d %b %Y}{access})<br>"
                              f"<b>{_escape(issue.issue)}: "
@@ -114,9 +115,9 @@ def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: A
         xaxis={"title": "Settlement issue", "side": "top", "tickangle": 0},
         yaxis={"title": "Text (date order)", "autorange": "reversed"},
         height=max(480, 40 * len(texts) + 260), margin={"t": 200, "l": 250}, title_y=0.98, title_yanchor="top")
-    return add_caption(fig, coded["source_id"].tolist() + matrix.loc[matrix["state"] == "silent", "source_id"].tolist(),
-                       as_of, note="Positions coded from each text by CODEBOOK.md section 11; n/r: no stored report "
-                                   "says what the text provides on the issue. " + REPORTED_NOTE)
+    note = ("Positions coded from each text by CODEBOOK.md section 11; n/r: no stored report says what the "
+            "text provides on the issue. " + REPORTED_NOTE)
+    return add_caption(fig, cited_by(matrix), sources, as_of, note=note)
 
 
 def _line_values(resolved: pd.DataFrame, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
@@ -137,7 +138,7 @@ def _line_title(proposal: pd.Series, sides: pd.DataFrame) -> str:
 
 
 def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFrame, regions: pd.DataFrame,
-              boundaries: pd.DataFrame, as_of: AsOf, first: str | None = None) -> go.Figure:
+              boundaries: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame, first: str | None = None) -> go.Figure:
     """Each text's line on the map, one at a time: a dropdown (plotly-native, works in the report)
     switches texts and retitles the map. Colour: share of the region no longer on Ukraine's side
     (Russia's side plus buffer); hover gives the split and the rule."""
@@ -160,14 +161,13 @@ def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFra
                       updatemenus=[{"buttons": buttons, "direction": "down", "showactive": True,
                                     "active": list(drawn.index).index(first), **MENU_PLACE}],
                       margin={"t": 130})
-    ids = resolved.loc[resolved["source_id"] != "", "source_id"].tolist()
-    return add_caption(fig, [*ids, "terr-deepstate-archive", BOUNDARY_SOURCE, *REGION_SOURCES], as_of,
+    return add_caption(fig, cited_by(resolved, regions), sources, as_of,
                        note="Menu: pick a text. A 'line of contact' is the territory map on the text's date; "
                             "regions a text does not name stay with Ukraine.")
 
 
-def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFrame, as_of: AsOf,
-                 source_ids: Sequence[str]) -> go.Figure:
+def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFrame, as_of: AsOf, *,
+                 cited: Sequence[str], sources: pd.DataFrame) -> go.Figure:
     """Per text: share of Ukraine's area and pre-war population on Russia's side and in buffer
     zones, and (where regional figures exist) needs on each side."""
     order = proposals_in_order(proposals[proposals["proposal_id"].isin(sides["proposal_id"])])
@@ -215,11 +215,12 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
         note += " Needs by side: no assessment in the data publishes regional figures, so none are drawn."
     if (order["text_access"] == "reports only").any():
         note += " " + REPORTED_NOTE
-    return add_caption(fig, source_ids, as_of, note=note)
+    return add_caption(fig, cited, sources, as_of, note=note)
 
 
-def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd.DataFrame, as_of: AsOf,
-                    source_ids: Sequence[str], actor_ids: Sequence[str] = MAIN_ACTORS) -> go.Figure:
+def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd.DataFrame, as_of: AsOf, *,
+                    cited: Sequence[str], sources: pd.DataFrame,
+                    actor_ids: Sequence[str] = MAIN_ACTORS) -> go.Figure:
     """Texts x actors: salience-weighted distance of the actor's stance at the text's date from the
     text (0 = the text is the actor's position; blank = no stance on any issue the text codes)."""
     names = dict(zip(actors["actor_id"], actors["name"], strict=True))
@@ -253,10 +254,11 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
     note = "Distance = salience-weighted mean of |actor position - text position| over the issues both code."
     if (order["text_access"] == "reports only").any():
         note += " " + REPORTED_NOTE
-    return add_caption(fig, source_ids, as_of, note=note)
+    return add_caption(fig, cited, sources, as_of, note=note)
 
 
-def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, *, cited: Sequence[str],
+                sources: pd.DataFrame) -> go.Figure:
     """Issue by issue, the position of text A and text B (dumbbells); hover gives both provisions."""
     issues = changes[changes["kind"] == "issue"]
     fig = go.Figure()
@@ -283,7 +285,7 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, 
     fig.update_layout(title=title,
                       xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
                       yaxis={"title": "Issue", "autorange": "reversed"}, height=460, margin={"l": 230})
-    return add_caption(fig, source_ids, as_of, note="Issues a text is silent on, or that no report covers, show "
+    return add_caption(fig, cited, sources, as_of, note="Issues a text is silent on, or that no report covers, show "
                                                     "one marker only (hover says which).")
 
 
@@ -313,8 +315,8 @@ def _diff_map_values(changes: pd.DataFrame, regions: pd.DataFrame,
     return colours, texts, title
 
 
-def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
-             source_ids: Sequence[str]) -> go.Figure:
+def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf, *,
+             cited: Sequence[str], sources: pd.DataFrame) -> go.Figure:
     """Region by region, the change in the share no longer on Ukraine's side from text A to text B
     (red: B leaves more to Russia or a buffer; blue: less)."""
     colours, texts, title = _diff_map_values(changes, regions, boundaries)
@@ -325,11 +327,11 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
                                      "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
     _map_layout(fig)
     fig.update_layout(title=title, height=560)
-    return add_caption(fig, source_ids, as_of)
+    return add_caption(fig, cited, sources, as_of)
 
 
 def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame,
-                    as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+                    as_of: AsOf, *, cited: Sequence[str], sources: pd.DataFrame) -> go.Figure:
     """Recolour a `diff_map` for another pair of texts in place (the outlines are not redrawn,
     which is most of a map's cost) and rewrite its title and caption."""
     colours, texts, title = _diff_map_values(changes, regions, boundaries)
@@ -337,4 +339,4 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
         trace.fillcolor, trace.text = colour, text
     fig.layout.annotations = ()
     fig.update_layout(title=title)
-    return add_caption(fig, source_ids, as_of)
+    return add_caption(fig, cited, sources, as_of)

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.proposals import diff, proposals_in_order
-from ..conventions import AsOf
+from ..conventions import AsOf, cited_by
 from ..figures.proposals import diff_figure, diff_map, update_diff_map
 from ..publish.renderer import current_renderer
 
@@ -23,18 +23,19 @@ def _pair(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, res
     """The diff of texts `a` and `b`, the two titles and the sources of each figure."""
     titles = proposals.set_index("proposal_id")["title"]
     changes = diff(a, b, provisions, resolved, issues, regions)
-    issue_sources = provisions.loc[provisions["proposal_id"].isin([a, b]), "source_id"].tolist()
-    line_rows = resolved[resolved["proposal_id"].isin([a, b]) & (resolved["source_id"] != "")]
-    return changes, f"A: {titles[a]}", f"B: {titles[b]}", issue_sources, line_rows["source_id"].tolist()
+    issue_sources = cited_by(provisions[provisions["proposal_id"].isin([a, b])])
+    line_sources = cited_by(resolved[resolved["proposal_id"].isin([a, b])], regions)
+    return changes, f"A: {titles[a]}", f"B: {titles[b]}", issue_sources, line_sources
 
 
 def comparator_figures(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
-                       issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf):
+                       issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf, *,
+                       sources: pd.DataFrame):
     """The comparator's two figures for texts `a` and `b` (also its static stand-in in a report)."""
     changes, title_a, title_b, issue_sources, line_sources = _pair(a, b, proposals, provisions, resolved, issues,
                                                                    regions)
-    return (diff_figure(changes, title_a, title_b, as_of, issue_sources),
-            diff_map(changes, regions, boundaries, as_of, line_sources))
+    return (diff_figure(changes, title_a, title_b, as_of, cited=issue_sources, sources=sources),
+            diff_map(changes, regions, boundaries, as_of, cited=line_sources, sources=sources))
 
 
 def comparator_static(figures) -> str:
@@ -43,8 +44,8 @@ def comparator_static(figures) -> str:
 
 
 def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
-                        issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf,
-                        a: str = "us-28-point", b: str = "us-ua-20-point") -> widgets.VBox:
+                        issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf, *,
+                        sources: pd.DataFrame, a: str = "us-28-point", b: str = "us-ua-20-point") -> widgets.VBox:
     """Two dropdowns (text A, text B); each change recomputes the diff, redraws the issue chart and
     recolours the map of what moved (its outlines are drawn once)."""
     options = [(f"{t.date:%Y-%m-%d} · {t.title}", t.proposal_id) for t in proposals_in_order(proposals).itertuples()]
@@ -52,14 +53,14 @@ def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resol
     second = widgets.Dropdown(options=options, value=b, description="Text B", layout={"width": "48%"})
     output = widgets.Output()
     issue_figure, map_figure = comparator_figures(a, b, proposals, provisions, resolved, issues, regions, boundaries,
-                                                  as_of)
+                                                  as_of, sources=sources)
 
     def redraw(*_):
         nonlocal issue_figure
         changes, title_a, title_b, issue_sources, line_sources = _pair(first.value, second.value, proposals,
                                                                        provisions, resolved, issues, regions)
-        issue_figure = diff_figure(changes, title_a, title_b, as_of, issue_sources)
-        update_diff_map(map_figure, changes, regions, boundaries, as_of, line_sources)
+        issue_figure = diff_figure(changes, title_a, title_b, as_of, cited=issue_sources, sources=sources)
+        update_diff_map(map_figure, changes, regions, boundaries, as_of, cited=line_sources, sources=sources)
         _display(output, issue_figure, map_figure)
 
     first.observe(redraw, names="value")
