@@ -50,8 +50,8 @@ MIN_SAMPLES = {"morris": 2, "sobol": 4}
 DEFAULT_SAMPLES = {"morris": 20, "sobol": 256}
 CONFIDENCE = 0.95
 RESAMPLES = 200
-INPUT_COLUMNS = ["input", "value", "low", "high"]
-INDEX_COLUMNS = ["output", "input", "method", "index", "value", "conf", "low", "high", "unit", "note"]
+INPUT_COLUMNS = ["input", "value", "low", "high", "source_id"]
+INDEX_COLUMNS = ["output", "input", "method", "index", "value", "conf", "low", "high", "unit", "note", "source_id"]
 INDEX_NAMES = {"morris": ("mu_star", "sigma"), "sobol": ("S1", "ST")}
 OUTPUT_LABELS = {
     "settlement_months": "Months to settlement",
@@ -77,7 +77,7 @@ def output_label(output: str) -> str:
 
 
 def _magnitudes(scenario: Scenario):
-    """(input name, key path, magnitude) of every {value, low, high} magnitude of the assumptions."""
+    """(input name, key path, magnitude, source_id) of every {value, low, high} magnitude of the assumptions."""
     for key, section in scenario.assumptions.items():
         items = section if isinstance(section, list) else [section]
         for index, item in enumerate(items):
@@ -87,16 +87,17 @@ def _magnitudes(scenario: Scenario):
             for name, magnitude in item.items():
                 if isinstance(magnitude, dict) and {"value", "low", "high"} <= set(magnitude):
                     path = (key, index, name) if isinstance(section, list) else (key, name)
-                    yield f"{label}.{name}", path, magnitude
+                    yield f"{label}.{name}", path, magnitude, item.get("source_id", "")
 
 
 def uncertain_inputs(scenario: Scenario, names: Sequence[str] | None = None) -> pd.DataFrame:
-    """The scenario's inputs with a range (`input`, `value`, `low`, `high`), or only `names`.
+    """The scenario's inputs with a range (`input`, `value`, `low`, `high`, the assumption's
+    `source_id` or ""), or only `names`.
 
     DataValidationError (file, key, rule) when a named input has no range, does not exist, or
     when the scenario has no ranged input at all."""
-    found = {label: (path, as_range(magnitude)) for label, path, magnitude in _magnitudes(scenario)}
-    ranged = [label for label, (_, (_, low, high)) in found.items() if high > low]
+    found = {label: (path, as_range(magnitude), source) for label, path, magnitude, source in _magnitudes(scenario)}
+    ranged = [label for label, (_, (_, low, high), _) in found.items() if high > low]
     chosen = list(names) if names is not None else ranged
     problems = []
     for name in chosen:
@@ -111,7 +112,7 @@ def uncertain_inputs(scenario: Scenario, names: Sequence[str] | None = None) -> 
                                 "no input with a range ({value, low, high} with low < high): nothing to vary"))
     if problems:
         raise DataValidationError(problems, "sensitivity analysis needs inputs with a range")
-    rows = [(name, *found[name][1]) for name in chosen]
+    rows = [(name, *found[name][1], found[name][2]) for name in chosen]
     table = pd.DataFrame(rows, columns=INPUT_COLUMNS)
     table.attrs["paths"] = [found[name][0] for name in chosen]
     return table
@@ -207,9 +208,9 @@ def indices(inputs: pd.DataFrame, X: np.ndarray, Y: np.ndarray, outputs: Sequenc
             unit = "share of variance"
         note = NO_VARIATION if constant else ""
         for index, (values, conf) in parts.items():
-            for name, value, half in zip(inputs["input"], values, conf, strict=True):
+            for name, value, half, source in zip(inputs["input"], values, conf, inputs["source_id"], strict=True):
                 rows.append((output, name, method, index, float(value), float(half), float(value - half),
-                             float(value + half), unit, note))
+                             float(value + half), unit, note, source))
     return pd.DataFrame(rows, columns=INDEX_COLUMNS)
 
 
