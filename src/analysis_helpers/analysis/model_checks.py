@@ -100,7 +100,8 @@ def predictions_at(stances: pd.DataFrame, actors: pd.DataFrame, freeze: AsOf, dr
 
 def position_backtest(stances: pd.DataFrame, actors: pd.DataFrame, targets: pd.DataFrame, freezes: Sequence[AsOf],
                       horizon_months: int = 12, draws: int = 500, seed: int = 0) -> pd.DataFrame:
-    """One row per (freeze, model, realised position): prediction, interval, error, covered (`PAIR_COLUMNS`)."""
+    """One row per (freeze, model, realised position): prediction, interval, error, covered (`PAIR_COLUMNS`),
+    kept only where every model and the baseline make a prediction (same comparisons for all)."""
     pairs = []
     for freeze in map(as_timestamp, freezes):
         later = targets[(targets["date"] > freeze) & (targets["date"] <= freeze + pd.DateOffset(months=horizon_months))]
@@ -111,7 +112,11 @@ def position_backtest(stances: pd.DataFrame, actors: pd.DataFrame, targets: pd.D
             covered = bool(row.low <= row.position <= row.high) if not np.isnan(row.low) else np.nan
             pairs.append((freeze, row.issue_id, row.model, row.outcome, row.low, row.high, row.target, row.date,
                           row.position, error, covered, row.source_id))
-    return pd.DataFrame(pairs, columns=PAIR_COLUMNS)
+    table = pd.DataFrame(pairs, columns=PAIR_COLUMNS)
+    # Every model on the same footing: only the comparisons that all of them (baseline included) make.
+    key = ["freeze", "issue_id", "target"]
+    complete = table.groupby(key)["model"].transform("nunique") == len(stance_models.MODELS) + 1
+    return table[complete].reset_index(drop=True)
 
 
 def position_scores(pairs: pd.DataFrame) -> pd.DataFrame:
