@@ -8,14 +8,15 @@ import pytest
 
 from analysis_helpers import model_checks
 from analysis_helpers.analysis import model_checks as checks
-from analysis_helpers.analysis import stances as stance_models
 from analysis_helpers.analysis import sensitivity as sensitivity_core
+from analysis_helpers.analysis import stances as stance_models
 from analysis_helpers.figures import model_checks as check_figures
 
 
 def stance(actor, issue, as_of, position, salience=80, uncertainty=5, source="stance-x"):
     return {"actor_id": actor, "issue_id": issue, "as_of": pd.Timestamp(as_of), "position": position,
-            "salience": salience, "confidence": "high", "uncertainty": uncertainty, "evidence": "e", "source_id": source}
+            "salience": salience, "confidence": "high", "uncertainty": uncertainty, "evidence": "e",
+            "source_id": source}
 
 
 ACTORS = pd.DataFrame({"actor_id": ["ukraine", "russia", "usa"], "capability": [25, 39, 100],
@@ -87,7 +88,7 @@ def test_pace_interval_is_the_engines_triangular_80_percent_on_past_data_only():
 
 def test_checks_on_the_kit_data_and_their_figures():
     pairs, scores, targets_from = model_checks.position_check(draws=20)
-    assert list(scores["model"])[0] == checks.BASELINE_MODEL and targets_from
+    assert scores.loc[0, "model"] == checks.BASELINE_MODEL and targets_from
     assert scores["comparisons"].nunique() == 1 and scores.loc[0, "comparisons"] > 0
     pace, pace_scores, sources = model_checks.pace_check("baseline")
     assert set(pace_scores["horizon_months"]) == {3, 6, 12} and sources
@@ -103,7 +104,8 @@ def test_tornado_puts_the_strongest_input_on_top():
                            "source_id": ["", "terr-deepstate-archive"]})
     table = pd.DataFrame({
         "output": "occupied_km2", "input": ["a", "b", "a", "b"], "method": "morris",
-        "index": ["mu_star", "mu_star", "sigma", "sigma"], "value": [1.0, 5.0, 0.1, 0.2], "conf": [0.1, 0.5, np.nan, np.nan],
+        "index": ["mu_star", "mu_star", "sigma", "sigma"], "value": [1.0, 5.0, 0.1, 0.2],
+        "conf": [0.1, 0.5, np.nan, np.nan],
         "low": 0.0, "high": 0.0, "unit": "km2", "note": "", "source_id": list(inputs["source_id"]) * 2})
     figure = check_figures.tornado(table, "occupied_km2", "2026-01-01")
     assert figure.layout.title.text == "Russian-held area: driven most by b"

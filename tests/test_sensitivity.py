@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis_helpers import DataValidationError
-from analysis_helpers import sensitivity
+from analysis_helpers import DataValidationError, sensitivity
 from analysis_helpers.__main__ import main
 from analysis_helpers.analysis import sensitivity as core
-from analysis_helpers.scenarios import baseline_for, load_scenario
+from analysis_helpers.scenarios import load_scenario
 
 OUTPUTS = ["settlement_months", "occupied_km2", "needs_usd_bn", "funding_gap_usd_bn", "settlement:territory"]
 
@@ -76,7 +75,7 @@ def test_same_seed_same_results_on_a_dask_cluster(leverage, morris_table):
 def test_scheduler_from_the_environment_and_unreachable_address(leverage, monkeypatch):
     monkeypatch.setattr(sensitivity, "CONNECT_TIMEOUT_S", 1)
     monkeypatch.setenv(sensitivity.SCHEDULER_ENV, "tcp://127.0.0.1:9")  # discard port: nothing listens
-    with pytest.raises(sensitivity.SchedulerUnreachable, match="127.0.0.1:9"):
+    with pytest.raises(sensitivity.SchedulerUnreachable, match=r"127\.0\.0\.1:9"):
         sensitivity.analyse(leverage, ["occupied_km2"], method="morris", samples=2)
 
 
@@ -87,13 +86,13 @@ def test_bad_input_is_refused_before_any_run(leverage):
         "territory": [], "damage": {"factor": 1.0, "reasoning": "x" * 20}})
     with pytest.raises(DataValidationError, match="no input with a range"):
         sensitivity.analyse(fixed, ["occupied_km2"], samples=2)
-    with pytest.raises(DataValidationError, match="front.factor.*no range"):
+    with pytest.raises(DataValidationError, match=r"front\.factor.*no range"):
         sensitivity.analyse(fixed, ["occupied_km2"], samples=2, inputs=["front.factor"])
     with pytest.raises(DataValidationError, match="no such input"):
         sensitivity.analyse(leverage, ["occupied_km2"], samples=2, inputs=["front.speed"])
-    with pytest.raises(ValueError, match="unknown output: area_lost.*occupied_km2"):
+    with pytest.raises(ValueError, match=r"unknown output: area_lost.*occupied_km2"):
         sensitivity.analyse(leverage, ["area_lost"], samples=2)
-    with pytest.raises(ValueError, match="morris needs samples >= 2"):
+    with pytest.raises(ValueError, match=r"morris needs samples >= 2"):
         sensitivity.analyse(leverage, ["occupied_km2"], method="morris", samples=1)
     with pytest.raises(ValueError, match="power of two"):
         sensitivity.analyse(leverage, ["occupied_km2"], method="sobol", samples=100)

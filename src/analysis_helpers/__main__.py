@@ -34,6 +34,7 @@ def validate_command(argv: list[str]) -> int:
 
 
 def sensitivity_command(argv: list[str]) -> int:
+    """Run `sensitivity.analyse` on a scenario and write the table to CSV (atomically, never over a file)."""
     import argparse
     from pathlib import Path
 
@@ -41,10 +42,12 @@ def sensitivity_command(argv: list[str]) -> int:
     from .publish.report import write_atomically
     from .sensitivity import SCHEDULER_ENV, SchedulerUnreachable, analyse
 
-    parser = argparse.ArgumentParser(prog="python -m analysis_helpers sensitivity",
-                                     description="Morris or Sobol sensitivity of a scenario's results to its ranged inputs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis_helpers sensitivity",
+        description="Morris or Sobol sensitivity of a scenario's results to its ranged inputs.")
     parser.add_argument("scenario", help="scenario name in data/scenarios/ or path to a YAML file")
-    parser.add_argument("--out", required=True, type=Path, help="CSV file to write (written only when the run succeeds)")
+    parser.add_argument("--out", required=True, type=Path,
+                        help="CSV file to write (written only when the run succeeds)")
     parser.add_argument("--method", choices=METHODS, default="morris")
     parser.add_argument("--samples", type=int, default=None,
                         help="Morris trajectories (default 20) or Sobol base samples, a power of two (default 256)")

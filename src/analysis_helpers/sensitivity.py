@@ -42,18 +42,20 @@ class SchedulerUnreachable(ConnectionError):
 
 def plan(scenario: str | Scenario, outputs: Sequence[str] | None = None, method: str = "morris",
          samples: int | None = None, seed: int = 0, inputs: Sequence[str] | None = None, as_of: AsOf = None,
-         data_dir: Path | str | None = None):
+         data_dir: Path | str | None = None
+         ) -> tuple[Scenario, engine.Baseline, pd.DataFrame, np.ndarray, list[str], dict[str, str], int]:
     """Everything checked and built before a single evaluation runs: (scenario, baseline, inputs,
     design X, outputs, units, samples). Raises on bad input (see `analyse`)."""
-    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, data_dir)
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, data_dir)
     samples = core.DEFAULT_SAMPLES.get(method, 0) if samples is None else samples
     core.check_method(method, samples)
     uncertain = core.uncertain_inputs(scenario, inputs)
     baseline = baseline_for(as_of, data_dir)
     central = engine.run(scenario, baseline, draws=0)
     known = list(central["metric"])
-    chosen = core.check_outputs(outputs if outputs is not None else core.default_outputs(baseline.issues["issue_id"]),
-                                known)
+    wanted = outputs if outputs is not None else core.default_outputs(list(baseline.issues["issue_id"]))
+    chosen = core.check_outputs(wanted, known)
     units = dict(zip(central["metric"], central["unit"], strict=True))
     X = core.design(uncertain, method, samples, seed)
     return scenario, baseline, uncertain, X, chosen, units, samples
@@ -173,22 +175,22 @@ def analyse(scenario: str | Scenario, outputs: Sequence[str] | None = None, meth
     """
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be 1 or more, not {workers}")
-    scenario, baseline, uncertain, X, chosen, units, samples = plan(scenario, outputs, method, samples, seed,
-                                                                    inputs, as_of, data_dir)
+    loaded, baseline, uncertain, X, chosen, units, samples = plan(scenario, outputs, method, samples, seed,
+                                                                  inputs, as_of, data_dir)
     address = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV) or None
-    bar = _progress_bar(len(X), f"{method} {scenario.name}", progress)
+    bar = _progress_bar(len(X), f"{method} {loaded.name}", progress)
     done = bar.update if bar is not None else (lambda n: None)
     try:
         if address:
-            Y = _run_dask(X, scenario, baseline, uncertain, chosen, address, done)
+            Y = _run_dask(X, loaded, baseline, uncertain, chosen, address, done)
         else:
             count = workers if workers is not None else (os.cpu_count() or 1)
-            Y = _run_local(X, scenario, baseline, uncertain, chosen, count, done)
+            Y = _run_local(X, loaded, baseline, uncertain, chosen, count, done)
     finally:
         if bar is not None:
             bar.close()
     table = core.indices(uncertain, X, Y, chosen, method, units=units, seed=seed)
-    table.insert(0, "scenario", scenario.name)
+    table.insert(0, "scenario", loaded.name)
     table.attrs.update(samples=samples, evaluations=len(X), seed=seed, as_of=baseline.as_of)
     return table
 

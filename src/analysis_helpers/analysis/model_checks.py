@@ -33,6 +33,7 @@ Limits
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -74,8 +75,8 @@ def targets_from_stances(stances: pd.DataFrame, parties: Sequence[str] = ("ukrai
 
 def naive_baseline(wide: pd.DataFrame, parties: Sequence[str] = ("ukraine", "russia")) -> pd.DataFrame:
     """Midpoint of the two parties' positions per issue with its 80 % interval (NaN where one is missing)."""
-    position = wide["position"].reindex(columns=list(parties))
-    uncertainty = wide["uncertainty"].reindex(columns=list(parties))
+    position = cast(pd.DataFrame, wide["position"]).reindex(columns=list(parties))
+    uncertainty = cast(pd.DataFrame, wide["uncertainty"]).reindex(columns=list(parties))
     midpoint = position.mean(axis=1, skipna=False)
     half = stance_models.Z_80 * np.sqrt((uncertainty ** 2).sum(axis=1, min_count=len(parties))) / 2
     return pd.DataFrame({"issue_id": wide.index, "model": BASELINE_MODEL, "outcome": midpoint.to_numpy(),
@@ -89,10 +90,11 @@ def predictions_at(stances: pd.DataFrame, actors: pd.DataFrame, freeze: AsOf, dr
     (`issue_id`, `model`, `outcome`, `low`, `high`); empty when fewer than two actors had a stance."""
     wide = stance_models.stances_wide(stances, freeze)
     columns = ["issue_id", "model", "outcome", "low", "high"]
-    if wide.empty or wide["position"].notna().sum(axis=1).max() < 2:
-        return pd.DataFrame(columns=columns)
     # Only the actors coded by then; an issue on which fewer than two hold a stance has no deal to predict.
-    wide = wide[wide["position"].notna().sum(axis=1) >= 2]
+    if not wide.empty:
+        wide = wide[cast(pd.DataFrame, wide["position"]).notna().sum(axis=1) >= 2]
+    if wide.empty:
+        return pd.DataFrame(columns=columns)
     outcomes = stance_models.predict_outcomes(wide, actors, draws=draws, seed=seed,
                                               expected_utility_draws=expected_utility_draws)
     return pd.concat([outcomes[columns], naive_baseline(wide)], ignore_index=True)
@@ -102,17 +104,18 @@ def position_backtest(stances: pd.DataFrame, actors: pd.DataFrame, targets: pd.D
                       horizon_months: int = 12, draws: int = 500, seed: int = 0) -> pd.DataFrame:
     """One row per (freeze, model, realised position): prediction, interval, error, covered (`PAIR_COLUMNS`),
     kept only where every model and the baseline make a prediction (same comparisons for all)."""
-    pairs = []
+    frames = []
     for freeze in map(as_timestamp, freezes):
         later = targets[(targets["date"] > freeze) & (targets["date"] <= freeze + pd.DateOffset(months=horizon_months))]
         predicted = predictions_at(stances, actors, freeze, draws=draws, seed=seed)
         joined = predicted.merge(later, on="issue_id", how="inner").dropna(subset=["outcome"])
-        for row in joined.itertuples(index=False):
-            error = abs(row.outcome - row.position)
-            covered = bool(row.low <= row.position <= row.high) if not np.isnan(row.low) else np.nan
-            pairs.append((freeze, row.issue_id, row.model, row.outcome, row.low, row.high, row.target, row.date,
-                          row.position, error, covered, row.source_id))
-    table = pd.DataFrame(pairs, columns=PAIR_COLUMNS)
+        inside = (joined["low"] <= joined["position"]) & (joined["position"] <= joined["high"])
+        frames.append(joined.assign(
+            freeze=freeze, abs_error=(joined["outcome"] - joined["position"]).abs(),
+            covered=inside.astype(object).where(joined["low"].notna(), np.nan),  # no interval without draws
+        ).rename(columns={"outcome": "predicted", "date": "target_date", "position": "realised"}))
+    table = pd.concat(frames, ignore_index=True).reindex(columns=PAIR_COLUMNS) if frames else pd.DataFrame(
+        columns=PAIR_COLUMNS)
     # Every model on the same footing: only the comparisons that all of them (baseline included) make.
     key = ["freeze", "issue_id", "target"]
     complete = table.groupby(key)["model"].transform("nunique") == len(stance_models.MODELS) + 1
@@ -130,7 +133,7 @@ def position_scores(pairs: pd.DataFrame) -> pd.DataFrame:
                      float(part["covered"].astype(float).mean()) if len(part) else np.nan))
     table = pd.DataFrame(rows, columns=SCORE_COLUMNS[:-1])
     baseline_mae = table.loc[0, "mae"]
-    table["beats_baseline"] = np.where(table["model"] == BASELINE_MODEL, None, table["mae"] < baseline_mae)
+    table["beats_baseline"] = (table["mae"] < baseline_mae).astype(object).where(table["model"] != BASELINE_MODEL, None)
     return table
 
 

@@ -175,7 +175,7 @@ def evaluate(scenario: Scenario, baseline: engine.Baseline, inputs: pd.DataFrame
     results = np.empty((len(rows), len(outputs)))
     for i, row in enumerate(rows):
         table = engine.run(with_inputs(scenario, inputs, row), baseline, draws=0).set_index("metric")["value"]
-        results[i] = table.reindex(outputs).to_numpy(float)
+        results[i] = table.reindex(list(outputs)).to_numpy(float)
     return results
 
 

@@ -28,26 +28,26 @@ def tornado(table: pd.DataFrame, output: str, as_of: AsOf) -> go.Figure:
     rows = core.tornado_order(table, output)
     if rows.empty:
         raise ValueError(f"no rows for output {output!r} in the sensitivity table")
-    method, index = rows.loc[0, "method"], rows.loc[0, "index"]
+    method, index, unit, note_of_output = (str(rows.loc[0, c]) for c in ("method", "index", "unit", "note"))
     label = core.output_label(output)
     if (rows["value"] == 0).all():
         title = f"{label}: no ranged input of this scenario moves it"
     else:
-        title = f"{label}: driven most by {rows.loc[0, 'input']}"
+        title = f"{label}: driven most by {rows.loc[0, 'input']!s}"
     ordered = rows.iloc[::-1]
     fig = go.Figure(go.Bar(
         x=ordered["value"], y=ordered["input"], orientation="h", marker_color=OKABE_ITO[0],
         error_x={"type": "data", "array": ordered["conf"].fillna(0), "visible": True},
         hovertemplate="%{y}: %{x:.3g}<extra></extra>", name=index,
     ))
-    fig.update_layout(title=title, xaxis_title=INDEX_AXIS[index].format(unit=rows.loc[0, "unit"]),
+    fig.update_layout(title=title, xaxis_title=INDEX_AXIS[index].format(unit=unit),
                       yaxis_title="Input (scenario assumption)", showlegend=False,
                       height=220 + 40 * len(rows))
     samples = table.attrs.get("samples", "")
     note = TORNADO_NOTE.format(method=method.capitalize(), samples=samples,
                                unit="trajectories" if method == "morris" else "base samples")
-    if rows.loc[0, "note"]:
-        note += f" This output {rows.loc[0, 'note']}: it depends on fixed assumptions only."
+    if note_of_output:
+        note += f" This output {note_of_output}: it depends on fixed assumptions only."
     return add_caption(fig, _sources(rows), as_of, note=note)
 
 
