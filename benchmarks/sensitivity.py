@@ -69,13 +69,15 @@ def main() -> None:
         print(f"  2 cores, {label}: {speedup:.2f}x | {verdict}")
 
     best_parallel = max(rate for label, rate in rates.items() if "loop" not in label and "1 core" not in label)
-    efficiency = best_parallel / (2 * rates["analyse, 1 core"])
+    measured = best_parallel / (2 * rates["analyse, 1 core"])
+    efficiency = min(measured, 1.0)  # above 1 only when the machine's other load eased mid-run
     report_runs = core.evaluations("sobol", REPORT_SOBOL_SAMPLES, len(inputs))
     here = report_runs / best_parallel
-    cluster_rate = rates["analyse, 1 core"] * CLUSTER_CORES * min(efficiency, 1.0)
+    cluster_rate = rates["analyse, 1 core"] * CLUSTER_CORES * efficiency
     print(f"  report-grade Sobol ({REPORT_SOBOL_SAMPLES} base samples x ({len(inputs)} inputs + 2) = {report_runs} "
-          f"runs): {here:6.0f} s here at {best_parallel:.0f} runs/s; on {CLUSTER_CORES} cores at the "
-          f"{efficiency:.0%} parallel efficiency measured on 2: {report_runs / cluster_rate:5.1f} s (extrapolated)")
+          f"runs): {here:6.0f} s here at {best_parallel:.0f} runs/s; on {CLUSTER_CORES} cores at "
+          f"{efficiency:.0%} parallel efficiency (measured on 2: {measured:.0%}): "
+          f"{report_runs / cluster_rate:5.1f} s (extrapolated)")
     print(f"  (load average during the run: {os.getloadavg()[0]:.1f} on {cores} cores; the machine is shared, "
           f"so other processes lower the parallel ratios)")
 
