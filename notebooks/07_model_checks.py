@@ -49,13 +49,14 @@ progress = False  # True shows a progress bar while the sensitivity runs
 # %%
 from IPython.display import Markdown, display
 
+import analysis_helpers as ah
 from analysis_helpers import model_checks, sensitivity
 from analysis_helpers.analysis import model_checks as checks
 from analysis_helpers.analysis import sensitivity as sensitivity_core
 from analysis_helpers.figures import model_checks as check_figures
-from analysis_helpers.scenarios import baseline_for
 
-as_of = baseline_for(as_of).as_of
+as_of = ah.resolve_as_of(as_of)
+sources = ah.load("sources")
 pairs, scores, targets_from = model_checks.position_check(freezes, horizon_months=horizon_months, draws=draws,
                                                           seed=seed)
 display(Markdown(f"Realised positions: **{targets_from}**; horizon {horizon_months} months after each freeze."))
@@ -76,7 +77,7 @@ display(Markdown(f"Realised positions: **{targets_from}**; horizon {horizon_mont
 # 2022, so the spring-2022 freeze cannot be scored; the texts' positions are this kit's codings.
 
 # %%
-display(check_figures.position_scores_chart(scores, pairs, as_of))
+display(check_figures.position_scores_chart(scores, pairs, sources, as_of))
 display(scores.drop(columns="model").set_index("label").style.format(
     {"mae": "{:.1f}", "coverage_80": "{:.0%}"}, na_rep="–"))
 display(checks.freeze_counts(pairs, freezes).style.format({"freeze": "{:%Y-%m-%d}"}))
@@ -94,7 +95,7 @@ display(checks.freeze_counts(pairs, freezes).style.format({"freeze": "{:%Y-%m-%d
 
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)
-display(check_figures.pace_chart(pace, pace_sources, as_of, horizon_months=6))
+display(check_figures.pace_chart(pace, pace_sources, sources, as_of, horizon_months=6))
 display(pace_scores.style.format({"mae_km2": "{:,.0f}", "coverage_80": "{:.0%}"}))
 
 # %% [markdown]
@@ -113,10 +114,10 @@ display(pace_scores.style.format({"mae_km2": "{:,.0f}", "coverage_80": "{:.0%}"}
 table = sensitivity.analyse(sensitivity_scenario, method=method, samples=samples, seed=seed, workers=workers,
                             progress=progress, as_of=as_of)
 for output in [name for name in dict.fromkeys(table["output"]) if not name.startswith("settlement:")]:
-    display(check_figures.tornado(table, output, as_of))
+    display(check_figures.tornado(table, output, sources, as_of))
 positions = [name for name in dict.fromkeys(table["output"]) if name.startswith("settlement:")]
 unmoved = [name for name in positions if (table.loc[table["output"] == name, "value"] == 0).all()]
 display(Markdown(f"{len(unmoved)} of {len(positions)} predicted positions are moved by no ranged input of "
                  f"**{sensitivity_scenario}**: {', '.join(sensitivity_core.output_label(n) for n in unmoved)}."))
-display(check_figures.tornado(table, positions[0], as_of))
+display(check_figures.tornado(table, positions[0], sources, as_of))
 table.pivot_table(index=["output", "input"], columns="index", values="value").round(3)

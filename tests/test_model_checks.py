@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis_helpers import model_checks
+from analysis_helpers import load, model_checks
 from analysis_helpers.analysis import model_checks as checks
 from analysis_helpers.analysis import sensitivity as sensitivity_core
 from analysis_helpers.analysis import stances as stance_models
@@ -90,13 +90,14 @@ def test_checks_on_the_kit_data_and_their_figures():
     pairs, scores, targets_from = model_checks.position_check(draws=20)
     assert scores.loc[0, "model"] == checks.BASELINE_MODEL and targets_from
     assert scores["comparisons"].nunique() == 1 and scores.loc[0, "comparisons"] > 0
-    pace, pace_scores, sources = model_checks.pace_check("baseline")
-    assert set(pace_scores["horizon_months"]) == {3, 6, 12} and sources
+    pace, pace_scores, cited = model_checks.pace_check("baseline")
+    assert set(pace_scores["horizon_months"]) == {3, 6, 12} and cited
     as_of = pd.Timestamp("2026-01-01")
-    figure = check_figures.position_scores_chart(scores, pairs, as_of)
+    sources = load("sources")
+    figure = check_figures.position_scores_chart(scores, pairs, sources, as_of)
     assert "naive midpoint" in figure.layout.title.text
     assert "Source:" in figure.layout.annotations[-1].text
-    assert "80% interval held" in check_figures.pace_chart(pace, sources, as_of).layout.title.text
+    assert "80% interval held" in check_figures.pace_chart(pace, cited, sources, as_of).layout.title.text
 
 
 def test_tornado_puts_the_strongest_input_on_top():
@@ -107,9 +108,10 @@ def test_tornado_puts_the_strongest_input_on_top():
         "index": ["mu_star", "mu_star", "sigma", "sigma"], "value": [1.0, 5.0, 0.1, 0.2],
         "conf": [0.1, 0.5, np.nan, np.nan],
         "low": 0.0, "high": 0.0, "unit": "km2", "note": "", "source_id": list(inputs["source_id"]) * 2})
-    figure = check_figures.tornado(table, "occupied_km2", "2026-01-01")
+    sources = load("sources")
+    figure = check_figures.tornado(table, "occupied_km2", sources, "2026-01-01")
     assert figure.layout.title.text == "Russian-held area: driven most by b"
     assert list(figure.data[0].y) == ["a", "b"]  # plotted bottom-up: b on top
     assert sensitivity_core.tornado_order(table, "occupied_km2")["input"].tolist() == ["b", "a"]
     with pytest.raises(ValueError, match="no rows"):
-        check_figures.tornado(table, "needs_usd_bn", "2026-01-01")
+        check_figures.tornado(table, "needs_usd_bn", sources, "2026-01-01")

@@ -1,7 +1,8 @@
 """Figures of the model checks: tornado charts of a sensitivity table, backtest scores.
 
 Inputs are the tables of `analysis.sensitivity.indices` / `sensitivity.analyse` and of
-`analysis.model_checks`; each figure cites the source ids carried by the rows it draws.
+`analysis.model_checks`; each figure cites the source ids carried by the rows it draws, looked
+up in the sources table the caller passes in.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ TORNADO_NOTE = ("Importance of each ranged input of the scenario file, each vari
 INDEX_AXIS = {"mu_star": "Morris μ* (mean absolute effect, {unit})", "ST": "Sobol total index (share of variance)"}
 
 
-def _sources(rows: pd.DataFrame) -> list[str]:
+def _cited(rows: pd.DataFrame) -> list[str]:
     return [s for s in dict.fromkeys(rows["source_id"]) if isinstance(s, str) and s]
 
 
-def tornado(table: pd.DataFrame, output: str, as_of: AsOf) -> go.Figure:
+def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Horizontal bars of the main index (Morris μ* or Sobol ST) per input, largest on top."""
     rows = core.tornado_order(table, output)
     if rows.empty:
@@ -48,10 +49,10 @@ def tornado(table: pd.DataFrame, output: str, as_of: AsOf) -> go.Figure:
                                unit="trajectories" if method == "morris" else "base samples")
     if note_of_output:
         note += f" This output {note_of_output}: it depends on fixed assumptions only."
-    return add_caption(fig, _sources(rows), as_of, note=note)
+    return add_caption(fig, _cited(rows), sources, as_of, note=note)
 
 
-def position_scores_chart(scores: pd.DataFrame, pairs: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def position_scores_chart(scores: pd.DataFrame, pairs: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Mean absolute error per model next to the naive baseline, coverage of the 80 % interval as text."""
     baseline = scores.loc[scores["model"] == model_checks.BASELINE_MODEL, "mae"].iloc[0]
     better = scores[(scores["model"] != model_checks.BASELINE_MODEL) & (scores["mae"] < baseline)]
@@ -65,11 +66,13 @@ def position_scores_chart(scores: pd.DataFrame, pairs: pd.DataFrame, as_of: AsOf
     fig.update_layout(title=title, xaxis_title="Mean absolute error (points on the 0-100 scale)",
                       yaxis={"autorange": "reversed", "title": "Model"}, showlegend=False, height=360)
     note = "Each prediction scored against every realised position on its issue within the horizon after the freeze."
-    return add_caption(fig, _sources(pairs), as_of, note=note)
+    return add_caption(fig, _cited(pairs), sources, as_of, note=note)
 
 
-def pace_chart(pace: pd.DataFrame, source_ids: list[str], as_of: AsOf, horizon_months: int = 6) -> go.Figure:
-    """Predicted change of Russian-held area (with the 80 % interval) vs what changed hands, per freeze."""
+def pace_chart(pace: pd.DataFrame, cited: list[str], sources: pd.DataFrame, as_of: AsOf,
+               horizon_months: int = 6) -> go.Figure:
+    """Predicted change of Russian-held area (with the 80 % interval) vs what changed hands, per freeze;
+    `cited`: source ids of the map rows the backtest used (`model_checks.pace_check` gives them)."""
     rows = pace[pace["horizon_months"] == horizon_months]
     coverage = rows["covered"].mean() if len(rows) else float("nan")
     title = (f"Front pace {horizon_months} months ahead: the 80% interval held the outcome {coverage:.0%} of the time"
@@ -84,4 +87,4 @@ def pace_chart(pace: pd.DataFrame, source_ids: list[str], as_of: AsOf, horizon_m
     ])
     fig.update_layout(title=title, xaxis_title="Freeze date (assumption set from the data then available)",
                       yaxis_title=f"Change of Russian-held area over {horizon_months} months (km²)")
-    return add_caption(fig, source_ids, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% interval.")
+    return add_caption(fig, cited, sources, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% interval.")
