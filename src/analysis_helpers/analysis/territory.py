@@ -4,9 +4,10 @@ Pure functions: DataFrames and shapely geometries in, DataFrames out. Convention
 
 * Areas of polygons are measured on a Lambert azimuthal equal-area projection centred on
   Ukraine, never in degrees.
-* A region's occupied area is its *share* (occupied outline / region outline, both measured the
-  same way) times its *official* area: simplified outlines misstate areas by a few percent
-  (coasts, Kyiv city), shares much less.
+* A region's occupied km² is the map's own polygon area inside the region's outline extended by
+  a 5 km band beyond Ukraine's edge (the map's coast and border are not the outline's), so that
+  the national sum is what DeepState itself measures; its *share* is the part of the land
+  outline the map covers, fully held regions exactly 1 (see `control_from_snapshot`).
 * Population on either side of a line is pre-war population pro rata to area inside each
   region: a uniform-density assumption, coarse where a region's cities sit on one side.
 """
@@ -14,19 +15,23 @@ Pure functions: DataFrames and shapely geometries in, DataFrames out. Convention
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
 
-NATIONAL_ID = "UA"
+from ..conventions import NATIONAL_ID
+
 # Lambert azimuthal equal-area centred on Ukraine (distortion of area is nil by construction).
 EQUAL_AREA_CRS = "+proj=laea +lat_0=48.5 +lon_0=31.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 _TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
 METHODS = ("step", "linear")
-# Half-width of the map-versus-outline slivers ignored when measuring held ground (see below).
-SLIVER_KM = 1.0
+# Width of the band outside Ukraine's edge in which a map's polygon still counts (see measuring_frame).
+BAND_KM = 5.0
+# Half-width of the map-versus-outline strips counted as covered (see control_from_snapshot).
+SLIVER_KM = 2.5
 
 
 def to_equal_area(geom):
@@ -38,49 +43,102 @@ def area_km2(geom) -> float:
     return to_equal_area(geom).area / 1e6
 
 
-def control_from_polygon(occupied, boundaries: pd.DataFrame, regions: pd.DataFrame,
-                         sliver_km: float = SLIVER_KM) -> pd.DataFrame:
-    """Occupied share and km² per region, plus the national row, from one occupied-area polygon.
+@dataclass(frozen=True)
+class MeasuringFrame:
+    """Region outlines prepared for measuring maps (all on the equal-area projection, metres).
 
-    `boundaries`: `region_id`, `geometry` (WGS84); `regions`: `region_id`, `area_km2` (official).
-    Returns `region_id`, `share` (0-1), `occupied_km2` (share × official area); the national row
-    (`UA`) sums the regions, so occupied area outside Ukraine's borders is never counted.
-
-    The map's coast and state border are not the outlines' coast and border: a fully occupied
-    coastal region would keep a strip of "not occupied" shore. So pieces of the region outside
-    the polygon that are narrower than 2 × `sliver_km` and touch the polygon count as occupied
-    (see `_sliver_area`); real held ground is far wider than that.
+    `outlines`: the regions' land outlines; `extended`: each outline plus its part of a band
+    `band_km` wide outside Ukraine's outer edge (coast and state border), split among regions by
+    nearest outline; `edge`: Ukraine's outer edge; `land_border`: the part of it that is a land
+    border with another state.
     """
-    occupied_ea = to_equal_area(occupied)
-    outlines_ea = np.array([to_equal_area(g) for g in boundaries["geometry"]])
-    outside = shapely.difference(outlines_ea, occupied_ea)
-    held = shapely.area(outside)
-    if sliver_km > 0:
-        held = held - np.array([_sliver_area(part, occupied_ea, sliver_km * 1000) for part in outside])
-    share = np.clip(1.0 - held / shapely.area(outlines_ea), 0.0, 1.0)
-    per_region = pd.DataFrame({"region_id": boundaries["region_id"].to_numpy(), "share": share})
-    per_region = per_region.merge(regions[["region_id", "area_km2"]], on="region_id", how="left", validate="1:1")
-    per_region["occupied_km2"] = per_region["share"] * per_region["area_km2"].astype(float)
-    total_area = float(per_region["area_km2"].sum())
-    national = pd.DataFrame({"region_id": [NATIONAL_ID],
-                             "share": [per_region["occupied_km2"].sum() / total_area],
-                             "occupied_km2": [per_region["occupied_km2"].sum()]})
-    return pd.concat([per_region.drop(columns="area_km2"), national], ignore_index=True)
+
+    region_ids: np.ndarray
+    outlines: np.ndarray
+    extended: np.ndarray
+    edge: object
+    land_border: object
 
 
-def _sliver_area(outside, occupied, metres: float) -> float:
-    """Area of the thin pieces of `outside` (narrower than 2 × `metres`) that touch `occupied`.
+def measuring_frame(boundaries: pd.DataFrame, land_border, band_km: float = BAND_KM) -> MeasuringFrame:
+    """Outlines and their seaward/borderward bands for `control_from_snapshot`.
 
-    The thin pieces are what a morphological opening removes; only those touching the occupied
-    polygon are the map's coast or border slivers (others are jagged edges of the outline).
+    The band exists because a map's coast and state border are not the outline's: DeepState's
+    polygons run up to a few km beyond Natural Earth's edge (measured on 1 Jan 2026: 99% of the
+    polygon area outside the outline lies within 5 km of it). The band is split among regions by
+    the nearest point of their outer edge (a Voronoi partition of points every 500 m along it).
     """
-    if outside.is_empty:
-        return 0.0
+    outlines = np.array([to_equal_area(g) for g in boundaries["geometry"]])
+    ukraine = shapely.union_all(outlines)
+    edge = shapely.boundary(ukraine)
+    band = shapely.difference(shapely.buffer(ukraine, band_km * 1000), ukraine)
+    points, owners = [], []
+    for index, outline in enumerate(outlines):
+        on_edge = shapely.intersection(shapely.boundary(outline), shapely.buffer(edge, 1.0))
+        coords = shapely.get_coordinates(shapely.segmentize(on_edge, 500.0)).round(0)
+        points.append(coords)
+        owners.append(np.full(len(coords), index))
+    points, owners = np.vstack(points), np.concatenate(owners)
+    # Neighbours share their edge vertices: keep each point once (Voronoi needs distinct sites).
+    _, first = np.unique(points, axis=0, return_index=True)
+    first = np.sort(first)
+    points, owners = points[first], owners[first]
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), ordered=True,
+                                                       extend_to=shapely.buffer(ukraine, 3 * band_km * 1000)))
+    extended = np.array([shapely.union(outline, shapely.intersection(band, shapely.union_all(cells[owners == index])))
+                         for index, outline in enumerate(outlines)])
+    return MeasuringFrame(boundaries["region_id"].to_numpy(), outlines, extended, edge, to_equal_area(land_border))
+
+
+def control_from_snapshot(russian_held, contested, frame: MeasuringFrame) -> pd.DataFrame:
+    """Russian-held km² and share of every region, and the national row, from one map (WGS84).
+
+    * `occupied_km2`: area of `russian_held` within the region's extended outline — the map's own
+      area, so the national sum is what the map maker measures; `occupied_km2_high` adds the
+      `contested` layer (None: the archive has none, high = central).
+    * `share` (0-1): the part of the region's land outline the map covers, counting as covered
+      the thin strips (under 2 × `SLIVER_KM` wide) between the map and the outline along a land
+      border, and the whole region when only thin strips along Ukraine's edge stay uncovered
+      (a fully held region is exactly 1). National `share`: the regions' shares weighted by
+      their outline areas.
+    """
+    held = to_equal_area(russian_held)
+    high = held if contested is None else shapely.union(held, to_equal_area(contested))
+    rows = {"region_id": frame.region_ids,
+            "occupied_km2": shapely.area(shapely.intersection(frame.extended, held)) / 1e6,
+            "occupied_km2_high": shapely.area(shapely.intersection(frame.extended, high)) / 1e6,
+            "share": _land_shares(held, frame)}
+    per_region = pd.DataFrame(rows)
+    weights = shapely.area(frame.outlines)
+    national = {"region_id": NATIONAL_ID, "occupied_km2": per_region["occupied_km2"].sum(),
+                "occupied_km2_high": per_region["occupied_km2_high"].sum(),
+                "share": float(np.dot(per_region["share"], weights) / weights.sum())}
+    return pd.concat([per_region, pd.DataFrame([national])], ignore_index=True)
+
+
+def _land_shares(held, frame: MeasuringFrame) -> np.ndarray:
+    shares = np.zeros(len(frame.outlines))
+    touched = np.flatnonzero(shapely.intersects(frame.outlines, held))
+    for index in touched:
+        outline = frame.outlines[index]
+        uncovered = shapely.difference(outline, held)
+        covered = outline.area - uncovered.area
+        thin, wide = _thin_parts(uncovered, SLIVER_KM * 1000)
+        if wide.area < 1.0 and shapely.dwithin(thin, frame.edge, 1.0).all():
+            shares[index] = 1.0
+            continue
+        at_border = thin[shapely.dwithin(thin, held, 1.0) & shapely.dwithin(thin, frame.land_border, 1.0)]
+        shares[index] = min(1.0, (covered + shapely.area(at_border).sum()) / outline.area)
+    return shares
+
+
+def _thin_parts(area, metres: float):
+    """The pieces of `area` narrower than 2 × `metres` (what a morphological opening removes), and the rest."""
+    if area.is_empty:
+        return np.array([]), area
     # Mitred joins keep convex corners: a round join would shave them off as "thin" pieces.
-    opened = shapely.buffer(shapely.buffer(outside, -metres, join_style="mitre"), metres, join_style="mitre")
-    thin = shapely.get_parts(shapely.difference(outside, opened))
-    touching = thin[shapely.dwithin(thin, occupied, 1.0)]
-    return float(shapely.area(touching).sum())
+    wide = shapely.buffer(shapely.buffer(area, -metres, join_style="mitre"), metres, join_style="mitre")
+    return shapely.get_parts(shapely.difference(area, wide)), wide
 
 
 _VALUE_COLUMNS = ["occupied_km2", "occupied_km2_low", "occupied_km2_high"]
