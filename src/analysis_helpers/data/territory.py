@@ -23,8 +23,11 @@ OFFICIAL_TOTAL_KM2 = 603_549
 # Published regional areas are rounded to whole km²; their sum may differ from the total by that.
 TOTAL_AREA_TOLERANCE = 0.0005
 REGION_COUNT = 27
-# Occupied areas are rounded to 0.1 km² and published shares to 0.1 %: allow that much slack.
+# Occupied areas are rounded to 0.1 km²: allow that much slack.
 AREA_SLACK_KM2 = 0.5
+# A map's area of a region counts its coastal fringe within the measuring band (territory_control
+# notes): a fully held Crimea measures 1.4% above its official area.
+MAP_AREA_EXCESS = 0.02
 # A site may sit just off a simplified coast or border.
 SITE_TOLERANCE_DEG = 0.05
 
@@ -65,10 +68,10 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
     for index, value in table.loc[~known, "region_id"].items():
         yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
     for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high"):
-        too_big = known & (table[column] > limit + AREA_SLACK_KM2)
+        too_big = known & (table[column] > limit * (1 + MAP_AREA_EXCESS) + AREA_SLACK_KM2)
         for index in table.index[too_big]:
-            yield ctx.problem(index, column, f"must not exceed the region's area ({limit[index]:.0f} km²)",
-                              table.at[index, column])
+            yield ctx.problem(index, column, f"must not exceed the region's area ({limit[index]:.0f} km², "
+                              f"plus {MAP_AREA_EXCESS:.0%} for the map's coastal fringe)", table.at[index, column])
     outside = ~((table["occupied_km2_low"] <= table["occupied_km2"]) & (table["occupied_km2"] <= table["occupied_km2_high"]))
     for index in table.index[outside]:
         yield ctx.problem(index, "occupied_km2", "must lie between occupied_km2_low and occupied_km2_high",
@@ -256,3 +259,10 @@ def snapshots_in(folder: Path, today: date | None = None) -> list[Snapshot]:
     if problems:
         raise DataValidationError(problems, "control snapshots are invalid")
     return [read_deepstate_snapshot(by_date[when], today) for when in sorted(by_date)]
+
+
+@cross_check("territory_comparison")
+def comparison_gives_a_figure(table: pd.DataFrame, ctx: CheckContext):
+    """Each comparison row gives km², a share, or both."""
+    for index in table.index[table["occupied_km2"].isna() & table["share"].isna()]:
+        yield ctx.problem(index, "occupied_km2", "give occupied_km2, share or both")
