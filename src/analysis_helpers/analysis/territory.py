@@ -116,6 +116,17 @@ def control_from_snapshot(russian_held, contested, frame: MeasuringFrame) -> pd.
     return pd.concat([per_region, pd.DataFrame([national])], ignore_index=True)
 
 
+def control_from_polygon(occupied, boundaries: pd.DataFrame, land_border=None) -> pd.DataFrame:
+    """`control_from_snapshot` for one Russian-held polygon and no contested layer (a one-off reading).
+
+    Builds the measuring frame each call (a few seconds): measure many maps with one
+    `measuring_frame` and `control_from_snapshot` instead. Without `land_border` no border strip
+    counts as held, which only affects `share`.
+    """
+    border = shapely.LineString() if land_border is None else land_border
+    return control_from_snapshot(occupied, None, measuring_frame(boundaries, border))
+
+
 def _land_shares(held, frame: MeasuringFrame) -> np.ndarray:
     shares = np.zeros(len(frame.outlines))
     touched = np.flatnonzero(shapely.intersects(frame.outlines, held))
@@ -151,12 +162,14 @@ def control_at(control: pd.DataFrame, when, method: str = "step", max_age_days: 
     `linear`: straight line between the observations either side of `when`; after the last
     observation, the last value. A region with no observation on or before `when` is left
     out; with `max_age_days`, so is one whose latest observation is older than that.
-    Returns `region_id`, `occupied_km2`, `occupied_km2_low`, `occupied_km2_high`, `observed`
-    (date of the observation used, or of the earlier one when interpolating).
+    Returns `region_id`, `occupied_km2`, `occupied_km2_low`, `occupied_km2_high`, `share` (when
+    the table has it), `observed` (date of the observation used, or of the earlier one when
+    interpolating).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     when = pd.Timestamp(when)
+    columns = [*_VALUE_COLUMNS, *(["share"] if "share" in control.columns else [])]
     rows = []
     for region_id, series in control.sort_values("date").groupby("region_id", sort=True):
         before = series[series["date"] <= when]
@@ -165,14 +178,14 @@ def control_at(control: pd.DataFrame, when, method: str = "step", max_age_days: 
         last = before.iloc[-1]
         if max_age_days is not None and (when - last["date"]).days > max_age_days:
             continue
-        values = last[_VALUE_COLUMNS].astype(float)
+        values = last[columns].astype(float)
         after = series[series["date"] > when]
         if method == "linear" and not after.empty and last["date"] < when:
             nxt = after.iloc[0]
             weight = (when - last["date"]) / (nxt["date"] - last["date"])
-            values = values + weight * (nxt[_VALUE_COLUMNS].astype(float) - values)
+            values = values + weight * (nxt[columns].astype(float) - values)
         rows.append({"region_id": region_id, **values.to_dict(), "observed": last["date"]})
-    return pd.DataFrame(rows, columns=["region_id", *_VALUE_COLUMNS, "observed"])
+    return pd.DataFrame(rows, columns=["region_id", *columns, "observed"])
 
 
 def change_between(control: pd.DataFrame, start, end, method: str = "step") -> pd.DataFrame:
@@ -206,10 +219,14 @@ def gains_per_year(control: pd.DataFrame, region_id: str = NATIONAL_ID) -> pd.Da
 
 def shares_at(control: pd.DataFrame, regions: pd.DataFrame, when, method: str = "step",
               max_age_days: int | None = None) -> pd.DataFrame:
-    """Every region with its occupied km² and share (%) at `when` (NaN where unobserved)."""
+    """Every region with its occupied km² and share (%) at `when` (NaN where unobserved).
+
+    The share is the map's measured `share` where the table has one (a fully held region is
+    exactly 100%), else km² over the official area."""
     at = control_at(control, when, method, max_age_days)
     out = regions[["region_id", "name", "area_km2", "population"]].merge(at, on="region_id", how="left")
-    out["share_pct"] = 100 * out["occupied_km2"] / out["area_km2"]
+    measured = out["share"] if "share" in out.columns else out["occupied_km2"] / out["area_km2"]
+    out["share_pct"] = 100 * measured
     return out
 
 
@@ -236,9 +253,8 @@ def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFra
     ids = regions["region_id"]
 
     def from_control(date) -> pd.Series:
-        at = control_at(control, date).set_index("region_id")["occupied_km2"]
-        area = regions.set_index("region_id")["area_km2"]
-        return (at.reindex(ids).fillna(0.0) / area.reindex(ids).to_numpy()).set_axis(ids.to_numpy()).clip(0, 1)
+        share = shares_at(control, regions, date).set_index("region_id")["share_pct"] / 100
+        return share.reindex(ids).fillna(0.0).set_axis(ids.to_numpy()).clip(0, 1)
 
     contact = from_control(when)
     claimed = contact.copy()
@@ -287,16 +303,50 @@ def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: 
                 "not_held_km2", "observed"]]
 
 
-def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, when, source_id: str) -> pd.DataFrame:
-    """Central figure against the bound `source_id` set on date `when` (low or high), in km² and %."""
-    day = control[control["date"] == pd.Timestamp(when)]
-    is_low, is_high = day["low_source_id"] == source_id, day["high_source_id"] == source_id
-    rows = day[is_low | is_high]
-    other = rows["occupied_km2_low"].where(is_low[rows.index], rows["occupied_km2_high"])
-    area = regions.set_index("region_id")["area_km2"].astype(float)
-    area[NATIONAL_ID] = float(area.sum())
-    out = pd.DataFrame({"region_id": rows["region_id"], "kit_km2": rows["occupied_km2"], "other_km2": other})
-    out["kit_pct"] = 100 * out["kit_km2"] / out["region_id"].map(area)
-    out["other_pct"] = 100 * out["other_km2"] / out["region_id"].map(area)
-    out["difference_pct_points"] = out["kit_pct"] - out["other_pct"]
-    return out.reset_index(drop=True)
+def agreement_with_published(control: pd.DataFrame, comparison: pd.DataFrame, basis: str = "DeepState") -> pd.DataFrame:
+    """The kit's central figures against what the map maker published (`comparison` rows of `basis`).
+
+    National totals (km²) are set against the first map on or after the published date (a
+    published total describes its day; the next map is the nearest that has happened by then);
+    shares against the map of the same date. Returns `date`, `region_id`, `map_date`, `kind`
+    (km2 or share), `published`, `kit`, `difference` (percent for km², percentage points for shares).
+    """
+    published = comparison[comparison["basis"] == basis]
+    rows = []
+    for row in published.itertuples():
+        series = control[control["region_id"] == row.region_id].sort_values("date")
+        later = series[series["date"] >= row.date]
+        if later.empty:
+            continue
+        if pd.notna(row.occupied_km2) and row.region_id == NATIONAL_ID:
+            kit = later.iloc[0]
+            rows.append({"date": row.date, "region_id": row.region_id, "map_date": kit["date"], "kind": "km2",
+                         "published": row.occupied_km2, "kit": kit["occupied_km2"],
+                         "difference": 100 * (kit["occupied_km2"] / row.occupied_km2 - 1)})
+        same_day = series[series["date"] == row.date]
+        if pd.notna(row.share) and row.region_id != NATIONAL_ID and not same_day.empty:
+            kit = same_day.iloc[0]
+            rows.append({"date": row.date, "region_id": row.region_id, "map_date": kit["date"], "kind": "share",
+                         "published": row.share, "kit": kit["share"], "difference": 100 * (kit["share"] - row.share)})
+    return pd.DataFrame(rows, columns=["date", "region_id", "map_date", "kind", "published", "kit", "difference"])
+
+
+def monthly_net_change(control: pd.DataFrame) -> pd.DataFrame:
+    """Net change of Russian-held km² per region from each month's first map to the next month's.
+
+    Positive = Russian gain. Uses the first map of each calendar month (extra mid-month maps are
+    skipped so every bar spans one month) and leaves out the national row (the sum of the
+    regions). Returns `month` (start of the month the change happened in), `region_id`,
+    `from_date`, `to_date`, `change_km2`.
+    """
+    per_region = control[control["region_id"] != NATIONAL_ID]
+    dates = pd.Series(sorted(per_region["date"].unique()))
+    firsts = dates.groupby(dates.dt.to_period("M")).min()
+    table = per_region[per_region["date"].isin(firsts)].pivot(index="date", columns="region_id", values="occupied_km2").sort_index()
+    months = table.index.to_period("M")
+    # Only consecutive months: a gap (the eve of the invasion to April 2022) is not a monthly change.
+    consecutive = [(a, b) for a, b, ma, mb in zip(table.index[:-1], table.index[1:], months[:-1], months[1:]) if (mb - ma).n == 1]
+    frames = [pd.DataFrame({"month": a.to_period("M").to_timestamp(), "region_id": table.columns, "from_date": a,
+                            "to_date": b, "change_km2": (table.loc[b] - table.loc[a]).to_numpy()}) for a, b in consecutive]
+    out = pd.concat(frames, ignore_index=True)
+    return out
