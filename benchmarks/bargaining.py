@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis_helpers.bargaining import compromise, expected_utility, weighted_median
+from analysis_helpers.analysis.bargaining import compromise, expected_utility, weighted_median
 from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DRAWS, ISSUES, ACTORS = 10_000, 8, 25

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import bargaining
+from . import bargaining
 
 QUANTITIES = ("position", "salience", "uncertainty")
 MODELS = ("weighted_median", "compromise", "expected_utility")

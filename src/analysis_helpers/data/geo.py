@@ -16,7 +16,8 @@ import shapely
 from shapely.geometry import shape
 
 from .errors import DataValidationError, Problem
-from .package import default_data_dir, display_path
+from ..paths import default_data_dir
+from .package import display_path
 
 BOUNDARIES_FILE = Path("geo") / "ukraine_regions.geojson"
 # Two neighbours may share an edge; an overlap larger than this share of the smaller

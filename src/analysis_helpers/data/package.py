@@ -28,23 +28,15 @@ import pandera.pandas as pa
 from pandera.backends.pandas import builtin_checks  # noqa: F401
 from pandera.errors import SchemaErrors
 
+from ..paths import DATA_DIR_ENV, DESCRIPTOR, default_data_dir
 from .checks import CheckContext, checks_for, problem_at
 from .errors import DataValidationError, Problem
 
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
 # them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
 
-DATA_DIR_ENV = "ANALYSIS_HELPERS_DATA"
-DESCRIPTOR = "datapackage.json"
-_REPO_DATA_DIR = Path(__file__).resolve().parents[3] / "data"
 _PADDINGS = tuple(f"{a}{b}" for a in ",\n" for b in " \t") + tuple(f"{b}{a}" for a in ",\n\r" for b in " \t")
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
-
-
-def default_data_dir() -> Path:
-    """The data folder in use: `$ANALYSIS_HELPERS_DATA` if set, else the kit's own `data/`."""
-    configured = os.environ.get(DATA_DIR_ENV)
-    return Path(configured).expanduser().resolve() if configured else _REPO_DATA_DIR
 
 
 def display_path(path: Path) -> str:

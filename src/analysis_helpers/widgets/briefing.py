@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..analysis import briefing as analysis
 from ..figures.briefing import timeline_figure
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 
 ANY_PARTICIPANT = "anyone"
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..analysis.reconstruction import funding_gap
 from ..figures.reconstruction import funding_gap_figure
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 
 
 def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, settlement_date,

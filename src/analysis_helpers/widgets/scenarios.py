@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..analysis.scenarios import Baseline, run
 from ..data.scenarios import Scenario, as_range
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 from ..figures.scenarios import scenario_profile
 
 LIVE_EXPECTED_UTILITY_DRAWS = 20

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.stances import predict_outcomes, set_stance
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 from ..figures.stances import update_what_if_outcome_figure, what_if_outcome_figure
 
 

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import territory as terr
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 from ..figures.territory import line_map
 
 USER_LINE = "User-defined line"

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ..paths import project_root
+
+REPO_ROOT = project_root()
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 REPORT_DIR = REPO_ROOT / "reports"
 CELL_TIMEOUT_S = 600
@@ -144,7 +146,7 @@ def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_sce
     jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters) for nb in notebooks]
     for notebook in notebooks if per_scenario else []:
         if _has_parameter(notebook, "scenario"):
-            from .scenarios import list_scenarios
+            from ..scenarios import list_scenarios
 
             jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name})
                      for name in list_scenarios()]
@@ -178,7 +180,7 @@ def git_commit() -> str:
 def write_index(report_dir: Path, parameters: dict) -> None:
     import pandas as pd
 
-    from .data import latest_as_of
+    from ..data import latest_as_of
 
     reports = sorted(p for p in report_dir.rglob("*.html") if p.name != "index.html")
     items = "\n".join(
