@@ -16,7 +16,8 @@ from ..conventions import NATIONAL_ID
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
 from .geo import BOUNDARIES_FILE, _read_features, load_boundaries, snapshot_date
-from .package import default_data_dir, display_path
+from ..paths import default_data_dir
+from .package import display_path
 
 # Ukraine's official area (State Statistics Service of Ukraine; source terr-ukrstat-total-area).
 OFFICIAL_TOTAL_KM2 = 603_549
