@@ -94,7 +94,7 @@ def snapshot_control(snapshot: Snapshot, frame: MeasuringFrame, source_id: str) 
 
 def eve_control(snapshot: Snapshot, frame: MeasuringFrame) -> pd.DataFrame:
     """The line of 23 Feb 2022: the layers held since 2014 on the earliest layered map."""
-    rows = control_from_snapshot(snapshot.layers[HELD_SINCE_2014], None, frame)
+    rows = control_from_snapshot(snapshot.layers[HELD_SINCE_2014], None, frame, whole_map=snapshot.russian_held)
     rows["date"] = EVE
     rows["occupied_km2_low"] = rows["occupied_km2"]
     rows["basis"], rows["method"], rows["source_id"] = "DeepState", "computed", HISTORY_SOURCE

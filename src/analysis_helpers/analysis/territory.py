@@ -32,6 +32,8 @@ METHODS = ("step", "linear")
 BAND_KM = 5.0
 # Half-width of the map-versus-outline strips counted as covered (see control_from_snapshot).
 SLIVER_KM = 2.5
+# A region covered beyond this share is checked for enclosed, undrawn ground before it is called partial.
+NEARLY_WHOLE = 0.9
 
 
 def to_equal_area(geom):
@@ -90,7 +92,7 @@ def measuring_frame(boundaries: pd.DataFrame, land_border, band_km: float = BAND
     return MeasuringFrame(boundaries["region_id"].to_numpy(), outlines, extended, edge, to_equal_area(land_border))
 
 
-def control_from_snapshot(russian_held, contested, frame: MeasuringFrame) -> pd.DataFrame:
+def control_from_snapshot(russian_held, contested, frame: MeasuringFrame, whole_map=None) -> pd.DataFrame:
     """Russian-held km² and share of every region, and the national row, from one map (WGS84).
 
     * `occupied_km2`: area of `russian_held` within the region's extended outline — the map's own
@@ -98,16 +100,25 @@ def control_from_snapshot(russian_held, contested, frame: MeasuringFrame) -> pd.
       `contested` layer (None: the archive has none, high = central).
     * `share` (0-1): the part of the region's land outline the map covers, counting as covered
       the thin strips (under 2 × `SLIVER_KM` wide) between the map and the outline along a land
-      border, and the whole region when only thin strips along Ukraine's edge stay uncovered
-      (a fully held region is exactly 1). National `share`: the regions' shares weighted by
-      their outline areas.
+      border, and the whole region when only thin strips along Ukraine's edge, or ground cut
+      off from the rest of Ukraine's unheld ground (undrawn water such as the Syvash), stay
+      uncovered (a fully held region is exactly 1, and its km² then include that enclosed ground).
+      National `share`: the regions' shares weighted by their outline areas. `whole_map`: when
+      `russian_held` is only some layers of a map (the pre-2022 layers, for the eve of the
+      invasion), the map's full Russian-held area, which decides what ground is enclosed.
     """
     held = to_equal_area(russian_held)
     high = held if contested is None else shapely.union(held, to_equal_area(contested))
-    rows = {"region_id": frame.region_ids,
-            "occupied_km2": shapely.area(shapely.intersection(frame.extended, held)) / 1e6,
-            "occupied_km2_high": shapely.area(shapely.intersection(frame.extended, high)) / 1e6,
-            "share": _land_shares(held, frame)}
+    shares, enclosed = _land_shares(held, frame, held if whole_map is None else to_equal_area(whole_map))
+    occupied = shapely.area(shapely.intersection(frame.extended, held)) / 1e6
+    if enclosed is not None:
+        # A region held whole also holds the undrawn ground its held layers enclose (see _enclosed_ground):
+        # otherwise a map that starts drawing the Syvash would show Crimea "gaining" it.
+        whole = shares == 1.0
+        occupied[whole] = shapely.area(shapely.intersection(frame.extended[whole], shapely.union(held, enclosed))) / 1e6
+    rows = {"region_id": frame.region_ids, "occupied_km2": occupied,
+            "occupied_km2_high": np.maximum(occupied, shapely.area(shapely.intersection(frame.extended, high)) / 1e6),
+            "share": shares}
     per_region = pd.DataFrame(rows)
     weights = shapely.area(frame.outlines)
     national = {"region_id": NATIONAL_ID, "occupied_km2": per_region["occupied_km2"].sum(),
@@ -127,20 +138,41 @@ def control_from_polygon(occupied, boundaries: pd.DataFrame, land_border=None) -
     return control_from_snapshot(occupied, None, measuring_frame(boundaries, border))
 
 
-def _land_shares(held, frame: MeasuringFrame) -> np.ndarray:
+def _land_shares(held, frame: MeasuringFrame, enclosing) -> tuple[np.ndarray, object]:
+    """Share of each land outline the map holds (see `control_from_snapshot`), and the enclosed
+    undrawn ground when it had to be looked for (else None)."""
     shares = np.zeros(len(frame.outlines))
     touched = np.flatnonzero(shapely.intersects(frame.outlines, held))
+    enclosed = None
     for index in touched:
         outline = frame.outlines[index]
         uncovered = shapely.difference(outline, held)
         covered = outline.area - uncovered.area
         thin, wide = _thin_parts(uncovered, SLIVER_KM * 1000)
-        if wide.area < 1.0 and shapely.dwithin(thin, frame.edge, 1.0).all():
+        whole = wide.area < 1.0 and shapely.dwithin(thin, frame.edge, 1.0).all()
+        if not whole and covered / outline.area > NEARLY_WHOLE:
+            enclosed = _enclosed_ground(enclosing, frame) if enclosed is None else enclosed
+            # Enclosed ground is found on a simplified outline: thin leftovers of that do not count.
+            whole = _thin_parts(shapely.difference(uncovered, enclosed), SLIVER_KM * 1000)[1].area < 1.0
+        if whole:
             shares[index] = 1.0
             continue
         at_border = thin[shapely.dwithin(thin, held, 1.0) & shapely.dwithin(thin, frame.land_border, 1.0)]
         shares[index] = min(1.0, (covered + shapely.area(at_border).sum()) / outline.area)
-    return shares
+    return shares, enclosed
+
+
+def _enclosed_ground(held, frame: MeasuringFrame):
+    """Unheld ground cut off from the rest of Ukraine's unheld ground by held ground and the sea.
+
+    Such ground is water the map does not draw (the Syvash on the 2022 maps) or a gap between
+    layers, not a Ukrainian-held pocket: it does not stop a region counting as held whole. Thin
+    channels (rivers, coastal strips narrower than 2 × `SLIVER_KM`) do not connect pieces.
+    """
+    unheld = shapely.difference(shapely.union_all(frame.outlines), held)
+    _, wide = _thin_parts(shapely.simplify(unheld, 200.0), SLIVER_KM * 1000)
+    pieces = shapely.get_parts(wide)
+    return shapely.union_all(np.delete(pieces, np.argmax(shapely.area(pieces))))
 
 
 def _thin_parts(area, metres: float):
@@ -294,10 +326,13 @@ def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame) -> pd.D
 
 
 def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: pd.DataFrame, when) -> pd.DataFrame:
-    """For each claimed region: area claimed, area held at `when`, and the claimed-but-not-held rest."""
+    """For each claimed region: area claimed, area held at `when`, and the claimed-but-not-held rest
+    (all on the region's official area: held = share × official area)."""
     at = shares_at(control, regions, when)
     out = claims[["region_id", "claimed_since"]].merge(at, on="region_id", how="left")
     out["claimed_km2"] = out["area_km2"]
+    # On official areas throughout (the map's own km² count its coastal fringe): held + not held = claimed.
+    out["occupied_km2"] = out["share_pct"] / 100 * out["claimed_km2"]
     out["not_held_km2"] = out["claimed_km2"] - out["occupied_km2"]
     return out[["region_id", "name", "claimed_since", "claimed_km2", "occupied_km2", "share_pct",
                 "not_held_km2", "observed"]]

@@ -13,10 +13,10 @@ import shapely
 from shapely.geometry import shape
 
 from ..conventions import NATIONAL_ID
+from ..paths import default_data_dir
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
 from .geo import BOUNDARIES_FILE, _read_features, load_boundaries, snapshot_date
-from ..paths import default_data_dir
 from .package import display_path
 
 # Ukraine's official area (State Statistics Service of Ukraine; source terr-ukrstat-total-area).

@@ -19,6 +19,8 @@ from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
 
 DEEPSTATE_SOURCE = "terr-deepstate-archive"
 REGION_SOURCES = ["terr-wiki-area-list", "terr-wiki-pop-list"]
+CONTESTED_COLOUR = "#E69F00"
+OTHER_REGIONS = "Other regions"
 BOUNDARY_SOURCE = "terr-natural-earth-admin1"
 NEGOTIATION_KINDS = ("talks", "summit", "agreement")
 NO_DATA_COLOUR = "#dddddd"
@@ -71,11 +73,16 @@ def _site_trace(sites: pd.DataFrame) -> go.Scatter:
     return go.Scatter(
         x=[p.x / 1000 for p in xy], y=[p.y / 1000 for p in xy], mode="markers",
         marker={"size": [16 if p else 6 for p in plant], "symbol": ["star" if p else "circle" for p in plant],
-                "color": [SIDE_COLOURS["russia"] if c == "Russia" else SIDE_COLOURS["ukraine"] for c in sites["controller"]],
+                "color": [_SITE_COLOURS.get(c, CONTESTED_COLOUR) for c in sites["controller"]],
                 "line": {"width": 1, "color": "white"}},
-        text=[f"<b>{s.name}</b><br>{s.why}<br>held by {s.controller} on {pd.Timestamp(s.as_of):%d %b %Y}"
+        text=[f"<b>{s.name}</b><br>{s.why}<br>"
+              + (f"contested on {pd.Timestamp(s.as_of):%d %b %Y}" if s.controller == "contested"
+                 else f"held by {s.controller} on {pd.Timestamp(s.as_of):%d %b %Y}")
               for s in sites.itertuples()],
-        hoverinfo="text", name="Sites, coloured by holder (star: Zaporizhzhia NPP)", showlegend=True)
+        hoverinfo="text", name="Sites, coloured by holder (amber: contested; star: Zaporizhzhia NPP)", showlegend=True)
+
+
+_SITE_COLOURS = {"Russia": SIDE_COLOURS["russia"], "Ukraine": SIDE_COLOURS["ukraine"]}
 
 
 def _map_layout(fig: go.Figure) -> go.Figure:
@@ -121,9 +128,10 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     fig.update_layout(title=f"On {last:%d %b %Y} Russia held {share:.1f}% of Ukraine, almost all in "
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
-    add_caption(fig, [DEEPSTATE_SOURCE, BOUNDARY_SOURCE, *REGION_SOURCES], last,
-                note="Share = DeepState polygon within the simplified outline, times the official area. "
-                     "Slider: date of the map (first of each month from Aug 2024).")
+    drawn = per_region[per_region["date"].isin(dates)]
+    add_caption(fig, [*sorted(set(drawn["source_id"])), BOUNDARY_SOURCE, *REGION_SOURCES], last,
+                note="Share = part of the region's outline covered by DeepState's Russian-held layers (fully held = 100%). "
+                     "Slider: the eve of the invasion (the map's pre-2022 layers) and every month since April 2022.")
     return _caption_below_slider(fig)
 
 
@@ -144,46 +152,118 @@ def _events_to_mark(events: pd.DataFrame | None, start, end) -> pd.DataFrame:
 
 def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.DataFrame | None = None,
                        top_regions: int = 4) -> go.Figure:
-    """Occupied km² over time: Ukraine (with low/high band, coloured by map) and the largest regions."""
+    """Russian-held km² over time on the central DeepState series: Ukraine with its low/high band
+    (high adds the map's contested layer) and the largest regions, with negotiation events."""
     national = control[control["region_id"] == terr.NATIONAL_ID].sort_values("date")
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
                              y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
                              fill="toself", fillcolor="rgba(213,94,0,0.15)", line={"width": 0},
-                             hoverinfo="skip", name="Range across maps"))
-    for basis, part in national.groupby("basis", sort=False):
-        fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines+markers", name=f"Ukraine ({basis})",
-                                 marker={"size": 4}, line={"width": 2},
-                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + basis + "</extra>"))
+                             hoverinfo="skip", name="Range: plus the map's contested layer"))
+    fig.add_trace(go.Scatter(x=national["date"], y=national["occupied_km2"], mode="lines+markers", name="Ukraine",
+                             marker={"size": 4}, line={"width": 2, "color": SIDE_COLOURS["russia"]},
+                             hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>Ukraine</extra>"))
     per_region = control[control["region_id"] != terr.NATIONAL_ID]
     latest = per_region[per_region["date"] == per_region["date"].max()].nlargest(top_regions, "occupied_km2")
     names = regions.set_index("region_id")["name"]
     for region_id in latest["region_id"]:
-        part = per_region[(per_region["region_id"] == region_id) & (per_region["basis"] == "DeepState")].sort_values("date")
+        part = per_region[per_region["region_id"] == region_id].sort_values("date")
         fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines", name=names[region_id],
                                  line={"color": colour_for("region", region_id), "width": 1.5},
                                  hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + names[region_id] + "</extra>"))
     marked = _events_to_mark(events, national["date"].min(), national["date"].max())
-    for row in marked.itertuples():
-        fig.add_vline(x=row.date, line={"width": 1, "dash": "dot", "color": "#888"})
-    if not marked.empty:
-        level = terr.control_at(national, national["date"].max())["occupied_km2"].iloc[0]
-        fig.add_trace(go.Scatter(x=marked["date"], y=[level * 1.12] * len(marked), mode="markers", name="Talks, summits, agreements",
-                                 marker={"symbol": "diamond", "size": 9, "color": "#000"},
-                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"])], hoverinfo="text"))
+    _mark_events(fig, marked, national["occupied_km2_high"].max() * 1.08)
     peak = national.loc[national["occupied_km2"].idxmax()]
     end = national.iloc[-1]
     fig.update_layout(
-        title=f"Russian-held area peaked at {peak['occupied_km2'] / 1000:,.0f}k km² in {peak['date']:%B %Y} "
-              f"and has crept up to {end['occupied_km2'] / 1000:,.0f}k km² since late 2022",
+        title=f"On DeepState's maps Russian-held area peaked at {peak['occupied_km2'] / 1000:,.0f}k km² in "
+              f"{peak['date']:%B %Y}; it stands at {end['occupied_km2'] / 1000:,.0f}k km² on {end['date']:%d %b %Y}",
         xaxis_title="Date", yaxis_title="Russian-held area (km²)", yaxis_rangemode="tozero", height=600,
         hovermode="closest", margin={"t": 130})
-    sources = sorted(set(national["source_id"]) | set(national["low_source_id"].dropna())
-                     | set(national["high_source_id"].dropna()))
-    note = "Crimea and the parts of Donbas held before 2022 included. Map changes at Jul 2024 (liveuamap to DeepState)."
+    note = ("One basis (DeepState maps) measured one way. Crimea and the parts of Donbas held before 2022 included; "
+            "the first point is the map's pre-2022 line.")
     if not marked.empty:
         note += " Diamonds: talks, summits and agreements from the events dataset (each cites its own source)."
-    return add_caption(fig, sources, end["date"], note=note)
+    return add_caption(fig, sorted(set(national["source_id"])), end["date"], note=note)
+
+
+def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
+    """Dotted vertical lines and hoverable diamonds (at `level`) for negotiation events."""
+    for row in marked.itertuples():
+        fig.add_vline(x=row.date, line={"width": 1, "dash": "dot", "color": "#888"})
+    if not marked.empty:
+        fig.add_trace(go.Scatter(x=marked["date"], y=[level] * len(marked), mode="markers", name="Talks, summits, agreements",
+                                 marker={"symbol": "diamond", "size": 9, "color": "#000"},
+                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"])], hoverinfo="text"))
+
+
+def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_ids: Sequence[str], as_of,
+                          events: pd.DataFrame | None = None, top_regions: int = 6) -> go.Figure:
+    """Net monthly change of Russian-held km² per region (bars: gains up, losses down), with negotiation events.
+
+    `change` is `analysis.territory.monthly_net_change`; the `top_regions` regions with the largest
+    total movement get their own colour, the rest are summed as "Other regions".
+    """
+    names = regions.set_index("region_id")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
+    movement = change.groupby("region_id")["change_km2"].apply(lambda v: v.abs().sum()).nlargest(top_regions)
+    labelled = change.assign(label=change["region_id"].map(lambda r: names[r] if r in movement.index else OTHER_REGIONS))
+    table = labelled.groupby(["month", "label"], sort=False)["change_km2"].sum().unstack(fill_value=0.0)
+    fig = go.Figure()
+    for label in [*(names[r] for r in movement.index), OTHER_REGIONS]:
+        if label not in table.columns:
+            continue
+        region_id = next((r for r in movement.index if names[r] == label), None)
+        colour = colour_for("region", region_id) if region_id else "#bbbbbb"
+        fig.add_trace(go.Bar(x=table.index, y=table[label], name=label, marker_color=colour,
+                             hovertemplate="%{x|%b %Y}: %{y:+,.0f} km²<extra>" + label + "</extra>"))
+    net = table.sum(axis=1)
+    marked = _events_to_mark(events, table.index.min(), table.index.max() + pd.offsets.MonthEnd(1))
+    _mark_events(fig, marked, float(table.clip(lower=0).sum(axis=1).max()) * 1.1)
+    worst = net.idxmin()
+    recent = net[net.index >= net.index.max() - pd.DateOffset(months=11)]
+    fig.update_layout(barmode="relative", height=560, xaxis_title="Month", yaxis_title="Net change of Russian-held area (km²)",
+                      title=f"Ukraine's biggest month was {worst:%B %Y} ({-net[worst]:,.0f} km² retaken); over the last "
+                            f"12 maps Russia gained {recent.sum():,.0f} km², {recent.mean():,.0f} km² a month",
+                      hovermode="closest", margin={"t": 110})
+    return add_caption(fig, source_ids, as_of,
+                       note="Change from each month's first DeepState map to the next month's; above zero = Russian gain.")
+
+
+def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, as_of) -> go.Figure:
+    """Ukraine-wide Russian-held km² as each mapping source has it: the kit's DeepState series (with its
+    contested-layer band), liveuamap's daily series, ISW readings and DeepState's own published totals."""
+    national = control[control["region_id"] == terr.NATIONAL_ID].sort_values("date")
+    others = comparison[(comparison["region_id"] == terr.NATIONAL_ID) & comparison["occupied_km2"].notna()].sort_values("date")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
+                             y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
+                             fill="toself", fillcolor="rgba(213,94,0,0.15)", line={"width": 0}, hoverinfo="skip",
+                             name="DeepState, plus contested layer"))
+    fig.add_trace(go.Scatter(x=national["date"], y=national["occupied_km2"], mode="lines+markers", name="DeepState maps (kit's measure)",
+                             line={"color": SIDE_COLOURS["russia"], "width": 2}, marker={"size": 4},
+                             hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>DeepState maps</extra>"))
+    styles = {("liveuamap", "derived"): ("lines", "liveuamap daily series", "#56B4E9", "circle"),
+              ("ISW", "published"): ("markers", "ISW, as charted by War Mapper", "#009E73", "square"),
+              ("DeepState", "published"): ("markers", "DeepState's published totals", "#000000", "x"),
+              ("DeepState", "derived"): ("markers", "DeepState's published totals", "#000000", "x")}
+    shown = set()
+    for (basis, method), part in others.groupby(["basis", "method"], sort=False):
+        mode, name, colour, symbol = styles[(basis, method)]
+        fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode=mode, name=name, showlegend=name not in shown,
+                                 legendgroup=name, line={"color": colour, "width": 1.5},
+                                 marker={"color": colour, "symbol": symbol, "size": 9},
+                                 text=part["note"].fillna(""), hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<br>%{text}<extra>" + name + "</extra>"))
+        shown.add(name)
+    gap = others[others["basis"] == "liveuamap"].set_index("date")["occupied_km2"]
+    central = national.set_index("date")["occupied_km2"]
+    common = gap.index.intersection(central.index)
+    spread = float((gap[common] - central[common]).abs().median()) if len(common) else float("nan")
+    fig.update_layout(title=f"The maps agree on the trend but not the level: liveuamap runs a median {spread:,.0f} km² "
+                            "from DeepState, and ISW's spring-2022 peak is higher still",
+                      xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=560, hovermode="closest",
+                      margin={"t": 110})
+    sources = sorted(set(national["source_id"]) | set(others["source_id"]))
+    return add_caption(fig, sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
 
 
 def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[str], as_of) -> go.Figure:
