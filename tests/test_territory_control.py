@@ -164,3 +164,16 @@ def test_committed_rows_reproduce_from_a_snapshot():
     committed = committed[committed["date"] == "2025-05-15"].set_index("region_id")
     pd.testing.assert_series_equal(computed["occupied_km2"].sort_index(), committed["occupied_km2"].sort_index(),
                                    check_names=False, atol=0.06)
+
+
+def test_site_in_the_contested_layer_is_contested(tmp_path: Path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    from deepstate_to_control import site_controllers
+
+    contested = {"type": "Polygon", "coordinates": [[[38, 48], [38.5, 48], [38.5, 48.5], [38, 48.5], [38, 48]]]}
+    path = _snapshot(tmp_path, "deepstate_20250101T1200Z", ("Окуповано /// Occupied", SQUARE),
+                     ("Статус невідомий /// Unknown status", contested))
+    sites = pd.DataFrame({"site_id": ["a", "b", "c"], "lat": [48.2, 48.2, 50.4], "lon": [37.2, 38.2, 30.5]})
+    out = site_controllers(read_deepstate_snapshot(path), sites, "terr-deepstate-history")
+    assert list(out["controller"]) == ["Russia", "contested", "Ukraine"]
+    assert set(out["as_of"]) == {"2025-01-01"}

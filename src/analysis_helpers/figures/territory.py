@@ -223,7 +223,7 @@ def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_id
     recent = net[net.index >= net.index.max() - pd.DateOffset(months=11)]
     fig.update_layout(barmode="relative", height=560, xaxis_title="Month", yaxis_title="Net change of Russian-held area (km²)",
                       title=f"Ukraine's biggest month was {worst:%B %Y} ({-net[worst]:,.0f} km² retaken); over the last "
-                            f"12 maps Russia gained {recent.sum():,.0f} km², {recent.mean():,.0f} km² a month",
+                            f"12 months Russia gained {recent.sum():,.0f} km², {recent.mean():,.0f} km² a month",
                       hovermode="closest", margin={"t": 110})
     return add_caption(fig, source_ids, as_of,
                        note="Change from each month's first DeepState map to the next month's; above zero = Russian gain.")
