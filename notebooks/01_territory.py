@@ -186,7 +186,7 @@ display(claimed.set_index("name").drop(columns="region_id").style.format(
      "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
 
 # %%
-figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date)
+figs.claimed_vs_controlled_figure(claimed, [*claim_sources, *map_sources, *region_sources], regional_date)
 
 # %% [markdown]
 # ## Lines: what each would leave on either side

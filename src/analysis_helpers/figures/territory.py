@@ -17,8 +17,6 @@ from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
 from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
 
-DEEPSTATE_SOURCE = "terr-deepstate-archive"
-REGION_SOURCES = ["terr-wiki-area-list", "terr-wiki-pop-list"]
 CONTESTED_COLOUR = "#E69F00"
 OTHER_REGIONS = "Other regions"
 BOUNDARY_SOURCE = "terr-natural-earth-admin1"
@@ -129,7 +127,8 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
     drawn = per_region[per_region["date"].isin(dates)]
-    add_caption(fig, [*sorted(set(drawn["source_id"])), BOUNDARY_SOURCE, *REGION_SOURCES], last,
+    region_sources = sorted(set(regions["area_source_id"]) | set(regions["source_id"]))
+    add_caption(fig, [*sorted(set(drawn["source_id"])), BOUNDARY_SOURCE, *region_sources], last,
                 note="Share = part of the region's outline covered by DeepState's Russian-held layers (fully held = 100%). "
                      "Slider: the eve of the invasion (the map's pre-2022 layers) and every month since April 2022.")
     return _caption_below_slider(fig)
@@ -266,7 +265,7 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, a
     return add_caption(fig, sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
 
 
-def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[str], as_of) -> go.Figure:
+def claimed_vs_controlled_figure(table: pd.DataFrame, source_ids: Sequence[str], as_of) -> go.Figure:
     """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine."""
     table = table.sort_values("claimed_km2")
     labels = table["name"].str.replace(" Oblast", "")
@@ -280,7 +279,7 @@ def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[s
     fig.update_layout(barmode="stack", height=420, xaxis_title="Area (km²)", yaxis_title="Claimed region",
                       title=f"Russia claims {gap:,.0f} km² it does not hold, most of it in "
                             f"{table.nlargest(1, 'not_held_km2')['name'].iloc[0]}")
-    return add_caption(fig, [*claims_sources, DEEPSTATE_SOURCE, "terr-wiki-area-list"], as_of)
+    return add_caption(fig, source_ids, as_of, note="Held = the map's share of each region times its official area.")
 
 
 def lines_figure(comparison: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
