@@ -54,6 +54,7 @@ from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
+from analysis_helpers.conventions import NATIONAL_ID
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
@@ -130,7 +131,7 @@ figs.sources_comparison_figure(control, comparison, report_as_of)
 # Key dates (national totals; low = the Russian-held layers, high = plus the contested layer):
 
 # %%
-national = control[control["region_id"] == terr.NATIONAL_ID].set_index("date")
+national = control[control["region_id"] == NATIONAL_ID].set_index("date")
 key_dates = pd.to_datetime(["2022-02-23", "2022-04-03", "2022-09-01", "2022-12-01", "2024-01-01", "2025-01-01",
                             "2025-05-15", f"{regional_date:%Y-%m-%d}"])
 key = national.loc[national.index.isin(key_dates), ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "share", "note"]]
@@ -182,7 +183,7 @@ display(terr.gains_per_year(control).set_index("year").style.format(
 # %%
 claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
 display(claimed.set_index("name").drop(columns="region_id").style.format(
-    {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share_pct": "{:.1f}%",
+    {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share": "{:.1%}",
      "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
 
 # %%
@@ -203,7 +204,7 @@ figs.claimed_vs_controlled_figure(claimed, [*claim_sources, *map_sources, *regio
 lines = terr.named_lines(control, claims, regions, regional_date, custom=user_line)
 comparison = terr.compare_lines(lines, regions)
 display(comparison.set_index("line").style.format(
-    {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
+    {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
      "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
 
 # %%

@@ -9,8 +9,8 @@ import sys
 import pytest
 from playwright.sync_api import sync_playwright
 
-from analysis_helpers.publish import report
 from analysis_helpers.figures.theme import add_caption
+from analysis_helpers.publish import report
 from browser import launch, visit_offline
 from conftest import DATA_DIR, NOTEBOOK_DIR
 

@@ -15,8 +15,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
-from .errors import DataValidationError, Problem
 from ..paths import default_data_dir
+from .errors import DataValidationError, Problem
 from .package import display_path
 
 BOUNDARIES_FILE = Path("geo") / "ukraine_regions.geojson"

@@ -8,8 +8,8 @@ boundaries) keys its own memo on that signature rather than keeping a cache of i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 

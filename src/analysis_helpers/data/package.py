@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ import pandera.pandas as pa
 from pandera.backends.pandas import builtin_checks  # noqa: F401
 from pandera.errors import SchemaErrors
 
-from ..paths import DATA_DIR_ENV, DESCRIPTOR, default_data_dir
+from ..paths import DESCRIPTOR, default_data_dir
 from .checks import CheckContext, checks_for, problem_at
 from .errors import DataValidationError, Problem
 
@@ -292,7 +291,7 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
     try:
         # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
         # read raises, and the file is re-read as text so that the cell is reported as itself.
-        frame = pd.read_csv(io.StringIO(text), dtype={**{n: str for n in header}, **dict.fromkeys(numeric, "float64")},
+        frame = pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
                             keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
                             engine="c")
     except ValueError:

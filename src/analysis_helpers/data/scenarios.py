@@ -19,8 +19,8 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .errors import DataValidationError, Problem
 from ..paths import default_data_dir, kit_data_dir
+from .errors import DataValidationError, Problem
 from .package import display_path
 
 SCENARIO_FOLDER = "scenarios"
