@@ -79,7 +79,7 @@ def build(admin1_path: Path) -> tuple[dict, dict]:
             "properties": {"region_id": region_id, "name": name, "name_uk": name_uk},
             "geometry": mapping(geom),
         }
-        for (region_id, name, name_uk, _), geom in zip(units, geometries)
+        for (region_id, name, name_uk, _), geom in zip(units, geometries, strict=False)
     ]
     return {
         "type": "FeatureCollection",

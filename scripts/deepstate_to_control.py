@@ -34,11 +34,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis_helpers import load  # noqa: E402
-from analysis_helpers.analysis.territory import (NATIONAL_ID, MeasuringFrame, control_from_snapshot,  # noqa: E402
-                                                 measuring_frame)
+from analysis_helpers.analysis.territory import NATIONAL_ID, MeasuringFrame, control_from_snapshot, measuring_frame  # noqa: E402
 from analysis_helpers.data.geo import load_boundaries  # noqa: E402
-from analysis_helpers.data.territory import (CONTESTED, HELD_SINCE_2014, Snapshot, load_land_border,  # noqa: E402
-                                             read_deepstate_snapshot, snapshots_in)
+from analysis_helpers.data.territory import (  # noqa: E402
+    CONTESTED,
+    HELD_SINCE_2014,
+    Snapshot,
+    load_land_border,
+    read_deepstate_snapshot,
+    snapshots_in,
+)
 
 CONTROL_CSV = REPO / "data" / "territory" / "territory_control.csv"
 COMPARISON_CSV = REPO / "data" / "territory" / "territory_comparison.csv"
@@ -138,7 +143,7 @@ def archive_overlap(layered: list[Snapshot], single_layer: list[Snapshot], frame
 def liveuamap_rows(series_csv: Path) -> pd.DataFrame:
     """National comparison rows read off the liveuamap daily series: monthly points, key dates, the peak."""
     series = pd.read_csv(series_csv, parse_dates=["date"]).set_index("date")["area"].sort_index()
-    picks = {date: "" for date in series.index[series.index.day == 1]}
+    picks = dict.fromkeys(series.index[series.index.day == 1], "")
     picks.update({pd.Timestamp(d): why for d, why in LIVEUAMAP_KEY_DATES.items()})
     picks[series.idxmax()] = "peak of Russian control in spring 2022"
     rows = pd.DataFrame({"date": list(picks), "note": list(picks.values())})
@@ -163,7 +168,7 @@ def site_controllers(snapshot: Snapshot, sites: pd.DataFrame, source_id: str) ->
     held = shapely.contains(snapshot.russian_held, points)
     contested = shapely.contains(snapshot.layers[CONTESTED], points) if CONTESTED in snapshot.layers else held & False
     out = sites.copy()
-    out["controller"] = ["Russia" if h else "contested" if c else "Ukraine" for h, c in zip(held, contested)]
+    out["controller"] = ["Russia" if h else "contested" if c else "Ukraine" for h, c in zip(held, contested, strict=False)]
     out["as_of"] = snapshot.date.isoformat()
     out["source_id"] = source_id
     return out

@@ -14,8 +14,15 @@ import pytest
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
-from analysis_helpers.data.territory import (CONTESTED, HELD_SINCE_2014, LIBERATED, OCCUPIED, layer_kind,
-                                             read_deepstate_snapshot, snapshots_in)
+from analysis_helpers.data.territory import (
+    CONTESTED,
+    HELD_SINCE_2014,
+    LIBERATED,
+    OCCUPIED,
+    layer_kind,
+    read_deepstate_snapshot,
+    snapshots_in,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"

@@ -24,7 +24,7 @@ def _title(output) -> str:
 
 
 def test_explorer_starts_on_the_line_of_contact():
-    when, line, _, _, output, as_of = _explorer()
+    _, line, _, _, output, as_of = _explorer()
     assert line.value == terr.line_of_contact_name(as_of)
     assert len(output.outputs) == 2 and "russian_side_km2" in output.outputs[1]["data"]["text/html"]
     assert _title(output).startswith("Line of contact")

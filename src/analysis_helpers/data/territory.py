@@ -40,6 +40,7 @@ def _boundaries_beside(ctx: CheckContext) -> Path:
 
 @cross_check("regions")
 def regions_complete(table: pd.DataFrame, ctx: CheckContext):
+    """27 units with positive areas summing to Ukraine's official total, each with an outline."""
     if len(table) != REGION_COUNT:
         yield ctx.problem(table.index[-1], "region_id", f"there must be exactly {REGION_COUNT} regions", len(table))
     for index, value in table.loc[table["area_km2"] <= 0, "area_km2"].items():
@@ -81,6 +82,7 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
 
 @cross_check("sites")
 def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
+    """Each site lies within (or just off the simplified coast of) its region's outline."""
     regions = ctx.load("regions")
     outlines = load_boundaries(list(regions["region_id"]), _boundaries_beside(ctx)).set_index("region_id")["geometry"]
     points = shapely.points(table["lon"].to_numpy(), table["lat"].to_numpy())
@@ -121,7 +123,7 @@ def load_land_border(data_dir: Path | None = None):
     try:
         return shapely.union_all([shape(feature["geometry"]) for feature in features])
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        raise DataValidationError([Problem(display_path(path), None, "geometry", "not a readable GeoJSON geometry")])
+        raise DataValidationError([Problem(display_path(path), None, "geometry", "not a readable GeoJSON geometry")]) from None
 
 
 # -- DeepState snapshots ---------------------------------------------------------------------
@@ -187,6 +189,7 @@ class Snapshot:
 
     @property
     def has_contested_layer(self) -> bool:
+        """False for the single-layer archive, which keeps no contested layer."""
         return UNNAMED_LAYER not in self.layers
 
 
@@ -217,7 +220,7 @@ def read_deepstate_snapshot(path: Path, today: date | None = None) -> Snapshot:
     parts: dict[str, list] = {}
     problems: list[Problem] = []
     unknown: list[str] = []
-    for number, (feature, name) in enumerate(zip(features, names), start=1):
+    for number, (feature, name) in enumerate(zip(features, names, strict=False), start=1):
         kind = UNNAMED_LAYER if unnamed else layer_kind(name)
         if kind is None:
             unknown.append(str(name))

@@ -45,7 +45,7 @@ def _colours(share: pd.Series) -> list[str]:
 
 def _region_traces(boundaries: pd.DataFrame, colours: list[str], texts: list[str]) -> list[go.Scatter]:
     traces = []
-    for row, colour, text in zip(boundaries.itertuples(), colours, texts):
+    for row, colour, text in zip(boundaries.itertuples(), colours, texts, strict=False):
         x, y = _outline_xy(row.geometry)
         traces.append(go.Scatter(x=x, y=y, fill="toself", fillcolor=colour, mode="lines",
                                  line={"width": 0.7, "color": "white"}, hoveron="fills", text=text,
@@ -68,7 +68,7 @@ def _share_hover(shares: pd.DataFrame) -> list[str]:
 
 def _site_trace(sites: pd.DataFrame) -> go.Scatter:
     plant = sites["kind"] == "nuclear-plant"
-    xy = [to_equal_area(shapely.Point(lon, lat)) for lon, lat in zip(sites["lon"], sites["lat"])]
+    xy = [to_equal_area(shapely.Point(lon, lat)) for lon, lat in zip(sites["lon"], sites["lat"], strict=False)]
     return go.Scatter(
         x=[p.x / 1000 for p in xy], y=[p.y / 1000 for p in xy], mode="markers",
         marker={"size": [16 if p else 6 for p in plant], "symbol": ["star" if p else "circle" for p in plant],
@@ -194,7 +194,7 @@ def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
     if not marked.empty:
         fig.add_trace(go.Scatter(x=marked["date"], y=[level] * len(marked), mode="markers", name="Talks, summits, agreements",
                                  marker={"symbol": "diamond", "size": 9, "color": "#000"},
-                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"])], hoverinfo="text"))
+                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"], strict=False)], hoverinfo="text"))
 
 
 def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf,
@@ -309,7 +309,7 @@ def lines_figure(comparison: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str
 def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
     ids = list(boundaries["region_id"])
     values = share.reindex(ids).fillna(0.0).round(4)
-    return _colours(values), [f"<b>{names[r]}</b><br>{v:.1%} on Russia's side" for r, v in zip(ids, values)]
+    return _colours(values), [f"<b>{names[r]}</b><br>{v:.1%} on Russia's side" for r, v in zip(ids, values, strict=False)]
 
 
 def _wrap_words(text: str, width: int) -> list[str]:
