@@ -111,21 +111,29 @@ def control_from_snapshot(russian_held, contested, frame: MeasuringFrame, whole_
     held = to_equal_area(russian_held)
     high = held if contested is None else shapely.union(held, to_equal_area(contested))
     shares, enclosed = _land_shares(held, frame, held if whole_map is None else to_equal_area(whole_map))
-    occupied = shapely.area(shapely.intersection(frame.extended, held)) / 1e6
+    occupied = _area_within(frame.extended, held)
     if enclosed is not None:
         # A region held whole also holds the undrawn ground its held layers enclose (see _enclosed_ground):
         # otherwise a map that starts drawing the Syvash would show Crimea "gaining" it.
         whole = shares == 1.0
-        occupied[whole] = shapely.area(shapely.intersection(frame.extended[whole], shapely.union(held, enclosed))) / 1e6
-    rows = {"region_id": frame.region_ids, "occupied_km2": occupied,
-            "occupied_km2_high": np.maximum(occupied, shapely.area(shapely.intersection(frame.extended, high)) / 1e6),
-            "share": shares}
+        occupied[whole] = _area_within(frame.extended[whole], shapely.union(held, enclosed))
+    high_km2 = occupied if high is held else np.maximum(occupied, _area_within(frame.extended, high))
+    rows = {"region_id": frame.region_ids, "occupied_km2": occupied, "occupied_km2_high": high_km2, "share": shares}
     per_region = pd.DataFrame(rows)
     weights = shapely.area(frame.outlines)
     national = {"region_id": NATIONAL_ID, "occupied_km2": per_region["occupied_km2"].sum(),
                 "occupied_km2_high": per_region["occupied_km2_high"].sum(),
                 "share": float(np.dot(per_region["share"], weights) / weights.sum())}
     return pd.concat([per_region, pd.DataFrame([national])], ignore_index=True)
+
+
+def _area_within(outlines: np.ndarray, geom) -> np.ndarray:
+    """km² of `geom` inside each outline; outlines it does not touch are skipped (most of them)."""
+    shapely.prepare(geom)
+    km2 = np.zeros(len(outlines))
+    touched = shapely.intersects(geom, outlines)
+    km2[touched] = shapely.area(shapely.intersection(outlines[touched], geom)) / 1e6
+    return km2
 
 
 def control_from_polygon(occupied, boundaries: pd.DataFrame, land_border=None) -> pd.DataFrame:
