@@ -119,13 +119,15 @@ figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events)
 # ### The mapping sources side by side
 #
 # Other maps draw the line differently and measure it differently: liveuamap's daily series (as
-# computed by conflict-investigations), ISW's maps as charted by War Mapper, and DeepState's own
-# published totals. They are kept apart, each on its own basis, rather than spliced into one line.
-# The Economist's measurement of ISW's polygons (about 137,000 km² on 28 March 2022) is not shown:
-# its page was not found among the sources the kit could read.
+# computed by conflict-investigations), ISW's maps as charted by War Mapper, The Economist's
+# reading of the spring-2022 peak (more than 22% of Ukraine roughly a month into the war: a share,
+# drawn at that share of the official area, and a lower bound), and DeepState's own published
+# totals. They are kept apart, each on its own basis, rather than spliced into one line. The
+# Economist's figure in km² (about 137,000 km² on 28 March 2022, its measurement of ISW's
+# polygons) was not found in a text the kit could read, so only the published share is shown.
 
 # %%
-figs.sources_comparison_figure(control, comparison, report_as_of)
+figs.sources_comparison_figure(control, comparison, regions, report_as_of)
 
 # %% [markdown]
 # Key dates (national totals; low = the Russian-held layers, high = plus the contested layer):

@@ -63,6 +63,9 @@ LIVEUAMAP_KEY_DATES = {
 }
 # Figures other maps or the map maker published: (date, region_id, km2, share 0-1, basis, method, source_id, note).
 PUBLISHED = [
+    ("2022-03-24", NATIONAL_ID, None, 0.22, "The Economist", "published", "terr-mint-economist-2024",
+     "The Economist: roughly a month into the war Russia held more than 22% of Ukraine, the parts held since 2014 "
+     "included (a lower bound; day approximate; the map measured is not named)"),
     ("2022-03-28", NATIONAL_ID, 163000, None, "ISW", "published", "terr-intellinews-2023",
      "about 163,000 km² in March 2022 according to ISW, as charted by War Mapper (day not given)"),
     ("2022-11-12", NATIONAL_ID, 108651, None, "DeepState", "published", "terr-deepstate-2025-08", "DeepState total for 12 Nov 2022"),

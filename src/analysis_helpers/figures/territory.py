@@ -229,11 +229,17 @@ def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_id
                        note="Change from each month's first DeepState map to the next month's; above zero = Russian gain.")
 
 
-def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, regions: pd.DataFrame,
+                              as_of: AsOf) -> go.Figure:
     """Ukraine-wide Russian-held km² as each mapping source has it: the kit's DeepState series (with its
-    contested-layer band), liveuamap's daily series, ISW readings and DeepState's own published totals."""
+    contested-layer band), liveuamap's daily series, ISW and The Economist's readings and DeepState's own
+    published totals. A source that gives only a share of Ukraine is drawn at that share of the official area."""
     national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
-    others = comparison[(comparison["region_id"] == NATIONAL_ID) & comparison["occupied_km2"].notna()].sort_values("date")
+    others = comparison[comparison["region_id"] == NATIONAL_ID].sort_values("date").copy()
+    share_only = others["occupied_km2"].isna() & others["share"].notna()
+    others.loc[share_only, "occupied_km2"] = others.loc[share_only, "share"] * float(regions["area_km2"].sum())
+    others.loc[share_only, "note"] = others.loc[share_only, "note"].fillna("") + " (share × official area)"
+    others = others[others["occupied_km2"].notna()]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
                              y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
@@ -244,6 +250,7 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, a
                              hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>DeepState maps</extra>"))
     styles = {("liveuamap", "derived"): ("lines", "liveuamap daily series", "#56B4E9", "circle"),
               ("ISW", "published"): ("markers", "ISW, as charted by War Mapper", "#009E73", "square"),
+              ("The Economist", "published"): ("markers", "The Economist (at least)", "#CC79A7", "triangle-up"),
               ("DeepState", "published"): ("markers", "DeepState's published totals", "#000000", "x"),
               ("DeepState", "derived"): ("markers", "DeepState's published totals", "#000000", "x")}
     shown = set()
@@ -259,7 +266,7 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, a
     common = gap.index.intersection(central.index)
     spread = float((gap[common] - central[common]).abs().median()) if len(common) else float("nan")
     fig.update_layout(title=f"The maps agree on the trend but not the level: liveuamap runs a median {spread:,.0f} km² "
-                            "from DeepState, and ISW's spring-2022 peak is higher still",
+                            "from DeepState, and other readings of the spring-2022 peak run higher still",
                       xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=560, hovermode="closest",
                       margin={"t": 110})
     sources = sorted(set(national["source_id"]) | set(others["source_id"]))
