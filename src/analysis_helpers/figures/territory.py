@@ -16,7 +16,7 @@ from plotly.colors import sample_colorscale
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
 from ..conventions import NATIONAL_ID, AsOf, as_percent
-from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
+from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
 
 CONTESTED_COLOUR = "#E69F00"
 OTHER_REGIONS = "Other regions"
@@ -209,11 +209,12 @@ def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_id
     labelled = change.assign(label=change["region_id"].map(lambda r: names[r] if r in movement.index else OTHER_REGIONS))
     table = labelled.groupby(["month", "label"], sort=False)["change_km2"].sum().unstack(fill_value=0.0)
     fig = go.Figure()
-    for label in [*(names[r] for r in movement.index), OTHER_REGIONS]:
+    # Stacked neighbours need distinct colours: the colour-blind-safe palette in order, grey for the rest.
+    colours = dict(zip([*(names[r] for r in movement.index), OTHER_REGIONS], [*OKABE_ITO[:top_regions], "#bbbbbb"],
+                       strict=False))
+    for label, colour in colours.items():
         if label not in table.columns:
             continue
-        region_id = next((r for r in movement.index if names[r] == label), None)
-        colour = colour_for("region", region_id) if region_id else "#bbbbbb"
         fig.add_trace(go.Bar(x=table.index, y=table[label], name=label, marker_color=colour,
                              hovertemplate="%{x|%b %Y}: %{y:+,.0f} km²<extra>" + label + "</extra>"))
     net = table.sum(axis=1)
@@ -265,10 +266,10 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, r
     central = national.set_index("date")["occupied_km2"]
     common = gap.index.intersection(central.index)
     spread = float((gap[common] - central[common]).abs().median()) if len(common) else float("nan")
-    fig.update_layout(title=f"The maps agree on the trend but not the level: liveuamap runs a median {spread:,.0f} km² "
-                            "from DeepState, and other readings of the spring-2022 peak run higher still",
-                      xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=560, hovermode="closest",
-                      margin={"t": 110})
+    fig.update_layout(title=f"The maps agree on the trend, not the level: liveuamap runs a median {spread:,.0f} km² "
+                            "off DeepState,<br>and readings of the spring-2022 peak spread widely",
+                      xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=580, hovermode="closest",
+                      margin={"t": 150})
     sources = sorted(set(national["source_id"]) | set(others["source_id"]))
     return add_caption(fig, sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
 
