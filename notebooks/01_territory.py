@@ -111,8 +111,8 @@ figs.control_timeseries(control, regions, events)
 # Net change of the Russian-held area from each month's first map to the next month's: bars above
 # zero are Russian gains, below zero Ukrainian ones, stacked by region. Read the first bar (April
 # 2022) with care: DeepState's map of 3 April 2022 still marked about 6,100 km² as contested
-# ("under question") against about 1,000 km² later on, and drew less of eastern Kharkiv oblast than
-# its May map, so part of that bar is the map filling in rather than the front moving.
+# ("under question"), against 360 to 1,700 km² on every later map, and drew 8% of Kharkiv oblast
+# against 31% a month later, so part of that bar is the map filling in rather than the front moving.
 
 # %%
 monthly = terr.monthly_net_change(control)
