@@ -239,5 +239,5 @@ show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, r
 # * Sites' controllers are read off one DeepState map (its date is in the hover text); key places
 #   are towns, not positions.
 # * Early maps leave the Syvash undrawn: Crimea's area on the 2022 maps counts the water its held
-#   layers enclose, but the map's own area still rises by about 180 km² when DeepState starts
+#   layers enclose, but the map's own area still rises by about 170 km² when DeepState starts
 #   drawing it (October 2022): a drawing change, not a gain.
