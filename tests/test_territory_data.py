@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 import analysis_helpers as ah
-from analysis_helpers.data.geo import load_boundaries, read_snapshot, snapshot_date
+from analysis_helpers.data.geo import load_boundaries, snapshot_date
+from analysis_helpers.data.territory import read_deepstate_snapshot
 from analysis_helpers.data.territory import OFFICIAL_TOTAL_KM2
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,8 +130,8 @@ def test_snapshot_that_is_not_a_polygon_is_rejected(tmp_path: Path):
     path = tmp_path / "deepstatemap_data_20250101.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [30, 50]}}]}))
-    with pytest.raises(ah.DataValidationError, match="feature 1: must be a non-empty Polygon"):
-        read_snapshot(path)
+    with pytest.raises(ah.DataValidationError, match="deepstatemap_data_20250101.geojson: no recognisable Russian-held layer"):
+        read_deepstate_snapshot(path)
 
 
 @pytest.mark.skipif(not (REFERENCE / "liveuamap" / "territory.csv").is_file(), reason="../shared/reference/liveuamap not present")
