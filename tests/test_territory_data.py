@@ -130,7 +130,7 @@ def test_snapshot_that_is_not_a_polygon_is_rejected(tmp_path: Path):
     path = tmp_path / "deepstatemap_data_20250101.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [30, 50]}}]}))
-    with pytest.raises(ah.DataValidationError, match="deepstatemap_data_20250101.geojson: no recognisable Russian-held layer"):
+    with pytest.raises(ah.DataValidationError, match=r"deepstatemap_data_20250101.geojson, column geometry: no polygon .*geometry types found: \['Point'\]"):
         read_deepstate_snapshot(path)
 
 

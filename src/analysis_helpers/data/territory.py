@@ -238,7 +238,11 @@ def read_deepstate_snapshot(path: Path, today: date | None = None) -> Snapshot:
     if unknown:
         warnings.warn(f"{shown}: layer names not recognised, left out: {sorted(set(unknown))}", stacklevel=2)
     layers = {kind: shapely.union_all(geoms) for kind, geoms in parts.items() if geoms}
-    if not any(kind in layers for kind in (*RUSSIAN_HELD, UNNAMED_LAYER)):
+    if unnamed and UNNAMED_LAYER not in layers and not problems:
+        kinds = sorted({str((feature.get("geometry") or {}).get("type")) for feature in features})
+        problems.append(Problem(shown, None, "geometry", "no polygon in a snapshot of unnamed features "
+                                f"(the single-layer archive); geometry types found: {kinds}"))
+    elif not any(kind in layers for kind in (*RUSSIAN_HELD, UNNAMED_LAYER)):
         found = sorted({str(name) for name in names})
         problems.append(Problem(shown, None, "name", "no recognisable Russian-held layer (occupied, ORDLO or Crimea); "
                                 f"layer names found: {found}"))
