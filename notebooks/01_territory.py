@@ -54,7 +54,7 @@ from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
-from analysis_helpers.conventions import NATIONAL_ID
+from analysis_helpers.conventions import NATIONAL_ID, cited_by
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
@@ -67,22 +67,23 @@ method = "step"  # "step" (last map on or before a date) or "linear" (between ma
 user_line = {"UA-14": 1.0, "UA-09": 1.0, "UA-43": 1.0, "UA-40": 1.0}  # shares (0-1) on Russia's side; others 0
 
 # %%
+sources = ah.load("sources")
 regions = ah.load("regions")
 control_all = ah.load("territory_control")
-report_as_of = ah.resolve_as_of(as_of)
+report_as_of = ah.resolve_as_of(as_of, datasets=["territory_control"])
 control = control_all[control_all["date"] <= report_as_of]
-comparison = ah.load("territory_comparison")
-comparison = comparison[comparison["date"] <= report_as_of]
+other_maps = ah.load("territory_comparison")
+other_maps = other_maps[other_maps["date"] <= report_as_of]
 claims = ah.load("annexation_claims")
 sites = ah.load("sites")
 boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
 regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
 print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {report_as_of:%d %b %Y}.")
-map_sources = sorted(set(control["source_id"]))
-claim_sources = list(dict.fromkeys(claims["source_id"]))
-region_sources = sorted(set(regions["area_source_id"]) | set(regions["source_id"]))
-line_sources = [*map_sources, *claim_sources, *region_sources]
+# What the charts below rest on: the maps they draw, the claims, the regions' areas and populations.
+map_sources = cited_by(control)
+claim_sources = cited_by(claims, control[control["date"] == regional_date], regions)
+line_sources = cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASION, regional_date])], regions)
 
 # %% [markdown]
 # ## Control by region on the map
@@ -93,7 +94,7 @@ line_sources = [*map_sources, *claim_sources, *region_sources]
 # Zaporizhzhia nuclear plant.
 
 # %%
-figs.control_map(control, regions, boundaries, sites)
+figs.control_map(control, regions, boundaries, sites, sources=sources)
 
 # %% [markdown]
 # ## Occupied area over time, with the negotiations
@@ -103,7 +104,7 @@ figs.control_map(control, regions, boundaries, sites)
 # band closes. Diamonds mark talks, summits and agreements from the `events` dataset.
 
 # %%
-figs.control_timeseries(control, regions, events)
+figs.control_timeseries(control, regions, events, sources=sources)
 
 # %% [markdown]
 # ### Month by month, region by region
@@ -116,7 +117,7 @@ figs.control_timeseries(control, regions, events)
 
 # %%
 monthly = terr.monthly_net_change(control)
-figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events)
+figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events, sources=sources)
 
 # %% [markdown]
 # ### The mapping sources side by side
@@ -130,7 +131,7 @@ figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events)
 # polygons) was not found in a text the kit could read, so only the published share is shown.
 
 # %%
-figs.sources_comparison_figure(control, comparison, regions, report_as_of)
+figs.sources_comparison_figure(control, other_maps, regions, report_as_of, sources=sources)
 
 # %% [markdown]
 # Key dates (national totals; low = the Russian-held layers, high = plus the contested layer):
@@ -156,7 +157,7 @@ display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f
 # within 0.07% nationally and 0.26 points per region (`tests/test_territory_control.py`).
 
 # %%
-agreement = terr.agreement_with_published(control, comparison)
+agreement = terr.agreement_with_published(control, other_maps)
 agreement = agreement.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
 display(agreement.set_index(["date", "name"]).drop(columns="region_id").style.format(
     {"map_date": "{:%d %b %Y}", "published": "{:,.3f}", "kit": "{:,.3f}", "difference": "{:+.2f}"}))
@@ -192,7 +193,7 @@ display(claimed.set_index("name").drop(columns="region_id").style.format(
      "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
 
 # %%
-figs.claimed_vs_controlled_figure(claimed, [*claim_sources, *map_sources, *region_sources], regional_date)
+figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources=sources)
 
 # %% [markdown]
 # ## Lines: what each would leave on either side
@@ -213,10 +214,10 @@ display(comparison.set_index("line").style.format(
      "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
 
 # %%
-figs.lines_figure(comparison, regional_date, line_sources)
+figs.lines_figure(comparison, regional_date, line_sources, sources=sources)
 
 # %%
-figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources)
+figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
 
 # %% [markdown]
 # ## Explorer
@@ -226,8 +227,8 @@ figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources)
 # exported report shows the menu-driven map above instead.
 
 # %%
-show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date),
-     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources))
+show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, sources=sources),
+     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
 
 # %% [markdown]
 # ## What is not here

@@ -34,7 +34,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis_helpers import load  # noqa: E402
-from analysis_helpers.analysis.territory import NATIONAL_ID, MeasuringFrame, control_from_snapshot, measuring_frame  # noqa: E402
+from analysis_helpers.analysis.territory import (  # noqa: E402
+    EVE_OF_INVASION,
+    NATIONAL_ID,
+    MeasuringFrame,
+    control_from_snapshot,
+    measuring_frame,
+)
 from analysis_helpers.data.geo import load_boundaries  # noqa: E402
 from analysis_helpers.data.territory import (  # noqa: E402
     CONTESTED,
@@ -54,7 +60,6 @@ COMPARISON_COLUMNS = ["date", "region_id", "occupied_km2", "share", "basis", "me
 HISTORY_SOURCE = "terr-deepstate-history"
 SINGLE_LAYER_SOURCE = "terr-deepstate-archive"
 LIVEUAMAP_SOURCE = "terr-liveuamap-analysis"
-EVE = pd.Timestamp("2022-02-23")
 # Dates read off the liveuamap daily series besides the first of each month.
 LIVEUAMAP_KEY_DATES = {
     "2022-02-23": "eve of the full-scale invasion",
@@ -103,7 +108,7 @@ def snapshot_control(snapshot: Snapshot, frame: MeasuringFrame, source_id: str) 
 def eve_control(snapshot: Snapshot, frame: MeasuringFrame) -> pd.DataFrame:
     """The line of 23 Feb 2022: the layers held since 2014 on the earliest layered map."""
     rows = control_from_snapshot(snapshot.layers[HELD_SINCE_2014], None, frame, whole_map=snapshot.russian_held)
-    rows["date"] = EVE
+    rows["date"] = EVE_OF_INVASION
     rows["occupied_km2_low"] = rows["occupied_km2"]
     rows["basis"], rows["method"], rows["source_id"] = "DeepState", "computed", HISTORY_SOURCE
     rows["note"] = f"layers held since 2014 (ORDLO, Crimea) of the {snapshot.date:%d %b %Y} map"

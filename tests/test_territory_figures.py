@@ -15,7 +15,8 @@ def _caption(fig) -> str:
 
 def test_map_slider_covers_every_month_since_april_2022():
     regions, control = ah.load("regions"), ah.load("territory_control")
-    fig = figs.control_map(control, regions, load_boundaries(list(regions["region_id"])), ah.load("sites"))
+    fig = figs.control_map(control, regions, load_boundaries(list(regions["region_id"])), ah.load("sites"),
+                           sources=ah.load("sources"))
     labels = [step["label"] for step in fig.layout.sliders[0].steps]
     assert labels[0] == "23 Feb 2022" and labels[1] == "03 Apr 2022"
     assert "Sep 2022" in labels and len(labels) >= 53
@@ -26,7 +27,8 @@ def test_monthly_change_bars_have_gains_and_losses_and_events():
     regions, control = ah.load("regions"), ah.load("territory_control")
     change = terr.monthly_net_change(control)
     events = ah.load("events") if "events" in ah.datasets() else None
-    fig = figs.monthly_change_figure(change, regions, sorted(set(control["source_id"])), control["date"].max(), events)
+    fig = figs.monthly_change_figure(change, regions, sorted(set(control["source_id"])), control["date"].max(), events,
+                                     sources=ah.load("sources"))
     bars = [t for t in fig.data if t.type == "bar"]
     assert len(bars) >= 5 and fig.layout.barmode == "relative"
     values = [v for t in bars for v in t.y]
@@ -37,7 +39,7 @@ def test_monthly_change_bars_have_gains_and_losses_and_events():
 
 def test_sources_comparison_keeps_each_basis_apart():
     regions, control, comparison = ah.load("regions"), ah.load("territory_control"), ah.load("territory_comparison")
-    fig = figs.sources_comparison_figure(control, comparison, regions, control["date"].max())
+    fig = figs.sources_comparison_figure(control, comparison, regions, control["date"].max(), sources=ah.load("sources"))
     names = {t.name for t in fig.data}
     assert {"DeepState maps (kit's measure)", "liveuamap daily series", "ISW, as charted by War Mapper",
             "The Economist (at least)", "DeepState's published totals"} <= names

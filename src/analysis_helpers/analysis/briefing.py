@@ -62,8 +62,8 @@ def ordinal(n: int) -> str:
 # -- war length ------------------------------------------------------------------------------
 def war_year(start: AsOf, as_of: AsOf) -> int:
     """Which year of the war `as_of` falls in (1 = the first twelve months after `start`)."""
-    start, on = as_timestamp(start), as_timestamp(as_of)
-    years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+    first, on = as_timestamp(start), as_timestamp(as_of)
+    years = on.year - first.year - ((on.month, on.day) < (first.month, first.day))
     return years + 1
 
 

@@ -15,12 +15,11 @@ from plotly.colors import sample_colorscale
 
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
-from ..conventions import NATIONAL_ID, AsOf, as_percent
+from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
 from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
 
 CONTESTED_COLOUR = "#E69F00"
 OTHER_REGIONS = "Other regions"
-BOUNDARY_SOURCE = "terr-natural-earth-admin1"
 NEGOTIATION_KINDS = ("talks", "summit", "agreement")
 NO_DATA_COLOUR = "#dddddd"
 SLIDER_HEIGHT_PX = 90
@@ -94,7 +93,7 @@ def _map_layout(fig: go.Figure) -> go.Figure:
 
 
 def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame,
-                sites: pd.DataFrame, dates: Sequence | None = None) -> go.Figure:
+                sites: pd.DataFrame, dates: Sequence | None = None, *, sources: pd.DataFrame) -> go.Figure:
     """Map of the Russian-held share of each region, one slider step per observation date.
 
     Regions are filled shapes on the equal-area projection (plain SVG, no base-map download, so
@@ -128,8 +127,7 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
     drawn = per_region[per_region["date"].isin(dates)]
-    region_sources = sorted(set(regions["area_source_id"]) | set(regions["source_id"]))
-    add_caption(fig, [*sorted(set(drawn["source_id"])), BOUNDARY_SOURCE, *region_sources], last,
+    add_caption(fig, cited_by(drawn, regions, boundaries, sites), sources, last,
                 note="Share = part of the region's outline covered by DeepState's Russian-held layers (fully held = 100%). "
                      "Slider: the eve of the invasion (the map's pre-2022 layers) and every month since April 2022.")
     return _caption_below_slider(fig)
@@ -151,7 +149,7 @@ def _events_to_mark(events: pd.DataFrame | None, start, end) -> pd.DataFrame:
 
 
 def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.DataFrame | None = None,
-                       top_regions: int = 4) -> go.Figure:
+                       top_regions: int = 4, *, sources: pd.DataFrame) -> go.Figure:
     """Russian-held km² over time on the central DeepState series: Ukraine with its low/high band
     (high adds the map's contested layer) and the largest regions, with negotiation events."""
     national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
@@ -184,7 +182,8 @@ def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.
             "the first point is the map's pre-2022 line.")
     if not marked.empty:
         note += " Diamonds: talks, summits and agreements from the events dataset (each cites its own source)."
-    return add_caption(fig, sorted(set(national["source_id"])), end["date"], note=note)
+    drawn = per_region[per_region["region_id"].isin(latest["region_id"])]
+    return add_caption(fig, cited_by(national, drawn), sources, end["date"], note=note)
 
 
 def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
@@ -197,8 +196,9 @@ def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
                                  text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"], strict=False)], hoverinfo="text"))
 
 
-def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf,
-                          events: pd.DataFrame | None = None, top_regions: int = 6) -> go.Figure:
+def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
+                          events: pd.DataFrame | None = None, top_regions: int = 6, *,
+                          sources: pd.DataFrame) -> go.Figure:
     """Net monthly change of Russian-held km² per region (bars: gains up, losses down), with negotiation events.
 
     `change` is `analysis.territory.monthly_net_change`; the `top_regions` regions with the largest
@@ -226,12 +226,12 @@ def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, source_id
                       title=f"Ukraine's biggest month was {worst:%B %Y} ({-net[worst]:,.0f} km² retaken); over the last "
                             f"12 months Russia gained {recent.sum():,.0f} km², {recent.mean():,.0f} km² a month",
                       hovermode="closest", margin={"t": 110})
-    return add_caption(fig, source_ids, as_of,
+    return add_caption(fig, cited, sources, as_of,
                        note="Change from each month's first DeepState map to the next month's; above zero = Russian gain.")
 
 
 def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, regions: pd.DataFrame,
-                              as_of: AsOf) -> go.Figure:
+                              as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Ukraine-wide Russian-held km² as each mapping source has it: the kit's DeepState series (with its
     contested-layer band), liveuamap's daily series, ISW and The Economist's readings and DeepState's own
     published totals. A source that gives only a share of Ukraine is drawn at that share of the official area."""
@@ -270,12 +270,15 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, r
                             "off DeepState,<br>and readings of the spring-2022 peak spread widely",
                       xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=580, hovermode="closest",
                       margin={"t": 150})
-    sources = sorted(set(national["source_id"]) | set(others["source_id"]))
-    return add_caption(fig, sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
+    return add_caption(fig, cited_by(national, others), sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
 
 
-def claimed_vs_controlled_figure(table: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf) -> go.Figure:
-    """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine."""
+def claimed_vs_controlled_figure(table: pd.DataFrame, cited: Sequence[str], as_of: AsOf, *,
+                                 sources: pd.DataFrame) -> go.Figure:
+    """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine.
+
+    `cited`: the sources of the claims, control and region rows behind `table`
+    (`cited_by(claims, control rows, regions)`)."""
     table = table.sort_values("claimed_km2")
     labels = table["name"].str.replace(" Oblast", "")
     fig = go.Figure([
@@ -288,10 +291,10 @@ def claimed_vs_controlled_figure(table: pd.DataFrame, source_ids: Sequence[str],
     fig.update_layout(barmode="stack", height=420, xaxis_title="Area (km²)", yaxis_title="Claimed region",
                       title=f"Russia claims {gap:,.0f} km² it does not hold, most of it in "
                             f"{table.nlargest(1, 'not_held_km2')['name'].iloc[0]}")
-    return add_caption(fig, source_ids, as_of, note="Held = the map's share of each region times its official area.")
+    return add_caption(fig, cited, sources, as_of, note="Held = the map's share of each region times its official area.")
 
 
-def lines_figure(comparison: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+def lines_figure(comparison: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
     """Area and pre-war population on Russia's side of each line (two panels of bars)."""
     from plotly.subplots import make_subplots
 
@@ -311,7 +314,7 @@ def lines_figure(comparison: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str
     claimed = comparison.set_index("line").loc[terr.LINE_CLAIMED]
     fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_share']:.0%} of Ukraine and "
                                         f"{claimed['russian_side_population'] / 1e6:.1f} million pre-war residents on its side")
-    return add_caption(fig, source_ids, as_of, note="Population pro rata to area within each region (uniform density).")
+    return add_caption(fig, cited, sources, as_of, note="Population pro rata to area within each region (uniform density).")
 
 
 def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
@@ -331,7 +334,7 @@ def _wrap_words(text: str, width: int) -> list[str]:
 
 
 def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,
-             sites: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+             sites: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
     """Map of one line: each region coloured by the share of it on Russia's side."""
     names = regions.set_index("region_id")["name"]
     fig = go.Figure([*_region_traces(boundaries, *_line_values(share, boundaries, names)),
@@ -340,16 +343,16 @@ def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.
     fig.update_layout(title=f"{name}: {russian:,.0f} km² ({100 * russian / float(regions['area_km2'].sum()):.1f}% of Ukraine) "
                             "on Russia's side")
     _map_layout(fig)
-    return add_caption(fig, source_ids, as_of)
+    return add_caption(fig, cited, sources, as_of)
 
 
 def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,
-              sites: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+              sites: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
     """Map of one line at a time; a dropdown switches lines (the plotly-native twin of the explorer)."""
     names = regions.set_index("region_id")["name"]
     # Open on the line of contact: the 1991 line would show an empty map.
     first = next((name for name in lines if name.startswith("Line of contact")), next(iter(lines)))
-    fig = line_map(first, lines[first], regions, boundaries, sites, as_of, source_ids)
+    fig = line_map(first, lines[first], regions, boundaries, sites, as_of, cited, sources=sources)
     buttons = []
     for name, share in lines.items():
         colours, texts = _line_values(share, boundaries, names)
