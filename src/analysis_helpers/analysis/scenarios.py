@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..conventions import NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
+from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
 from ..memo import Memo
 from . import reconstruction, stances, territory
@@ -151,7 +151,8 @@ def _interval(samples: np.ndarray) -> tuple[float, float]:
 
 
 def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
-    return pd.Timestamp(as_of) + pd.Timedelta(days=float(months) * reconstruction.DAYS_PER_MONTH)
+    """The date `months` average months after `as_of`."""
+    return as_timestamp(as_of) + pd.Timedelta(days=float(months) * DAYS_PER_MONTH)
 
 
 def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:

@@ -42,7 +42,7 @@ def to_equal_area(geom):
 
 
 def area_km2(geom) -> float:
-    """Area of a WGS84 geometry in km², measured on the equal-area projection."""
+    """Area of a WGS84 geometry in km², measured on the kit's equal-area projection."""
     return to_equal_area(geom).area / 1e6
 
 

@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 from ..analysis import briefing as analysis
 from ..analysis import territory
 from ..conventions import DAYS_PER_YEAR, NATIONAL_ID, AsOf, days_to_months
-from .theme import EXTENDED, OKABE_ITO, add_caption
+from .theme import EXTENDED, OKABE_ITO, add_caption, fit_height
 
-KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4]))
+KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4], strict=True))
 KIND_SYMBOLS = {"talks": "circle", "summit": "star", "proposal": "diamond", "agreement": "square",
                 "exchange": "triangle-up", "military": "x", "escalation": "triangle-down",
                 "annexation": "hexagon", "sanctions": "pentagon", "legal": "cross", "other": "circle-open"}
@@ -93,17 +93,11 @@ def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | No
                 note="Each marker is one event of the kit's events table; hover for place, participants, "
                      "outcome and source. Filter kinds with the menu or the legend; the buttons show the "
                      "period of the talks or every event (from 2014). Dotted line: the as-of date.")
-    return _fit_height(fig, PLOT_HEIGHT)
-
-
-def _fit_height(fig: go.Figure, plot_height: int) -> go.Figure:
-    """Make room for the caption without squeezing the plot area."""
-    margin = fig.layout.margin
-    fig.update_layout(height=plot_height + (margin.t or 70) + (margin.b or 0))
-    return fig
+    return fit_height(fig, PLOT_HEIGHT)
 
 
 def verdict_title(checked: pd.DataFrame) -> str:
+    """The verdict chart's title: how many checkable claims no longer hold."""
     counts = checked["verdict_now"].value_counts()
     checkable = len(checked) - counts.get("not checkable", 0)
     off = counts.get("outdated", 0) + counts.get("partly wrong", 0) + counts.get("wrong", 0)
@@ -126,7 +120,7 @@ def verdict_figure(checked: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame)
     add_caption(fig, checked["source_id"], sources, as_of,
                 note=f"Claims judged as of the article's date, {claim_date:%-d %B %Y}; "
                      "verdicts with a `computed` check are recomputed from the current data.")
-    return _fit_height(fig, PLOT_HEIGHT)
+    return fit_height(fig, PLOT_HEIGHT)
 
 
 def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
@@ -175,4 +169,4 @@ def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf, *, sou
     add_caption(fig, national["source_id"], sources, as_of,
                 note="Shaded: the window the claims check compares (one mapping source only); dotted line: "
                      "the article's date. Crimea and the areas held before 2022 are included.")
-    return _fit_height(fig, PLOT_HEIGHT)
+    return fit_height(fig, PLOT_HEIGHT)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..analysis import reconstruction as rec
 from ..conventions import AsOf, cited_by
-from .theme import EXTENDED, OKABE_ITO, add_caption
+from .theme import EXTENDED, OKABE_ITO, add_caption, fit_height
 
 USD_AXIS = "USD billion (current prices)"
 MEASURE_LABELS = {"damage_usd_bn": "Damage", "losses_usd_bn": "Losses", "needs_usd_bn": "Needs"}
@@ -33,15 +33,14 @@ FUNDING_COMPONENTS = {
 
 
 def sector_label(sector: str) -> str:
+    """A sector id as a chart label."""
     return SECTOR_LABELS.get(sector, sector.replace("_", " ").capitalize())
 
 
 def _captioned(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
                note: str | None = None) -> go.Figure:
     """Add the caption, then size the figure so the plot keeps PLOT_HEIGHT above it."""
-    add_caption(fig, cited, sources, as_of, note=note)
-    margin = fig.layout.margin
-    return fig.update_layout(height=PLOT_HEIGHT + (margin.t or 70) + (margin.b or 0))
+    return fit_height(add_caption(fig, cited, sources, as_of, note=note), PLOT_HEIGHT)
 
 
 def _bn(value: float) -> str:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from ..analysis.stances import MODEL_LABELS, MODELS
 from ..conventions import PARTIES, AsOf
-from .theme import DIVERGING_POSITION, HEADER_LAYOUT, MENU_PLACE, SIDE_COLOURS, add_caption, colour_for
+from .theme import DIVERGING_POSITION, HEADER_LAYOUT, MENU_PLACE, SIDE_COLOURS, add_caption, colour_for, wrap_text
 
 DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/stances.csv following "
              "data/stances/CODEBOOK.md (0 = Ukraine's maximal demand, 100 = Russia's); each cell's source is "
@@ -21,20 +21,8 @@ MODEL_COLOURS = {"weighted_median": "#000000", "compromise": "#009E73", "expecte
 POSITION_AXIS_TITLE = "Position (0 = Ukraine's maximal demand, 100 = Russia's)"
 # Menus sit top left under the title and legends on the right, so neither covers the title.
 
-def _wrap_label(text: str, width: int = 14) -> str:
-    """Break a tick label into lines of about `width` characters."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
-
-
 def _names(table: pd.DataFrame, id_column: str) -> dict:
-    return dict(zip(table[id_column], table["name"]))
+    return dict(zip(table[id_column], table["name"], strict=True))
 
 
 def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
@@ -52,7 +40,7 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
 
     apart = (position.loc["russia"] - position.loc["ukraine"]).dropna() if {"ukraine", "russia"} <= set(order) else []
     fig = go.Figure(go.Heatmap(
-        z=position.to_numpy(), x=[_wrap_label(issue_names[i]) for i in position.columns], y=[actor_names[a] for a in order],
+        z=position.to_numpy(), x=["<br>".join(wrap_text(issue_names[i], 14)) for i in position.columns], y=[actor_names[a] for a in order],
         zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
         colorbar={"title": "Position<br>(0-100)"},
         text=position.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
@@ -145,7 +133,7 @@ def _outcome_traces(outcomes: pd.DataFrame, issue_names: dict, issue_order: list
                     show_interval: bool = True) -> list[go.Scatter]:
     """One marker trace per model: outcome per issue, with the 80% interval as error bars."""
     traces = []
-    for offset, model in zip((-0.22, 0.0, 0.22), MODELS):
+    for offset, model in zip((-0.22, 0.0, 0.22), MODELS, strict=True):
         rows = outcomes[outcomes["model"] == model].set_index("issue_id").reindex(issue_order)
         centre = rows["median"].where(rows["median"].notna(), rows["outcome"]) if show_interval else rows["outcome"]
         error = {"type": "data", "symmetric": False, "array": (rows["high"] - centre).to_numpy(),
@@ -272,7 +260,7 @@ def update_what_if_outcome_figure(fig: go.Figure, outcomes: pd.DataFrame, label:
     issue_order = fig.layout.meta["issue_order"]
     live = outcomes.set_index(["model", "issue_id"])["outcome"]
     with fig.batch_update():
-        for model, trace in zip(MODELS, fig.data[-len(MODELS):]):
+        for model, trace in zip(MODELS, fig.data[-len(MODELS):], strict=True):
             trace.x = live.loc[model].reindex(issue_order).to_numpy()
         fig.layout.title.text = f"What if: {label}"
     return fig

@@ -16,7 +16,7 @@ from plotly.colors import sample_colorscale
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
 from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
-from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
+from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, wrap_text
 
 CONTESTED_COLOUR = "#E69F00"
 OTHER_REGIONS = "Other regions"
@@ -301,7 +301,7 @@ def lines_figure(comparison: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *,
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Area on Russia's side (% of Ukraine)",
                                                         "Pre-war population on Russia's side (millions)"))
     colour = SIDE_COLOURS["russia"]
-    labels = ["<br>".join(_wrap_words(name, 14)) for name in comparison["line"]]
+    labels = ["<br>".join(wrap_text(name, 14)) for name in comparison["line"]]
     fig.add_trace(go.Bar(x=labels, y=as_percent(comparison["russian_side_share"]), marker_color=colour, showlegend=False,
                          customdata=comparison["line"], hovertemplate="%{customdata}: %{y:.1f}% of Ukraine<extra></extra>"),
                   row=1, col=1)
@@ -321,16 +321,6 @@ def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -
     ids = list(boundaries["region_id"])
     values = share.reindex(ids).fillna(0.0).round(4)
     return _colours(values), [f"<b>{names[r]}</b><br>{v:.1%} on Russia's side" for r, v in zip(ids, values, strict=False)]
-
-
-def _wrap_words(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,

@@ -116,6 +116,12 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
     return fig
 
 
+def fit_height(fig: go.Figure, plot_height: int) -> go.Figure:
+    """Make the figure tall enough for a plot area of `plot_height` px plus its title and caption."""
+    margin = fig.layout.margin
+    return fig.update_layout(height=plot_height + (margin.t or 70) + (margin.b or 0))
+
+
 def caption_margin(wrapped: str) -> int:
     """Bottom margin (px) that leaves room for a caption of `wrapped` text (lines split by <br>)."""
     return 90 + 14 * wrapped.count("<br>")
