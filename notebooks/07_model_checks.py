@@ -90,7 +90,7 @@ display(checks.freeze_counts(pairs, freezes).style.format({"freeze": "{:%Y-%m-%d
 # trailing window, using only map observations dated on or before the freeze; its 80% interval
 # is the 10th–90th percentile of the triangular factor the engine draws. Compared with the change
 # 3, 6 and 12 months later. **Limits.** The series is scored as it stands today (later map
-# corrections count as known), it switches basis from Liveuamap to DeepState, and quarters
+# corrections count as known); it is one DeepState series, monthly from April 2022; and quarters
 # overlap at the longer horizons.
 
 # %%

@@ -27,7 +27,7 @@ Limits
     the comparisons at one freeze date are not independent. Capabilities are today's (the
     actors table is not dated). Positions of texts are codings of this kit, on the same scale
     as the stances. The territory series is scored as it stands now (no vintages: later
-    corrections of the maps count as if known) and changes basis (Liveuamap to DeepState).
+    corrections of the maps count as if known); it is one DeepState series, monthly from April 2022.
 """
 
 from __future__ import annotations
