@@ -1,8 +1,11 @@
-"""Notebook set-up: call `setup_notebook()` in the first cell of every notebook."""
+"""Notebook set-up (`setup_notebook()`, first cell of every notebook) and the one way a
+notebook shows a table (`formatted_table`)."""
 
 from __future__ import annotations
 
 import itertools
+import re
+from typing import Callable, Mapping
 
 import pandas as pd
 import plotly.io as pio
@@ -38,3 +41,80 @@ def _number_styled_tables() -> None:
     table_numbers = itertools.count(1)
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(Styler, lambda styler: styler.set_uuid(f"kit-table-{next(table_numbers)}").to_html())
+
+
+#: Column-name endings that carry a unit, and how a table header writes it.
+_UNIT_SUFFIXES = (
+    ("_pct_points", "pp"), ("_pct", "%"), ("_share", "%"), ("_km2", "km²"), ("_usd_bn", "USD bn"),
+    ("_eur_bn", "EUR bn"), ("_bn", "bn"), ("_days", "days"), ("_months", "months"), ("_years", "years"),
+)
+EMPTY_CELL = "—"
+_PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number|count_id)$")
+
+
+def formatted_table(frame: pd.DataFrame, formats: Mapping[str, str | Callable] | None = None,
+                    labels: Mapping[str, str] | None = None) -> Styler:
+    """`frame` styled for reading, as every notebook shows its tables.
+
+    * a meaningful index (not 0..n) becomes the first column; the row numbers are not shown;
+    * headers are written out with their unit from the column name (`occupied_km2` ->
+      "Occupied (km²)", `_pct` -> "(%)"); `labels` overrides a header;
+    * numbers get thousands separators and as many decimals as their size needs; columns of
+      whole numbers (ids, counts, a float column holding integers and gaps) show no decimals,
+      years and ids no separators; `_share` columns (0-1) are shown in percent;
+    * dates read as dates (15 May 2025), missing values as "—", text is left-aligned and
+      HTML-escaped. `formats` sets a column's format string or function instead.
+    """
+    formats = dict(formats or {})
+    labels = dict(labels or {})
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    shown = frame.copy()
+    shown.columns = _map_labels(frame.columns, lambda name: labels.get(name) or _header(name))
+    formatters, text_columns = {}, []
+    for position, name in enumerate(frame.columns):
+        key = name[0] if isinstance(name, tuple) else name
+        column = frame.iloc[:, position]
+        formatters[shown.columns[position]] = formats.get(key) or _formatter(str(key), column)
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            text_columns.append(position)
+    styler = shown.style.format(formatters, na_rep=EMPTY_CELL, escape="html").hide(axis="index")
+    left = [{"selector": f".col{position}", "props": "text-align: left"} for position in text_columns]
+    return styler.set_table_styles(left, overwrite=False)
+
+
+def _map_labels(columns: pd.Index, rename: Callable[[object], str]) -> pd.Index:
+    if isinstance(columns, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples([tuple(rename(part) for part in label) for label in columns])
+    return pd.Index([rename(label) for label in columns])
+
+
+def _header(name: object) -> str:
+    text = str(name)
+    unit = ""
+    for suffix, written in _UNIT_SUFFIXES:
+        if text.endswith(suffix) and text != suffix.lstrip("_"):
+            # "primary_share" keeps its noun ("Primary share (%)"); "area_km2" is "Area (km²)".
+            text, unit = (text if suffix == "_share" else text[: -len(suffix)]), f" ({written})"
+            break
+    words = text.replace("_", " ").strip()
+    return f"{words[:1].upper()}{words[1:]}{unit}" if words else str(name)
+
+
+def _formatter(name: str, column: pd.Series) -> Callable[[object], str] | None:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return lambda value: f"{value.day} {value:%b %Y}"  # 15 May 2025, without a leading zero
+    if pd.api.types.is_bool_dtype(column):
+        return lambda value: "yes" if value else "no"
+    if not pd.api.types.is_numeric_dtype(column):
+        return None
+    values = column.dropna()
+    if name.endswith("_share"):
+        return lambda value: f"{100 * value:.1f}"
+    whole = values.empty or bool((values == values.round()).all())
+    if whole:
+        plain = bool(_PLAIN_INTEGER_NAMES.search(name.lower()))
+        return (lambda value: f"{value:.0f}") if plain else (lambda value: f"{value:,.0f}")
+    largest = float(values.abs().max())
+    decimals = 0 if largest >= 100 else 1 if largest >= 1 else 2
+    return lambda value: f"{value:,.{decimals}f}"

@@ -99,8 +99,24 @@ def source_line(source_ids: Iterable[str]) -> str:
     return html.escape(text, quote=False)
 
 
+def source_records(source_ids: Iterable[str]) -> list[dict]:
+    """The sources table's rows for `source_ids` (id, publisher, title, url, published, accessed),
+    as plain JSON values: what a report's "cite" link turns into BibTeX."""
+    source_ids = list(dict.fromkeys(source_ids))
+    if not source_ids:
+        return []
+    sources = load("sources").set_index("source_id")
+    rows = sources.loc[[s for s in source_ids if s in sources.index]]
+    return [{"source_id": source_id, "publisher": str(row.publisher), "title": str(row.title), "url": str(row.url),
+             "published": _as_date_text(row.published),
+             "accessed": "" if pd.isna(row.accessed) else _as_date_text(row.accessed)}
+            for source_id, row in zip(rows.index, rows.itertuples())]
+
+
 def add_caption(fig: go.Figure, source_ids: Iterable[str], as_of: object, note: str | None = None) -> go.Figure:
-    """Write "Source: ... · As of YYYY-MM-DD" (and an optional note) under the chart."""
+    """Write "Source: ... · As of YYYY-MM-DD" (and an optional note) under the chart, and keep the
+    sources' records in `layout.meta["sources"]` (for the report's "cite" link)."""
+    source_ids = list(source_ids)
     text = f"Source: {source_line(source_ids)} · As of {_as_date_text(as_of)}"
     if note:
         text = f"{html.escape(note, quote=False)}<br>{text}"
@@ -108,7 +124,8 @@ def add_caption(fig: go.Figure, source_ids: Iterable[str], as_of: object, note: 
     fig.add_annotation(text=wrapped, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                        yshift=-60, showarrow=False, align="left", font={"size": 10, "color": "#555"})
     bottom = max(fig.layout.margin.b or 0, 90 + 14 * wrapped.count("<br>"))
-    fig.update_layout(margin={"b": bottom})
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": source_records(source_ids)})
     return fig
 
 
