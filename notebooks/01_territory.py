@@ -99,8 +99,7 @@ national = control[control["region_id"] == terr.NATIONAL_ID].set_index("date")
 key = national.loc[national.index.isin(pd.to_datetime(key_dates)),
                    ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "basis", "method", "note"]]
 key["share_of_ukraine_pct"] = 100 * key["occupied_km2"] / float(regions["area_km2"].sum())
-display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f}", "occupied_km2_high": "{:,.0f}",
-                          "share_of_ukraine_pct": "{:.1f}%"}, na_rep="").format_index("{:%d %b %Y}"))
+display(ah.formatted_table(key))
 
 # %% [markdown]
 # ### Change since a date, and gains per year
@@ -111,12 +110,11 @@ display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f
 # %%
 change = terr.change_between(control[control["basis"] == "DeepState"], compare_from, regional_date, method)
 change = change.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
-display(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
-        .set_index("name").style.format("{:,.0f}", subset=["start_km2", "end_km2", "change_km2"]))
+display(ah.formatted_table(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
+                           .set_index("name"), formats={"change_km2": "{:+,.0f}"}))
 
 # %%
-display(terr.gains_per_year(control).set_index("year").style.format(
-    {"start_km2": "{:,.0f}", "end_km2": "{:,.0f}", "gain_km2": "{:+,.0f}", "from": "{:%d %b %Y}", "to": "{:%d %b %Y}"}))
+display(ah.formatted_table(terr.gains_per_year(control).set_index("year"), formats={"gain_km2": "{:+,.0f}"}))
 
 # %% [markdown]
 # ### Our per-region shares against DeepState's own figures
@@ -132,9 +130,8 @@ check_date = "2026-01-01"
 if pd.Timestamp(check_date) <= report_as_of:
     check = terr.compare_with_bounds(control, regions, check_date, "terr-deepstate-2025-review")
     check = check.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
-    display(check.set_index("name").drop(columns="region_id").style.format(
-        {"kit_km2": "{:,.0f}", "other_km2": "{:,.0f}", "kit_pct": "{:.1f}%", "other_pct": "{:.1f}%",
-         "difference_pct_points": "{:+.2f}"}))
+    display(ah.formatted_table(check.set_index("name").drop(columns="region_id"),
+                               formats={"difference_pct_points": "{:+.2f}"}))
 
 # %% [markdown]
 # ## Claimed versus controlled
@@ -145,9 +142,7 @@ if pd.Timestamp(check_date) <= report_as_of:
 
 # %%
 claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
-display(claimed.set_index("name").drop(columns="region_id").style.format(
-    {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share_pct": "{:.1f}%",
-     "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
+display(ah.formatted_table(claimed.set_index("name").drop(columns="region_id")))
 
 # %%
 figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date)
@@ -166,9 +161,7 @@ figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date)
 # %%
 lines = terr.named_lines(control, claims, regions, regional_date, custom=user_line)
 comparison = terr.compare_lines(lines, regions)
-display(comparison.set_index("line").style.format(
-    {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
-     "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
+display(ah.formatted_table(comparison.set_index("line")))
 
 # %%
 figs.lines_figure(comparison, regional_date, line_sources)

@@ -84,7 +84,7 @@ recfig.assessments_figure(assessments)
 recfig.growth_figure(assessments)
 
 # %%
-rec.growth_between_assessments(assessments).round(1)
+ah.formatted_table(rec.growth_between_assessments(assessments))
 
 # %% [markdown]
 # ## Needs and damage by sector
@@ -104,7 +104,7 @@ recfig.sectors_figure(sectors, assessments, "damage_usd_bn")
 # years apart):
 
 # %%
-rec.sector_growth(sectors, assessments).round(2)
+ah.formatted_table(rec.sector_growth(sectors, assessments))
 
 # %% [markdown]
 # **Damage by region.** No assessment found so far publishes figures per region (RDNA4 only
@@ -124,10 +124,10 @@ rec.sector_growth(sectors, assessments).round(2)
 # gives no estimate.
 
 # %%
-rec.needs_trend(assessments).round(2)
+ah.formatted_table(rec.needs_trend(assessments))
 
 # %%
-rec.needs_at(assessments, [settlement_date])
+ah.formatted_table(rec.needs_at(assessments, [settlement_date]))
 
 # %% [markdown]
 # ## What known sources could cover
@@ -138,8 +138,8 @@ rec.needs_at(assessments, [settlement_date])
 # (Release 29).
 
 # %%
-funding[["item_id", "kind", "holder", "purpose", "amount", "currency", "amount_usd_bn", "fx_rate", "fx_date",
-         "as_of", "part_of"]]
+ah.formatted_table(funding[["item_id", "kind", "holder", "purpose", "amount", "currency", "amount_usd_bn",
+                            "fx_rate", "fx_date", "as_of", "part_of"]])
 
 # %% [markdown]
 # The gap is needs at the settlement date minus the funding chosen:
@@ -162,7 +162,7 @@ donor_rate = rec.donor_rate(funding) if donor_bn_per_year is None else donor_bn_
 assumptions = {"windfall_only": windfall_only, "asset_share": asset_share, "donor_bn_per_year": donor_rate,
                "donor_years": donor_years, "private_bn": private_bn}
 gap = rec.funding_gap(assessments, funding, settlement_date, **assumptions)
-gap.round(1)
+ah.formatted_table(gap)
 
 # %% [markdown]
 # ### Explore the assumptions

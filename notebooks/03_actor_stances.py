@@ -109,8 +109,10 @@ gaps = party_gap(wide)
 stance_figures.outcome_intervals(outcomes, gaps, issues, as_of)
 
 # %%
-display(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]).round(0))
-display(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap", "overlap"]].round(1))
+display(ah.formatted_table(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]),
+                           formats={key: "{:.0f}" for key in ("median", "low", "high")}))
+display(ah.formatted_table(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap", "overlap"]],
+                           formats={key: "{:.1f}" for key in ("ukraine_position", "russia_position", "gap")}))
 
 # %% [markdown]
 # ## What if?

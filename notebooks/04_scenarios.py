@@ -65,7 +65,8 @@ results = scenarios.run_all(draws=draws, seed=seed, as_of=as_of)
 chosen = defined[scenario]
 display(Markdown(f"Baseline data as of **{as_of:%d %B %Y}**; {len(defined)} scenarios; "
                  f"this report puts **{chosen.title}** first."))
-titles.assign(path=[s.path for s in defined.values()], written=[s.written for s in defined.values()])
+ah.formatted_table(titles.assign(path=[str(s.path) for s in defined.values()],
+                                  written=[s.written for s in defined.values()]))
 
 # %% [markdown]
 # ## The scenarios side by side
@@ -102,7 +103,7 @@ scenario_figures.scenario_profile(ordered, ah.load("issues"), as_of,
 # %%
 display(Markdown(f"**{chosen.title}** (`data/scenarios/{chosen.name}.yaml`, written {chosen.written}). "
                  f"{chosen.narrative}"))
-assumption_table(chosen)
+ah.formatted_table(assumption_table(chosen))
 
 # %% [markdown]
 # ### Its results
@@ -116,7 +117,8 @@ assumption_table(chosen)
 display(HTML(csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
 if results_csv:
     results.to_csv(results_csv, index=False)
-results[results["scenario"] == scenario].drop(columns="scenario").round(1)
+ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),
+                   formats={key: "{:,.1f}" for key in ("value", "low", "high")})
 
 # %% [markdown]
 # ## Build your own scenario

@@ -101,4 +101,4 @@ if "territory_control" in tables:
 
 # %%
 play = briefing.state_of_play(events, tables, report_as_of)
-display(play.style.set_uuid("state-of-play").format({"dated": "{:%Y-%m-%d}"}).hide(axis="index"))
+display(ah.formatted_table(play))

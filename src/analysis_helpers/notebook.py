@@ -48,6 +48,9 @@ _UNIT_SUFFIXES = (
     ("_pct_points", "pp"), ("_pct", "%"), ("_share", "%"), ("_km2", "km²"), ("_usd_bn", "USD bn"),
     ("_eur_bn", "EUR bn"), ("_bn", "bn"), ("_days", "days"), ("_months", "months"), ("_years", "years"),
 )
+#: Abbreviations a header writes in capitals (or with their symbol).
+_WORDS = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "fx": "FX", "gdp": "GDP", "km2": "km²", "pct": "%", "eu": "EU",
+          "us": "US", "un": "UN", "rdna": "RDNA"}
 EMPTY_CELL = "—"
 _PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number|count_id)$")
 
@@ -71,16 +74,17 @@ def formatted_table(frame: pd.DataFrame, formats: Mapping[str, str | Callable] |
         frame = frame.reset_index()
     shown = frame.copy()
     shown.columns = _map_labels(frame.columns, lambda name: labels.get(name) or _header(name))
-    formatters, text_columns = {}, []
+    formatters, styles = {}, []
     for position, name in enumerate(frame.columns):
         key = name[0] if isinstance(name, tuple) else name
         column = frame.iloc[:, position]
         formatters[shown.columns[position]] = formats.get(key) or _formatter(str(key), column)
         if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-            text_columns.append(position)
+            styles.append({"selector": f".col{position}", "props": "text-align: left"})
+        if pd.api.types.is_datetime64_any_dtype(column):
+            styles.append({"selector": f"td.col{position}", "props": "white-space: nowrap"})
     styler = shown.style.format(formatters, na_rep=EMPTY_CELL, escape="html").hide(axis="index")
-    left = [{"selector": f".col{position}", "props": "text-align: left"} for position in text_columns]
-    return styler.set_table_styles(left, overwrite=False)
+    return styler.set_table_styles(styles, overwrite=False)
 
 
 def _map_labels(columns: pd.Index, rename: Callable[[object], str]) -> pd.Index:
@@ -97,7 +101,7 @@ def _header(name: object) -> str:
             # "primary_share" keeps its noun ("Primary share (%)"); "area_km2" is "Area (km²)".
             text, unit = (text if suffix == "_share" else text[: -len(suffix)]), f" ({written})"
             break
-    words = text.replace("_", " ").strip()
+    words = " ".join(_WORDS.get(word, word) for word in text.split("_") if word)
     return f"{words[:1].upper()}{words[1:]}{unit}" if words else str(name)
 
 
@@ -116,5 +120,5 @@ def _formatter(name: str, column: pd.Series) -> Callable[[object], str] | None:
         plain = bool(_PLAIN_INTEGER_NAMES.search(name.lower()))
         return (lambda value: f"{value:.0f}") if plain else (lambda value: f"{value:,.0f}")
     largest = float(values.abs().max())
-    decimals = 0 if largest >= 100 else 1 if largest >= 1 else 2
+    decimals = 0 if largest >= 100 else 1 if largest >= 10 else 2  # about three significant digits
     return lambda value: f"{value:,.{decimals}f}"

@@ -308,7 +308,7 @@ def main(argv: list[str]) -> int:
     failed = [o for o in outcomes if not o.ok]
     written = len(outcomes) - len(failed)
     print(f"Wrote {written} report{'s' if written != 1 else ''} and {_shown(args.out.resolve() / 'index.html')} "
-          f"in {time.perf_counter() - start:.0f} s; {len(failed)} failed.")
+          f"in {time.perf_counter() - start:.0f} s; {len(failed)} failed.", flush=True)
     if failed:
         print(f"{len(failed)} of {len(outcomes)} reports failed; their previous versions (if any) are kept.",
               file=sys.stderr)
