@@ -307,7 +307,7 @@ def index_page(entries: dict[str, dict], freshness: pd.DataFrame, parameters: di
             f'<article class="report"><a href="{esc(path)}" class="thumb" aria-hidden="true" tabindex="-1">'
             f'{entry.get("thumbnail", "")}</a><div><h2>{link}</h2>'
             f'<p class="answers">{esc(entry.get("title", ""))}</p>{headline}'
-            f'<p class="facts">{entry.get("figures", 0)} charts</p></div></article>')
+            f'<p class="facts">{_charts(entry.get("figures", 0))}</p></div></article>')
     scenarios = (f'<h2 id="scenarios">Scenario reports</h2><p>The scenarios notebook, rendered once per '
                  f'scenario file with that scenario first.</p><ul>{"".join(scenario_items)}</ul>'
                  if scenario_items else "")
@@ -348,3 +348,7 @@ Git commit: {esc(commit)}<br>
 Built: {built:%Y-%m-%d %H:%M UTC}</p>
 </body></html>
 """
+
+
+def _charts(count: int) -> str:
+    return f"{count} chart{'' if count == 1 else 's'}"
