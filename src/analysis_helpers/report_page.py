@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import os
 import re
 from datetime import datetime, timezone
@@ -178,12 +179,16 @@ def _numbers(values) -> tuple[list[float | None], str]:
     if not values:
         return [], "number"
     if all(isinstance(v, (int, float)) or v is None for v in values):
-        return [None if v is None else float(v) for v in values], "number"
+        return [float(v) if _finite(v) else None for v in values], "number"
     dates = pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce", format="mixed")
     if dates.notna().mean() > 0.8:
         return [None if pd.isna(d) else d.value / 86_400e9 for d in dates], "date"
     positions = {v: i for i, v in enumerate(dict.fromkeys(map(str, values)))}
     return [float(positions[str(v)]) for v in values], "category"
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def _pixels(values: list[float], low: float, high: float, reverse: bool = False):
@@ -224,6 +229,9 @@ def _xy_marks(traces: list[dict]) -> list[str]:
     if not series:
         return []
     positions = [p for _, ps, _, _ in series for p in ps if p is not None]
+    if positions and any(t.get("type") == "bar" for t, *_ in series):  # half a slot beyond the outer bars
+        slot = (max(positions) - min(positions)) / max(len(set(positions)) - 1, 1)
+        positions += [min(positions) - slot / 2, max(positions) + slot / 2]
     values = [v for t, _, ss, es in series for v in [*es, *(ss if t.get("type") == "bar" else [])] if v is not None]
     if horizontal:
         to_x = _pixels(values, THUMB_PAD, THUMB_W - THUMB_PAD)
@@ -263,7 +271,7 @@ def _heatmap_marks(trace: dict) -> list[str]:
     rows = [list(row) for row in z if isinstance(row, list)]
     if not rows:
         return []
-    values = [v for row in rows for v in row if isinstance(v, (int, float))]
+    values = [v for row in rows for v in row if _finite(v)]
     if not values:
         return []
     lo, hi = min(values), max(values)
@@ -272,7 +280,7 @@ def _heatmap_marks(trace: dict) -> list[str]:
     marks = []
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if not isinstance(value, (int, float)):
+            if not _finite(value):
                 continue
             share = 0.5 if hi == lo else (value - lo) / (hi - lo)
             # PuOr-like: purple (0) through white to orange (1), the kit's diverging scale.
