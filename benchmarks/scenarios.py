@@ -18,6 +18,8 @@ figure + HTML render) and, for scale, a stance change at the report's setting.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 
@@ -81,7 +83,10 @@ def main() -> None:
     def move_slider():
         builder.front.value = next(values)
 
-    step, step_best = timed_ms(move_slider, options.repeat)
+    # Outside a kernel, display() prints the figure's repr: send it nowhere (the step still builds
+    # the figure; a kernel would serialise it instead of printing it).
+    with contextlib.redirect_stdout(io.StringIO()):
+        step, step_best = timed_ms(move_slider, options.repeat)
     def report_setting_change():
         salience = next(counter) % 100
         engine.run(custom_scenario(start, 12, 1.0, 1.0, 0.0, 1.0, ("un",), salience), baseline, draws=options.draws)

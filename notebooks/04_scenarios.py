@@ -65,8 +65,9 @@ results = scenarios.run_all(draws=draws, seed=seed, as_of=as_of)
 chosen = defined[scenario]
 display(Markdown(f"Baseline data as of **{as_of:%d %B %Y}**; {len(defined)} scenarios; "
                  f"this report puts **{chosen.title}** first."))
-ah.formatted_table(titles.assign(path=[str(s.path) for s in defined.values()],
-                                  written=[s.written for s in defined.values()]))
+ah.formatted_table(titles.assign(path=pd.array([s.path for s in defined.values()], dtype="Int64"),
+                                  written=pd.to_datetime([s.written for s in defined.values()])),
+                   labels={"path": "Path in the article"})
 
 # %% [markdown]
 # ## The scenarios side by side
@@ -117,8 +118,8 @@ ah.formatted_table(assumption_table(chosen))
 display(HTML(csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
 if results_csv:
     results.to_csv(results_csv, index=False)
-ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),
-                   formats={key: "{:,.1f}" for key in ("value", "low", "high")})
+ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),  # one unit per row
+                   formats={key: lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}" for key in ("value", "low", "high")})
 
 # %% [markdown]
 # ## Build your own scenario

@@ -29,7 +29,8 @@ def setup_notebook() -> None:
     # Styled tables show text from data as text (a title with markup must not become markup).
     pd.set_option("styler.format.escape", "html")
     _number_styled_tables()
-    display(HTML(plotly_init_html()))
+    if get_ipython() is not None:  # outside a kernel (a script, a benchmark) display() would print a repr
+        display(HTML(plotly_init_html()))
 
 
 def _number_styled_tables() -> None:

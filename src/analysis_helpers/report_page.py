@@ -278,7 +278,7 @@ def _heatmap_marks(trace: dict) -> list[str]:
     cell_w = (THUMB_W - 2 * THUMB_PAD) / max(len(r) for r in rows)
     cell_h = (THUMB_H - 2 * THUMB_PAD) / len(rows)
     marks = []
-    for r, row in enumerate(rows):
+    for r, row in enumerate(reversed(rows)):  # plotly draws the first row of z at the bottom
         for c, value in enumerate(row):
             if not _finite(value):
                 continue
@@ -304,10 +304,9 @@ def index_page(entries: dict[str, dict], freshness: pd.DataFrame, parameters: di
     main_cards, scenario_items = [], []
     for path, entry in sorted(entries.items()):
         link = f'<a href="{esc(path)}">{esc(path.removesuffix(".html"))}</a>'
-        if entry.get("scenario"):
-            headline = f" — {esc(entry['headline'])}" if entry.get("headline") else ""
+        if entry.get("scenario"):  # same charts as the scenarios report, in another order: the title says it
             scenario_items.append(f"<li>{link}: <strong>{esc(entry.get('scenario_title') or entry['scenario'])}"
-                                  f"</strong>{headline}</li>")
+                                  f"</strong></li>")
             continue
         headline = (f'<p class="headline">{esc(entry["headline"])}</p>' if entry.get("headline")
                     else '<p class="headline">(no chart)</p>')
