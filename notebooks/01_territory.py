@@ -41,6 +41,7 @@ from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
+from analysis_helpers.conventions import NATIONAL_ID
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
@@ -95,7 +96,7 @@ figs.control_timeseries(control, regions, events)
 # %%
 key_dates = ["2022-02-23", "2022-03-28", "2022-11-12", "2023-12-31", "2024-12-31", "2025-05-15",
              f"{report_as_of:%Y-%m-%d}"]
-national = control[control["region_id"] == terr.NATIONAL_ID].set_index("date")
+national = control[control["region_id"] == NATIONAL_ID].set_index("date")
 key = national.loc[national.index.isin(pd.to_datetime(key_dates)),
                    ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "basis", "method", "note"]]
 key["share_of_ukraine_pct"] = 100 * key["occupied_km2"] / float(regions["area_km2"].sum())
@@ -131,7 +132,8 @@ if pd.Timestamp(check_date) <= report_as_of:
     check = terr.compare_with_bounds(control, regions, check_date, "terr-deepstate-2025-review")
     check = check.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
     display(ah.formatted_table(check.set_index("name").drop(columns="region_id"),
-                               formats={"difference_pct_points": "{:+.2f}"}))
+                               formats={"difference_share": lambda share: f"{100 * share:+.2f}"},
+                               labels={"difference_share": "Difference (percentage points)"}))
 
 # %% [markdown]
 # ## Claimed versus controlled

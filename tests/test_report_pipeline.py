@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis_helpers import report
+from analysis_helpers.publish import report
 
 
 def make_notebook(path, *sources, parameters="as_of = None"):
@@ -119,7 +119,7 @@ def test_code_starts_hidden_unless_asked_and_the_header_shows_data_ages(tmp_path
     assert "checked" not in switch.search(hidden).group(0)
     assert "checked" in switch.search(shown).group(0)
     assert "body:not(:has(#kit-show-code:checked)) .jp-CodeCell .jp-Cell-inputWrapper" in hidden
-    from analysis_helpers.report_page import data_freshness
+    from analysis_helpers.publish.report_page import data_freshness
 
     freshness = data_freshness()
     for row in freshness.dropna(subset=["as_of"]).itertuples():

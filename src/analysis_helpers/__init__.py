@@ -10,7 +10,7 @@ for reading (units, separators, dates, no row numbers).
 """
 
 from .data import DataValidationError, Problem, datasets, describe, load, resolve_as_of, validate
-from .notebook import formatted_table, setup_notebook
+from .publish.notebook import formatted_table, setup_notebook
 
 __all__ = ["DataValidationError", "Problem", "datasets", "describe", "formatted_table", "load", "resolve_as_of",
            "setup_notebook", "validate"]

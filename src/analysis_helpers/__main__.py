@@ -52,7 +52,7 @@ def validate_command(argv: list[str]) -> int:
 
 def _report_stale(data_dir, max_age: int) -> int:
     from .analysis.catalogue import stale_datasets
-    from .report_page import build_time, data_freshness
+    from .publish.report_page import build_time, data_freshness
 
     today = build_time().date()
     stale = stale_datasets(data_freshness(data_dir), max_age)
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "validate":
         return validate_command(rest)
     if command == "report":
-        from .report import main as report_main
+        from .publish.report import main as report_main
 
         return report_main(rest)
     print(USAGE, file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import plotly.io as pio
@@ -13,8 +13,8 @@ from IPython import get_ipython
 from IPython.display import HTML, display
 from pandas.io.formats.style import Styler
 
-from .figures.render import RENDERER_NAME, OfflineRenderer, plotly_init_html
-from .figures.theme import register_template
+from ..figures.theme import register_template
+from .renderer import RENDERER_NAME, OfflineRenderer, plotly_init_html
 
 
 def setup_notebook() -> None:

@@ -27,12 +27,13 @@ from pathlib import Path
 
 import nbformat
 
+from ..paths import project_root
 from .report_page import build_time, data_freshness, index_page, report_summary
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = project_root()
 # The package's own copy of the template wins over the one installed in share/jupyter, so that a
 # report always matches the code that builds it.
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 REPORT_DIR = REPO_ROOT / "reports"
 CELL_TIMEOUT_S = 600
@@ -198,7 +199,7 @@ def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_sce
     jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters, show_code) for nb in notebooks]
     for notebook in notebooks if per_scenario else []:
         if _has_parameter(notebook, "scenario"):
-            from .scenarios import list_scenarios
+            from ..scenarios import list_scenarios
 
             jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name},
                          show_code)
@@ -247,7 +248,7 @@ def write_manifest(report_dir: Path, outcomes: list[Outcome]) -> None:
 
 
 def _scenario_entry(name: str) -> dict:
-    from .scenarios import load_scenario
+    from ..scenarios import load_scenario
 
     return {"scenario": name, "scenario_title": load_scenario(name).title}
 

@@ -20,7 +20,7 @@ import json
 import math
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -28,21 +28,22 @@ import pandas as pd
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CITATION_FILE = REPO_ROOT / "CITATION.cff"
+from ..paths import project_root
+
+CITATION_FILE = project_root() / "CITATION.cff"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 
 
 def build_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
 
 
 def data_freshness(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Every dataset's as-of date and age in days at `build_time()` (oldest first, undated last)."""
-    from .analysis.catalogue import dataset_freshness
-    from .data import package
+    from ..analysis.catalogue import dataset_freshness
+    from ..data import package
 
     pkg = package(data_dir)
     tables = {name: pkg.load_valid(name) for name in pkg.names()}
@@ -96,7 +97,7 @@ class ReportPagePreprocessor(Preprocessor):
     show_code = Bool(False, help="Show code cells when the report opens (readers can toggle them).").tag(config=True)
 
     def preprocess(self, nb, resources):
-        from .data import latest_as_of
+        from ..data import latest_as_of
 
         freshness = data_freshness()
         rows = freshness_rows(freshness)
@@ -321,7 +322,7 @@ def index_page(entries: dict[str, dict], freshness: pd.DataFrame, parameters: di
     fresh_rows = "".join(
         f'<tr><td>{esc(row["dataset"])}</td><td>{row["as_of"]}</td><td class="num">{row["age_days"]}</td></tr>'
         for row in freshness_rows(freshness))
-    from .data import latest_as_of
+    from ..data import latest_as_of
 
     as_of_text = _date_text(latest_as_of())
     params = ", ".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "notebook defaults"
