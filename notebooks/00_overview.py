@@ -38,7 +38,7 @@ from analysis_helpers.analysis.catalogue import PRIMARY_SOURCE_TYPES, dataset_su
 from analysis_helpers.figures.catalogue import coverage_chart, sources_table_html
 from analysis_helpers.publish.report_page import build_time
 
-ah.setup_notebook();
+ah.setup_notebook()
 
 # %% tags=["parameters"]
 as_of = None  # the date the overview describes; None means the latest date in the data

@@ -119,7 +119,8 @@ display(HTML(csv_download_link(results, "scenario_results.csv", "Download every 
 if results_csv:
     results.to_csv(results_csv, index=False)
 ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),  # one unit per row
-                   formats={key: lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}" for key in ("value", "low", "high")})
+                   formats=dict.fromkeys(("value", "low", "high"),
+                                         lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"))
 
 # %% [markdown]
 # ## Build your own scenario

@@ -63,7 +63,9 @@ def test_parse_parameters_rejects_bare_words():
 
 def test_build_time_honours_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1747267200")
-    assert report.build_time().isoformat() == "2025-05-15T00:00:00+00:00"
+    from analysis_helpers.publish.report_page import build_time
+
+    assert build_time().isoformat() == "2025-05-15T00:00:00+00:00"
 
 
 def test_output_widget_capture_executes_and_leaves_no_widget_state(tmp_path, offline_kernels):

@@ -105,7 +105,7 @@ def test_code_switch_data_and_cite_links_work_offline(tmp_path, offline_kernels,
 
     with page.expect_download() as download:
         page.locator(".kit-figure-links a", has_text="data").click()
-    csv = open(download.value.path(), encoding="utf-8").read().splitlines()
+    csv = download.value.path().read_text(encoding="utf-8").splitlines()
     assert csv[0] == "trace,type,shown,x,y"
     assert csv[1:] == ["probe bars,bar,yes,north,1234.5", "probe bars,bar,yes,south,42"]
 

@@ -74,7 +74,7 @@ def tables() -> dict[str, pd.DataFrame]:
 def test_freshness_ages_are_counted_from_the_given_day_oldest_first():
     fresh = dataset_freshness(tables(), dt.date(2025, 3, 11))
     assert list(fresh["dataset"]) == ["lookup", "sources", "series", "issues"]
-    ages = dict(zip(fresh["dataset"], fresh["age_days"]))
+    ages = dict(zip(fresh["dataset"], fresh["age_days"], strict=True))
     assert ages["series"] == 10 and ages["lookup"] == (pd.Timestamp("2025-03-11") - pd.Timestamp("2022-01-01")).days
     assert pd.isna(ages["issues"]), "a table without dates has no age"
     assert list(stale_datasets(fresh, 30)["dataset"]) == ["lookup", "sources"]

@@ -67,6 +67,7 @@ def _report_stale(data_dir, max_age: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Dispatch `python -m analysis_helpers COMMAND`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in {"-h", "--help"}:
         print(USAGE)

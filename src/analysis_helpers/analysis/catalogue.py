@@ -4,6 +4,7 @@ much of it rests on primary evidence."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pandas as pd
 
@@ -67,7 +68,8 @@ def stale_datasets(freshness: pd.DataFrame, max_age_days: int) -> pd.DataFrame:
 
 
 def _dates(frame: pd.DataFrame) -> pd.Series:
-    return frame.select_dtypes(include="datetime64").stack()
+    """Every value of every date column, in one Series."""
+    return cast(pd.Series, frame.select_dtypes(include="datetime64").stack())
 
 
 def _age_days(as_of: pd.Series, today: dt.date | pd.Timestamp) -> pd.Series:

@@ -110,7 +110,7 @@ def source_records(source_ids: Iterable[str]) -> list[dict]:
     return [{"source_id": source_id, "publisher": str(row.publisher), "title": str(row.title), "url": str(row.url),
              "published": _as_date_text(row.published),
              "accessed": "" if pd.isna(row.accessed) else _as_date_text(row.accessed)}
-            for source_id, row in zip(rows.index, rows.itertuples())]
+            for source_id, row in zip(rows.index, rows.itertuples(), strict=True)]
 
 
 def add_caption(fig: go.Figure, source_ids: Iterable[str], as_of: object, note: str | None = None) -> go.Figure:

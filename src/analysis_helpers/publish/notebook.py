@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.io as pio
@@ -56,8 +57,8 @@ EMPTY_CELL = "—"
 _PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number|count_id)$")
 
 
-def formatted_table(frame: pd.DataFrame, formats: Mapping[str, str | Callable] | None = None,
-                    labels: Mapping[str, str] | None = None) -> Styler:
+def formatted_table(frame: pd.DataFrame, formats: Mapping[Any, str | Callable] | None = None,
+                    labels: Mapping[Any, str] | None = None) -> Styler:
     """`frame` styled for reading, as every notebook shows its tables.
 
     * a meaningful index (not 0..n) becomes the first column; the row numbers are not shown;
@@ -75,7 +76,8 @@ def formatted_table(frame: pd.DataFrame, formats: Mapping[str, str | Callable] |
         frame = frame.reset_index()
     shown = frame.copy()
     shown.columns = _map_labels(frame.columns, lambda name: labels.get(name) or _header(name))
-    formatters, styles = {}, []
+    formatters: dict[Any, Any] = {}
+    styles: list[Any] = []
     for position, name in enumerate(frame.columns):
         key = name[0] if isinstance(name, tuple) else name
         column = frame.iloc[:, position]
@@ -106,9 +108,13 @@ def _header(name: object) -> str:
     return f"{words[:1].upper()}{words[1:]}{unit}" if words else str(name)
 
 
-def _formatter(name: str, column: pd.Series) -> Callable[[object], str] | None:
+def _day_text(value: Any) -> str:
+    return f"{value.day} {value:%b %Y}"  # 15 May 2025, without a leading zero
+
+
+def _formatter(name: str, column: pd.Series) -> Callable[[Any], str] | None:
     if pd.api.types.is_datetime64_any_dtype(column):
-        return lambda value: f"{value.day} {value:%b %Y}"  # 15 May 2025, without a leading zero
+        return _day_text
     if pd.api.types.is_bool_dtype(column):
         return lambda value: "yes" if value else "no"
     if not pd.api.types.is_numeric_dtype(column):

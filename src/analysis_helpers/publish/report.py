@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from ..paths import project_root
-from .report_page import build_time, data_freshness, index_page, report_summary
+from .report_page import data_freshness, index_page, report_summary
 
 REPO_ROOT = project_root()
 # The package's own copy of the template wins over the one installed in share/jupyter, so that a
@@ -53,12 +53,15 @@ class Job:
 
     @property
     def label(self) -> str:
+        """How the progress line names the job: the notebook, and the scenario if any."""
         extra = ",".join(f"{k}={v}" for k, v in sorted(self.parameters.items()) if k == "scenario")
         return f"{self.notebook.stem}{f' [{extra}]' if extra else ''}"
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """What building a Job gave: success, time, figure count, error, landing-page summary."""
+
     job: Job
     ok: bool
     seconds: float
@@ -68,7 +71,7 @@ class Outcome:
 
 
 class NotebookFailed(RuntimeError):
-    pass
+    """A notebook could not be executed or exported; the message names notebook and cell."""
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -155,8 +158,9 @@ def check_no_stderr(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Raise NotebookFailed for the first cell that wrote to stderr (warnings, logging)."""
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr" and output.get("text", "").strip():
-                first_line = output["text"].strip().splitlines()[0]
+            text = output.get("text", "").strip() if output.get("output_type") == "stream" else ""
+            if output.get("name") == "stderr" and text:
+                first_line = text.splitlines()[0]
                 raise NotebookFailed(
                     f"{_shown(path)}: cell {index} (execution count {cell.get('execution_count')}) wrote to "
                     f"stderr, which a report must not show: {first_line}")
@@ -175,6 +179,7 @@ def export_html(notebook: nbformat.NotebookNode, show_code: bool = False) -> str
 
 
 def build(job: Job) -> Outcome:
+    """Execute and export one report; a failure is an Outcome, never an exception."""
     start = time.perf_counter()
     try:
         executed = execute(job)
@@ -215,6 +220,7 @@ def _has_parameter(notebook: Path, name: str) -> bool:
 
 
 def git_commit() -> str:
+    """The checkout's commit (short hash, flagged when the tree has uncommitted changes)."""
     try:
         result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO_ROOT, capture_output=True,
                                 text=True, check=True)
@@ -288,6 +294,7 @@ def parse_parameters(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    """`python -m analysis_helpers report ...`: 0 when every report was written, 1 otherwise."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m analysis_helpers report", description=__doc__.split("\n\n")[0])

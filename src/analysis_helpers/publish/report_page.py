@@ -53,9 +53,9 @@ def data_freshness(data_dir: Path | str | None = None) -> pd.DataFrame:
 def freshness_rows(freshness: pd.DataFrame) -> list[dict]:
     """`data_freshness` as plain rows for a template: dataset, as_of (YYYY-MM-DD or "—"),
     age_days (a number, or "—" for a dataset without dates)."""
-    return [{"dataset": row.dataset, "as_of": "—" if pd.isna(row.as_of) else f"{row.as_of:%Y-%m-%d}",
-             "age_days": "—" if pd.isna(row.age_days) else int(row.age_days)}
-            for row in freshness.itertuples()]
+    return [{"dataset": row["dataset"], "as_of": "—" if pd.isna(row["as_of"]) else f"{row['as_of']:%Y-%m-%d}",
+             "age_days": "—" if pd.isna(row["age_days"]) else int(row["age_days"])}
+            for row in freshness.to_dict("records")]
 
 
 def _date_text(day: pd.Timestamp) -> str:
@@ -97,6 +97,7 @@ class ReportPagePreprocessor(Preprocessor):
     show_code = Bool(False, help="Show code cells when the report opens (readers can toggle them).").tag(config=True)
 
     def preprocess(self, nb, resources):
+        """Put `resources["kit"]` in place; the notebook passes through unchanged."""
         from ..data import latest_as_of
 
         freshness = data_freshness()
@@ -219,13 +220,14 @@ def _xy_marks(traces: list[dict]) -> list[str]:
         if not value:
             continue
         position = position or [float(i) for i in range(len(value))]
-        start = [0.0] * len(value)
+        start: list[float | None] = [0.0] * len(value)
         if trace.get("type") == "bar" and isinstance(trace.get("base"), (list, dict)):
             start, base_kind = _numbers(trace["base"])
             if base_kind == "date" and value_kind == "number":  # durations in ms on a date axis
                 value = [None if v is None else v / 86_400_000 for v in value]
-        end = [None if v is None or s is None else s + v for s, v in zip(start, value)] if trace.get("type") == "bar" \
-            else value
+        end = value
+        if trace.get("type") == "bar":  # a bar ends at its base plus its length
+            end = [None if v is None or s is None else s + v for s, v in zip(start, value, strict=False)]
         series.append((trace, position, start, end))
     if not series:
         return []
@@ -245,7 +247,8 @@ def _xy_marks(traces: list[dict]) -> list[str]:
     marks = []
     for index, (trace, position, start, end) in enumerate(series):
         colour = _colour(trace, index)
-        rows = [(p, s, e) for p, s, e in zip(position, start, end) if p is not None and e is not None and s is not None]
+        rows = [(p, s, e) for p, s, e in zip(position, start, end, strict=False)
+                if p is not None and e is not None and s is not None]
         if trace.get("type") == "bar":
             for p, s, e in rows:
                 if horizontal:
