@@ -263,7 +263,8 @@ def _xy_marks(traces: list[dict]) -> list[str]:
             path = " ".join(f"{to_x(p)},{to_y(e)}" for p, _, e in rows)
             marks.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
         else:
-            marks += [f'<circle cx="{to_x(p)}" cy="{to_y(e)}" r="1.8" fill="{colour}"/>' for p, _, e in rows]
+            radius = 3.5 if len(rows) < 30 else 1.8  # a few markers must still be seen
+            marks += [f'<circle cx="{to_x(p)}" cy="{to_y(e)}" r="{radius}" fill="{colour}"/>' for p, _, e in rows]
     return marks
 
 
