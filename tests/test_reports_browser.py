@@ -83,7 +83,8 @@ PROBE_CELLS = (
 
 
 def test_code_switch_data_and_cite_links_work_offline(tmp_path, offline_kernels, browser):
-    from analysis_helpers import load, report
+    from analysis_helpers import load
+    from analysis_helpers.publish import report
     from test_report_pipeline import make_notebook
 
     notebook = make_notebook(tmp_path / "20_links.ipynb", *PROBE_CELLS)
