@@ -98,6 +98,8 @@ def _map_labels(columns: pd.Index, rename: Callable[[object], str]) -> pd.Index:
 
 def _header(name: object) -> str:
     text = str(name)
+    if text == "share":
+        return "Share (%)"
     unit = ""
     for suffix, written in _UNIT_SUFFIXES:
         if text.endswith(suffix) and text != suffix.lstrip("_"):
@@ -106,6 +108,11 @@ def _header(name: object) -> str:
             break
     words = " ".join(_WORDS.get(word, word) for word in text.split("_") if word)
     return f"{words[:1].upper()}{words[1:]}{unit}" if words else str(name)
+
+
+def _is_share(name: str) -> bool:
+    """A 0-1 share by the kit's naming (`share`, `*_share`): shown in percent."""
+    return name == "share" or name.endswith("_share")
 
 
 def _day_text(value: Any) -> str:
@@ -120,7 +127,7 @@ def _formatter(name: str, column: pd.Series) -> Callable[[Any], str] | None:
     if not pd.api.types.is_numeric_dtype(column):
         return None
     values = column.dropna()
-    if name.endswith("_share"):
+    if _is_share(name):
         return lambda value: f"{100 * value:.1f}"
     whole = values.empty or bool((values == values.round()).all())
     if whole:
