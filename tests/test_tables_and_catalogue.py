@@ -55,7 +55,7 @@ def test_text_is_escaped_and_left_aligned():
     styler = formatted_table(pd.DataFrame({"title": ["<script>x</script>"], "value": [1.5]}))
     html = styler.to_html()
     assert "<script>x" not in html and "&lt;script&gt;x" in html
-    assert ".col0 {\n  text-align: left;" in html and ".col1 {\n  text-align: left;" not in html
+    assert ".col0 {\n  text-align: left;" in html and ".col1 {\n  text-align: right;" in html
 
 
 def test_given_formats_and_labels_win():

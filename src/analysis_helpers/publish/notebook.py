@@ -82,8 +82,8 @@ def formatted_table(frame: pd.DataFrame, formats: Mapping[Any, str | Callable] |
         key = name[0] if isinstance(name, tuple) else name
         column = frame.iloc[:, position]
         formatters[shown.columns[position]] = formats.get(key) or _formatter(str(key), column)
-        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-            styles.append({"selector": f".col{position}", "props": "text-align: left"})
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        styles.append({"selector": f".col{position}", "props": f"text-align: {'right' if numeric else 'left'}"})
         if pd.api.types.is_datetime64_any_dtype(column):
             styles.append({"selector": f"td.col{position}", "props": "white-space: nowrap"})
     styler = shown.style.format(formatters, na_rep=EMPTY_CELL, escape="html").hide(axis="index")
