@@ -52,16 +52,16 @@ as_of = None  # the date the overview describes; None means the latest date in t
 # dataset) or a **wire** agency, as set in the `source_type` column of `data/sources/`.
 
 # %%
+as_of = ah.resolve_as_of(as_of)
 tables = {name: ah.load(name) for name in ah.datasets()}
 summary = dataset_summary(tables, today=build_time().date())
-report_as_of = ah.resolve_as_of(as_of)
 ah.formatted_table(summary.set_index("dataset"),
                    labels={"primary_share": f"Rows on {' or '.join(PRIMARY_SOURCE_TYPES)} sources (%)",
                            "first_date": "First date", "last_date": "Last date", "as_of": "As of",
                            "age_days": "Age (days)"})
 
 # %%
-coverage_chart(summary, report_as_of)
+coverage_chart(summary, as_of, sources=tables["sources"])
 
 # %% [markdown]
 # ## Every source the kit cites
