@@ -110,8 +110,10 @@ def test_build_prints_a_line_per_report_and_a_summary_and_nothing_else(tmp_path,
     assert err == ""
 
 
-def test_code_starts_hidden_unless_asked_and_the_header_shows_data_ages(tmp_path, offline_kernels, monkeypatch):
+def test_code_starts_hidden_unless_asked_and_the_header_shows_data_ages(tmp_path, offline_kernels, monkeypatch,
+                                                                        tiny_package):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    monkeypatch.setenv("ANALYSIS_HELPERS_DATA", str(tiny_package))
     notebook = make_notebook(tmp_path / "16_code.ipynb", "print('visible output')")
     executed = report.execute(report.Job(notebook, tmp_path / "16_code.html", {}))
     hidden, shown = report.export_html(executed), report.export_html(executed, show_code=True)
@@ -124,9 +126,20 @@ def test_code_starts_hidden_unless_asked_and_the_header_shows_data_ages(tmp_path
     from analysis_helpers.publish.report_page import data_freshness
 
     freshness = data_freshness()
-    for row in freshness.dropna(subset=["as_of"]).itertuples():
-        assert f"<tr><td>{row.dataset}</td><td>{row.as_of:%Y-%m-%d}</td><td>{row.age_days}</td></tr>" in hidden
-    assert "before this build (2026-12-01)" in hidden
+    assert list(freshness["dataset"]) == ["observations", "sources"]  # oldest first
+    assert "<tr><td>observations</td><td>2024-01-01</td><td>1065</td></tr>" in hidden
+    assert "<tr><td>sources</td><td>2024-02-01</td><td>1034</td></tr>" in hidden  # no as_of: its latest date
+    assert "Data as of 2024-01-01" in hidden and "before this build (2026-12-01)" in hidden
+
+
+def test_a_data_package_that_does_not_validate_still_gets_pages(tmp_path, monkeypatch, tiny_package):
+    from analysis_helpers.publish.report_page import current_freshness
+
+    (tiny_package / "observations.csv").write_text("region_id,date,occupied_km2,count,basis,source_id\n"
+                                                  "UA,2024-01-01,-1,3,DeepState,core-a\n")
+    monkeypatch.setenv("ANALYSIS_HELPERS_DATA", str(tiny_package))
+    freshness = current_freshness()
+    assert freshness.table.empty and "python -m analysis_helpers validate" in freshness.newest
 
 
 def test_index_lists_reports_with_question_headline_thumbnail_and_scenarios(tmp_path, monkeypatch):

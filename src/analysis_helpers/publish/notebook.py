@@ -54,7 +54,7 @@ _UNIT_SUFFIXES = (
 _WORDS = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "fx": "FX", "gdp": "GDP", "km2": "km²", "pct": "%", "eu": "EU",
           "us": "US", "un": "UN", "rdna": "RDNA"}
 EMPTY_CELL = "—"
-_PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number|count_id)$")
+_PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number)$")  # no thousands separator
 
 
 def formatted_table(frame: pd.DataFrame, formats: Mapping[Any, str | Callable] | None = None,

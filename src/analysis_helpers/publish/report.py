@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from ..paths import project_root
-from .report_page import data_freshness, index_page, report_summary
+from .report_page import current_freshness, index_page, report_summary
 
 REPO_ROOT = project_root()
 # The package's own copy of the template wins over the one installed in share/jupyter, so that a
@@ -236,7 +236,7 @@ def write_index(report_dir: Path, parameters: dict) -> None:
     `report_page.index_page`."""
     manifest = json.loads((report_dir / "manifest.json").read_text())
     entries = {path: entry for path, entry in manifest.items() if (report_dir / path).exists()}
-    write_atomically(report_dir / "index.html", index_page(entries, data_freshness(), parameters, git_commit()))
+    write_atomically(report_dir / "index.html", index_page(entries, current_freshness(), parameters, git_commit()))
 
 
 def write_manifest(report_dir: Path, outcomes: list[Outcome]) -> None:

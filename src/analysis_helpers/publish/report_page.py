@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +49,28 @@ def data_freshness(data_dir: Path | str | None = None) -> pd.DataFrame:
     pkg = package(data_dir)
     tables = {name: pkg.load_valid(name) for name in pkg.names()}
     return dataset_freshness(tables, build_time().date())
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a page says about the data: each dataset's as-of date and age, and the newest date
+    (or why there is none: a data package that does not validate still gets its reports' pages)."""
+
+    table: pd.DataFrame
+    newest: str
+
+
+def current_freshness(data_dir: Path | str | None = None) -> Freshness:
+    """`data_freshness` and the latest as-of date; an invalid package gives an empty table and a
+    pointer to `validate` instead of an exception."""
+    from ..data import DataValidationError, latest_as_of
+
+    try:
+        return Freshness(data_freshness(data_dir), _date_text(latest_as_of(data_dir)))
+    except DataValidationError as exc:
+        return Freshness(pd.DataFrame(columns=["dataset", "as_of", "age_days"]),
+                         f"unknown: the data package has {len(exc.problems)} problems "
+                         "(python -m analysis_helpers validate)")
 
 
 def freshness_rows(freshness: pd.DataFrame) -> list[dict]:
@@ -98,16 +121,14 @@ class ReportPagePreprocessor(Preprocessor):
 
     def preprocess(self, nb, resources):
         """Put `resources["kit"]` in place; the notebook passes through unchanged."""
-        from ..data import latest_as_of
-
-        freshness = data_freshness()
-        rows = freshness_rows(freshness)
+        freshness = current_freshness()
+        rows = freshness_rows(freshness.table)
         dated = [row for row in rows if row["as_of"] != "—"]
         resources["kit"] = {
             "show_code": self.show_code,
             "built": f"{build_time():%Y-%m-%d}",
             "freshness": rows,
-            "newest": _date_text(latest_as_of()),
+            "newest": freshness.newest,
             "oldest": dated[0] if dated else None,
             "citation_json": json.dumps({"bibtex": kit_citation_bibtex()}).replace("<", "\\u003c"),
         }
@@ -298,7 +319,7 @@ def _heatmap_marks(trace: dict) -> list[str]:
     return marks
 
 
-def index_page(entries: dict[str, dict], freshness: pd.DataFrame, parameters: dict, commit: str) -> str:
+def index_page(entries: dict[str, dict], freshness: Freshness, parameters: dict, commit: str) -> str:
     """The landing page: each report with what it answers, its headline and a thumbnail; the
     scenario reports; every dataset's as-of date and age; how and when the reports were built.
 
@@ -325,10 +346,8 @@ def index_page(entries: dict[str, dict], freshness: pd.DataFrame, parameters: di
                  if scenario_items else "")
     fresh_rows = "".join(
         f'<tr><td>{esc(row["dataset"])}</td><td>{row["as_of"]}</td><td class="num">{row["age_days"]}</td></tr>'
-        for row in freshness_rows(freshness))
-    from ..data import latest_as_of
-
-    as_of_text = _date_text(latest_as_of())
+        for row in freshness_rows(freshness.table))
+    as_of_text = esc(freshness.newest)
     params = ", ".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "notebook defaults"
     built = build_time()
     return f"""<!DOCTYPE html>
