@@ -87,3 +87,8 @@ def test_summary_gives_the_share_of_rows_on_official_or_wire_sources():
     assert summary.loc["lookup", "primary_share"] == 1.0
     assert pd.isna(summary.loc["issues", "primary_share"])
     assert summary.loc["series", "age_days"] == 10
+
+
+def test_true_and_false_read_as_yes_and_no_even_with_gaps():
+    frame = pd.DataFrame({"beats_baseline": [True, None, False]}, dtype="object")
+    assert cells(formatted_table(frame)) == [["yes"], ["—"], ["no"]]

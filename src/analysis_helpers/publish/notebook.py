@@ -52,7 +52,7 @@ _UNIT_SUFFIXES = (
 )
 #: Abbreviations a header writes in capitals (or with their symbol).
 _WORDS = {"usd": "USD", "eur": "EUR", "gbp": "GBP", "fx": "FX", "gdp": "GDP", "km2": "km²", "pct": "%", "eu": "EU",
-          "us": "US", "un": "UN", "rdna": "RDNA"}
+          "us": "US", "un": "UN", "rdna": "RDNA", "mae": "MAE"}
 EMPTY_CELL = "—"
 _PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number)$")  # no thousands separator
 
@@ -122,11 +122,11 @@ def _day_text(value: Any) -> str:
 def _formatter(name: str, column: pd.Series) -> Callable[[Any], str] | None:
     if pd.api.types.is_datetime64_any_dtype(column):
         return _day_text
-    if pd.api.types.is_bool_dtype(column):
-        return lambda value: "yes" if value else "no"
+    values = column.dropna()
+    if pd.api.types.is_bool_dtype(column) or (len(values) and values.map(type).eq(bool).all()):
+        return lambda value: "yes" if value else "no"  # also a bool column with gaps (object dtype)
     if not pd.api.types.is_numeric_dtype(column):
         return None
-    values = column.dropna()
     if _is_share(name):
         return lambda value: f"{100 * value:.1f}"
     whole = values.empty or bool((values == values.round()).all())
