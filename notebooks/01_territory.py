@@ -159,7 +159,9 @@ display(ah.formatted_table(key, formats={"share": lambda share: f"{100 * share:.
 agreement = terr.agreement_with_published(control, other_maps)
 agreement = agreement.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
 display(ah.formatted_table(agreement.set_index(["date", "name"]).drop(columns="region_id"),
-                           formats={"published": "{:,.3f}", "kit": "{:,.3f}", "difference": "{:+.2f}"}))
+                           formats={**dict.fromkeys(("published", "kit"),  # km² rows and 0-1 share rows
+                                                    lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3f}"),
+                                    "difference": "{:+.2f}"}))
 
 # %% [markdown]
 # ### Change since a date, and gains per year

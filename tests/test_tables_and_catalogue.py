@@ -36,10 +36,11 @@ def test_missing_values_ids_dates_and_numbers_read_as_such():
 
 def test_headers_carry_units_and_row_numbers_are_hidden():
     frame = pd.DataFrame({"occupied_km2": [1.0], "russian_side_pct": [12.5], "primary_share": [0.25],
-                          "amount_usd_bn": [3.0], "share": [0.5]})
+                          "amount_usd_bn": [3.0], "share": [0.5], "occupied_km2_low": [1.0]})
     html = formatted_table(frame).to_html()
     assert cells(formatted_table(frame))[0][4] == "50.0"
-    for header in ("Occupied (km²)", "Russian side (%)", "Primary share (%)", "Amount (USD bn)", "Share (%)"):
+    for header in ("Occupied (km²)", "Russian side (%)", "Primary share (%)", "Amount (USD bn)", "Share (%)",
+                   "Occupied, low (km²)"):
         assert f">{header}</th>" in html
     assert "row_heading" not in html, "the 0..n index must not be shown"
     assert cells(formatted_table(frame))[0][2] == "25.0", "a 0-1 share is shown in percent"

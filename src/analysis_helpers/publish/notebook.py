@@ -100,6 +100,11 @@ def _header(name: object) -> str:
     text = str(name)
     if text == "share":
         return "Share (%)"
+    for bound in ("_low", "_high"):  # occupied_km2_low -> "Occupied, low (km²)"
+        if text.endswith(bound) and text != bound[1:]:
+            inner = _header(text[: -len(bound)])
+            words, _, unit = inner.partition(" (")
+            return f"{words}, {bound[1:]}" + (f" ({unit}" if unit else "")
     unit = ""
     for suffix, written in _UNIT_SUFFIXES:
         if text.endswith(suffix) and text != suffix.lstrip("_"):
