@@ -77,9 +77,9 @@ PROBE_CELLS = (
     "import plotly.graph_objects as go\n"
     "import analysis_helpers as ah\n"
     "from analysis_helpers.figures.theme import add_caption\n"
-    "source = ah.load('sources')['source_id'].iloc[0]\n"
+    "sources = ah.load('sources')\n"
     "add_caption(go.Figure(go.Bar(x=['north', 'south'], y=[1234.5, 42], name='probe bars'),\n"
-    "                      layout={'title': 'Probe chart'}), [source], '2025-05-15')",
+    "                      layout={'title': 'Probe chart'}), sources['source_id'][:1], sources, '2025-05-15')",
 )
 
 
