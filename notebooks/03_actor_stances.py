@@ -109,9 +109,9 @@ stance_figures.outcome_intervals(outcomes, gaps, issues, as_of, cited=latest["so
 
 # %%
 display(ah.formatted_table(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]),
-                           formats={key: "{:.0f}" for key in ("median", "low", "high")}))
+                           formats=dict.fromkeys(("median", "low", "high"), "{:.0f}")))
 display(ah.formatted_table(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap", "overlap"]],
-                           formats={key: "{:.1f}" for key in ("ukraine_position", "russia_position", "gap")}))
+                           formats=dict.fromkeys(("ukraine_position", "russia_position", "gap"), "{:.1f}")))
 
 # %% [markdown]
 # ## What if?

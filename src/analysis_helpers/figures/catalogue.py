@@ -29,7 +29,8 @@ def coverage_chart(summary: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame)
              else "Time span covered by each dataset")
     fig.update_layout(title=title, xaxis_title="Date (first to last observation)",
                       yaxis_title="Dataset", xaxis_type="date", height=460)
-    return add_caption(fig, sources["source_id"], sources, as_of, note="Computed from the kit's data package (data/datapackage.json).")
+    return add_caption(fig, sources["source_id"], sources, as_of,
+                       note="Computed from the kit's data package (data/datapackage.json).")
 
 
 def sources_table_html(sources: pd.DataFrame) -> str:
