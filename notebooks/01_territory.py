@@ -44,7 +44,7 @@ from analysis_helpers.analysis import territory as terr
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.territory import full_coverage_dates, lines_explorer
+from analysis_helpers.widgets.territory import lines_explorer
 
 # %% tags=["parameters"]
 as_of = None  # last date to show; None means the latest date in territory_control
@@ -63,7 +63,7 @@ boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
 # Per-region figures exist on the eve of the invasion and monthly from July 2024: the regional
 # tables below use the latest such map on or before `as_of`, and say which.
-regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
+regional_date = max(d for d in terr.full_coverage_dates(control, regions) if d <= report_as_of)
 print(f"Per-region control below: map of {regional_date:%d %b %Y}; national figures to {report_as_of:%d %b %Y}.")
 claim_sources = list(dict.fromkeys(claims["source_id"]))
 line_sources = ["terr-deepstate-archive", "terr-liveuamap-analysis", *claim_sources, "terr-wiki-area-list",
@@ -174,18 +174,18 @@ display(comparison.set_index("line").style.format(
 figs.lines_figure(comparison, regional_date, line_sources)
 
 # %%
-figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources)
+figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources)
 
 # %% [markdown]
 # ## Explorer
 #
 # In a live notebook: pick a date and a line, or set the share of each region on Russia's side
-# (start from the line of contact with the button), and the map and the comparison update. The
-# exported report shows the menu-driven map above instead.
+# (the sliders start from `user_line`; the button starts them from the line of contact), and the
+# map and the comparison update. The exported report shows the menu-driven map above instead.
 
 # %%
-show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date),
-     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources))
+show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, user_line=user_line),
+     figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources))
 
 # %% [markdown]
 # ## What is not here

@@ -123,7 +123,7 @@ display(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap"
 # %%
 baseline = predict_outcomes(wide, actors, draws=0)
 explorer = what_if_explorer(wide, actors, issues, as_of, actor_id=explorer_actor, issue_id=explorer_issue)
-show(explorer, stance_figures.what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider)"))
+show(explorer, stance_figures.what_if_explorer_report(baseline, issues, as_of))
 
 # %%
 presets = [

@@ -53,7 +53,8 @@ from analysis_helpers import scenarios
 from analysis_helpers.analysis.scenarios import assumption_table
 from analysis_helpers.figures import scenarios as scenario_figures
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.scenarios import ScenarioBuilder, csv_download_link
+from analysis_helpers.notebook import csv_download_link
+from analysis_helpers.widgets.scenarios import scenario_explorer
 
 baseline = scenarios.baseline_for(as_of)
 as_of = baseline.as_of
@@ -126,6 +127,6 @@ results[results["scenario"] == scenario].drop(columns="scenario").round(1)
 # builder needs a live kernel: JupyterLab or `make dashboard`.)
 
 # %%
-builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
-                          draws=draws, seed=seed)
-show(builder, builder.figure)
+show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
+                       draws=draws, seed=seed),
+     scenario_figures.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles))

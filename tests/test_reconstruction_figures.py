@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import explorers
 import pandas as pd
 import pytest
 
@@ -86,7 +87,7 @@ def test_explorer_slider_switches_cases_and_titles(tables):
     assessments, _, funding = tables
     dates = pd.date_range("2026-03-31", periods=6, freq="QE")
     grid = rec.funding_gap_cases(assessments, funding, dates, CASES)
-    fig = recfig.funding_gap_explorer(grid, {case: case for case in CASES}, ["recon-wb-rdna5-pr"], "2026-02-23")
+    fig = recfig.funding_gap_explorer_report(grid, {case: case for case in CASES}, ["recon-wb-rdna5-pr"], "2026-02-23")
     assert_labelled(fig)
     steps = fig.layout.sliders[0].steps
     assert [s.label for s in steps] == list(CASES)
@@ -99,8 +100,7 @@ def test_explorer_slider_switches_cases_and_titles(tables):
 
 
 def shown(explorer) -> str:
-    return " ".join(str(v) for item in explorer.children[-1].outputs for v in item.get("data", {}).values()) + \
-        " ".join(item.get("text", "") for item in explorer.children[-1].outputs)
+    return explorers.shown(explorers.output_of(explorer))
 
 
 def test_widget_redraws_and_explains_bad_dates(tables):

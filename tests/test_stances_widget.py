@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from explorers import output_of, shown
 
 import analysis_helpers as ah
 
@@ -11,8 +12,7 @@ from analysis_helpers.widgets.stances import what_if_explorer
 
 
 def shown_text(explorer) -> str:
-    output = explorer.children[-1]
-    return " ".join(str(value) for item in output.outputs for value in item["data"].values())
+    return shown(output_of(explorer))
 
 
 def test_moving_a_slider_redraws_with_the_new_stance():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import itertools
 
 import pandas as pd
@@ -38,3 +40,11 @@ def _number_styled_tables() -> None:
     table_numbers = itertools.count(1)
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(Styler, lambda styler: styler.set_uuid(f"kit-table-{next(table_numbers)}").to_html())
+
+
+def csv_download_link(table: pd.DataFrame, filename: str, label: str) -> str:
+    """An HTML link that downloads `table` as CSV; the data travel inside the link, so it works in
+    an exported offline report as well as in the live notebook."""
+    payload = base64.b64encode(table.to_csv(index=False).encode()).decode()
+    return (f"<a download='{html.escape(filename)}' href='data:text/csv;base64,{payload}'>"
+            f"{html.escape(label)}</a>")

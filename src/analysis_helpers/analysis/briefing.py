@@ -402,3 +402,9 @@ def timeline_lanes(events: pd.DataFrame) -> pd.DataFrame:
 def kinds_present(events: pd.DataFrame) -> list[str]:
     present = set(events["kind"])
     return [kind for kind in KIND_ORDER if kind in present] + sorted(present - set(KIND_ORDER))
+
+
+def participants_of(events: pd.DataFrame) -> list[str]:
+    """Every participant named in the events, most frequent first."""
+    names = events["participants"].str.split("; ").explode()
+    return list(names.value_counts().index)

@@ -146,6 +146,13 @@ def gains_per_year(control: pd.DataFrame, region_id: str = NATIONAL_ID) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def full_coverage_dates(control: pd.DataFrame, regions: pd.DataFrame) -> list[pd.Timestamp]:
+    """Dates on which every region has an observation (the dates a map can show)."""
+    per_region = control[control["region_id"] != NATIONAL_ID]
+    counts = per_region.groupby("date")["region_id"].nunique()
+    return list(counts[counts == len(regions)].index)
+
+
 def shares_at(control: pd.DataFrame, regions: pd.DataFrame, when, method: str = "step",
               max_age_days: int | None = None) -> pd.DataFrame:
     """Every region with its occupied km² and share (%) at `when` (NaN where unobserved)."""

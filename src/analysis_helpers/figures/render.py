@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 from plotly.io._html import _window_plotly_config
@@ -22,6 +23,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 RENDERER_NAME = "kit_offline"
 FIGURE_DIV_PREFIX = "kit-figure-"
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 # Figures keep a fixed height so that reports have a stable layout; width follows the page.
 _FIGURE_HEIGHT = 520
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -51,14 +53,23 @@ class OfflineRenderer(MimetypeRenderer):
             auto_play=False,  # a figure with frames waits for its play button or slider
             validate=False,
         )
-        plain = json.loads(payload)  # the figure as plain JSON types, serialised once above
-        plotly_json = {
-            "data": plain.get("data", []),
-            "layout": plain.get("layout", {}),
-            "frames": plain.get("frames", []),
-            "config": _PLOTLY_CONFIG,
-        }
-        return {"application/vnd.plotly.v1+json": plotly_json, "text/html": html}
+        # The figure as plain JSON types, serialised once above.
+        return {PLOTLY_MIMETYPE: _plotly_json(json.loads(payload)), "text/html": html}
+
+
+def _plotly_json(plain: dict) -> dict:
+    """The plotly mimetype's payload of a figure already in plain JSON types."""
+    return {"data": plain.get("data", []), "layout": plain.get("layout", {}), "frames": plain.get("frames", []),
+            "config": _PLOTLY_CONFIG}
+
+
+def live_bundle(fig: go.Figure) -> dict:
+    """A figure as the one mimetype JupyterLab and Voilà draw, for a widget's Output.
+
+    No HTML copy (the front end never shows it, and a widget's outputs never reach a report) and
+    no figure number (a widget's redraws must not shift the ids of the report's figures).
+    """
+    return {PLOTLY_MIMETYPE: _plotly_json(json.loads(json.dumps(fig.to_dict(), cls=PlotlyJSONEncoder)))}
 
 
 def plotly_init_html() -> str:

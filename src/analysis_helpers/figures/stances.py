@@ -262,6 +262,11 @@ def what_if_outcome_figure(outcomes: pd.DataFrame, baseline: pd.DataFrame, issue
                            DATA_NOTE + " Hollow grey markers: baseline.")
 
 
+def what_if_explorer_report(baseline: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Figure:
+    """The what-if explorer's opening view (every stance as coded), its stand-in in reports."""
+    return what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider in JupyterLab)")
+
+
 def update_what_if_outcome_figure(fig: go.Figure, outcomes: pd.DataFrame, label: str) -> go.Figure:
     """Move the live markers of a `what_if_outcome_figure` to new outcomes, in place (cheaper than
     building a new figure: the live explorer redraws on every slider move)."""
