@@ -84,7 +84,8 @@ recfig.assessments_figure(assessments)
 recfig.growth_figure(assessments)
 
 # %%
-rec.growth_between_assessments(assessments).round(1)
+growth_columns = ["months", "from_usd_bn", "to_usd_bn", "change_usd_bn", "usd_bn_per_month"]
+rec.growth_between_assessments(assessments).round(dict.fromkeys(growth_columns, 1))
 
 # %% [markdown]
 # ## Needs and damage by sector
@@ -104,7 +105,7 @@ recfig.sectors_figure(sectors, assessments, "damage_usd_bn")
 # years apart):
 
 # %%
-rec.sector_growth(sectors, assessments).round(2)
+rec.sector_growth(sectors, assessments).round(dict.fromkeys(growth_columns, 2))
 
 # %% [markdown]
 # **Damage by region.** No assessment found so far publishes figures per region (RDNA4 only

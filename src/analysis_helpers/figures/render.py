@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -26,7 +27,10 @@ FIGURE_DIV_PREFIX = "kit-figure-"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 # Figures keep a fixed height so that reports have a stable layout; width follows the page.
 _FIGURE_HEIGHT = 520
-_PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# The live charts' plotly config. Not `responsive`: in JupyterLab's plotly renderer a responsive
+# chart takes its height from its output box, which has none, so the first legend click or
+# in-chart slider collapses it to zero height. Lab's renderer follows the page's width itself.
+_PLOTLY_CONFIG = {"displaylogo": False}
 
 
 class OfflineRenderer(MimetypeRenderer):
@@ -43,7 +47,7 @@ class OfflineRenderer(MimetypeRenderer):
         digest = hashlib.sha256(payload.encode()).hexdigest()[:10]
         html = to_html(
             fig_dict,
-            config=_PLOTLY_CONFIG,
+            config=dict(_PLOTLY_CONFIG),  # a copy: to_html adds `responsive` to the dict it is given
             include_plotlyjs=False,
             include_mathjax=False,
             full_html=False,
@@ -59,8 +63,39 @@ class OfflineRenderer(MimetypeRenderer):
 
 def _plotly_json(plain: dict) -> dict:
     """The plotly mimetype's payload of a figure already in plain JSON types."""
-    return {"data": plain.get("data", []), "layout": plain.get("layout", {}), "frames": plain.get("frames", []),
-            "config": _PLOTLY_CONFIG}
+    # The reports' fixed height, unless the figure sets its own (Lab's renderer would use 360 px).
+    layout = {"height": _FIGURE_HEIGHT, **plain.get("layout", {})}
+    figure = {"data": plain.get("data", []), "layout": layout, "frames": plain.get("frames", [])}
+    return {**_without_tex(figure), "config": _PLOTLY_CONFIG}
+
+
+# Text between two dollar signs, outside a %{...} hover placeholder (whose d3 format may use `$`).
+_TEX_LIKE = re.compile(r"\$[^$]*\$")
+_PLACEHOLDER = re.compile(r"(%\{[^}]*\})")
+
+
+def _without_tex(value):
+    """`value` with every `$` of a text that has two written `&#36;`.
+
+    plotly.js typesets text between two dollar signs as TeX whenever the page has MathJax, as
+    JupyterLab does once it has rendered maths: "US$ 5 bn to US$ 9 bn" then vanishes. The entity
+    draws the same `$` without being taken for maths. Only the live mimetype needs it: exported
+    reports carry no MathJax, so their HTML keeps the text as written.
+    """
+    if isinstance(value, str):
+        if value.count("$") < 2:
+            return value
+        pieces = _PLACEHOLDER.split(value)
+        if not _TEX_LIKE.search("".join(pieces[0::2])):
+            return value
+        return "".join(piece if index % 2 else piece.replace("$", "&#36;") for index, piece in enumerate(pieces))
+    if isinstance(value, dict):
+        return {key: _without_tex(item) for key, item in value.items()}
+    if isinstance(value, list):
+        if value and isinstance(value[0], (int, float)):  # a data array (coordinates, values): no text
+            return value
+        return [_without_tex(item) for item in value]
+    return value
 
 
 def live_bundle(fig: go.Figure) -> dict:
