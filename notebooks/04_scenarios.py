@@ -53,7 +53,7 @@ from analysis_helpers import scenarios
 from analysis_helpers.analysis.scenarios import assumption_table
 from analysis_helpers.figures import scenarios as scenario_figures
 from analysis_helpers.widgets import show
-from analysis_helpers.notebook import csv_download_link
+from analysis_helpers.publish.notebook import csv_download_link
 from analysis_helpers.widgets.scenarios import scenario_explorer
 
 baseline = scenarios.baseline_for(as_of)

@@ -15,7 +15,7 @@ from analysis_helpers import setup_notebook
 from analysis_helpers.figures import scenarios as figures
 from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario, run_all
 from analysis_helpers.analysis.scenarios import CUSTOM, custom_scenario
-from analysis_helpers.notebook import csv_download_link
+from analysis_helpers.publish.notebook import csv_download_link
 from analysis_helpers.widgets.scenarios import scenario_explorer
 
 DRAWS = 100

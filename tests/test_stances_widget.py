@@ -6,7 +6,6 @@ import pandas as pd
 from explorers import output_of, shown
 
 import analysis_helpers as ah
-
 from analysis_helpers.analysis.stances import stances_wide
 from analysis_helpers.widgets.stances import what_if_explorer
 

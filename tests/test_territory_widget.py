@@ -53,7 +53,7 @@ def test_sliders_start_from_the_user_line_and_the_table_matches_the_notebook():
     lines = terr.named_lines(ah.load("territory_control"), ah.load("annexation_claims"), regions, as_of,
                              custom=USER_LINE_SHARES)
     expected = terr.compare_lines(lines, regions).set_index("line").loc[USER_LINE]
-    assert f"{expected['russian_side_pct']:.1f}%" in shown(output_of(widget))
+    assert f"{expected['russian_side_share']:.1%}" in shown(output_of(widget))
     assert f"{expected['russian_side_km2']:,.0f}" in shown(output_of(widget))
 
 

@@ -19,8 +19,9 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
-from .package import default_data_dir, display_path
+from .package import display_path
 
 SCENARIO_FOLDER = "scenarios"
 SCHEMA_FILE = "scenario.schema.json"
@@ -191,13 +192,12 @@ def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Problem]:
 
 # -- JSON Schema ------------------------------------------------------------------------------------
 
-_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "data" / SCENARIO_FOLDER / SCHEMA_FILE
-
-
 def schema(data_dir: Path | str | None = None) -> dict:
     """The scenario JSON Schema of the data folder in use (the kit's own when that folder has none)."""
     candidate = scenario_folder(data_dir) / SCHEMA_FILE
-    return json.loads((candidate if candidate.is_file() else _SCHEMA_PATH).read_text(encoding="utf-8"))
+    if not candidate.is_file():
+        candidate = kit_data_dir() / SCENARIO_FOLDER / SCHEMA_FILE
+    return json.loads(candidate.read_text(encoding="utf-8"))
 
 
 def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:

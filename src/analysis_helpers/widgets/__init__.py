@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from IPython.display import display
 from pandas.io.formats.style import Styler
 
-from ..figures.render import current_renderer, live_bundle
+from ..publish.renderer import current_renderer, live_bundle
 
 __all__ = ["Redraw", "render_into", "show"]
 

@@ -7,12 +7,13 @@ import pandas as pd
 
 from ..analysis import briefing as analysis
 from ..figures.briefing import timeline_figure
+from ..conventions import AsOf
 from . import Redraw, render_into
 
 ANY_PARTICIPANT = "anyone"
 
 
-def timeline_explorer(events: pd.DataFrame, as_of) -> widgets.VBox:
+def timeline_explorer(events: pd.DataFrame, as_of: AsOf) -> widgets.VBox:
     """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them; the
     button puts both back to every event. These controls are the chart's only filter (its
     in-chart kinds menu is for the report, where there are no widgets)."""

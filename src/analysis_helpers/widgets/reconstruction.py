@@ -9,13 +9,14 @@ import pandas as pd
 
 from ..analysis.reconstruction import funding_gap
 from ..figures.reconstruction import funding_gap_figure
+from ..conventions import AsOf
 from . import Redraw, render_into
 
 
 def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, settlement_date,
                          asset_share: float, windfall_only: bool, donor_bn_per_year: float,
                          donor_years: float, private_bn: float, source_ids: Sequence[str],
-                         as_of) -> widgets.VBox:
+                         as_of: AsOf) -> widgets.VBox:
     """Sliders and a date picker over `funding_gap`, starting from the arguments given; the chart
     below redraws on every change."""
     style = {"description_width": "220px"}

@@ -16,6 +16,7 @@ import pandas as pd
 from ..analysis.scenarios import CUSTOM, CUSTOM_TITLE, Baseline, custom_scenario, run
 from ..data.scenarios import Scenario, as_range
 from ..figures.scenarios import scenario_profile
+from ..conventions import AsOf
 from . import Redraw, render_into
 
 LIVE_EXPECTED_UTILITY_DRAWS = 20
@@ -59,7 +60,7 @@ def _start_values(scenario: Scenario, offered_mediators: set[str]) -> dict[str, 
 
 
 def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors: pd.DataFrame,
-                      issues: pd.DataFrame, as_of, start: str = "baseline", draws: int = 1000,
+                      issues: pd.DataFrame, as_of: AsOf, start: str = "baseline", draws: int = 1000,
                       seed: int = 0) -> widgets.VBox:
     """The builder: a starting scenario, its main assumptions as controls, a row of headline
     numbers, and the settlement chart of the custom scenario against the starting one."""

@@ -9,16 +9,17 @@ import pandas as pd
 
 from ..analysis import territory as terr
 from ..figures.territory import line_map, update_line_map
+from ..conventions import AsOf
 from . import Redraw, render_into
 
 USER_LINE = "User-defined line"
 LABEL_STYLE = {"description_width": "190px"}
-TABLE_FORMAT = {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
+TABLE_FORMAT = {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
                 "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}
 
 
 def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, claims: pd.DataFrame,
-                   sites: pd.DataFrame, source_ids: Sequence[str], as_of,
+                   sites: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf,
                    user_line: Mapping[str, float] | None = None) -> widgets.VBox:
     """A date slider, a line menu and per-region share sliders re-render a map and a comparison table.
 

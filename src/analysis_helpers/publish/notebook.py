@@ -12,14 +12,14 @@ from IPython import get_ipython
 from IPython.display import HTML, display
 from pandas.io.formats.style import Styler
 
-from .figures.render import RENDERER_NAME, OfflineRenderer, plotly_init_html
-from .figures.theme import register_template
+from ..figures.theme import register_template
+from .renderer import RENDERER_NAME, OfflineRenderer, plotly_init_html
 
 
 def setup_notebook() -> None:
     """Call first in every notebook: offline renderer, deterministic ids, the kit's theme.
 
-    The renderer is then `analysis_helpers.figures.render.current_renderer()`.
+    The renderer is then `analysis_helpers.publish.renderer.current_renderer()`.
     """
     register_template()
     renderer = OfflineRenderer()
