@@ -124,10 +124,9 @@ def run_all(page, timeout_ms: int = 600_000) -> bool:
     return page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
-def close_all(page) -> None:
-    """Close every open document and shut its kernel down (so one kernel runs at a time)."""
+def close_notebook(page) -> None:
+    """Shut down the open notebook's kernel and close it unsaved (one kernel at a time)."""
     page.evaluate("""async () => {
-        const app = window.jupyterapp;
-        await app.commands.execute('kernelmenu:shutdownAll').catch(() => null);
-        await app.commands.execute('application:close-all');
+        const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        if (panel && panel.sessionContext) { await panel.sessionContext.shutdown(); }
     }""")

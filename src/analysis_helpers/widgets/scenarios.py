@@ -92,6 +92,8 @@ def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors
         chosen = scenarios[start_menu.value]
         values = {name: control.value for name, control in controls.items()}
         values["mediators"] = tuple(values["mediators"])
+        # Without mediators their salience changes nothing: say so rather than offer a dead control.
+        controls["mediation_salience"].disabled = not values["mediators"]
         results = run(custom_scenario(chosen, **values), baseline, draws=draws, seed=seed,
                       expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
         titles = pd.DataFrame({"name": [start_menu.value, CUSTOM], "title": [chosen.title, CUSTOM_TITLE]})
