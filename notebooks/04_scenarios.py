@@ -16,9 +16,10 @@
 # %%
 from analysis_helpers import setup_notebook; setup_notebook()
 
-# %% [markdown]
+# %% [markdown] tags=["dashboard-top"]
 # # Scenarios: four paths after the Istanbul challenge, side by side
-#
+
+# %% [markdown]
 # When Kyiv challenged Moscow to meet in Istanbul on 15 May 2025, the analysis this kit grew out
 # of sketched four ways things could go: **(1)** proxy talks in Istanbul under Turkish and Qatari
 # (perhaps UN) auspices, delivering humanitarian steps and ceasefire mechanisms; **(2)** Ukraine
@@ -88,7 +89,7 @@ scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles
 # %% [markdown]
 # ## One scenario at a time
 #
-# Pick a scenario in the menu (this works in the exported report too); hollow grey markers show
+# Pick a scenario in the chart's menu; hollow grey markers show
 # the baseline.
 
 # %%
@@ -119,14 +120,13 @@ if results_csv:
     results.to_csv(results_csv, index=False)
 results[results["scenario"] == scenario].drop(columns="scenario").round(1)
 
-# %% [markdown]
+# %% [markdown] tags=["dashboard-top"]
 # ## Build your own scenario
 #
-# Start from any scenario and move its main assumptions; the numbers and the chart recompute
-# with their intervals. (In the exported report this shows the chosen scenario's chart; the
-# builder needs a live kernel: JupyterLab or `make dashboard`.)
+# Start from any scenario and move its main assumptions: the headline numbers and the
+# settlement chart recompute, with their 80% intervals.
 
-# %%
+# %% tags=["dashboard-top"]
 show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
                        draws=draws, seed=seed),
      scenario_figures.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles))
