@@ -25,7 +25,7 @@ NEGOTIATION_KINDS = ("talks", "summit", "agreement")
 NO_DATA_COLOUR = "#dddddd"
 SLIDER_HEIGHT_PX = 90
 # A map of Ukraine ~1,300 km wide drawn ~1,000 px wide: 1 px is about 1.3 km.
-DISPLAY_TOLERANCE_M = 500
+DISPLAY_TOLERANCE_M = 1000
 _SHARE_BAR = {"title": {"text": "Russian-held<br>share (%)"}, "ticksuffix": "%"}
 
 
@@ -33,7 +33,7 @@ def _outline_xy(geom) -> tuple[list, list]:
     """Projected outline (km, equal-area) as one path per ring, rings separated by None.
 
     Simplified for display (`DISPLAY_TOLERANCE_M`, under a pixel at the maps' size): the figure
-    carries half the points, and areas are never measured on these outlines."""
+    carries a third of the points, and areas are never measured on these outlines."""
     xs, ys = [], []
     projected = to_equal_area(geom).simplify(DISPLAY_TOLERANCE_M, preserve_topology=True)
     for polygon in getattr(projected, "geoms", [projected]):
