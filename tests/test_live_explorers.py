@@ -31,7 +31,8 @@ def territory():
     setup_notebook()
     regions = ah.load("regions")
     return {"control": ah.load("territory_control"), "regions": regions, "claims": ah.load("annexation_claims"),
-            "sites": ah.load("sites"), "boundaries": load_boundaries(list(regions["region_id"]))}
+            "sites": ah.load("sites"), "boundaries": load_boundaries(list(regions["region_id"])),
+            "sources": ah.load("sources")}
 
 
 def test_a_line_map_recoloured_in_place_equals_one_built_afresh(territory):
@@ -39,10 +40,13 @@ def test_a_line_map_recoloured_in_place_equals_one_built_afresh(territory):
     when = t["control"]["date"].max()
     lines = terr.named_lines(t["control"], t["claims"], t["regions"], when, custom=USER_LINE_SHARES,
                              custom_name=USER_LINE)
-    shown_map = line_map(terr.LINE_1991, lines[terr.LINE_1991], t["regions"], t["boundaries"], t["sites"], when, SOURCES)
+    shown_map = line_map(terr.LINE_1991, lines[terr.LINE_1991], t["regions"], t["boundaries"], t["sites"], when, SOURCES,
+                         sources=t["sources"])
     for name in (terr.LINE_CLAIMED, USER_LINE):
-        update_line_map(shown_map, name, lines[name], t["regions"], t["boundaries"], when, SOURCES)
-        fresh = line_map(name, lines[name], t["regions"], t["boundaries"], t["sites"], when, SOURCES)
+        update_line_map(shown_map, name, lines[name], t["regions"], t["boundaries"], when, SOURCES,
+                        sources=t["sources"])
+        fresh = line_map(name, lines[name], t["regions"], t["boundaries"], t["sites"], when, SOURCES,
+                         sources=t["sources"])
         assert live_bundle(shown_map) == live_bundle(fresh)
 
 
@@ -50,7 +54,7 @@ def test_the_territory_explorer_shows_the_notebooks_lines(territory):
     t = territory
     when = t["control"]["date"].max()
     widget = lines_explorer(t["control"], t["regions"], t["boundaries"], t["claims"], t["sites"], SOURCES, when,
-                            user_line=USER_LINE_SHARES)
+                            user_line=USER_LINE_SHARES, sources=t["sources"])
     lines = terr.named_lines(t["control"], t["claims"], t["regions"], when, custom=USER_LINE_SHARES,
                              custom_name=USER_LINE)
     table = terr.compare_lines(lines, t["regions"])
@@ -58,7 +62,8 @@ def test_the_territory_explorer_shows_the_notebooks_lines(territory):
     for row in table.itertuples():
         assert f"{row.russian_side_km2:,.0f}" in text and f"{row.russian_side_share:.1%}" in text
     control(widget, "Line").value = USER_LINE
-    fresh = line_map(USER_LINE, lines[USER_LINE], t["regions"], t["boundaries"], t["sites"], when, SOURCES)
+    fresh = line_map(USER_LINE, lines[USER_LINE], t["regions"], t["boundaries"], t["sites"], when, SOURCES,
+                         sources=t["sources"])
     assert figure_of(output_of(widget))["data"] == live_bundle(fresh)["application/vnd.plotly.v1+json"]["data"]
 
 
@@ -66,17 +71,18 @@ def test_a_what_if_chart_updated_in_place_equals_one_built_afresh():
     setup_notebook()
     stances, actors, issues = ah.load("stances"), ah.load("actors"), ah.load("issues")
     wide = stances_wide(stances)
+    cite = {"cited": stances["source_id"], "sources": ah.load("sources")}
     baseline = predict_outcomes(wide, actors, draws=0)
     moved_wide, moved_actors = set_stance(wide, actors, "usa", "territory", position=20.0, salience=80.0,
                                           capability=100.0)
     moved = predict_outcomes(moved_wide, moved_actors, draws=0)
-    updated = update_what_if_outcome_figure(what_if_outcome_figure(baseline, baseline, issues, "2026-01-01", "baseline"),
+    updated = update_what_if_outcome_figure(what_if_outcome_figure(baseline, baseline, issues, "2026-01-01", "baseline", **cite),
                                             moved, "USA moved")
-    fresh = what_if_outcome_figure(moved, baseline, issues, "2026-01-01", "USA moved")
+    fresh = what_if_outcome_figure(moved, baseline, issues, "2026-01-01", "USA moved", **cite)
     assert [list(trace.x) for trace in updated.data] == [list(trace.x) for trace in fresh.data]
     assert updated.layout.title.text == fresh.layout.title.text
 
-    explorer = what_if_explorer(wide, actors, issues, "2026-01-01", actor_id="usa", issue_id="territory")
+    explorer = what_if_explorer(wide, actors, issues, "2026-01-01", actor_id="usa", issue_id="territory", **cite)
     position = control(explorer, "Position")
     position.value = 20.0 if position.value != 20.0 else 25.0
     shown_traces = figure_of(output_of(explorer))["data"]
@@ -84,7 +90,7 @@ def test_a_what_if_chart_updated_in_place_equals_one_built_afresh():
                                           salience=control(explorer, "Salience").value,
                                           capability=control(explorer, "Capability").value)
     expected = predict_outcomes(moved_wide, moved_actors, draws=0)
-    figure = what_if_outcome_figure(expected, baseline, issues, "2026-01-01", "x")
+    figure = what_if_outcome_figure(expected, baseline, issues, "2026-01-01", "x", **cite)
     assert shown_traces == live_bundle(figure)[PLOTLY]["data"]
 
 
@@ -94,8 +100,9 @@ def test_the_funding_gap_explorer_shows_the_notebooks_gap():
     funding = rec.known_on(ah.load("funding_sources"), "2026-08-04", column="as_of")
     assumptions = {"windfall_only": True, "asset_share": 0.5, "donor_bn_per_year": rec.donor_rate(funding),
                    "donor_years": 10, "private_bn": 0.0}
-    explorer = funding_gap_explorer(assessments, funding, settlement_date="2026-12-31", source_ids=SOURCES,
-                                    as_of="2026-08-04", **assumptions)
+    explorer = funding_gap_explorer(assessments, funding, settlement_date="2026-12-31", cited=SOURCES,
+                                    as_of="2026-08-04", sources=ah.load("sources"), **assumptions)
     gap = rec.funding_gap(assessments, funding, "2026-12-31", **assumptions)
-    expected = funding_gap_figure(gap, pd.Timestamp("2026-12-31").date(), SOURCES, "2026-08-04")
+    expected = funding_gap_figure(gap, pd.Timestamp("2026-12-31").date(), SOURCES, "2026-08-04",
+                                  sources=ah.load("sources"))
     assert figure_of(output_of(explorer)) == live_bundle(expected)[PLOTLY]

@@ -1,4 +1,4 @@
-"""Read and validate the region boundaries and DeepStateMap-style control snapshots.
+"""Read and validate the region boundaries (and name the date of a control snapshot).
 
 Both are GeoJSON, which has no line numbers: problems name the file and the feature
 (1-based, in file order) instead of a row.
@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from ..memo import Memo
 from ..paths import default_data_dir
 from .errors import DataValidationError, Problem
 from .package import display_path
@@ -56,7 +57,7 @@ def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
     return geom if geom.is_valid else shapely.make_valid(geom)
 
 
-_checked_boundaries: dict[tuple, pd.DataFrame] = {}
+_checked_boundaries: Memo[pd.DataFrame] = Memo(size=8)
 
 
 def load_boundaries(expected_ids: list[str] | None = None, path: Path | None = None) -> pd.DataFrame:
@@ -69,15 +70,10 @@ def load_boundaries(expected_ids: list[str] | None = None, path: Path | None = N
     path = path or boundaries_path()
     try:
         stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(expected_ids or ()))
     except OSError:
-        key = None
-    if key in _checked_boundaries:
-        return _checked_boundaries[key].copy()
-    frame = _read_boundaries(path, expected_ids)
-    if key is not None:
-        _checked_boundaries[key] = frame
-    return frame.copy()
+        return _read_boundaries(path, expected_ids)  # reports the missing file
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(expected_ids or ()))
+    return _checked_boundaries.get(key, lambda: _read_boundaries(path, expected_ids)).copy()
 
 
 def _read_boundaries(path: Path, expected_ids: list[str] | None) -> pd.DataFrame:
@@ -132,15 +128,3 @@ def snapshot_date(path: Path) -> date:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
         raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date", match.group(0))])
-
-
-def read_snapshot(path: Path):
-    """The occupied area of one snapshot as a single (multi)polygon, in WGS84 degrees."""
-    path = Path(path)
-    shown = display_path(path)
-    problems: list[Problem] = []
-    geoms = [_geometry(feature, shown, number, problems)
-             for number, feature in enumerate(_read_features(path), start=1)]
-    if problems:
-        raise DataValidationError(problems, "control snapshot is invalid")
-    return shapely.union_all(geoms)

@@ -13,7 +13,7 @@ from . import Redraw, render_into
 ANY_PARTICIPANT = "anyone"
 
 
-def timeline_explorer(events: pd.DataFrame, as_of: AsOf) -> widgets.VBox:
+def timeline_explorer(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> widgets.VBox:
     """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them; the
     button puts both back to every event. These controls are the chart's only filter (its
     in-chart kinds menu is for the report, where there are no widgets)."""
@@ -30,7 +30,7 @@ def timeline_explorer(events: pd.DataFrame, as_of: AsOf) -> widgets.VBox:
         if chosen.empty:
             render_into(output, "No event matches these filters.")
         else:
-            render_into(output, timeline_figure(chosen, as_of, kind_menu=False))
+            render_into(output, timeline_figure(chosen, as_of, sources=sources, kind_menu=False))
 
     redraw = Redraw(draw)
 

@@ -15,8 +15,8 @@ from . import Redraw, render_into
 
 def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, settlement_date,
                          asset_share: float, windfall_only: bool, donor_bn_per_year: float,
-                         donor_years: float, private_bn: float, source_ids: Sequence[str],
-                         as_of: AsOf) -> widgets.VBox:
+                         donor_years: float, private_bn: float, cited: Sequence[str],
+                         as_of: AsOf, sources: pd.DataFrame) -> widgets.VBox:
     """Sliders and a date picker over `funding_gap`, starting from the arguments given; the chart
     below redraws on every change."""
     style = {"description_width": "220px"}
@@ -50,7 +50,7 @@ def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, se
         except ValueError as problem:
             render_into(output, f"Cannot compute the gap: {problem}")
             return
-        render_into(output, funding_gap_figure(table, values["settlement_date"], source_ids, as_of))
+        render_into(output, funding_gap_figure(table, values["settlement_date"], cited, as_of, sources=sources))
 
     redraw = Redraw(draw)
     redraw.observe(*controls.values())

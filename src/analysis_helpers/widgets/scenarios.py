@@ -61,7 +61,7 @@ def _start_values(scenario: Scenario, offered_mediators: set[str]) -> dict[str, 
 
 def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors: pd.DataFrame,
                       issues: pd.DataFrame, as_of: AsOf, start: str = "baseline", draws: int = 1000,
-                      seed: int = 0) -> widgets.VBox:
+                      seed: int = 0, *, sources: pd.DataFrame) -> widgets.VBox:
     """The builder: a starting scenario, its main assumptions as controls, a row of headline
     numbers, and the settlement chart of the custom scenario against the starting one."""
     names = dict(zip(actors["actor_id"], actors["name"]))
@@ -98,7 +98,8 @@ def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors
                       expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
         titles = pd.DataFrame({"name": [start_menu.value, CUSTOM], "title": [chosen.title, CUSTOM_TITLE]})
         figure = scenario_profile(pd.concat([reference[start_menu.value], results], ignore_index=True), issues,
-                                  as_of, reference=start_menu.value, scenarios=titles)
+                                  as_of, reference=start_menu.value, scenarios=titles, cited=baseline.cited,
+                                  sources=sources)
         numbers.value = _summary_html(results)
         render_into(output, figure)
 

@@ -19,8 +19,8 @@ TABLE_FORMAT = {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", 
 
 
 def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, claims: pd.DataFrame,
-                   sites: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf,
-                   user_line: Mapping[str, float] | None = None) -> widgets.VBox:
+                   sites: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
+                   user_line: Mapping[str, float] | None = None, *, sources: pd.DataFrame) -> widgets.VBox:
     """A date slider, a line menu and per-region share sliders re-render a map and a comparison table.
 
     Opens on `as_of` (the latest map with every region on or before it) and the line of contact;
@@ -52,9 +52,11 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
         lines = lines_now()
         chosen = line.value if line.value in lines else terr.line_of_contact_name(when.value)
         if "map" not in shown:
-            shown["map"] = line_map(chosen, lines[chosen], regions, boundaries, sites, when.value, source_ids)
+            shown["map"] = line_map(chosen, lines[chosen], regions, boundaries, sites, when.value, cited,
+                                    sources=sources)
         else:
-            update_line_map(shown["map"], chosen, lines[chosen], regions, boundaries, when.value, source_ids)
+            update_line_map(shown["map"], chosen, lines[chosen], regions, boundaries, when.value, cited,
+                            sources=sources)
         table = terr.compare_lines(lines, regions).set_index("line").style.format(TABLE_FORMAT)
         render_into(output, shown["map"], table)
 
