@@ -346,14 +346,20 @@ def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFra
         LINE_CLAIMED: claimed,
     }
     if custom is not None:
-        unknown = sorted(set(custom) - set(ids))
-        if unknown:
-            raise ValueError(f"unknown region_id in the user-defined line: {', '.join(unknown)}")
-        bad = {k: v for k, v in custom.items() if not 0.0 <= float(v) <= 1.0}
-        if bad:
-            raise ValueError(f"shares must be between 0 and 1: {bad}")
-        lines[custom_name] = pd.Series({rid: float(custom.get(rid, 0.0)) for rid in ids})
+        lines[custom_name] = custom_line(regions, custom)
     return lines
+
+
+def custom_line(regions: pd.DataFrame, custom: Mapping[str, float]) -> pd.Series:
+    """Russian-held share (0-1) of every region under a line given per region (others 0)."""
+    ids = regions["region_id"]
+    unknown = sorted(set(custom) - set(ids))
+    if unknown:
+        raise ValueError(f"unknown region_id in the user-defined line: {', '.join(unknown)}")
+    bad = {k: v for k, v in custom.items() if not 0.0 <= float(v) <= 1.0}
+    if bad:
+        raise ValueError(f"shares must be between 0 and 1: {bad}")
+    return pd.Series({rid: float(custom.get(rid, 0.0)) for rid in ids})
 
 
 def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame) -> pd.DataFrame:

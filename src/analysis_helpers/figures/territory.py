@@ -44,8 +44,9 @@ def _outline_xy(geom) -> tuple[list, list]:
 
 
 def _colours(share: pd.Series) -> list[str]:
-    return [NO_DATA_COLOUR if pd.isna(v) else sample_colorscale(SEQUENTIAL_SHARE, [min(max(v, 0), 1)])[0]
-            for v in share]
+    known = [min(max(v, 0), 1) for v in share if not pd.isna(v)]
+    sampled = iter(sample_colorscale(SEQUENTIAL_SHARE, known) if known else [])  # one call for all regions
+    return [NO_DATA_COLOUR if pd.isna(v) else next(sampled) for v in share]
 
 
 def _region_traces(boundaries: pd.DataFrame, colours: list[str], texts: list[str]) -> list[go.Scatter]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
@@ -44,9 +45,14 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
     output = widgets.Output()
     shown = {}  # the map on display, recoloured in place by each redraw
 
+    @functools.cache
+    def lines_on(date: pd.Timestamp) -> dict[str, pd.Series]:
+        """The named lines of a map date: the same whatever the share sliders say, so computed once."""
+        return terr.named_lines(control, claims, regions, date)
+
     def lines_now() -> dict[str, pd.Series]:
         custom = {rid: slider.value / 100 for rid, slider in shares.items()}
-        return terr.named_lines(control, claims, regions, when.value, custom=custom, custom_name=USER_LINE)
+        return {**lines_on(when.value), USER_LINE: terr.custom_line(regions, custom)}
 
     def draw() -> None:
         lines = lines_now()
