@@ -131,6 +131,6 @@ results[results["scenario"] == scenario].drop(columns="scenario").round(1)
 
 # %% tags=["dashboard-top"]
 show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
-                       draws=draws, seed=seed, sources=sources),
+                       draws=draws, seed=seed, sources=sources, known=results),
      scenario_figures.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles,
                                                cited=baseline.cited, sources=sources))

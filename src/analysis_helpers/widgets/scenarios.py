@@ -61,9 +61,12 @@ def _start_values(scenario: Scenario, offered_mediators: set[str]) -> dict[str, 
 
 def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors: pd.DataFrame,
                       issues: pd.DataFrame, as_of: AsOf, start: str = "baseline", draws: int = 1000,
-                      seed: int = 0, *, sources: pd.DataFrame) -> widgets.VBox:
+                      seed: int = 0, *, sources: pd.DataFrame, known: pd.DataFrame | None = None) -> widgets.VBox:
     """The builder: a starting scenario, its main assumptions as controls, a row of headline
-    numbers, and the settlement chart of the custom scenario against the starting one."""
+    numbers, and the settlement chart of the custom scenario against the starting one.
+
+    `known`: results of the defined scenarios already computed (the notebook's `run_all`), drawn
+    as the starting scenario's markers instead of running it again when the start changes."""
     names = dict(zip(actors["actor_id"], actors["name"]))
     mediator_ids = [a for a in actors["actor_id"]
                     if a in set(actors.loc[actors["role"] == "mediator", "actor_id"]) or a in EXTRA_MEDIATORS]
@@ -86,7 +89,9 @@ def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors
     }
     numbers = widgets.HTML()
     output = widgets.Output()
-    reference: dict[str, pd.DataFrame] = {}  # the starting scenario's results, computed once per start
+    # The starting scenario's results: the notebook's where given, else computed once per start.
+    reference: dict[str, pd.DataFrame] = {} if known is None else {
+        name: rows for name, rows in known.groupby("scenario", sort=False)}
 
     def draw() -> None:
         chosen = scenarios[start_menu.value]
