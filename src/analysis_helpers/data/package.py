@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ from pandera.errors import SchemaErrors
 
 from .checks import CheckContext, checks_for, problem_at
 from .errors import DataValidationError, Problem
+from .limits import (CSV_MAX_BYTES, CSV_MAX_COLUMNS, CSV_MAX_FIELD_CHARS, CSV_MAX_LINE_BYTES, CSV_MAX_ROWS,
+                     DESCRIPTOR_MAX_RESOURCES, MAX_PROBLEMS_PER_TABLE, SCHEMA_MAX_FIELDS, check_count, read_bytes,
+                     read_json, size_text)
 
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
 # them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
@@ -79,23 +82,14 @@ class DataPackage:
 
     # -- descriptor ---------------------------------------------------------------------
     def _read_json(self, path: Path) -> dict:
-        shown = display_path(path)
-        if not path.is_file():
-            raise DataValidationError([Problem(shown, None, None, "file not found")])
-        try:
-            return json.loads(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DataValidationError([Problem(shown, None, None, f"not valid UTF-8 ({exc.reason})")]) from None
-        except json.JSONDecodeError as exc:
-            raise DataValidationError(
-                [Problem(shown, exc.lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}")]
-            ) from None
+        return read_json(path, display_path(path), self.root)
 
     def _check_descriptor(self) -> None:
         shown = display_path(self.descriptor_path)
         resources = self.descriptor.get("resources") if isinstance(self.descriptor, dict) else None
         if not isinstance(resources, list) or not resources:
             raise DataValidationError([Problem(shown, None, "resources", "must be a non-empty list")])
+        check_count(resources, DESCRIPTOR_MAX_RESOURCES, shown, "resources")
         problems = []
         seen = set()
         for position, resource in enumerate(resources):
@@ -109,6 +103,12 @@ class DataPackage:
             for key in ("path", "schema"):
                 if key not in resource:
                     problems.append(Problem(shown, None, f"{where}.{key}", "missing"))
+            path = resource.get("path")
+            if "path" in resource and not (isinstance(path, str) or (
+                    isinstance(path, list) and path and all(isinstance(p, str) for p in path))):
+                problems.append(Problem(shown, None, f"{where}.path", "must be a path or a list of paths"))
+            if "schema" in resource and not isinstance(resource["schema"], (str, dict)):
+                problems.append(Problem(shown, None, f"{where}.schema", "must be a path or a Table Schema"))
         if problems:
             raise DataValidationError(problems)
 
@@ -138,6 +138,7 @@ class DataPackage:
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields:
             raise DataValidationError([Problem(shown, None, "fields", "must be a non-empty list")])
+        check_count(fields, SCHEMA_MAX_FIELDS, shown, "fields")
         problems = []
         for position, spec in enumerate(fields):
             if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
@@ -174,7 +175,7 @@ class DataPackage:
         self._in_progress.add(name)
         try:
             schema = self.schema(name)
-            table = _read_parts(self.paths(name), schema)
+            table = _read_parts(self.paths(name), schema, self.root)
             if table.readable:
                 # Report everything at once: a cell that failed its type is empty here, and
                 # `_in_file_order` keeps only the first problem per cell.
@@ -223,7 +224,7 @@ class DataPackage:
             values = table.frame.loc[present, own]
             known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
             missing = ~pd.MultiIndex.from_frame(values).isin(known)
-            for index in values.index[missing]:
+            for index in values.index[missing][:MAX_PROBLEMS_PER_TABLE]:
                 value = [_plain(v) for v in table.frame.loc[index, own]]
                 problems.append(_problem_at(table, index, ",".join(own),
                                             f"must match {target}.{','.join(theirs)} (unknown id)",
@@ -249,10 +250,10 @@ def _problem_at(table: Table, index, column: str | None, rule: str, value: objec
 
 
 # -- parsing -------------------------------------------------------------------------------
-def _read_parts(paths: list[Path], schema: dict) -> Table:
+def _read_parts(paths: list[Path], schema: dict, root: Path) -> Table:
     frames, origins, problems = [], [], []
     for path in paths:
-        frame, lines, part_problems = _read_csv(path, schema)
+        frame, lines, part_problems = _read_csv(path, schema, root)
         problems += part_problems
         if frame is not None:
             frames.append(frame)
@@ -267,12 +268,16 @@ def _read_parts(paths: list[Path], schema: dict) -> Table:
     return table
 
 
-def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
+def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
     """Parse one CSV file as text; every structural fault becomes a Problem with its line."""
     shown = display_path(path)
-    if not path.is_file():
-        return None, np.array([]), [Problem(shown, None, None, "file not found")]
-    raw = path.read_bytes()
+    try:
+        raw = read_bytes(path, CSV_MAX_BYTES, shown, root)
+    except DataValidationError as exc:
+        return None, np.array([]), exc.problems
+    problems = _shape_problems(raw, shown)
+    if problems:
+        return None, np.array([]), problems
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -286,15 +291,20 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
 
     expected = [f["name"] for f in schema["fields"]]
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")))
+        with _csv_cell_limit():
+            header = next(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         return None, np.array([]), [Problem(shown, 1, None, f"header is not valid CSV ({exc})")]
+    if len(header) > CSV_MAX_COLUMNS:
+        return None, np.array([]), [Problem(shown, 1, None, f"more columns than the limit of {CSV_MAX_COLUMNS:,}",
+                                            len(header))]
     problems = _header_problems(shown, header, expected)
     if problems:
         return None, np.array([]), problems
 
     if not _simple_rectangle(text, len(header)):
-        return _frame_from_rows(shown, text, header)
+        with _csv_cell_limit():
+            return _frame_from_rows(shown, text, header)
     padded = _has_padded_cell(text)
     numeric = [f["name"] for f in schema["fields"] if f.get("type") in {"number", "integer"}]
     try:
@@ -309,6 +319,38 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
     if padded:  # rare: strip only when some cell has surrounding spaces
         frame = frame.apply(lambda column: column.str.strip() if column.dtype != "float64" else column)
     return frame[expected], np.arange(2, len(frame) + 2), []
+
+
+def _shape_problems(raw: bytes, shown: str) -> list[Problem]:
+    """Too many lines, or a line too long, found before parsing (vectorised: no loop over lines).
+
+    A line ends at LF, CR or CRLF, as both CSV parsers read it."""
+    lines = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
+    if lines > CSV_MAX_ROWS + 1:
+        return [Problem(shown, None, None, f"more rows than the limit of {CSV_MAX_ROWS:,}", lines - 1)]
+    if len(raw) <= CSV_MAX_LINE_BYTES:
+        return []
+    buffer = np.frombuffer(raw, dtype=np.uint8)
+    ends = buffer == ord("\n")
+    if b"\r" in raw:
+        ends |= buffer == ord("\r")
+    lengths = np.diff(np.flatnonzero(ends), prepend=-1, append=len(buffer)) - 1
+    longest = int(lengths.argmax())
+    if lengths[longest] <= CSV_MAX_LINE_BYTES:
+        return []
+    start = int(np.flatnonzero(ends)[longest - 1]) + 1 if longest else 0
+    return [Problem(shown, raw.count(b"\n", 0, start) + 1, None,
+                    f"line longer than the limit of {size_text(CSV_MAX_LINE_BYTES)}", int(lengths[longest]))]
+
+
+@contextmanager
+def _csv_cell_limit():
+    """The csv module's cell limit is process-wide: the kit's applies during its own reads only."""
+    previous = csv.field_size_limit(CSV_MAX_FIELD_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _has_padded_cell(text: str) -> bool:
@@ -346,6 +388,9 @@ def _frame_from_rows(shown: str, text: str, header: list[str]):
                 if len(row) != len(header):
                     problems.append(Problem(shown, line_start, None,
                                             f"has {len(row)} fields, the header has {len(header)}"))
+                    if len(problems) >= MAX_PROBLEMS_PER_TABLE:
+                        problems.append(_stopped(shown))
+                        break
                 else:
                     rows.append(row)
                     lines.append(line_start)
@@ -357,6 +402,10 @@ def _frame_from_rows(shown: str, text: str, header: list[str]):
     stripped = [[cell.strip() for cell in row] for row in rows]
     frame = pd.DataFrame(stripped, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
     return frame, np.array(lines, dtype=int), []
+
+
+def _stopped(shown: str) -> Problem:
+    return Problem(shown, None, None, f"stopped listing problems at the limit of {MAX_PROBLEMS_PER_TABLE:,}")
 
 
 def _header_problems(shown: str, header: list[str], expected: list[str]) -> list[Problem]:
@@ -385,7 +434,7 @@ def _convert_types(table: Table, schema: dict) -> tuple[pd.DataFrame, list[Probl
         empty = text.isna() if text.dtype == "float64" else text == ""
         typed, bad = _CONVERTERS[kind](text, empty)
         converted[name] = typed
-        for index in bad[bad].index:
+        for index in bad[bad].index[:MAX_PROBLEMS_PER_TABLE]:
             problems.append(_problem_at(table, index, name, _TYPE_RULES[kind], frame.at[index, name]))
     return pd.DataFrame(converted, index=frame.index), problems
 
@@ -445,7 +494,7 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
         if spec.get("type") != "date" or spec.get("future", False):
             continue
         values = table.frame[spec["name"]]
-        for index in values.index[(values > today).to_numpy()]:
+        for index in values.index[(values > today).to_numpy()][:MAX_PROBLEMS_PER_TABLE]:
             problems.append(_problem_at(table, index, spec["name"], f"must not be in the future (today is "
                                         f"{today:%Y-%m-%d})", _plain(values.at[index])))
     return problems
@@ -517,7 +566,7 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
 def _problems_from_pandera(table: Table, schema: dict, failures: pd.DataFrame) -> list[Problem]:
     key = ",".join(_as_list(schema.get("primaryKey") or []))
     problems = []
-    for failure in failures.itertuples(index=False):
+    for failure in failures.head(MAX_PROBLEMS_PER_TABLE).itertuples(index=False):
         index = failure.index
         if index is None or (isinstance(index, float) and math.isnan(index)):
             continue
@@ -554,5 +603,8 @@ def _in_file_order(problems: list[Problem], schema: dict) -> list[Problem]:
         if marker not in seen:
             seen.add(marker)
             unique.append(problem)
-    return sorted(unique, key=lambda p: (p.file, p.row or 0,
-                                         column_order.get((p.column or "").split(",")[0], -1)))
+    ordered = sorted(unique, key=lambda p: (p.file, p.row or 0,
+                                            column_order.get((p.column or "").split(",")[0], -1)))
+    if len(ordered) > MAX_PROBLEMS_PER_TABLE:  # each check stopped at the limit; together they may pass it
+        return [*ordered[:MAX_PROBLEMS_PER_TABLE], _stopped(ordered[0].file)]
+    return ordered

@@ -11,7 +11,6 @@ reported with the file, the line of the key (first line = 1), the key path (such
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import jsonschema
 import yaml
 
 from .errors import DataValidationError, Problem
+from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, read_bytes, read_json, refused, size_text
 from .package import default_data_dir, display_path
 
 SCENARIO_FOLDER = "scenarios"
@@ -64,14 +64,16 @@ def scenario_names(data_dir: Path | str | None = None) -> list[str]:
 def read_scenario(name_or_file: str | Path, data_dir: Path | str | None = None) -> Scenario:
     """The validated scenario called `name` (or read from a file path); DataValidationError if broken."""
     path = Path(name_or_file)
-    if path.suffix != SUFFIX:
+    by_name = path.suffix != SUFFIX
+    if by_name:
         path = scenario_folder(data_dir) / f"{name_or_file}{SUFFIX}"
     shown = display_path(path)
     if not path.is_file():
         known = ", ".join(scenario_names(data_dir)) or "none"
         raise DataValidationError([Problem(shown, None, None, f"no such scenario file (scenarios: {known})")],
                                   "scenario not found")
-    raw = path.read_bytes()
+    # A scenario given by name is read from the data folder only; a file path is the caller's choice.
+    raw = read_bytes(path, SCENARIO_MAX_BYTES, shown, scenario_folder(data_dir).parent if by_name else None)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -94,12 +96,17 @@ def validate_scenarios(data_dir: Path | str | None = None) -> list[Problem]:
 def parse_scenario(text: str, file: str = "<in memory>", expected_name: str | None = None,
                    data_dir: Path | str | None = None) -> Scenario:
     """Validate scenario YAML `text` (reported as `file`) and return it as a `Scenario`."""
+    if len(text) > SCENARIO_MAX_BYTES:
+        raise refused(file, f"larger than the limit of {size_text(SCENARIO_MAX_BYTES)} for a scenario file")
     try:
         root, document = _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise DataValidationError([Problem(file, line, None, f"not valid YAML: {getattr(exc, 'problem', exc)}")],
+        rule = exc.problem if isinstance(exc, _Refused) else f"not valid YAML: {getattr(exc, 'problem', exc)}"
+        raise DataValidationError([Problem(file, line, None, rule)], "scenario validation failed") from None
+    except ValueError as exc:  # a value PyYAML cannot build, e.g. an integer of more than 4,300 digits
+        raise DataValidationError([Problem(file, None, None, f"not a readable value: {exc}")],
                                   "scenario validation failed") from None
     problems = _duplicate_keys(root, file)
     if not isinstance(document, dict):
@@ -123,8 +130,29 @@ def scenario_from_dict(document: dict, data_dir: Path | str | None = None) -> Sc
 
 # -- YAML with line numbers ---------------------------------------------------------------------
 
+class _Refused(yaml.composer.ComposerError):
+    """A scenario file past one of the kit's bounds (`problem` names the bound)."""
+
+
 class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so the schema checks their form and this module their value."""
+    """SafeLoader that keeps dates as text, so the schema checks their form and this module their value.
+
+    It also refuses anchors and aliases, and nesting deeper than `MAX_NESTING`, as the parser
+    meets them: before any alias is expanded and before PyYAML's composer recurses too deep.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(None, None, "anchors and aliases (&name, *name) are not allowed in scenario files",
+                           event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        if self._depth > MAX_NESTING:
+            raise _Refused(None, None, f"nested deeper than the limit of {MAX_NESTING} levels", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -197,7 +225,9 @@ _SCHEMA_PATH = Path(__file__).resolve().parents[3] / "data" / SCENARIO_FOLDER / 
 def schema(data_dir: Path | str | None = None) -> dict:
     """The scenario JSON Schema of the data folder in use (the kit's own when that folder has none)."""
     candidate = scenario_folder(data_dir) / SCHEMA_FILE
-    return json.loads((candidate if candidate.is_file() else _SCHEMA_PATH).read_text(encoding="utf-8"))
+    if not candidate.is_file():
+        return read_json(_SCHEMA_PATH, display_path(_SCHEMA_PATH))
+    return read_json(candidate, display_path(candidate), scenario_folder(data_dir).parent)
 
 
 def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
@@ -226,7 +256,13 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
 
 
 def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema(data_dir))
+    rules = schema(data_dir)
+    try:
+        jsonschema.Draft202012Validator.check_schema(rules)
+    except jsonschema.SchemaError as exc:
+        shown = display_path(scenario_folder(data_dir) / SCHEMA_FILE)
+        return [Problem(shown, None, key_path_text(exc.absolute_path) or None, f"not a valid JSON Schema: {exc.message}")]
+    validator = jsonschema.Draft202012Validator(rules)
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
         path, rule, value = _rule_text(error)
