@@ -112,6 +112,8 @@ def _read_boundaries(path: Path, expected_ids: list[str] | None) -> pd.DataFrame
 
 def _overlaps(frame: pd.DataFrame, shown: str) -> list[Problem]:
     geoms = list(frame["geometry"])
+    if not geoms:
+        return []
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     problems = []

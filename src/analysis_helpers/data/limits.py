@@ -132,4 +132,6 @@ def check_count(items: list, limit: int, shown: str, what: str) -> None:
 
 def size_text(count: int) -> str:
     """`64 KiB`, `256 MiB`: a limit in bytes as the messages state it."""
-    return f"{count // MiB} MiB" if count >= MiB else f"{count // KiB} KiB"
+    if count >= MiB:
+        return f"{count / MiB:g} MiB"
+    return f"{count / KiB:g} KiB" if count >= KiB else f"{count:,} bytes"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -143,9 +144,12 @@ class DataPackage:
         for position, spec in enumerate(fields):
             if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
                 problems.append(Problem(shown, None, f"fields[{position}]", "each field needs a string 'name'"))
-            elif spec.get("type", "string") not in _FIELD_TYPES:
+            elif not isinstance(spec.get("type", "string"), str) or spec.get("type", "string") not in _FIELD_TYPES:
                 problems.append(Problem(shown, None, spec["name"], f"type must be one of {sorted(_FIELD_TYPES)}",
                                         spec.get("type")))
+        if problems:
+            raise DataValidationError(problems)
+        problems = _schema_shape_problems(schema, shown)
         if problems:
             raise DataValidationError(problems)
 
@@ -220,6 +224,11 @@ class DataPackage:
                 problems.append(self._dependency_problem(name, target_table.problems))
                 continue
             target_frame = target_table.frame
+            unknown = [field for field in theirs if field not in target_frame]
+            if unknown:
+                problems.append(Problem(display_path(self.descriptor_path), None, None,
+                                        f"foreign key of {name!r} names fields {target} does not have", unknown))
+                continue
             present = table.frame[own].notna().all(axis=1)
             values = table.frame.loc[present, own]
             known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
@@ -239,6 +248,62 @@ class DataPackage:
 
 class _Cycle(Exception):
     pass
+
+
+# The parts of a Table Schema the loader reads, and the form each must have (other keys are free).
+_KEYS = {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]}
+_BOUND = {"oneOf": [{"type": "number"}, {"type": "string", "format": "date"}]}
+_TABLE_SCHEMA_SHAPE = {
+    "type": "object",
+    "properties": {
+        "fields": {"items": {"properties": {
+            "future": {"type": "boolean"},
+            "constraints": {"type": "object", "properties": {
+                "required": {"type": "boolean"}, "unique": {"type": "boolean"},
+                "minimum": _BOUND, "maximum": _BOUND,
+                "enum": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},
+                "pattern": {"type": "string", "format": "regex"},
+                "minLength": {"type": "integer", "minimum": 0}, "maxLength": {"type": "integer", "minimum": 0},
+            }},
+        }}},
+        "primaryKey": _KEYS,
+        "foreignKeys": {"type": "array", "items": {
+            "type": "object", "required": ["fields", "reference"],
+            "properties": {"fields": _KEYS, "reference": {
+                "type": "object", "required": ["fields"],
+                "properties": {"resource": {"type": "string"}, "fields": _KEYS}}},
+        }},
+    },
+}
+_SHAPE_VALIDATOR = jsonschema.Draft202012Validator(
+    _TABLE_SCHEMA_SHAPE, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _schema_shape_problems(schema: dict, shown: str) -> list[Problem]:
+    """Malformed keys, constraints and bounds, and keys naming no field: each a Problem."""
+    problems = [Problem(shown, None, _key_path(error.absolute_path), f"not a valid Table Schema: {error.message}")
+                for error in _SHAPE_VALIDATOR.iter_errors(schema)]
+    if problems:
+        return problems
+    names = [spec["name"] for spec in schema["fields"]]
+    problems = [Problem(shown, None, name, "field appears twice in the schema")
+                 for name in sorted({n for n in names if names.count(n) > 1})]
+    for spec in schema["fields"]:
+        for bound in ("minimum", "maximum"):
+            value = spec.get("constraints", {}).get(bound)
+            if value is not None and isinstance(value, str) != (spec.get("type") == "date"):
+                problems.append(Problem(shown, None, spec["name"], f"{bound} must be a "
+                                        f"{'date' if spec.get('type') == 'date' else 'number'}", value))
+    if problems:
+        return problems
+    keys = [("primaryKey", schema.get("primaryKey") or [])]
+    keys += [(f"foreignKeys[{i}].fields", key["fields"]) for i, key in enumerate(schema.get("foreignKeys", []))]
+    return [Problem(shown, None, where, "names no field of the schema", name)
+            for where, fields in keys for name in _as_list(fields) if name not in names]
+
+
+def _key_path(path) -> str | None:
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path).lstrip(".") or None
 
 
 def _as_list(value: str | list[str]) -> list[str]:

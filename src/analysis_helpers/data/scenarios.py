@@ -146,13 +146,15 @@ class _TextDatesLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(None, None, "anchors and aliases (&name, *name) are not allowed in scenario files",
                            event.start_mark)
-        self._depth = getattr(self, "_depth", 0) + 1
-        if self._depth > MAX_NESTING:
+        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return super().compose_node(parent, index)
+        self._containers = getattr(self, "_containers", 0) + 1  # counted as JSON counts brackets
+        if self._containers > MAX_NESTING:
             raise _Refused(None, None, f"nested deeper than the limit of {MAX_NESTING} levels", event.start_mark)
         try:
             return super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            self._containers -= 1
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -261,7 +263,8 @@ def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) 
         jsonschema.Draft202012Validator.check_schema(rules)
     except jsonschema.SchemaError as exc:
         shown = display_path(scenario_folder(data_dir) / SCHEMA_FILE)
-        return [Problem(shown, None, key_path_text(exc.absolute_path) or None, f"not a valid JSON Schema: {exc.message}")]
+        return [Problem(shown, None, key_path_text(exc.absolute_path) or None,
+                        f"not a valid JSON Schema: {exc.message}")]
     validator = jsonschema.Draft202012Validator(rules)
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
