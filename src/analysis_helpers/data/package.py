@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ import pandera.pandas as pa
 from pandera.backends.pandas import builtin_checks  # noqa: F401
 from pandera.errors import SchemaErrors
 
-from .checks import CheckContext, checks_for, problem_at
+from .checks import CheckContext, checks_for
 from .errors import DataValidationError, Problem
 from .limits import (CSV_MAX_BYTES, CSV_MAX_COLUMNS, CSV_MAX_FIELD_CHARS, CSV_MAX_LINE_BYTES, CSV_MAX_ROWS,
                      DESCRIPTOR_MAX_RESOURCES, MAX_PROBLEMS_PER_TABLE, SCHEMA_MAX_FIELDS, check_count, read_bytes,
@@ -233,11 +232,10 @@ class DataPackage:
             values = table.frame.loc[present, own]
             known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
             missing = ~pd.MultiIndex.from_frame(values).isin(known)
-            for index in values.index[missing][:MAX_PROBLEMS_PER_TABLE]:
-                value = [_plain(v) for v in table.frame.loc[index, own]]
-                problems.append(_problem_at(table, index, ",".join(own),
-                                            f"must match {target}.{','.join(theirs)} (unknown id)",
-                                            value[0] if len(value) == 1 else value))
+            failing = values.index[missing][:MAX_PROBLEMS_PER_TABLE]
+            unknown = [[_plain(v) for v in row] for row in values.loc[failing].itertuples(index=False)]
+            problems += _problems_at(table, failing, ",".join(own), f"must match {target}.{','.join(theirs)} "
+                                     "(unknown id)", [v[0] if len(v) == 1 else v for v in unknown])
         return problems
 
     def _dependency_problem(self, name: str, upstream: list[Problem]) -> Problem:
@@ -310,8 +308,14 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _problem_at(table: Table, index, column: str | None, rule: str, value: object = None) -> Problem:
-    return problem_at(table.origins, index, column, rule, value)
+def _problems_at(table: Table, indexes, column: str | None, rule: str, values=None) -> list[Problem]:
+    """One Problem per row of `indexes`, files and lines looked up at once: a file may hold up to
+    MAX_PROBLEMS_PER_TABLE of them, and a look-up per row costs ~100 us."""
+    positions = table.origins.index.get_indexer(indexes)
+    files = table.origins["file"].to_numpy()[positions]
+    lines = table.origins["line"].to_numpy()[positions]
+    values = [None] * len(positions) if values is None else values
+    return [Problem(str(file), int(line), column, rule, value) for file, line, value in zip(files, lines, values)]
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -499,8 +503,8 @@ def _convert_types(table: Table, schema: dict) -> tuple[pd.DataFrame, list[Probl
         empty = text.isna() if text.dtype == "float64" else text == ""
         typed, bad = _CONVERTERS[kind](text, empty)
         converted[name] = typed
-        for index in bad[bad].index[:MAX_PROBLEMS_PER_TABLE]:
-            problems.append(_problem_at(table, index, name, _TYPE_RULES[kind], frame.at[index, name]))
+        failing = bad[bad].index[:MAX_PROBLEMS_PER_TABLE]
+        problems += _problems_at(table, failing, name, _TYPE_RULES[kind], list(text.loc[failing]))
     return pd.DataFrame(converted, index=frame.index), problems
 
 
@@ -559,36 +563,42 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
         if spec.get("type") != "date" or spec.get("future", False):
             continue
         values = table.frame[spec["name"]]
-        for index in values.index[(values > today).to_numpy()][:MAX_PROBLEMS_PER_TABLE]:
-            problems.append(_problem_at(table, index, spec["name"], f"must not be in the future (today is "
-                                        f"{today:%Y-%m-%d})", _plain(values.at[index])))
+        failing = values.index[(values > today).to_numpy()][:MAX_PROBLEMS_PER_TABLE]
+        problems += _problems_at(table, failing, spec["name"], f"must not be in the future (today is "
+                                 f"{today:%Y-%m-%d})", [_plain(v) for v in values.loc[failing]])
     return problems
 
 
 # -- constraints (pandera) -------------------------------------------------------------------
+# pandera lists at most this many failing rows per check (it sorts them all: slow by the million).
+_LISTED = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
+
+
 def _constraint_checks(spec: dict) -> list[pa.Check]:
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
     checks = []
     if "minimum" in constraints:
         bound = _bound(constraints["minimum"], kind)
-        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}"))
+        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}", **_LISTED))
     if "maximum" in constraints:
         bound = _bound(constraints["maximum"], kind)
-        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}"))
+        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}", **_LISTED))
     if "enum" in constraints:
         allowed = constraints["enum"]
-        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}"))
+        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}",
+                                    **_LISTED))
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         # Table Schema patterns match the whole value; pandera's str_matches anchors only the start.
-        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}"))
+        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}",
+                                          **_LISTED))
     if "minLength" in constraints:
         checks.append(pa.Check.str_length(min_value=constraints["minLength"],
-                                          error=f"at least {constraints['minLength']} characters"))
+                                          error=f"at least {constraints['minLength']} characters", **_LISTED))
     if "maxLength" in constraints:
         checks.append(pa.Check.str_length(max_value=constraints["maxLength"],
-                                          error=f"at most {constraints['maxLength']} characters"))
+                                          error=f"at most {constraints['maxLength']} characters", **_LISTED))
     return checks
 
 
@@ -599,22 +609,16 @@ def _bound(value: Any, kind: str):
 def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
     columns = {}
     for spec in schema["fields"]:
-        constraints = spec.get("constraints", {})
-        if not constraints:
-            continue  # nothing to check (its type was checked on conversion); pandera costs per column
-        columns[spec["name"]] = pa.Column(
-            checks=_constraint_checks(spec),
-            nullable=not constraints.get("required", False),
-            unique=bool(constraints.get("unique", False)),
-            required=True,
-        )
-    key = schema.get("primaryKey")
-    return pa.DataFrameSchema(columns, unique=_as_list(key) if key else None, coerce=False)
+        checks = _constraint_checks(spec)
+        if checks:  # a column with no value check costs pandera time for nothing
+            columns[spec["name"]] = pa.Column(checks=checks, nullable=True, required=True)
+    return pa.DataFrameSchema(columns, coerce=False)
 
 
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     if table.frame.empty:
         return []
+    problems = _presence_and_uniqueness(table, schema)
     # Text columns are checked as categoricals: pattern and enum checks then run once per
     # distinct value rather than once per row (ids repeat; a big file has few distinct ones).
     checked = table.frame.copy(deep=False)
@@ -624,30 +628,43 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     try:
         _pandera_schema(schema).validate(checked, lazy=True)
     except SchemaErrors as exc:
-        return _problems_from_pandera(table, schema, exc.failure_cases)
-    return []
+        problems += _problems_from_pandera(table, exc.failure_cases)
+    return problems
 
 
-def _problems_from_pandera(table: Table, schema: dict, failures: pd.DataFrame) -> list[Problem]:
-    key = ",".join(_as_list(schema.get("primaryKey") or []))
+def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
+    """`required`, `unique` and the primary key, found vectorised and listed up to the problem limit.
+
+    Not left to pandera: it reports every failing row and sorts them, which for a file of a
+    million empty or identical rows takes tens of seconds."""
+    frame, problems = table.frame, []
+
+    def first(failing: pd.Series) -> pd.Index:
+        return frame.index[failing.to_numpy()][:MAX_PROBLEMS_PER_TABLE]
+
+    for spec in schema["fields"]:
+        name, constraints = spec["name"], spec.get("constraints", {})
+        if constraints.get("required", False):
+            problems += _problems_at(table, first(frame[name].isna()), name, "required: must not be empty")
+        if constraints.get("unique", False):
+            failing = first(frame[name].duplicated(keep=False))
+            problems += _problems_at(table, failing, name, "must be unique (value repeated)",
+                                     [_plain(v) for v in frame.loc[failing, name]])
+    if schema.get("primaryKey"):
+        key = _as_list(schema["primaryKey"])
+        failing = first(frame.duplicated(subset=key, keep=False))
+        problems += _problems_at(table, failing, ",".join(key), f"primary key ({','.join(key)}) repeated",
+                                 [[_plain(v) for v in row] for row in frame.loc[failing, key].itertuples(index=False)])
+    return problems
+
+
+def _problems_from_pandera(table: Table, failures: pd.DataFrame) -> list[Problem]:
+    failures = failures[failures["index"].notna()].astype({"index": "int64"})  # whole-table checks have no row
     problems = []
-    for failure in failures.head(MAX_PROBLEMS_PER_TABLE).itertuples(index=False):
-        index = failure.index
-        if index is None or (isinstance(index, float) and math.isnan(index)):
-            continue
-        check = str(failure.check)
-        column = None if failure.column in (None, "", table.frame.__class__.__name__) else str(failure.column)
-        if check == "not_nullable":
-            rule, value = "required: must not be empty", None
-        elif check == "field_uniqueness":
-            rule, value = "must be unique (value repeated)", table.frame.at[index, column]
-        elif check == "multiple_fields_uniqueness":
-            column = key
-            rule = f"primary key ({key}) repeated"
-            value = [_plain(v) for v in table.frame.loc[index, _as_list(schema["primaryKey"])]]
-        else:
-            rule, value = check, table.frame.at[index, column] if column in table.frame else failure.failure_case
-        problems.append(_problem_at(table, index, column, rule, _plain(value)))
+    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+        column = None if column in ("", table.frame.__class__.__name__) else str(column)
+        values = (table.frame.loc[group["index"], column] if column in table.frame else group["failure_case"])
+        problems += _problems_at(table, group["index"], column, str(check), [_plain(v) for v in values])
     return problems
 
 
