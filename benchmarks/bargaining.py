@@ -12,11 +12,10 @@
 
 from __future__ import annotations
 
-
 import numpy as np
+from timing import best_time
 
-from analysis_helpers.bargaining import compromise, expected_utility, weighted_median
-from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from analysis_helpers.analysis.bargaining import compromise, expected_utility, weighted_median
 
 DRAWS, ISSUES, ACTORS = 10_000, 8, 25
 LOOP_SLICE = 200  # draws the pure-Python baseline runs on; its time is scaled to DRAWS

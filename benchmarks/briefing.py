@@ -13,13 +13,11 @@ from __future__ import annotations
 import argparse
 
 import pandas as pd
+from timing import median_time
 
 from analysis_helpers.analysis.briefing import check_claims
 from analysis_helpers.data import DataPackage
 from analysis_helpers.data.briefing import load_available
-from timing import median_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
-
-
 
 
 def main() -> None:

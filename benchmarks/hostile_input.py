@@ -89,15 +89,16 @@ def valid_descriptor(size: int) -> bytes:
 
 
 def valid_snapshot(size: int) -> bytes:
-    """One MultiPolygon of small disjoint squares over eastern Ukraine, `size` bytes at most."""
-    squares = []
-    budget = size - 200
-    for i in range(budget // 120):
-        x, y = 36 + (i % 400) * 0.01, 47 + (i // 400) * 0.01
-        squares.append([[[round(x, 4), round(y, 4)], [round(x + 0.005, 4), round(y, 4)],
-                         [round(x + 0.005, 4), round(y + 0.005, 4)], [round(x, 4), round(y, 4)]]])
+    """A snapshot shaped like DeepState's: one MultiPolygon of a few polygons with many vertices."""
+    vertices = (size - 300) // 10 // 22  # ten rings; a vertex "[37.12345, 47.12345], " is 22 bytes
+    angles = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    rings = []
+    for part in range(10):
+        x, y = 33 + part * 0.6 + 0.25 * np.cos(angles), 47 + 0.25 * np.sin(angles)
+        ring = np.round(np.column_stack([x, y]), 5).tolist()
+        rings.append([ring + ring[:1]])
     text = json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": squares}}]})
+        {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": rings}}]})
     return padded(text, size, comment="")
 
 
@@ -124,7 +125,7 @@ def cases(data: Path, csv_bytes: int) -> list[tuple[str, str, bytes, bytes, obje
         return DataPackage(data)
 
     def table():
-        return DataPackage(data).table(ROWS).problems
+        return DataPackage(data).load_valid(ROWS)
 
     def snapshot():
         return geo.read_snapshot(data / "bench_20240101.geojson")

@@ -10,13 +10,12 @@ timing is reported. Timings are from this run only; the ratio is what to compare
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
+from timing import best_time
 
 import analysis_helpers as ah
 from analysis_helpers.analysis.reconstruction import funding_gap, funding_gap_grid
-from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 DATES = pd.date_range("2026-01-31", periods=60, freq="ME")  # five years of monthly settlement dates
 SHARES = np.linspace(0.0, 1.0, 21)

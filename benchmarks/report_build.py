@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis_helpers import report
+from analysis_helpers.publish import report
 
 FLOOR_SOURCE = ("import pandas, plotly, ipywidgets\n"
                 "import analysis_helpers\n"

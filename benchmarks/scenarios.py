@@ -21,11 +21,12 @@ import argparse
 import os
 import statistics
 
+from timing import wall_times
+
 from analysis_helpers import load, setup_notebook
 from analysis_helpers.analysis import scenarios as engine
 from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario
 from analysis_helpers.widgets.scenarios import LIVE_EXPECTED_UTILITY_DRAWS, ScenarioBuilder, custom_scenario
-from timing import wall_times  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 TARGET_MS = 200
 

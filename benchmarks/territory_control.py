@@ -26,12 +26,11 @@ REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference" / "deepstate"
 sys.path.insert(0, str(REPO / "scripts"))
 
+from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 import analysis_helpers as ah  # noqa: E402
 from analysis_helpers.analysis.territory import area_km2, control_from_polygon  # noqa: E402
 from analysis_helpers.data.geo import load_boundaries, read_snapshot  # noqa: E402
-from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
-
-
 
 
 def main() -> None:

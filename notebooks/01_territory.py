@@ -41,6 +41,7 @@ from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
+from analysis_helpers.conventions import NATIONAL_ID
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
@@ -95,7 +96,7 @@ figs.control_timeseries(control, regions, events)
 # %%
 key_dates = ["2022-02-23", "2022-03-28", "2022-11-12", "2023-12-31", "2024-12-31", "2025-05-15",
              f"{report_as_of:%Y-%m-%d}"]
-national = control[control["region_id"] == terr.NATIONAL_ID].set_index("date")
+national = control[control["region_id"] == NATIONAL_ID].set_index("date")
 key = national.loc[national.index.isin(pd.to_datetime(key_dates)),
                    ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "basis", "method", "note"]]
 key["share_of_ukraine_pct"] = 100 * key["occupied_km2"] / float(regions["area_km2"].sum())
@@ -133,8 +134,8 @@ if pd.Timestamp(check_date) <= report_as_of:
     check = terr.compare_with_bounds(control, regions, check_date, "terr-deepstate-2025-review")
     check = check.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
     display(check.set_index("name").drop(columns="region_id").style.format(
-        {"kit_km2": "{:,.0f}", "other_km2": "{:,.0f}", "kit_pct": "{:.1f}%", "other_pct": "{:.1f}%",
-         "difference_pct_points": "{:+.2f}"}))
+        {"kit_km2": "{:,.0f}", "other_km2": "{:,.0f}", "kit_share": "{:.2%}", "other_share": "{:.2%}",
+         "difference_share": "{:+.2%}"}))
 
 # %% [markdown]
 # ## Claimed versus controlled
@@ -146,7 +147,7 @@ if pd.Timestamp(check_date) <= report_as_of:
 # %%
 claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
 display(claimed.set_index("name").drop(columns="region_id").style.format(
-    {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share_pct": "{:.1f}%",
+    {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share": "{:.1%}",
      "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
 
 # %%
@@ -167,7 +168,7 @@ figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date)
 lines = terr.named_lines(control, claims, regions, regional_date, custom=user_line)
 comparison = terr.compare_lines(lines, regions)
 display(comparison.set_index("line").style.format(
-    {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
+    {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
      "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
 
 # %%

@@ -87,7 +87,7 @@ def liveuamap_rows(series_csv: Path) -> pd.DataFrame:
     """National rows read off the liveuamap daily series: key dates, the peak, monthly points."""
     series = pd.read_csv(series_csv, parse_dates=["date"]).set_index("date")["area"].sort_index()
     monthly = series[series.index.day == 1]
-    picks = {date: "" for date in monthly.index}
+    picks = dict.fromkeys(monthly.index, "")
     picks.update({pd.Timestamp(d): why for d, why in LIVEUAMAP_KEY_DATES.items()})
     picks[series.idxmax()] = "peak of Russian control in spring 2022"
     rows = pd.DataFrame({"date": list(picks), "note": list(picks.values())})

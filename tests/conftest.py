@@ -25,7 +25,7 @@ OBSERVATIONS_SCHEMA = {
     "foreignKeys": [{"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}}],
 }
 SOURCES_CSV = ("source_id,publisher,title,url,published,accessed,source_type,relays\n"
-               "core-a,Publisher A,Title A,https://example.org/a,2024-01-01,2024-02-01,secondary,\n")
+               "core-a,Publisher A,Title A,https://example.org/a,2024-01-01,2024-02-01,official,\n")
 GOOD_OBSERVATIONS = ("region_id,date,occupied_km2,count,basis,source_id\n"
                      "UA,2024-01-01,100.5,3,DeepState,core-a\n"
                      "UA-14,2024-01-01,20,,ISW,core-a\n")
@@ -81,7 +81,7 @@ def offline_kernels(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory, offline_kernels):
     """Every notebook executed headless (network blocked) and exported, as `make report` does."""
-    from analysis_helpers import report
+    from analysis_helpers.publish import report
 
     report_dir = tmp_path_factory.mktemp("reports")
     outcomes = report.run(notebooks(), {}, report_dir, jobs=2)

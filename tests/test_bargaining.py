@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis_helpers.bargaining import (
+from analysis_helpers.analysis.bargaining import (
     bargaining_range,
     compromise,
     expected_utility,

@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis_helpers.analysis import briefing as b
+from analysis_helpers.analysis import reconstruction as recon
+from analysis_helpers.analysis import territory as terr
+from analysis_helpers.conventions import DAYS_PER_MONTH
 from conftest import DATA_DIR
 
 D = pd.Timestamp
@@ -69,24 +72,24 @@ def test_front_movement_uses_the_window_and_monthly_rate():
     control = control_frame([("2024-01-01", "UA", 100_000), ("2024-06-01", "UA", 101_000),
                              ("2025-05-01", "UA", 104_650), ("2025-06-01", "UA", 999_999),
                              ("2025-05-01", "UA-14", 1)])
-    move = b.front_movement(control, "2025-05-11")
+    move = terr.front_movement(control, "2025-05-11")
     assert move["start"] == D("2024-06-01") and move["end"] == D("2025-05-01")
     assert move["change_km2"] == pytest.approx(3650)
-    assert move["km2_per_month"] == pytest.approx(3650 / (334 / b.DAYS_PER_MONTH))
+    assert move["km2_per_month"] == pytest.approx(3650 / (334 / DAYS_PER_MONTH))
 
 
 def test_front_movement_compares_one_mapping_basis_only():
     control = control_frame([("2024-06-01", "UA", 90_000), ("2024-08-01", "UA", 100_000),
                              ("2025-05-01", "UA", 103_000)])
     control["basis"] = ["liveuamap", "DeepState", "DeepState"]
-    move = b.front_movement(control, "2025-05-11")
+    move = terr.front_movement(control, "2025-05-11")
     assert move["start"] == D("2024-08-01") and move["change_km2"] == 3000 and move["basis"] == "DeepState"
     finding = b.check_front_movement(claim(), {"territory_control": control})
     assert "(DeepState maps)" in finding.evidence
 
 
 def test_front_movement_needs_two_rows_and_threshold_decides_verdict():
-    assert b.front_movement(control_frame([("2025-05-01", "UA", 1.0)]), "2025-05-11") is None
+    assert terr.front_movement(control_frame([("2025-05-01", "UA", 1.0)]), "2025-05-11") is None
     slow = control_frame([("2024-06-01", "UA", 100_000), ("2025-06-01", "UA", 100_500)])
     fast = control_frame([("2024-06-01", "UA", 100_000), ("2025-06-01", "UA", 104_000)])
     on = claim(claim_date=D("2025-06-01"))
@@ -95,7 +98,7 @@ def test_front_movement_needs_two_rows_and_threshold_decides_verdict():
 
 
 REGIONS = pd.DataFrame({"region_id": ["UA-09", "UA-14"], "name": ["Luhansk Oblast", "Donetsk Oblast"],
-                        "area_km2": [26_684.0, 26_517.0]})
+                        "area_km2": [26_684.0, 26_517.0], "population": [2_102_000, 4_059_000]})
 ANNEXED = pd.DataFrame({"region_id": ["UA-09", "UA-14", "UA-43"],
                         "claimed_since": pd.to_datetime(["2022-09-30", "2022-09-30", "2014-03-18"])})
 
@@ -136,7 +139,7 @@ def test_immobilised_total_counts_top_level_rows_only():
     funding = pd.DataFrame({"kind": ["immobilised_assets", "immobilised_assets", "immobilised_assets", "donor_rate"],
                             "part_of": [None, "a", None, None], "amount_usd_bn": [200.0, 190.0, 30.0, 5.0],
                             "as_of": pd.to_datetime(["2025-12-01", "2025-12-01", "2023-01-01", "2025-01-01"])})
-    total = b.immobilised_total(funding)
+    total = recon.immobilised_total(funding)
     assert total["usd_bn"] == 230 and total["holders"] == 2 and total["first"] == D("2023-01-01")
 
 

@@ -7,6 +7,7 @@ import pytest
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import briefing as b
+from analysis_helpers.analysis import territory as terr
 from analysis_helpers.data.briefing import load_available
 from analysis_helpers.figures import briefing as fb
 from analysis_helpers.figures.theme import register_template
@@ -104,7 +105,7 @@ def test_front_movement_on_deepstate_maps(reference_dir, start, end):
         national = control_from_polygon(occupied, boundaries, regions).set_index("region_id").loc["UA"]
         rows.append({"date": pd.Timestamp(stamp), "region_id": "UA", "occupied_km2": national["occupied_km2"]})
     control = pd.DataFrame(rows)
-    move = b.front_movement(control, "2025-05-11")
+    move = terr.front_movement(control, "2025-05-11")
     assert move["change_km2"] == pytest.approx(rows[1]["occupied_km2"] - rows[0]["occupied_km2"])
     assert move["km2_per_month"] > b.STATIC_FRONT_KM2_PER_MONTH  # hundreds of km² a month, not metres
     finding = b.check_front_movement(pd.Series({"claim_date": pd.Timestamp("2025-05-11")}),

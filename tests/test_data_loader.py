@@ -136,7 +136,7 @@ def test_missing_data_file_and_schema(tiny_package):
 
 def test_invalid_reference_is_named_from_the_dependent_side(tiny_package):
     (tiny_package / "sources.csv").write_text("source_id,publisher,title,url,published,accessed,source_type,relays\n"
-                                               "core-a,P,T,not-a-url,2024-01-01,,secondary,\n")
+                                               "core-a,P,T,not-a-url,2024-01-01,,wire,\n")
     problems = ah.validate(tiny_package)
     assert any(p.file.endswith("sources.csv") and p.column == "url" for p in problems)
     assert any(p.file.endswith("observations.csv") and "cannot be checked until" in p.rule for p in problems)

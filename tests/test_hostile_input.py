@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analysis_helpers as ah
-
 from conftest import GOOD_OBSERVATIONS
 
 COLUMNS = ["region_id", "date", "occupied_km2", "count", "basis", "source_id"]

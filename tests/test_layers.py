@@ -9,8 +9,11 @@ import pytest
 from conftest import REPO_ROOT
 
 PACKAGE_DIR = REPO_ROOT / "src" / "analysis_helpers"
-LAYER_OF_TOP_MODULE = {"data": 0, "analysis": 1, "bargaining": 1, "figures": 2, "widgets": 3}
-FACADE = 4  # __init__, notebook, report, scenarios, __main__: may import anything
+# `conventions` and `paths` are the foundation every layer may use; they import nothing of the kit.
+# `publish` is notebook and report plumbing (a facade), except its renderer, which widgets draw through.
+LAYER_OF_MODULE = {"conventions": -1, "paths": -1, "data": 0, "analysis": 1, "figures": 2, "widgets": 3,
+                   "publish.renderer": 3}
+FACADE = 4  # __init__, scenarios, publish, __main__: may import anything
 FORBIDDEN_IN_PURE_LAYERS = {"plotly", "ipywidgets", "IPython", "matplotlib"}
 
 
@@ -18,7 +21,7 @@ def layer(module: str) -> int:
     parts = module.split(".")
     if parts[0] != "analysis_helpers" or len(parts) == 1:
         return FACADE
-    return LAYER_OF_TOP_MODULE.get(parts[1], FACADE)
+    return LAYER_OF_MODULE.get(".".join(parts[1:3]), LAYER_OF_MODULE.get(parts[1], FACADE))
 
 
 def module_name(path) -> str:

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import analysis_helpers as ah
-from analysis_helpers.analysis.reconstruction import months_of_war
+from analysis_helpers.analysis.reconstruction import funding_gap, months_of_war
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-RESOURCES = ("reconstruction_assessments", "reconstruction_sectors", "funding_sources")
+RESOURCES = ("reconstruction_assessments", "reconstruction_sectors", "reconstruction_regions", "funding_sources")
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_unknown_sector(package):
 
 
 def test_negative_amount(package):
-    line = append(package / "reconstruction" / "sectors.csv", "RDNA4,housing,housing,-2,,recon-wb-rdna4")
+    line = append(package / "reconstruction" / "sectors.csv", "RDNA4,education,education,-2,,recon-wb-rdna4")
     problem = only_problem(package, "reconstruction_sectors")
     assert (problem.row, problem.column) == (line, "damage_usd_bn")
     assert "minimum 0" in problem.rule
@@ -87,7 +87,7 @@ def test_sector_sum_above_total(package):
 def test_sector_sum_within_rounding_passes(package):
     # RDNA2 damage sectors sum to 116.3 of 135: 19.1 more stays within 1% rounding of the total.
     append(package / "reconstruction" / "sectors.csv", "RDNA2,education,education,20,,recon-wb-rdna2")
-    assert len(ah.load("reconstruction_sectors", package)) == 20
+    assert len(ah.load("reconstruction_sectors", package)) == 33
 
 
 def test_currency_without_rate(package):
@@ -134,3 +134,51 @@ def test_kiel_donor_figures_derive_from_release_29(reference_dir):
     assert funding.loc["donor-kiel-fin-hum-12m", "amount"] == pytest.approx(last_12.sum(), abs=0.01)
     assert funding.loc["donor-kiel-fin-hum-total", "amount"] == pytest.approx(non_military.sum(), abs=0.01)
     assert funding.loc["donor-kiel-fin-hum-12m", "as_of"] == kiel["month"].max() + pd.offsets.MonthEnd(0)
+
+
+def test_parts_together_larger_than_parent(package):
+    # The ERA lenders' shares add up to 48.56 of 50; one more share of 5 takes them beyond the parent.
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  "instr-g7-era-other,windfall_backed_loan,Another lender,mixed,5,USD,5,,,,2024-10-28,instr-g7-era,"
+                  "recon-unn-era-shares-2024-10")
+    problem = only_problem(package, "funding_sources")
+    assert (problem.row, problem.column) == (line, "amount_usd_bn")
+    assert "parts of instr-g7-era sum to 53.56" in problem.rule
+
+
+@pytest.mark.parametrize("kind, purpose, rule", [
+    ("windfall_transfer", "mixed", "must be empty for kind windfall_transfer"),
+    ("committed_instrument", "", "required for kind committed_instrument"),
+])
+def test_purpose_follows_kind(package, kind, purpose, rule):
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  f"windfall-eu-test,{kind},EU,{purpose},1,USD,1,,,,2026-03-31,,recon-sofiaglobe-windfall-2026-03")
+    problem = only_problem(package, "funding_sources")
+    assert (problem.row, problem.column, problem.rule) == (line, "purpose", rule)
+
+
+def test_region_sum_above_total(package):
+    line = append(package / "reconstruction" / "regions.csv", "RDNA5,UA-14,,600,recon-hurriyet-rdna5")
+    problem = only_problem(package, "reconstruction_regions")
+    assert (problem.row, problem.column) == (line, "needs_usd_bn")
+    assert "regions of RDNA5 sum to 615" in problem.rule
+
+
+def test_windfall_transfers_are_never_counted_as_funding():
+    funding = ah.load("funding_sources")
+    transfers = funding[funding["kind"] == "windfall_transfer"]
+    assert len(transfers) == 4 and transfers["purpose"].isna().all()
+    without = funding[funding["kind"] != "windfall_transfer"]
+    assessments = ah.load("reconstruction_assessments")
+    for windfall_only in (True, False):
+        assert funding_gap(assessments, funding, "2026-12-31", windfall_only=windfall_only).equals(
+            funding_gap(assessments, without, "2026-12-31", windfall_only=windfall_only))
+
+
+def test_tranche_of_a_tranche_is_too_deep(package):
+    line = append(package / "reconstruction" / "funding_sources.csv",
+                  "instr-eu-loan-2026-27-budget-t1a,committed_instrument,Part of a tranche,budget,1,USD,1,,,,2026-06-01,"
+                  "instr-eu-loan-2026-27-budget-t1,recon-interfax-eu-loan-2026-06")
+    problem = only_problem(package, "funding_sources")
+    assert (problem.row, problem.column) == (line, "part_of")
+    assert "at most 1 level below the top" in problem.rule

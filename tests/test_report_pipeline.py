@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis_helpers import report
+from analysis_helpers.publish import report
 
 
 def make_notebook(path, *sources, parameters="as_of = None"):

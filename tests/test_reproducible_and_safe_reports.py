@@ -9,8 +9,8 @@ import sys
 import pytest
 from playwright.sync_api import sync_playwright
 
-from analysis_helpers import report
 from analysis_helpers.figures.theme import add_caption
+from analysis_helpers.publish import report
 from browser import launch, visit_offline
 from conftest import DATA_DIR, NOTEBOOK_DIR
 
@@ -52,7 +52,7 @@ def hostile_data(tmp_path, monkeypatch):
     with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
         title = HOSTILE_TITLE.replace('"', '""')
         stream.write(f'core-hostile,"<b onmouseover=alert(1)>Publisher</b>","{title}",'
-                     'https://example.org/x,2024-01-01,2024-01-02\n')
+                     'https://example.org/x,2024-01-01,2024-01-02,outlet,\n')
     monkeypatch.setenv("ANALYSIS_HELPERS_DATA", str(data))
     return data
 

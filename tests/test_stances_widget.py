@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 import analysis_helpers as ah
-
 from analysis_helpers.analysis.stances import stances_wide
 from analysis_helpers.widgets.stances import what_if_explorer
 

@@ -141,7 +141,7 @@ def test_lines_compare_area_and_population(regions):
     assert table.loc[terr.LINE_CLAIMED, "russian_side_km2"] == 1000 + 250
     assert table.loc["User-defined line", "russian_side_population"] == 425
     assert (table["russian_side_km2"] + table["ukrainian_side_km2"]).eq(2000).all()
-    assert table.loc[contact, "russian_side_pct"] == pytest.approx(37.5)
+    assert table.loc[contact, "russian_side_share"] == pytest.approx(0.375)
 
 
 def test_custom_line_rejects_bad_input(regions):
@@ -158,7 +158,7 @@ def test_claimed_vs_controlled(regions, control):
     claims = pd.DataFrame({"region_id": ["UA-01", "UA-02"], "claimed_since": pd.to_datetime(["2022-09-30"] * 2)})
     out = terr.claimed_vs_controlled(claims, regions, control, "2025-02-01").set_index("region_id")
     assert out.loc["UA-01", "not_held_km2"] == 600
-    assert out.loc["UA-02", "share_pct"] == 10
+    assert out.loc["UA-02", "share"] == pytest.approx(0.10)
 
 
 @pytest.mark.skipif(not (REFERENCE / "deepstate").is_dir(), reason="../shared/reference/deepstate not present")
@@ -185,4 +185,4 @@ def test_compare_with_bounds(regions):
     out = terr.compare_with_bounds(control, regions, "2026-01-01", "x").set_index("region_id")
     assert out.loc["UA-01", "other_km2"] == 510
     assert out.loc["UA-02", "other_km2"] == 90
-    assert out.loc["UA-01", "difference_pct_points"] == pytest.approx(-1.0)
+    assert out.loc["UA-01", "difference_share"] == pytest.approx(-0.01)

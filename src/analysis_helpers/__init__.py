@@ -9,7 +9,7 @@ the kit's chart theme); call it in the first cell.
 """
 
 from .data import DataValidationError, Problem, datasets, describe, load, resolve_as_of, validate
-from .notebook import setup_notebook
+from .publish.notebook import setup_notebook
 
 __all__ = ["DataValidationError", "Problem", "datasets", "describe", "load", "resolve_as_of", "setup_notebook",
            "validate"]

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "validate":
         return validate_command(rest)
     if command == "report":
-        from .report import main as report_main
+        from .publish.report import main as report_main
 
         return report_main(rest)
     print(USAGE, file=sys.stderr)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import scenarios as engine
+from .conventions import AsOf
 from .data import default_data_dir, latest_as_of, load, package
 from .data.scenarios import Scenario, read_scenario, scenario_from_dict, scenario_names
 
@@ -37,7 +38,7 @@ def load_scenario(name: str | Path, data_dir: Path | str | None = None) -> Scena
     return read_scenario(name, data_dir)
 
 
-def baseline_for(as_of=None, data_dir: Path | str | None = None) -> engine.Baseline:
+def baseline_for(as_of: AsOf = None, data_dir: Path | str | None = None) -> engine.Baseline:
     """The engine's baseline at `as_of` (default: the latest observation in the data), cached
     until a data file changes."""
     root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
@@ -50,7 +51,7 @@ def _baseline(root: Path, as_of: pd.Timestamp, _signature) -> engine.Baseline:
     return engine.prepare_baseline({name: load(name, root) for name in engine.TABLES}, as_of)
 
 
-def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of=None,
+def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of: AsOf = None,
                  data_dir: Path | str | None = None,
                  expected_utility_draws: int = engine.EXPECTED_UTILITY_DRAWS) -> pd.DataFrame:
     """Results of one scenario: columns scenario, metric, value, low, high (80% interval), unit.
@@ -63,7 +64,7 @@ def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, s
                       expected_utility_draws=expected_utility_draws)
 
 
-def run_all(draws: int = DEFAULT_DRAWS, seed: int = 0, as_of=None, data_dir: Path | str | None = None) -> pd.DataFrame:
+def run_all(draws: int = DEFAULT_DRAWS, seed: int = 0, as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """`run_scenario` for every scenario, stacked (same columns)."""
     return pd.concat([run_scenario(name, draws, seed, as_of, data_dir) for name in list_scenarios(data_dir)],
                      ignore_index=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..conventions import AsOf, as_timestamp
 from ..data.briefing import parse_references
+from . import reconstruction, territory
 
-NATIONAL_ID = "UA"
-DAYS_PER_MONTH = 365.25 / 12
 # Codebook thresholds (see data/schemas/claims.json for the verdict definitions).
 # "Gains measured in metres": a net change below 100 km² a month (a 10 km x 10 km square) counts
 # as a front that barely moves.
@@ -60,9 +60,9 @@ def ordinal(n: int) -> str:
 
 
 # -- war length ------------------------------------------------------------------------------
-def war_year(start, on) -> int:
-    """Which year of the war `on` falls in (1 = the first twelve months after `start`)."""
-    start, on = pd.Timestamp(start), pd.Timestamp(on)
+def war_year(start: AsOf, as_of: AsOf) -> int:
+    """Which year of the war `as_of` falls in (1 = the first twelve months after `start`)."""
+    start, on = as_timestamp(start), as_timestamp(as_of)
     years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
     return years + 1
 
@@ -101,39 +101,10 @@ def check_front_places_fallen(claim: pd.Series, data: Mapping[str, pd.DataFrame]
     return Finding("supported", f"Still open on {_day(claim['claim_date'])}: {text}.")
 
 
-def national_series(control: pd.DataFrame) -> pd.DataFrame:
-    """Date-sorted national rows (`date`, `occupied_km2`, and `basis` when the table has it)."""
-    columns = ["date", "occupied_km2"] + (["basis"] if "basis" in control.columns else [])
-    rows = control.loc[control["region_id"] == NATIONAL_ID, columns]
-    return rows.dropna(subset=["date", "occupied_km2"]).sort_values("date").reset_index(drop=True)
-
-
-def front_movement(control: pd.DataFrame, on, window_days: int = FRONT_WINDOW_DAYS) -> pd.Series | None:
-    """Net change of Russian-held area over the window ending at `on` (the last rows inside it).
-
-    Only rows of one mapping basis are compared (that of the latest row), since sources draw
-    the line differently. Returns `start`, `end` (dates used), `change_km2`, `km2_per_month`
-    and `basis`, or None when fewer than two such rows fall in the window.
-    """
-    series = national_series(control)
-    on = pd.Timestamp(on)
-    inside = series[(series["date"] <= on) & (series["date"] >= on - pd.Timedelta(days=window_days))]
-    basis = inside["basis"].iloc[-1] if "basis" in inside.columns and not inside.empty else None
-    if basis is not None:
-        inside = inside[inside["basis"] == basis]
-    if len(inside) < 2:
-        return None
-    first, last = inside.iloc[0], inside.iloc[-1]
-    change = last["occupied_km2"] - first["occupied_km2"]
-    months = (last["date"] - first["date"]).days / DAYS_PER_MONTH
-    return pd.Series({"start": first["date"], "end": last["date"], "change_km2": change,
-                      "km2_per_month": change / months, "basis": basis})
-
-
 def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
     if not _usable(data, "territory_control"):
         return None
-    move = front_movement(data["territory_control"], claim["claim_date"])
+    move = territory.front_movement(data["territory_control"], claim["claim_date"], FRONT_WINDOW_DAYS)
     if move is None:
         return None
     mapped = f" ({move['basis']} maps)" if move["basis"] else ""
@@ -144,24 +115,14 @@ def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> 
     return Finding(verdict, text)
 
 
-def occupied_share(control: pd.DataFrame, regions: pd.DataFrame, region_ids, on) -> pd.DataFrame:
-    """Per region: latest `date` on or before `on`, `occupied_km2`, official `area_km2`, `share`."""
-    control = control[["region_id", "date", "occupied_km2"]]  # narrow first: the table is wide
-    rows = control[control["region_id"].isin(region_ids) & (control["date"] <= pd.Timestamp(on))]
-    latest = rows.sort_values("date").drop_duplicates("region_id", keep="last")
-    merged = latest.merge(
-        regions[["region_id", "area_km2"]], on="region_id", how="left", validate="1:1")
-    merged["share"] = merged["occupied_km2"] / merged["area_km2"]
-    return merged.set_index("region_id").reindex(list(region_ids)).reset_index()
-
-
 # -- annexation ----------------------------------------------------------------------------------
 def check_annexed_regions_partly_held(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
     if not _usable(data, "annexation_claims", "territory_control", "regions"):
         return None
     region_ids = referenced(claim, "annexation_claims")
     annexed = data["annexation_claims"].set_index("region_id").reindex(region_ids)
-    shares = occupied_share(data["territory_control"], data["regions"], region_ids, claim["claim_date"])
+    shares = (territory.shares_at(data["territory_control"], data["regions"], claim["claim_date"])
+              .set_index("region_id").reindex(region_ids).reset_index().rename(columns={"observed": "date"}))
     if annexed["claimed_since"].isna().any() or shares["share"].isna().any():
         return None
     names = data["regions"].set_index("region_id")
@@ -188,17 +149,11 @@ def check_annexation_year(claim: pd.Series, data: Mapping[str, pd.DataFrame]) ->
 
 
 # -- reconstruction and assets -------------------------------------------------------------------
-def latest_needs(assessments: pd.DataFrame, on) -> pd.Series | None:
-    """The most recent assessment with a needs figure published on or before `on`."""
-    known = assessments[assessments["needs_usd_bn"].notna() & (assessments["published"] <= pd.Timestamp(on))]
-    return None if known.empty else known.sort_values("published").iloc[-1]
-
-
 def check_latest_needs_estimate(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
     if not _usable(data, "reconstruction_assessments") or pd.isna(claim["claimed_value"]):
         return None
     assessments = data["reconstruction_assessments"]
-    latest = latest_needs(assessments, claim["claim_date"])
+    latest = reconstruction.latest_needs(assessments, claim["claim_date"])
     if latest is None:
         return None
     claimed = claim["claimed_value"]
@@ -219,23 +174,10 @@ def check_latest_needs_estimate(claim: pd.Series, data: Mapping[str, pd.DataFram
                                       f"({_day(match['published'])}).")
 
 
-def immobilised_total(funding: pd.DataFrame) -> pd.Series | None:
-    """Immobilised Russian sovereign assets: total USD bn of the top-level rows (one per holder).
-
-    Holders report at different dates; the freeze itself dates from 2022 and the amounts move
-    little, so every holder's figure counts and `first`/`latest` give the range of their dates.
-    """
-    assets = funding[(funding["kind"] == "immobilised_assets") & funding["part_of"].isna()]
-    if assets.empty:
-        return None
-    return pd.Series({"usd_bn": assets["amount_usd_bn"].sum(), "holders": len(assets),
-                      "first": assets["as_of"].min(), "latest": assets["as_of"].max()})
-
-
 def check_immobilised_assets(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
     if not _usable(data, "funding_sources"):
         return None
-    total = immobilised_total(data["funding_sources"])
+    total = reconstruction.immobilised_total(data["funding_sources"])
     if total is None:
         return None
     text = (f"The kit records about {total['usd_bn']:,.0f} USD bn of immobilised Russian sovereign assets "
@@ -302,7 +244,7 @@ def verdict_counts(checked: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- timeline ------------------------------------------------------------------------------------
-def events_until(events: pd.DataFrame, as_of) -> pd.DataFrame:
+def events_until(events: pd.DataFrame, as_of: AsOf) -> pd.DataFrame:
     """Events that had started by `as_of`, in date order."""
     return events[events["date"] <= pd.Timestamp(as_of)].sort_values(["date", "event_id"]).reset_index(drop=True)
 
@@ -337,7 +279,7 @@ def longest_gap(dates: pd.Series) -> pd.Series | None:
 
 
 # -- state of play -------------------------------------------------------------------------------
-def state_of_play(events: pd.DataFrame, data: Mapping[str, pd.DataFrame], as_of) -> pd.DataFrame:
+def state_of_play(events: pd.DataFrame, data: Mapping[str, pd.DataFrame], as_of: AsOf) -> pd.DataFrame:
     """Headline facts as of `as_of`: `item`, `value`, `dated` (as-of of the figure), `basis`."""
     as_of = pd.Timestamp(as_of)
     past = events_until(events, as_of)
@@ -361,22 +303,22 @@ def state_of_play(events: pd.DataFrame, data: Mapping[str, pd.DataFrame], as_of)
             rows.append({"item": label, "value": f"{row['event']}: {row['outcome']}", "dated": row["date"],
                          "basis": f"events:{row['event_id']}"})
     if _usable(data, "territory_control"):
-        series = national_series(data["territory_control"])
+        series = territory.national_series(data["territory_control"])
         known = series[series["date"] <= as_of]
         if not known.empty:
             latest = known.iloc[-1]
-            move = front_movement(data["territory_control"], as_of)
+            move = territory.front_movement(data["territory_control"], as_of, FRONT_WINDOW_DAYS)
             trend = f"; {move['km2_per_month']:+,.0f} km² a month over the previous year" if move is not None else ""
             rows.append({"item": "Russian-held area", "value": f"{latest['occupied_km2']:,.0f} km²{trend}",
                          "dated": latest["date"], "basis": "territory_control:UA"})
     if _usable(data, "reconstruction_assessments"):
-        latest = latest_needs(data["reconstruction_assessments"], as_of)
+        latest = reconstruction.latest_needs(data["reconstruction_assessments"], as_of)
         if latest is not None:
             rows.append({"item": "Reconstruction needs (latest estimate)",
                          "value": f"{latest['needs_usd_bn']:,.0f} USD bn ({latest['assessment_id']})",
                          "dated": latest["published"], "basis": f"reconstruction_assessments:{latest['assessment_id']}"})
     if _usable(data, "funding_sources"):
-        total = immobilised_total(data["funding_sources"])
+        total = reconstruction.immobilised_total(data["funding_sources"])
         if total is not None:
             rows.append({"item": "Immobilised Russian sovereign assets",
                          "value": f"about {total['usd_bn']:,.0f} USD bn", "dated": total["latest"],

@@ -45,8 +45,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..conventions import DAYS_PER_MONTH, AsOf, as_timestamp
+
 WAR_START = pd.Timestamp("2022-02-24")
-DAYS_PER_MONTH = 365.2425 / 12
 UNIT = "USD bn"
 TREND_KIND = "rdna"
 DEFAULT_PURPOSES = ("reconstruction", "mixed")
@@ -54,9 +55,28 @@ GAP_QUANTITIES = ("needs", "immobilised_assets", "committed_instruments", "donor
                   "private_capital", "total_funding", "gap")
 
 
-def known_on(table: pd.DataFrame, as_of, column: str = "published") -> pd.DataFrame:
+def known_on(table: pd.DataFrame, as_of: AsOf, column: str = "published") -> pd.DataFrame:
     """The rows of `table` whose `column` date is on or before `as_of` (what was known then)."""
-    return table[table[column] <= pd.Timestamp(as_of)]
+    return table[table[column] <= as_timestamp(as_of)]
+
+
+def latest_needs(assessments: pd.DataFrame, as_of: AsOf) -> pd.Series | None:
+    """The most recent assessment with a needs figure published on or before `as_of`."""
+    known = known_on(assessments[assessments["needs_usd_bn"].notna()], as_of)
+    return None if known.empty else known.sort_values("published").iloc[-1]
+
+
+def immobilised_total(funding: pd.DataFrame) -> pd.Series | None:
+    """Immobilised Russian sovereign assets: total USD bn of the top-level rows (one per holder).
+
+    Holders report at different dates; the freeze itself dates from 2022 and the amounts move
+    little, so every holder's figure counts and `first`/`latest` give the range of their dates.
+    """
+    assets = funding[(funding["kind"] == "immobilised_assets") & funding["part_of"].isna()]
+    if assets.empty:
+        return None
+    return pd.Series({"usd_bn": assets["amount_usd_bn"].sum(), "holders": len(assets),
+                      "first": assets["as_of"].min(), "latest": assets["as_of"].max()})
 
 
 def months_of_war(dates) -> np.ndarray:

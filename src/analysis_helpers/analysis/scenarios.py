@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..conventions import PARTIES, AsOf
 from ..data.scenarios import Scenario, as_range
 from . import reconstruction, stances, territory
 
@@ -111,7 +112,7 @@ class Baseline:
         return self._rates[window_months]
 
 
-def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of) -> Baseline:
+def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baseline:
     """The baseline from the validated tables (`TABLES`, as `load()` returns them) at `as_of`."""
     missing = sorted(set(TABLES) - set(tables))
     if missing:
@@ -144,7 +145,7 @@ def _interval(samples: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def settlement_date(as_of, months: float) -> pd.Timestamp:
+def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
     return pd.Timestamp(as_of) + pd.Timedelta(days=float(months) * reconstruction.DAYS_PER_MONTH)
 
 
@@ -224,9 +225,9 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
         name = "settlement" if outcome.model == SETTLEMENT_MODEL else f"settlement_{outcome.model}"
         rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
     compromise = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")
-    distances = {party: [] for party in stances.PARTIES}
+    distances = {party: [] for party in PARTIES}
     for issue_id, outcome in compromise.iterrows():
-        for party in stances.PARTIES:
+        for party in PARTIES:
             position = gaps.loc[issue_id, f"{party}_position"]
             distance = abs(position - outcome["outcome"])
             distances[party].append(distance)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import bargaining
+from ..conventions import PARTIES, AsOf
+from . import bargaining
 
 QUANTITIES = ("position", "salience", "uncertainty")
 MODELS = ("weighted_median", "compromise", "expected_utility")
@@ -28,19 +29,18 @@ MODEL_LABELS = {
     "compromise": "Compromise (weighted mean)",
     "expected_utility": "Expected utility (Bueno de Mesquita)",
 }
-PARTIES = ("ukraine", "russia")
 # Two-sided 80% interval of a normal distribution: mean +/- 1.2816 sd.
 Z_80 = 1.2816
 
 
-def latest_stances(stances: pd.DataFrame, as_of=None) -> pd.DataFrame:
+def latest_stances(stances: pd.DataFrame, as_of: AsOf = None) -> pd.DataFrame:
     """Each actor's latest stance per issue dated on or before `as_of` (all dates when None)."""
     rows = stances if as_of is None else stances[stances["as_of"] <= pd.Timestamp(as_of)]
     latest = rows.sort_values("as_of").groupby(["actor_id", "issue_id"], as_index=False).tail(1)
     return latest.sort_values(["issue_id", "actor_id"]).reset_index(drop=True)
 
 
-def stances_wide(stances: pd.DataFrame, as_of=None) -> pd.DataFrame:
+def stances_wide(stances: pd.DataFrame, as_of: AsOf = None) -> pd.DataFrame:
     """Latest stances as issues x (quantity, actor_id); missing stances are NaN."""
     latest = latest_stances(stances, as_of)
     wide = latest.pivot(index="issue_id", columns="actor_id", values=list(QUANTITIES))
@@ -223,7 +223,7 @@ def apply_what_if(stances_wide: pd.DataFrame, actors: pd.DataFrame, what_if: Wha
     return wide, actor_table
 
 
-def stances_wide_for(stances: pd.DataFrame, as_of, actor_id: str) -> pd.DataFrame:
+def stances_wide_for(stances: pd.DataFrame, as_of: AsOf, actor_id: str) -> pd.DataFrame:
     """`stances_wide` of one actor's stances as of a date."""
     return stances_wide(stances[stances["actor_id"] == actor_id], as_of)
 

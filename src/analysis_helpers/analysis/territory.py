@@ -20,7 +20,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-NATIONAL_ID = "UA"
+from ..conventions import NATIONAL_ID, AsOf, as_timestamp, days_to_months
+
 # Lambert azimuthal equal-area centred on Ukraine (distortion of area is nil by construction).
 EQUAL_AREA_CRS = "+proj=laea +lat_0=48.5 +lon_0=31.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 _TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
@@ -86,19 +87,21 @@ def _sliver_area(outside, occupied, metres: float) -> float:
 _VALUE_COLUMNS = ["occupied_km2", "occupied_km2_low", "occupied_km2_high"]
 
 
-def control_at(control: pd.DataFrame, when, method: str = "step", max_age_days: int | None = None) -> pd.DataFrame:
-    """Occupied area per `region_id` on date `when`.
+def control_at(control: pd.DataFrame, as_of: AsOf, method: str = "step",
+               max_age_days: int | None = None) -> pd.DataFrame:
+    """Occupied area per `region_id` on date `as_of`.
 
-    `step`: the latest observation on or before `when` (what the map showed that day).
-    `linear`: straight line between the observations either side of `when`; after the last
-    observation, the last value. A region with no observation on or before `when` is left
+    `step`: the latest observation on or before `as_of` (what the map showed that day).
+    `linear`: straight line between the observations either side of `as_of`; after the last
+    observation, the last value. A region with no observation on or before `as_of` is left
     out; with `max_age_days`, so is one whose latest observation is older than that.
     Returns `region_id`, `occupied_km2`, `occupied_km2_low`, `occupied_km2_high`, `observed`
     (date of the observation used, or of the earlier one when interpolating).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    when = pd.Timestamp(when)
+    when = as_timestamp(as_of)
+    value_columns = [c for c in _VALUE_COLUMNS if c in control.columns]  # bounds are optional
     rows = []
     for region_id, series in control.sort_values("date").groupby("region_id", sort=True):
         before = series[series["date"] <= when]
@@ -107,17 +110,17 @@ def control_at(control: pd.DataFrame, when, method: str = "step", max_age_days: 
         last = before.iloc[-1]
         if max_age_days is not None and (when - last["date"]).days > max_age_days:
             continue
-        values = last[_VALUE_COLUMNS].astype(float)
+        values = last[value_columns].astype(float)
         after = series[series["date"] > when]
         if method == "linear" and not after.empty and last["date"] < when:
             nxt = after.iloc[0]
             weight = (when - last["date"]) / (nxt["date"] - last["date"])
-            values = values + weight * (nxt[_VALUE_COLUMNS].astype(float) - values)
+            values = values + weight * (nxt[value_columns].astype(float) - values)
         rows.append({"region_id": region_id, **values.to_dict(), "observed": last["date"]})
-    return pd.DataFrame(rows, columns=["region_id", *_VALUE_COLUMNS, "observed"])
+    return pd.DataFrame(rows, columns=["region_id", *value_columns, "observed"])
 
 
-def change_between(control: pd.DataFrame, start, end, method: str = "step") -> pd.DataFrame:
+def change_between(control: pd.DataFrame, start: AsOf, end: AsOf, method: str = "step") -> pd.DataFrame:
     """Occupied km² per region at `start` and `end`, and the change (positive = Russian gain)."""
     before = control_at(control, start, method).set_index("region_id")["occupied_km2"]
     after = control_at(control, end, method).set_index("region_id")["occupied_km2"]
@@ -146,13 +149,42 @@ def gains_per_year(control: pd.DataFrame, region_id: str = NATIONAL_ID) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def shares_at(control: pd.DataFrame, regions: pd.DataFrame, when, method: str = "step",
+def shares_at(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf, method: str = "step",
               max_age_days: int | None = None) -> pd.DataFrame:
-    """Every region with its occupied km² and share (%) at `when` (NaN where unobserved)."""
-    at = control_at(control, when, method, max_age_days)
+    """Every region with its occupied km² and `share` (0-1) at `as_of` (NaN where unobserved)."""
+    at = control_at(control, as_of, method, max_age_days)
     out = regions[["region_id", "name", "area_km2", "population"]].merge(at, on="region_id", how="left")
-    out["share_pct"] = 100 * out["occupied_km2"] / out["area_km2"]
+    out["share"] = out["occupied_km2"] / out["area_km2"]
     return out
+
+
+def national_series(control: pd.DataFrame) -> pd.DataFrame:
+    """Date-sorted national rows (`date`, `occupied_km2`, and `basis` when the table has it)."""
+    columns = ["date", "occupied_km2"] + (["basis"] if "basis" in control.columns else [])
+    rows = control.loc[control["region_id"] == NATIONAL_ID, columns]
+    return rows.dropna(subset=["date", "occupied_km2"]).sort_values("date").reset_index(drop=True)
+
+
+def front_movement(control: pd.DataFrame, as_of: AsOf, window_days: int = 365) -> pd.Series | None:
+    """Net national change of Russian-held area over the `window_days` ending at `as_of`.
+
+    Only rows of one mapping basis are compared (that of the latest row), since sources draw
+    the line differently. Returns `start`, `end` (dates used), `change_km2`, `km2_per_month`
+    and `basis`, or None when fewer than two such rows fall in the window.
+    """
+    series = national_series(control)
+    end = as_timestamp(as_of)
+    inside = series[(series["date"] <= end) & (series["date"] >= end - pd.Timedelta(days=window_days))]
+    basis = inside["basis"].iloc[-1] if "basis" in inside.columns and not inside.empty else None
+    if basis is not None:
+        inside = inside[inside["basis"] == basis]
+    if len(inside) < 2:
+        return None
+    first, last = inside.iloc[0], inside.iloc[-1]
+    change = last["occupied_km2"] - first["occupied_km2"]
+    months = days_to_months((last["date"] - first["date"]).days)
+    return pd.Series({"start": first["date"], "end": last["date"], "change_km2": change,
+                      "km2_per_month": change / months, "basis": basis})
 
 
 # -- lines ----------------------------------------------------------------------------------
@@ -162,33 +194,34 @@ LINE_EVE = "Line of 23 Feb 2022"
 LINE_CLAIMED = "Russia's claimed borders"
 
 
-def line_of_contact_name(when) -> str:
-    return f"Line of contact {pd.Timestamp(when):%d %b %Y}"
+def line_of_contact_name(as_of: AsOf) -> str:
+    """The display name of the line of contact on a date."""
+    return f"Line of contact {as_timestamp(as_of):%d %b %Y}"
 
 
-def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFrame, when,
+def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf,
                 custom: Mapping[str, float] | None = None, custom_name: str = "User-defined line") -> dict[str, pd.Series]:
     """Russian-held share (0-1) of every region under each named line.
 
     * 1991 borders: nothing on the Russian side.
-    * Line of 23 Feb 2022 and the line of contact at `when`: observed control (step).
-    * Russia's claimed borders: every region in `claims` whole, plus what it holds elsewhere at `when`.
+    * Line of 23 Feb 2022 and the line of contact at `as_of`: observed control (step).
+    * Russia's claimed borders: every region in `claims` whole, plus what it holds elsewhere at `as_of`.
     * `custom`: shares given per region (0-1); regions not named are taken as 0.
     """
     ids = regions["region_id"]
 
-    def from_control(date) -> pd.Series:
+    def from_control(date: AsOf) -> pd.Series:
         at = control_at(control, date).set_index("region_id")["occupied_km2"]
         area = regions.set_index("region_id")["area_km2"]
         return (at.reindex(ids).fillna(0.0) / area.reindex(ids).to_numpy()).set_axis(ids.to_numpy()).clip(0, 1)
 
-    contact = from_control(when)
+    contact = from_control(as_of)
     claimed = contact.copy()
     claimed[claimed.index.isin(claims["region_id"])] = 1.0
     lines = {
         LINE_1991: pd.Series(0.0, index=ids.to_numpy()),
         LINE_EVE: from_control("2022-02-23"),
-        line_of_contact_name(when): contact,
+        line_of_contact_name(as_of): contact,
         LINE_CLAIMED: claimed,
     }
     if custom is not None:
@@ -213,32 +246,33 @@ def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame) -> pd.D
         rows.append({"line": name,
                      "russian_side_km2": russian_km2,
                      "ukrainian_side_km2": float(base["area_km2"].sum()) - russian_km2,
-                     "russian_side_pct": 100 * russian_km2 / float(base["area_km2"].sum()),
+                     "russian_side_share": russian_km2 / float(base["area_km2"].sum()),
                      "russian_side_population": russian_pop,
                      "ukrainian_side_population": float(base["population"].sum()) - russian_pop})
     return pd.DataFrame(rows)
 
 
-def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: pd.DataFrame, when) -> pd.DataFrame:
-    """For each claimed region: area claimed, area held at `when`, and the claimed-but-not-held rest."""
-    at = shares_at(control, regions, when)
+def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: pd.DataFrame,
+                          as_of: AsOf) -> pd.DataFrame:
+    """For each claimed region: area claimed, area held at `as_of`, and the claimed-but-not-held rest."""
+    at = shares_at(control, regions, as_of)
     out = claims[["region_id", "claimed_since"]].merge(at, on="region_id", how="left")
     out["claimed_km2"] = out["area_km2"]
     out["not_held_km2"] = out["claimed_km2"] - out["occupied_km2"]
-    return out[["region_id", "name", "claimed_since", "claimed_km2", "occupied_km2", "share_pct",
+    return out[["region_id", "name", "claimed_since", "claimed_km2", "occupied_km2", "share",
                 "not_held_km2", "observed"]]
 
 
-def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, when, source_id: str) -> pd.DataFrame:
-    """Central figure against the bound `source_id` set on date `when` (low or high), in km² and %."""
-    day = control[control["date"] == pd.Timestamp(when)]
+def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf, source_id: str) -> pd.DataFrame:
+    """Central figure against the bound `source_id` set on date `as_of` (low or high), in km² and shares (0-1)."""
+    day = control[control["date"] == as_timestamp(as_of)]
     is_low, is_high = day["low_source_id"] == source_id, day["high_source_id"] == source_id
     rows = day[is_low | is_high]
     other = rows["occupied_km2_low"].where(is_low[rows.index], rows["occupied_km2_high"])
     area = regions.set_index("region_id")["area_km2"].astype(float)
     area[NATIONAL_ID] = float(area.sum())
     out = pd.DataFrame({"region_id": rows["region_id"], "kit_km2": rows["occupied_km2"], "other_km2": other})
-    out["kit_pct"] = 100 * out["kit_km2"] / out["region_id"].map(area)
-    out["other_pct"] = 100 * out["other_km2"] / out["region_id"].map(area)
-    out["difference_pct_points"] = out["kit_pct"] - out["other_pct"]
+    out["kit_share"] = out["kit_km2"] / out["region_id"].map(area)
+    out["other_share"] = out["other_km2"] / out["region_id"].map(area)
+    out["difference_share"] = out["kit_share"] - out["other_share"]
     return out.reset_index(drop=True)

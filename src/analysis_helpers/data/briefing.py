@@ -6,7 +6,7 @@ row or another dataset.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 

@@ -14,8 +14,8 @@ turns a DataFrame index into the file and line number a researcher can open.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import pandas as pd
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 # A message longer than this many problem lines is cut; the full list stays on `.problems`.
 _MAX_LINES_IN_MESSAGE = 200

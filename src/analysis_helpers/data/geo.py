@@ -14,9 +14,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from ..paths import default_data_dir
 from .errors import DataValidationError, Problem
 from .limits import GEOJSON_MAX_BYTES, GEOJSON_MAX_FEATURES, check_count, read_json
-from .package import default_data_dir, display_path
+from .package import display_path
 
 BOUNDARIES_FILE = Path("geo") / "ukraine_regions.geojson"
 # Two neighbours may share an edge; an overlap larger than this share of the smaller

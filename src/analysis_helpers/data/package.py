@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ import pandera.pandas as pa
 from pandera.backends.pandas import builtin_checks  # noqa: F401
 from pandera.errors import SchemaErrors
 
+from ..paths import DESCRIPTOR, default_data_dir
 from .checks import CheckContext, checks_for
 from .errors import DataValidationError, Problem
 from .limits import (CSV_MAX_BYTES, CSV_MAX_COLUMNS, CSV_MAX_FIELD_CHARS, CSV_MAX_LINE_BYTES, CSV_MAX_ROWS,
@@ -37,17 +37,8 @@ from .limits import (CSV_MAX_BYTES, CSV_MAX_COLUMNS, CSV_MAX_FIELD_CHARS, CSV_MA
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
 # them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
 
-DATA_DIR_ENV = "ANALYSIS_HELPERS_DATA"
-DESCRIPTOR = "datapackage.json"
-_REPO_DATA_DIR = Path(__file__).resolve().parents[3] / "data"
 _PADDINGS = tuple(f"{a}{b}" for a in ",\n" for b in " \t") + tuple(f"{b}{a}" for a in ",\n\r" for b in " \t")
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
-
-
-def default_data_dir() -> Path:
-    """The data folder in use: `$ANALYSIS_HELPERS_DATA` if set, else the kit's own `data/`."""
-    configured = os.environ.get(DATA_DIR_ENV)
-    return Path(configured).expanduser().resolve() if configured else _REPO_DATA_DIR
 
 
 def display_path(path: Path) -> str:
@@ -379,7 +370,7 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     try:
         # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
         # read raises, and the file is re-read as text so that the cell is reported as itself.
-        frame = pd.read_csv(io.StringIO(text), dtype={**{n: str for n in header}, **dict.fromkeys(numeric, "float64")},
+        frame = pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
                             keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
                             engine="c")
     except ValueError:

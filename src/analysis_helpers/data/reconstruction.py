@@ -6,7 +6,7 @@ checks (types, enums, minimums, keys) have passed.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
@@ -92,16 +92,59 @@ def conversions_recorded(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Pro
                               row["amount_usd_bn"])
 
 
+# An instrument, its components (a lender's share, the budget part of a loan) and their tranches.
+MAX_NESTING = 2
+
+
+def _depth(item_id: str, part_of: pd.Series) -> float:
+    """How many rows above `item_id` (inf on a cycle)."""
+    seen = {item_id}
+    while pd.notna(part_of.get(item_id)):
+        item_id = part_of[item_id]
+        if item_id in seen:
+            return float("inf")
+        seen.add(item_id)
+    return len(seen) - 1
+
+
 @cross_check("funding_sources")
 def parts_inside_their_parent(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
-    """A row that is part of another has the same kind and does not exceed it."""
+    """A row that is part of another has the same kind and does not exceed it, nor do its siblings together."""
     by_id = table.set_index("item_id")
-    for index, row in table[table["part_of"].notna()].iterrows():
+    parts = table[table["part_of"].notna()]
+    nested_correctly = []
+    for index, row in parts.iterrows():
         parent = by_id.loc[row["part_of"]]
         if parent["kind"] != row["kind"]:
             yield ctx.problem(index, "part_of", f"must name a row of the same kind ({row['kind']})", row["part_of"])
-        elif pd.notna(parent["part_of"]):
-            yield ctx.problem(index, "part_of", "must name a top-level row (one level of nesting)", row["part_of"])
+        elif _depth(row["item_id"], by_id["part_of"]) > MAX_NESTING:
+            yield ctx.problem(index, "part_of", f"must name a row at most {MAX_NESTING - 1} level below the top "
+                                                f"(an instrument, its components, their tranches)", row["part_of"])
         elif not within_rounding(row["amount_usd_bn"], parent["amount_usd_bn"]):
             yield ctx.problem(index, "amount_usd_bn", f"must not exceed its parent {row['part_of']} "
                                                        f"({parent['amount_usd_bn']:g})", row["amount_usd_bn"])
+        else:
+            nested_correctly.append(index)
+    # Parts are shares of their parent (lenders of one loan, tranches of one instrument): together they fit in it.
+    siblings = parts.loc[nested_correctly].groupby("part_of")["amount_usd_bn"]
+    for parent_id, part_sum in siblings.sum().items():
+        total = by_id.at[parent_id, "amount_usd_bn"]
+        if siblings.size()[parent_id] > 1 and not within_rounding(part_sum, total):
+            last = parts.index[parts["part_of"] == parent_id][-1]
+            yield ctx.problem(last, "amount_usd_bn", f"parts of {parent_id} sum to {part_sum:g}, more than "
+                                                      f"its {total:g} beyond rounding", part_sum)
+
+
+# Kinds that are an amount of money for Ukraine carry a purpose; stocks of assets and past transfers do not.
+KINDS_WITHOUT_PURPOSE = ("immobilised_assets", "windfall_transfer")
+
+
+@cross_check("funding_sources")
+def purpose_follows_kind(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
+    """Immobilised assets and windfall transfers have no purpose; instruments and donor figures need one."""
+    for index, row in table.iterrows():
+        without = row["kind"] in KINDS_WITHOUT_PURPOSE
+        if without and pd.notna(row["purpose"]):
+            yield ctx.problem(index, "purpose", f"must be empty for kind {row['kind']}", row["purpose"])
+        elif not without and pd.isna(row["purpose"]):
+            yield ctx.problem(index, "purpose", f"required for kind {row['kind']}")

@@ -18,9 +18,10 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
 from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, read_bytes, read_json, refused, size_text
-from .package import default_data_dir, display_path
+from .package import display_path
 
 SCENARIO_FOLDER = "scenarios"
 SCHEMA_FILE = "scenario.schema.json"
@@ -221,14 +222,12 @@ def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Problem]:
 
 # -- JSON Schema ------------------------------------------------------------------------------------
 
-_SCHEMA_PATH = Path(__file__).resolve().parents[3] / "data" / SCENARIO_FOLDER / SCHEMA_FILE
-
-
 def schema(data_dir: Path | str | None = None) -> dict:
     """The scenario JSON Schema of the data folder in use (the kit's own when that folder has none)."""
     candidate = scenario_folder(data_dir) / SCHEMA_FILE
     if not candidate.is_file():
-        return read_json(_SCHEMA_PATH, display_path(_SCHEMA_PATH))
+        kit_schema = kit_data_dir() / SCENARIO_FOLDER / SCHEMA_FILE
+        return read_json(kit_schema, display_path(kit_schema))
     return read_json(candidate, display_path(candidate), scenario_folder(data_dir).parent)
 
 

@@ -7,7 +7,7 @@ actors, issues and sources) run first; these rules follow the coding rules of
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
+from ..conventions import NATIONAL_ID
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError
 from .geo import BOUNDARIES_FILE, load_boundaries
@@ -20,7 +21,6 @@ REGION_COUNT = 27
 AREA_SLACK_KM2 = 0.5
 # A site may sit just off a simplified coast or border.
 SITE_TOLERANCE_DEG = 0.05
-NATIONAL_ID = "UA"
 
 
 def _boundaries_beside(ctx: CheckContext) -> Path:

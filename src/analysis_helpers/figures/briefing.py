@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..analysis import briefing as analysis
+from ..analysis import territory
+from ..conventions import DAYS_PER_YEAR, NATIONAL_ID, AsOf, days_to_months
 from .theme import EXTENDED, OKABE_ITO, add_caption
 
 KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4]))
@@ -44,11 +46,11 @@ def timeline_title(events: pd.DataFrame) -> str:
     gap = analysis.longest_gap(analysis.direct_talks(events)["date"])
     if gap is None:
         return f"{len(events)} event{'' if len(events) == 1 else 's'} of the talks and the war"
-    return (f"Direct Russia–Ukraine talks paused for {gap['days'] / 365.25:.1f} years, "
+    return (f"Direct Russia–Ukraine talks paused for {gap['days'] / DAYS_PER_YEAR:.1f} years, "
             f"from {gap['after']:%B %Y} to {gap['before']:%B %Y}")
 
 
-def timeline_figure(events: pd.DataFrame, as_of, kinds: Iterable[str] | None = None) -> go.Figure:
+def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | None = None) -> go.Figure:
     """Events up to `as_of`, one lane per kind; the dropdown (and the legend) filter kinds offline."""
     shown = analysis.filter_events(analysis.events_until(events, as_of), kinds)
     lanes = analysis.timeline_lanes(shown)
@@ -109,7 +111,7 @@ def verdict_title(checked: pd.DataFrame) -> str:
             f"and {off} are outdated or wrong in part or whole")
 
 
-def verdict_figure(checked: pd.DataFrame, as_of) -> go.Figure:
+def verdict_figure(checked: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Claims per topic, stacked by their current verdict."""
     counts = analysis.verdict_counts(checked)
     counts = counts.loc[counts.sum(axis=1).sort_values().index]
@@ -152,17 +154,17 @@ def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def front_movement_figure(control: pd.DataFrame, claim_date, as_of) -> go.Figure:
+def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf) -> go.Figure:
     """Russian-held area over time, with the year before the article and its net change marked."""
-    national = control[control["region_id"] == analysis.NATIONAL_ID].sort_values("date")
+    national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
     fig = go.Figure()
     for basis, rows in national.groupby("basis", sort=False):
         fig.add_trace(go.Scatter(x=rows["date"], y=rows["occupied_km2"], mode="lines+markers", name=f"{basis} maps",
                                  hovertemplate="%{x|%-d %b %Y}: %{y:,.0f} km²<extra>" + basis + "</extra>"))
-    move = analysis.front_movement(control, claim_date)
+    move = territory.front_movement(control, claim_date, analysis.FRONT_WINDOW_DAYS)
     title = "Russian-held area of Ukraine"
     if move is not None:
-        months = (move["end"] - move["start"]).days / analysis.DAYS_PER_MONTH
+        months = days_to_months((move["end"] - move["start"]).days)
         pace = ("a front that barely moved" if abs(move["km2_per_month"]) < analysis.STATIC_FRONT_KM2_PER_MONTH
                 else "slow, but not metres")
         title = (f"In the {months:.0f} months before the article Russia's net gain was {move['change_km2']:,.0f} km² "

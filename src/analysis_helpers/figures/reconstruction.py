@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..analysis import reconstruction as rec
+from ..conventions import AsOf
 from ..data import describe
 from .theme import EXTENDED, OKABE_ITO, add_caption
 
@@ -42,7 +43,7 @@ def sector_order() -> list[str]:
     return list(field["constraints"]["enum"])
 
 
-def _captioned(fig: go.Figure, source_ids, as_of, note: str | None = None) -> go.Figure:
+def _captioned(fig: go.Figure, source_ids, as_of: AsOf, note: str | None = None) -> go.Figure:
     """Add the caption, then size the figure so the plot keeps PLOT_HEIGHT above it."""
     add_caption(fig, source_ids, as_of, note=note)
     margin = fig.layout.margin
@@ -159,7 +160,7 @@ def _gap_title(gap: pd.Series, settlement_date) -> str:
     return f"Chosen funding exceeds needs by {_bn(-gap['value'])} for a settlement on {when}"
 
 
-def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, source_ids: Sequence[str], as_of) -> go.Figure:
+def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, source_ids: Sequence[str], as_of: AsOf) -> go.Figure:
     """Needs (with band), the funding stacked by source, and the gap (with band), as bars.
 
     `gap_table`: the output of `analysis.reconstruction.funding_gap`.
@@ -189,7 +190,7 @@ def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, source_ids: Seq
 
 
 def funding_gap_explorer(grid: pd.DataFrame, case_labels: dict[str, str], source_ids: Sequence[str],
-                         as_of) -> go.Figure:
+                         as_of: AsOf) -> go.Figure:
     """Gap by settlement date with its band, one case per slider step (works in exported HTML).
 
     `grid`: rows of `funding_gap_grid` with a `case` column; `case_labels`: case -> slider label,

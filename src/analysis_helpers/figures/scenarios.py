@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..conventions import AsOf
 from .stances import HEADER_LAYOUT, MENU_PLACE
 from .theme import OKABE_ITO, add_caption
 
@@ -48,7 +49,7 @@ def _error(rows: pd.DataFrame, axis: str = "x") -> dict | None:
             "arrayminus": (rows["value"] - rows["low"]).to_numpy(), "thickness": 1.5, "width": 5}
 
 
-def headline_grid(results: pd.DataFrame, as_of, scenarios: pd.DataFrame | None = None) -> go.Figure:
+def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | None = None) -> go.Figure:
     """Small multiples: months to a settlement, Russian-held area, needs and funding gap per scenario.
 
     `scenarios`: optional `name`, `title` table for readable labels.
@@ -89,7 +90,7 @@ def _settlement_rows(results: pd.DataFrame, scenario: str, issue_order: list[str
     return rows.assign(issue_id=rows["metric"].str.split(":").str[1]).set_index("issue_id").reindex(issue_order)
 
 
-def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of,
+def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf,
                           scenarios: pd.DataFrame | None = None) -> go.Figure:
     """The compromise settlement per issue under every scenario, with 80% intervals, side by side."""
     names = list(dict.fromkeys(results["scenario"]))
@@ -131,7 +132,7 @@ def _headline_text(results: pd.DataFrame, scenario: str) -> str:
             f"Russia holds {values['occupied_km2']:,.0f} km²; funding gap USD {values['funding_gap_usd_bn']:,.0f} bn")
 
 
-def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of, reference: str | None = None,
+def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, reference: str | None = None,
                      scenarios: pd.DataFrame | None = None) -> go.Figure:
     """One scenario at a time (dropdown when several): compromise per issue with 80% interval, the
     parties' positions, and the headline numbers in the title; `reference` drawn as hollow markers.

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..analysis.stances import MODEL_LABELS, MODELS, PARTIES
+from ..analysis.stances import MODEL_LABELS, MODELS
+from ..conventions import PARTIES, AsOf
 from .theme import DIVERGING_POSITION, SIDE_COLOURS, add_caption, colour_for
 
 DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/stances.csv following "
@@ -39,7 +40,7 @@ def _names(table: pd.DataFrame, id_column: str) -> dict:
     return dict(zip(table[id_column], table["name"]))
 
 
-def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Figure:
+def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Actors x issues, coloured by coded position, with the statement coded on hover."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
     position = latest.pivot(index="actor_id", columns="issue_id", values="position")
@@ -71,7 +72,7 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
     return add_caption(fig, [], as_of, note=DATA_NOTE)
 
 
-def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Figure:
+def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Per issue, position against capability with bubble size = salience; a dropdown picks the issue."""
     actor_table = actors.set_index("actor_id")[["name", "capability"]]
     issue_ids = [i for i in issues["issue_id"] if i in set(latest["issue_id"])]
@@ -110,7 +111,7 @@ def _largest_move(stances: pd.DataFrame) -> pd.Series:
     return (moves["last"] - moves["first"]).abs().idxmax(), moves
 
 
-def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Figure:
+def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Coded positions over time of actors with more than one dated stance; a dropdown picks the issue."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
     (mover, moved_issue), moves = _largest_move(stances)
@@ -173,7 +174,7 @@ def _issue_axis(fig: go.Figure, issue_order: list, issue_names: dict) -> None:
     )
 
 
-def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Figure:
+def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Per issue: each model's outcome with its 80% interval, the range a deal must bridge, and the
     two parties' 80% position intervals with the gap between them where they do not overlap."""
     issue_names = _names(issues, "issue_id")
@@ -216,7 +217,7 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
     return add_caption(fig, [], as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% interval.")
 
 
-def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame, as_of, note: str) -> go.Figure:
+def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame, as_of: AsOf, note: str) -> go.Figure:
     """Point outcomes of each variant (label -> outcomes), first one shown, over a hollow baseline."""
     issue_names = _names(issues, "issue_id")
     issue_order = [i for i in issues["issue_id"] if i in set(baseline["issue_id"])]
@@ -243,7 +244,7 @@ def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame
     return add_caption(fig, [], as_of, note=note)
 
 
-def what_if_presets(stacked: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Figure:
+def what_if_presets(stacked: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Predicted outcomes under preset what-ifs, switchable with a dropdown (interactive offline).
 
     `stacked` is `analysis.stances.what_if_outcomes` output; its first label is the baseline,
@@ -255,7 +256,7 @@ def what_if_presets(stacked: pd.DataFrame, issues: pd.DataFrame, as_of) -> go.Fi
                            DATA_NOTE + " Hollow grey markers: baseline; pick a what-if in the menu.")
 
 
-def what_if_outcome_figure(outcomes: pd.DataFrame, baseline: pd.DataFrame, issues: pd.DataFrame, as_of,
+def what_if_outcome_figure(outcomes: pd.DataFrame, baseline: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf,
                            label: str) -> go.Figure:
     """One what-if against the baseline: point outcomes per issue and model (for the live explorer)."""
     return _what_if_figure(baseline, {label: outcomes}, issues, as_of,

@@ -15,6 +15,7 @@ from plotly.colors import sample_colorscale
 
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
+from ..conventions import NATIONAL_ID, AsOf, as_percent
 from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
 
 DEEPSTATE_SOURCE = "terr-deepstate-archive"
@@ -37,9 +38,9 @@ def _outline_xy(geom) -> tuple[list, list]:
     return xs, ys
 
 
-def _colours(share_pct: pd.Series) -> list[str]:
-    return [NO_DATA_COLOUR if pd.isna(v) else sample_colorscale(SEQUENTIAL_SHARE, [min(max(v, 0), 100) / 100])[0]
-            for v in share_pct]
+def _colours(share: pd.Series) -> list[str]:
+    return [NO_DATA_COLOUR if pd.isna(v) else sample_colorscale(SEQUENTIAL_SHARE, [min(max(v, 0), 1)])[0]
+            for v in share]
 
 
 def _region_traces(boundaries: pd.DataFrame, colours: list[str], texts: list[str]) -> list[go.Scatter]:
@@ -60,8 +61,8 @@ def _colourbar_trace() -> go.Scatter:
 
 
 def _share_hover(shares: pd.DataFrame) -> list[str]:
-    return [f"<b>{r.name}</b><br>{r.share_pct:.1f}% Russian-held<br>{r.occupied_km2:,.0f} of {r.area_km2:,.0f} km²"
-            if pd.notna(r.share_pct) else f"<b>{r.name}</b><br>no observation"
+    return [f"<b>{r.name}</b><br>{r.share:.1%} Russian-held<br>{r.occupied_km2:,.0f} of {r.area_km2:,.0f} km²"
+            if pd.notna(r.share) else f"<b>{r.name}</b><br>no observation"
             for r in shares.itertuples()]
 
 
@@ -96,7 +97,7 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     The slider restyles only fill colours and hover texts (no frames: nothing auto-plays, and any
     plotly renderer keeps it working), so the outlines are embedded once.
     """
-    per_region = control[control["region_id"] != terr.NATIONAL_ID]
+    per_region = control[control["region_id"] != NATIONAL_ID]
     if dates is None:
         counts = per_region.groupby("date")["region_id"].nunique()
         dates = list(counts[counts == len(regions)].index)
@@ -105,16 +106,16 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     snapshots = {d: order.merge(terr.shares_at(per_region, regions, d), on="region_id", how="left") for d in dates}
     last = dates[-1]
     region_count = len(order)
-    fig = go.Figure([*_region_traces(boundaries, _colours(snapshots[last]["share_pct"]), _share_hover(snapshots[last])),
+    fig = go.Figure([*_region_traces(boundaries, _colours(snapshots[last]["share"]), _share_hover(snapshots[last])),
                      _site_trace(sites), _colourbar_trace()])
     steps = []
     for d in dates:
-        colours, texts = _colours(snapshots[d]["share_pct"]), _share_hover(snapshots[d])
+        colours, texts = _colours(snapshots[d]["share"]), _share_hover(snapshots[d])
         steps.append({"label": f"{d:%b %Y}" if d.day == 1 else f"{d:%d %b %Y}", "method": "restyle",
                       "args": [{"fillcolor": colours, "text": texts}, list(range(region_count))]})
     fig.update_layout(sliders=[{"active": len(dates) - 1, "currentvalue": {"prefix": "Map of "},
                                 "pad": {"t": 30}, "steps": steps}])
-    national = control[(control["region_id"] == terr.NATIONAL_ID) & (control["date"] == last)]
+    national = control[(control["region_id"] == NATIONAL_ID) & (control["date"] == last)]
     held = float(national["occupied_km2"].iloc[0]) if not national.empty else float(snapshots[last]["occupied_km2"].sum())
     share = 100 * held / float(regions["area_km2"].sum())
     top = snapshots[last].nlargest(4, "occupied_km2")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
@@ -145,7 +146,7 @@ def _events_to_mark(events: pd.DataFrame | None, start, end) -> pd.DataFrame:
 def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.DataFrame | None = None,
                        top_regions: int = 4) -> go.Figure:
     """Occupied km² over time: Ukraine (with low/high band, coloured by map) and the largest regions."""
-    national = control[control["region_id"] == terr.NATIONAL_ID].sort_values("date")
+    national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
                              y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
@@ -155,7 +156,7 @@ def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.
         fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines+markers", name=f"Ukraine ({basis})",
                                  marker={"size": 4}, line={"width": 2},
                                  hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + basis + "</extra>"))
-    per_region = control[control["region_id"] != terr.NATIONAL_ID]
+    per_region = control[control["region_id"] != NATIONAL_ID]
     latest = per_region[per_region["date"] == per_region["date"].max()].nlargest(top_regions, "occupied_km2")
     names = regions.set_index("region_id")["name"]
     for region_id in latest["region_id"]:
@@ -186,7 +187,7 @@ def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.
     return add_caption(fig, sources, end["date"], note=note)
 
 
-def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[str], as_of) -> go.Figure:
+def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[str], as_of: AsOf) -> go.Figure:
     """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine."""
     table = table.sort_values("claimed_km2")
     labels = table["name"].str.replace(" Oblast", "")
@@ -203,7 +204,7 @@ def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[s
     return add_caption(fig, [*claims_sources, DEEPSTATE_SOURCE, "terr-wiki-area-list"], as_of)
 
 
-def lines_figure(comparison: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
+def lines_figure(comparison: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
     """Area and pre-war population on Russia's side of each line (two panels of bars)."""
     from plotly.subplots import make_subplots
 
@@ -211,7 +212,7 @@ def lines_figure(comparison: pd.DataFrame, as_of, source_ids: Sequence[str]) -> 
                                                         "Pre-war population on Russia's side (millions)"))
     colour = SIDE_COLOURS["russia"]
     labels = ["<br>".join(_wrap_words(name, 14)) for name in comparison["line"]]
-    fig.add_trace(go.Bar(x=labels, y=comparison["russian_side_pct"], marker_color=colour, showlegend=False,
+    fig.add_trace(go.Bar(x=labels, y=as_percent(comparison["russian_side_share"]), marker_color=colour, showlegend=False,
                          customdata=comparison["line"], hovertemplate="%{customdata}: %{y:.1f}% of Ukraine<extra></extra>"),
                   row=1, col=1)
     fig.add_trace(go.Bar(x=labels, y=comparison["russian_side_population"] / 1e6, marker_color=colour, showlegend=False,
@@ -221,7 +222,7 @@ def lines_figure(comparison: pd.DataFrame, as_of, source_ids: Sequence[str]) -> 
     fig.update_yaxes(title_text="Persons (millions)", row=1, col=2)
     fig.update_xaxes(title_text="Line", tickangle=0, tickfont={"size": 11})
     claimed = comparison.set_index("line").loc[terr.LINE_CLAIMED]
-    fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_pct']:.0f}% of Ukraine and "
+    fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_share']:.0%} of Ukraine and "
                                         f"{claimed['russian_side_population'] / 1e6:.1f} million pre-war residents on its side")
     return add_caption(fig, source_ids, as_of, note="Population pro rata to area within each region (uniform density).")
 
@@ -243,7 +244,7 @@ def _wrap_words(text: str, width: int) -> list[str]:
 
 
 def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,
-             sites: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
+             sites: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
     """Map of one line: each region coloured by the share of it on Russia's side."""
     names = regions.set_index("region_id")["name"]
     fig = go.Figure([*_region_traces(boundaries, *_line_values(share, boundaries, names)),
@@ -256,7 +257,7 @@ def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.
 
 
 def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,
-              sites: pd.DataFrame, as_of, source_ids: Sequence[str]) -> go.Figure:
+              sites: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
     """Map of one line at a time; a dropdown switches lines (the plotly-native twin of the explorer)."""
     names = regions.set_index("region_id")["name"]
     # Open on the line of contact: the 1991 line would show an empty map.

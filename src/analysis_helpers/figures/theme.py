@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import zlib
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from IPython.display import display
 
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 
 
 def show(widget, static: go.Figure | str | None = None) -> None:

@@ -6,8 +6,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import briefing as analysis
+from ..conventions import AsOf
 from ..figures.briefing import timeline_figure
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 
 ANY_PARTICIPANT = "anyone"
 
@@ -18,7 +19,7 @@ def participants_of(events: pd.DataFrame) -> list[str]:
     return list(names.value_counts().index)
 
 
-def timeline_explorer(events: pd.DataFrame, as_of) -> widgets.VBox:
+def timeline_explorer(events: pd.DataFrame, as_of: AsOf) -> widgets.VBox:
     """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them."""
     past = analysis.events_until(events, as_of)
     kinds = widgets.SelectMultiple(options=analysis.kinds_present(past), value=tuple(analysis.kinds_present(past)),

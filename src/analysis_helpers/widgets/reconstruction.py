@@ -8,14 +8,15 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.reconstruction import funding_gap
+from ..conventions import AsOf
 from ..figures.reconstruction import funding_gap_figure
-from ..figures.render import current_renderer
+from ..publish.renderer import current_renderer
 
 
 def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, settlement_date,
                          asset_share: float, windfall_only: bool, donor_bn_per_year: float,
                          donor_years: float, private_bn: float, source_ids: Sequence[str],
-                         as_of) -> widgets.VBox:
+                         as_of: AsOf) -> widgets.VBox:
     """Sliders and a date picker over `funding_gap`; the chart below redraws on every change."""
     style = {"description_width": "220px"}
     layout = widgets.Layout(width="620px")

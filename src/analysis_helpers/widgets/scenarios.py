@@ -17,9 +17,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.scenarios import Baseline, run
+from ..conventions import AsOf
 from ..data.scenarios import Scenario, as_range
-from ..figures.render import current_renderer
 from ..figures.scenarios import scenario_profile
+from ..publish.renderer import current_renderer
 
 LIVE_EXPECTED_UTILITY_DRAWS = 20
 CUSTOM = "custom"
@@ -90,7 +91,7 @@ class ScenarioBuilder(widgets.VBox):
     """
 
     def __init__(self, baseline: Baseline, scenarios: dict[str, Scenario], actors: pd.DataFrame,
-                 issues: pd.DataFrame, as_of, start: str = "baseline", draws: int = 1000, seed: int = 0):
+                 issues: pd.DataFrame, as_of: AsOf, start: str = "baseline", draws: int = 1000, seed: int = 0):
         self.baseline, self.scenarios, self.issues, self.as_of = baseline, scenarios, issues, as_of
         self.draws, self.seed = draws, seed
         names = dict(zip(actors["actor_id"], actors["name"]))

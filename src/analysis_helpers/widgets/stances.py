@@ -6,11 +6,12 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.stances import predict_outcomes, set_stance
-from ..figures.render import current_renderer
+from ..conventions import AsOf
 from ..figures.stances import update_what_if_outcome_figure, what_if_outcome_figure
+from ..publish.renderer import current_renderer
 
 
-def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of,
+def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf,
                      actor_id: str = "usa", issue_id: str = "territory") -> widgets.VBox:
     """Controls for one actor and issue; each change re-runs the point predictions (no Monte Carlo,
     a few tens of milliseconds) and redraws the figure against the baseline."""

@@ -8,8 +8,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import territory as terr
-from ..figures.render import current_renderer
+from ..conventions import NATIONAL_ID, AsOf
 from ..figures.territory import line_map
+from ..publish.renderer import current_renderer
 
 USER_LINE = "User-defined line"
 # Regions whose share a user is likely to want to set: those Russia claims or holds part of.
@@ -18,13 +19,13 @@ ADJUSTABLE_REGIONS = ("UA-43", "UA-40", "UA-14", "UA-09", "UA-23", "UA-65", "UA-
 
 def full_coverage_dates(control: pd.DataFrame, regions: pd.DataFrame) -> list[pd.Timestamp]:
     """Dates on which every region has an observation (the dates a map can show)."""
-    per_region = control[control["region_id"] != terr.NATIONAL_ID]
+    per_region = control[control["region_id"] != NATIONAL_ID]
     counts = per_region.groupby("date")["region_id"].nunique()
     return list(counts[counts == len(regions)].index)
 
 
 def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, claims: pd.DataFrame,
-                   sites: pd.DataFrame, source_ids: Sequence[str], as_of) -> widgets.VBox:
+                   sites: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf) -> widgets.VBox:
     """A date slider, a line menu and per-region share sliders re-render a map and a comparison table."""
     dates = [d for d in full_coverage_dates(control, regions) if d <= pd.Timestamp(as_of)]
     when = widgets.SelectionSlider(options=[(f"{d:%d %b %Y}", d) for d in dates], value=dates[-1],
@@ -49,7 +50,7 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
         # `_ipython_display_` and land in the cell itself.
         figure = line_map(line.value, lines[line.value], regions, boundaries, sites, when.value, source_ids)
         table = terr.compare_lines(lines, regions).set_index("line").style.format({
-            "russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_pct": "{:.1f}%",
+            "russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
             "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"})
         output.outputs = (
             {"output_type": "display_data", "data": current_renderer().to_mimebundle(figure.to_dict()), "metadata": {}},

@@ -19,12 +19,14 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ..paths import project_root
+
+REPO_ROOT = project_root()
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 REPORT_DIR = REPO_ROOT / "reports"
 CELL_TIMEOUT_S = 600
@@ -144,7 +146,7 @@ def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_sce
     jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters) for nb in notebooks]
     for notebook in notebooks if per_scenario else []:
         if _has_parameter(notebook, "scenario"):
-            from .scenarios import list_scenarios
+            from ..scenarios import list_scenarios
 
             jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name})
                      for name in list_scenarios()]
@@ -161,7 +163,7 @@ def _has_parameter(notebook: Path, name: str) -> bool:
 def build_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
 
 
 def git_commit() -> str:
@@ -178,7 +180,7 @@ def git_commit() -> str:
 def write_index(report_dir: Path, parameters: dict) -> None:
     import pandas as pd
 
-    from .data import latest_as_of
+    from ..data import latest_as_of
 
     reports = sorted(p for p in report_dir.rglob("*.html") if p.name != "index.html")
     items = "\n".join(

@@ -1,0 +1,97 @@
+"""The data package's public entry points: `load`, `datasets`, `describe`, `validate`, as-of dates.
+
+Every call goes through `package()`, the one cache of the kit: a `DataPackage` per data
+folder, replaced when the signature (path, size, mtime) of any of its files changes, so an
+edited CSV is seen on the next `load()`. Everything derived from tables (scenario baselines,
+boundaries) keys its own memo on that signature rather than keeping a cache of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ..conventions import AsOf, as_timestamp
+from ..paths import default_data_dir
+from .errors import DataValidationError, Problem
+from .package import DataPackage
+
+_packages: dict[Path, tuple[tuple, DataPackage]] = {}
+
+
+def package(data_dir: Path | str | None = None) -> DataPackage:
+    """The data package, re-read only when one of its files has changed since the last call."""
+    root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    cached = _packages.get(root)
+    if cached is not None and cached[0] == cached[1].signature():
+        return cached[1]
+    fresh = DataPackage(root)
+    _packages[root] = (fresh.signature(), fresh)
+    return fresh
+
+
+def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The validated table `name` (a copy: callers may modify it freely).
+
+    Raises `DataValidationError` listing every problem (file, row, column, rule, value), and
+    `KeyError` for a name that is not in the package.
+    """
+    return package(data_dir).load_valid(name).copy()
+
+
+def datasets(data_dir: Path | str | None = None) -> list[str]:
+    """Names of every dataset in the data package."""
+    return package(data_dir).names()
+
+
+def describe(name: str, data_dir: Path | str | None = None) -> dict:
+    """The resource's metadata with its Table Schema inlined (fields, units, notes)."""
+    pkg = package(data_dir)
+    return {**pkg.resource(name), "schema": pkg.schema(name)}
+
+
+def validate(data_dir: Path | str | None = None) -> list[Problem]:
+    """Every problem in the data folder: each resource of the package, then each scenario file."""
+    from .scenarios import validate_scenarios  # a topic module: imported above, named here
+
+    try:
+        pkg = DataPackage(data_dir)
+    except DataValidationError as exc:
+        return exc.problems
+    problems: list[Problem] = []
+    for name in pkg.names():
+        try:
+            problems += pkg.table(name).problems
+        except DataValidationError as exc:
+            problems += exc.problems
+    if not problems:  # scenario files refer to ids in the tables: check them against valid tables
+        problems += validate_scenarios(pkg.root)
+    return problems
+
+
+AS_OF_FIELDS = ("as_of", "date")
+
+
+def table_as_of(frame: pd.DataFrame) -> pd.Timestamp:
+    """A table's as-of date: the latest value of its `as_of` or `date` field (NaT if none)."""
+    values = [frame[c].max() for c in AS_OF_FIELDS
+              if c in frame and pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any()]
+    return max(values, default=pd.NaT)
+
+
+def latest_as_of(data_dir: Path | str | None = None, datasets: Iterable[str] | None = None) -> pd.Timestamp:
+    """The most recent observation date of `datasets` (default: every table of the package)."""
+    pkg = package(data_dir)
+    dates = [table_as_of(pkg.load_valid(name)) for name in (datasets or pkg.names())]
+    return max((d for d in dates if pd.notna(d)), default=pd.NaT)
+
+
+def resolve_as_of(as_of: AsOf, data_dir: Path | str | None = None,
+                  datasets: Iterable[str] | None = None) -> pd.Timestamp:
+    """The one way to resolve an `as_of` parameter: a given date as a day, None as the latest
+    observation date of `datasets` (default: the whole package)."""
+    if as_of is None:
+        return latest_as_of(data_dir, datasets)
+    return as_timestamp(as_of)
