@@ -57,7 +57,7 @@ def make_folder(scratch: Path) -> Path:
 
 def valid_csv(size: int, newline: str = "\n") -> bytes:
     rng = np.random.default_rng(0)
-    rows = size // 40 + 1
+    rows = size // 25 + 1  # rows are ~33 bytes: enough of them, then cut at a line end
     frame = pd.DataFrame({
         "region_id": np.array(["UA", "UA-14", "UA-09", "UA-23"])[rng.integers(0, 4, rows)],
         "date": pd.Timestamp("2014-01-01") + pd.to_timedelta(rng.integers(0, 4000, rows), unit="D"),
@@ -150,8 +150,8 @@ def cases(data: Path, csv_bytes: int) -> list[tuple[str, str, bytes, bytes, obje
         ("CSV: one cell of the whole file", f"{ROWS}.csv",
          f"{HEADER}\nUA,2024-01-01,1,1,ISW,".encode() + b"x" * csv_bytes, valid_csv(csv_bytes), table),
         ("CSV: one quoted cell over many short lines", f"{ROWS}.csv",
-         f'{HEADER}\nUA,2024-01-01,1,1,ISW,"'.encode() + b"x" * 60 + b"\n" * (csv_bytes // 61), valid_csv(csv_bytes),
-         table),
+         f'{HEADER}\nUA,2024-01-01,1,1,ISW,"'.encode() + (b"x" * 60 + b"\n") * (csv_bytes // 61) + b'"\n',
+         valid_csv(csv_bytes), table),
         ("CSV: 2,000,010 empty lines (past the row bound)", f"{ROWS}.csv",
          HEADER.encode() + b"\n" * tiny_rows, valid_csv(len(HEADER) + tiny_rows), table),
         ("CSV: 1,500,000 one-character rows", f"{ROWS}.csv",
