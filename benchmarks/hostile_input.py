@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import best_time  # noqa: E402
+from timing import best_time
 
-import analysis_helpers as ah  # noqa: E402
-from analysis_helpers.data import DataPackage, geo, limits  # noqa: E402
-from analysis_helpers.data.scenarios import read_scenario  # noqa: E402
+import analysis_helpers as ah
+from analysis_helpers.data import DataPackage, geo, limits
+from analysis_helpers.data.scenarios import read_scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS, TARGET_MB = 2.0, 200
@@ -196,7 +196,7 @@ def measure(action, repeat: int) -> tuple[float, float | None, str]:
             action()
         except ah.DataValidationError as error:
             return f"refused: {error.problems[0].rule}"
-        except Exception as error:  # noqa: BLE001 - the benchmark reports whatever escapes
+        except Exception as error:
             return f"UNHANDLED {type(error).__name__}: {str(error)[:80]}"
         return "read"
 
@@ -208,6 +208,10 @@ def measure(action, repeat: int) -> tuple[float, float | None, str]:
     else:
         result = outcome()
     return best_time(outcome, repeat), peak, result
+
+
+def _mb(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:5.0f}"
 
 
 def main() -> None:
@@ -234,10 +238,10 @@ def main() -> None:
             within = hostile_s < TARGET_SECONDS and (hostile_mb is None or hostile_mb < TARGET_MB)
             if not within or hostile_outcome.startswith("UNHANDLED"):
                 failed.append(name)
-            mb = (lambda v: "  n/a" if v is None else f"{v:5.0f}")
             print(f"\n{name} ({len(hostile) / limits.MiB:.2f} MB)\n"
-                  f"  hostile: {hostile_s:6.3f} s, {mb(hostile_mb)} MB  {hostile_outcome}\n"
-                  f"  valid:   {valid_s:6.3f} s, {mb(valid_mb)} MB  {valid_outcome} ({len(valid) / limits.MiB:.2f} MB)\n"
+                  f"  hostile: {hostile_s:6.3f} s, {_mb(hostile_mb)} MB  {hostile_outcome}\n"
+                  f"  valid:   {valid_s:6.3f} s, {_mb(valid_mb)} MB  {valid_outcome} "
+                  f"({len(valid) / limits.MiB:.2f} MB)\n"
                   f"  ratio:   time {hostile_s / valid_s:.2f}x"
                   + (f", memory {hostile_mb / max(valid_mb, 1):.2f}x" if hostile_mb is not None else "")
                   + ("" if within else "   ** OVER TARGET **"))

@@ -26,7 +26,7 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from analysis_helpers import load  # noqa: E402
+from analysis_helpers import DataValidationError, load  # noqa: E402
 from analysis_helpers.analysis.territory import NATIONAL_ID, control_from_polygon  # noqa: E402
 from analysis_helpers.data.geo import load_boundaries, read_snapshot, snapshot_date  # noqa: E402
 
@@ -209,4 +209,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except DataValidationError as error:  # a bad snapshot or data file: the kit's message, no traceback
+        sys.exit(str(error))

@@ -30,9 +30,20 @@ from pandera.errors import SchemaErrors
 from ..paths import DESCRIPTOR, default_data_dir
 from .checks import CheckContext, checks_for
 from .errors import DataValidationError, Problem
-from .limits import (CSV_MAX_BYTES, CSV_MAX_COLUMNS, CSV_MAX_FIELD_CHARS, CSV_MAX_LINE_BYTES, CSV_MAX_ROWS,
-                     DESCRIPTOR_MAX_RESOURCES, MAX_PROBLEMS_PER_TABLE, SCHEMA_MAX_FIELDS, check_count, read_bytes,
-                     read_json, size_text)
+from .limits import (
+    CSV_MAX_BYTES,
+    CSV_MAX_COLUMNS,
+    CSV_MAX_FIELD_CHARS,
+    CSV_MAX_LINE_BYTES,
+    CSV_MAX_ROWS,
+    DESCRIPTOR_MAX_RESOURCES,
+    MAX_PROBLEMS_PER_TABLE,
+    SCHEMA_MAX_FIELDS,
+    check_count,
+    read_bytes,
+    read_json,
+    size_text,
+)
 
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
 # them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
@@ -306,7 +317,8 @@ def _problems_at(table: Table, indexes, column: str | None, rule: str, values=No
     files = table.origins["file"].to_numpy()[positions]
     lines = table.origins["line"].to_numpy()[positions]
     values = [None] * len(positions) if values is None else values
-    return [Problem(str(file), int(line), column, rule, value) for file, line, value in zip(files, lines, values)]
+    return [Problem(str(file), int(line), column, rule, value)
+            for file, line, value in zip(files, lines, values, strict=True)]
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -370,7 +382,7 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     try:
         # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
         # read raises, and the file is re-read as text so that the cell is reported as itself.
-        frame = pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
+        frame = pd.read_csv(io.StringIO(text), dtype={**{n: str for n in header}, **dict.fromkeys(numeric, "float64")},
                             keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
                             engine="c")
     except ValueError:
