@@ -35,7 +35,8 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
     shutil.copytree(REPO_ROOT / "data", data)
     with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
         for source in SOURCES:
-            stream.write(f"{source},Benchmark,Synthetic rows,https://example.org/{source},2024-01-01,2024-01-01\n")
+            stream.write(f"{source},Benchmark,Synthetic rows,https://example.org/{source},2024-01-01,2024-01-01,"
+                         "secondary,\n")
     schema_path = data / "schemas" / "territory_control.json"
     schema = json.loads(schema_path.read_text())
     schema["primaryKey"] = ["date", "region_id", "source_id"]

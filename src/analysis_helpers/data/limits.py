@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -80,8 +81,11 @@ def read_bytes(path: Path, max_bytes: int, shown: str, root: Path | None = None)
         raise refused(shown, "lies outside the data folder (a link or path leading out of it): not read")
     if not path.is_file():
         raise DataValidationError([Problem(shown, None, None, "file not found")])
-    with path.open("rb") as stream:
-        raw = stream.read(max_bytes + 1)
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except OSError as exc:  # e.g. no permission to read it
+        raise DataValidationError([Problem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
     if len(raw) > max_bytes:
         raise refused(shown, f"larger than the limit of {size_text(max_bytes)} for this kind of file")
     return raw
@@ -111,7 +115,7 @@ def json_nesting(raw: bytes) -> int:
     return deepest
 
 
-def read_json(path: Path, shown: str, root: Path | None = None, max_bytes: int = JSON_MAX_BYTES) -> object:
+def read_json(path: Path, shown: str, root: Path | None = None, max_bytes: int = JSON_MAX_BYTES) -> Any:
     """The parsed JSON file, within the size and nesting bounds; DataValidationError otherwise."""
     raw = read_bytes(path, max_bytes, shown, root)
     if json_nesting(raw) > MAX_NESTING:

@@ -235,9 +235,9 @@ class DataPackage:
             known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
             missing = ~pd.MultiIndex.from_frame(values).isin(known)
             failing = values.index[missing][:MAX_PROBLEMS_PER_TABLE]
-            unknown = [[_plain(v) for v in row] for row in values.loc[failing].itertuples(index=False)]
+            ids = [[_plain(v) for v in row] for row in values.loc[failing].itertuples(index=False)]
             problems += _problems_at(table, failing, ",".join(own), f"must match {target}.{','.join(theirs)} "
-                                     "(unknown id)", [v[0] if len(v) == 1 else v for v in unknown])
+                                     "(unknown id)", [v[0] if len(v) == 1 else v for v in ids])
         return problems
 
     def _dependency_problem(self, name: str, upstream: list[Problem]) -> Problem:
@@ -382,7 +382,7 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     try:
         # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
         # read raises, and the file is re-read as text so that the cell is reported as itself.
-        frame = pd.read_csv(io.StringIO(text), dtype={**{n: str for n in header}, **dict.fromkeys(numeric, "float64")},
+        frame = pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
                             keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
                             engine="c")
     except ValueError:
@@ -574,7 +574,7 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
 
 # -- constraints (pandera) -------------------------------------------------------------------
 # pandera lists at most this many failing rows per check (it sorts them all: slow by the million).
-_LISTED = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
+_LISTED: dict[str, Any] = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
 
 
 def _constraint_checks(spec: dict) -> list[pa.Check]:

@@ -11,6 +11,8 @@ reported with the file, the line of the key (first line = 1), the key path (such
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +144,10 @@ class _TextDatesLoader(yaml.SafeLoader):
     meets them: before any alias is expanded and before PyYAML's composer recurses too deep.
     """
 
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._containers = 0  # sequences and mappings open around the node being composed
+
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -149,7 +155,7 @@ class _TextDatesLoader(yaml.SafeLoader):
                            event.start_mark)
         if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             return super().compose_node(parent, index)
-        self._containers = getattr(self, "_containers", 0) + 1  # counted as JSON counts brackets
+        self._containers += 1  # counted as JSON counts brackets
         if self._containers > MAX_NESTING:
             raise _Refused(None, None, f"nested deeper than the limit of {MAX_NESTING} levels", event.start_mark)
         try:
@@ -256,15 +262,24 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
     return path, error.message, error.instance
 
 
-def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
-    rules = schema(data_dir)
+@functools.lru_cache(maxsize=8)
+def _validator(rules: str) -> jsonschema.Draft202012Validator | jsonschema.SchemaError:
+    """A validator for the schema text `rules`, or why it is not a JSON Schema. Cached: checking
+    a schema against the meta-schema takes ~0.2 s, and a notebook parses many scenarios."""
+    document = json.loads(rules)
     try:
-        jsonschema.Draft202012Validator.check_schema(rules)
+        jsonschema.Draft202012Validator.check_schema(document)
     except jsonschema.SchemaError as exc:
+        return exc
+    return jsonschema.Draft202012Validator(document)
+
+
+def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
+    validator = _validator(json.dumps(schema(data_dir), sort_keys=True))
+    if isinstance(validator, jsonschema.SchemaError):
         shown = display_path(scenario_folder(data_dir) / SCHEMA_FILE)
-        return [Problem(shown, None, key_path_text(exc.absolute_path) or None,
-                        f"not a valid JSON Schema: {exc.message}")]
-    validator = jsonschema.Draft202012Validator(rules)
+        return [Problem(shown, None, key_path_text(validator.absolute_path) or None,
+                        f"not a valid JSON Schema: {validator.message}")]
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
         path, rule, value = _rule_text(error)
