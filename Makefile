@@ -12,7 +12,7 @@ PORT ?= 8866
 PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/*/*) \
 	jupyter-config/jupyter_nbconvert_config.json
 
-.PHONY: setup report test lab dashboard validate benchmark lock clean distclean
+.PHONY: setup report test lint lab dashboard validate benchmark lock clean distclean
 
 setup: $(STAMP)
 
@@ -25,8 +25,13 @@ $(STAMP): $(PACKAGE_FILES)
 report: setup
 	$(PY) -m analysis_helpers report --params "$(PARAMS)" $(if $(JOBS),--jobs $(JOBS))
 
-test: setup
+test: setup lint
 	$(PY) -m pytest
+
+# Ruff (rules and reasons in pyproject.toml) on everything, mypy on the package.
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks scripts notebooks
+	$(VENV)/bin/mypy
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/

@@ -76,7 +76,8 @@ def main() -> None:
 
     setup_notebook()
     defined = {name: load_scenario(name) for name in list_scenarios()}
-    builder = ScenarioBuilder(baseline, defined, load("actors"), load("issues"), baseline.as_of, draws=options.draws)
+    builder = ScenarioBuilder(baseline, defined, load("actors"), load("issues"), baseline.as_of, draws=options.draws,
+                              sources=load("sources"))
     values = iter([v / 4 for v in range(-12, 13)] * 100)
 
     def move_slider():

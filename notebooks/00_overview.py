@@ -46,14 +46,14 @@ as_of = None  # the date the overview describes; None means the latest date in t
 # ## The datasets
 
 # %%
+as_of = ah.resolve_as_of(as_of)
 tables = {name: ah.load(name) for name in ah.datasets()}
 summary = dataset_summary(tables)
-report_as_of = as_of or ah.data.latest_as_of()
 display(summary.style.format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}", "as_of": "{:%Y-%m-%d}"},
                              na_rep="–").hide(axis="index"))
 
 # %%
-coverage_chart(summary, report_as_of)
+coverage_chart(summary, as_of, sources=tables["sources"])
 
 # %% [markdown]
 # ## Every source the kit cites

@@ -41,7 +41,7 @@ from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
-from analysis_helpers.conventions import NATIONAL_ID
+from analysis_helpers.conventions import NATIONAL_ID, cited_by
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
@@ -54,21 +54,22 @@ method = "step"  # "step" (last map on or before a date) or "linear" (between ma
 user_line = {"UA-14": 1.0, "UA-09": 1.0, "UA-43": 1.0, "UA-40": 1.0}  # shares (0-1) on Russia's side; others 0
 
 # %%
+sources = ah.load("sources")
 regions = ah.load("regions")
 control_all = ah.load("territory_control")
-report_as_of = pd.Timestamp(as_of) if as_of else control_all["date"].max()
-control = control_all[control_all["date"] <= report_as_of]
+as_of = ah.resolve_as_of(as_of, datasets=["territory_control"])
+control = control_all[control_all["date"] <= as_of]
 claims = ah.load("annexation_claims")
 sites = ah.load("sites")
 boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
 # Per-region figures exist on the eve of the invasion and monthly from July 2024: the regional
 # tables below use the latest such map on or before `as_of`, and say which.
-regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
-print(f"Per-region control below: map of {regional_date:%d %b %Y}; national figures to {report_as_of:%d %b %Y}.")
-claim_sources = list(dict.fromkeys(claims["source_id"]))
-line_sources = ["terr-deepstate-archive", "terr-liveuamap-analysis", *claim_sources, "terr-wiki-area-list",
-                "terr-wiki-pop-list", "terr-crimea-pop-2014"]
+regional_date = max(d for d in full_coverage_dates(control, regions) if d <= as_of)
+print(f"Per-region control below: map of {regional_date:%d %b %Y}; national figures to {as_of:%d %b %Y}.")
+# What the claims and lines below rest on: the claims, the maps of both dates, the regions' areas and populations.
+claim_sources = cited_by(claims, control[control["date"] == regional_date], regions)
+line_sources = cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASION, regional_date])], regions)
 
 # %% [markdown]
 # ## Control by region on the map
@@ -78,7 +79,7 @@ line_sources = ["terr-deepstate-archive", "terr-liveuamap-analysis", *claim_sour
 # by who held them on the date in their hover text; the star is the Zaporizhzhia nuclear plant.
 
 # %%
-figs.control_map(control, regions, boundaries, sites)
+figs.control_map(control, regions, boundaries, sites, sources=sources)
 
 # %% [markdown]
 # ## Occupied area over time, with the negotiations
@@ -88,14 +89,14 @@ figs.control_map(control, regions, boundaries, sites)
 # from the `events` dataset.
 
 # %%
-figs.control_timeseries(control, regions, events)
+figs.control_timeseries(control, regions, events, sources=sources)
 
 # %% [markdown]
 # Key dates (national totals; low/high come from other maps where they exist):
 
 # %%
 key_dates = ["2022-02-23", "2022-03-28", "2022-11-12", "2023-12-31", "2024-12-31", "2025-05-15",
-             f"{report_as_of:%Y-%m-%d}"]
+             f"{as_of:%Y-%m-%d}"]
 national = control[control["region_id"] == NATIONAL_ID].set_index("date")
 key = national.loc[national.index.isin(pd.to_datetime(key_dates)),
                    ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "basis", "method", "note"]]
@@ -130,7 +131,7 @@ display(terr.gains_per_year(control).set_index("year").style.format(
 
 # %%
 check_date = "2026-01-01"
-if pd.Timestamp(check_date) <= report_as_of:
+if pd.Timestamp(check_date) <= as_of:
     check = terr.compare_with_bounds(control, regions, check_date, "terr-deepstate-2025-review")
     check = check.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
     display(check.set_index("name").drop(columns="region_id").style.format(
@@ -151,7 +152,7 @@ display(claimed.set_index("name").drop(columns="region_id").style.format(
      "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
 
 # %%
-figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date)
+figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources=sources)
 
 # %% [markdown]
 # ## Lines: what each would leave on either side
@@ -172,10 +173,10 @@ display(comparison.set_index("line").style.format(
      "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
 
 # %%
-figs.lines_figure(comparison, regional_date, line_sources)
+figs.lines_figure(comparison, regional_date, line_sources, sources=sources)
 
 # %%
-figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources)
+figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
 
 # %% [markdown]
 # ## Explorer
@@ -185,8 +186,8 @@ figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources)
 # exported report shows the menu-driven map above instead.
 
 # %%
-show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date),
-     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources))
+show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, sources=sources),
+     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
 
 # %% [markdown]
 # ## What is not here

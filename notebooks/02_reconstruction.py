@@ -42,7 +42,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # July 2022; both are shown beside the RDNAs but never mixed into their trend.
 
 # %% tags=["parameters"]
-as_of = "2026-08-04"  # use only estimates published, and funding figures dated, by this day (default: latest data, Kiel Release 29)
+as_of = None  # use only estimates published, and funding figures dated, by this day (YYYY-MM-DD); None: the latest
 settlement_date = "2026-12-31"  # assumed end of the war, for the funding gap
 windfall_only = True  # True: the immobilised principal stays frozen; only its windfall profits count
 asset_share = 0.5  # share of the immobilised principal mobilised when windfall_only is False
@@ -55,10 +55,13 @@ import pandas as pd
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import reconstruction as rec
+from analysis_helpers.conventions import cited_by
 from analysis_helpers.figures import reconstruction as recfig
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.reconstruction import funding_gap_explorer
 
+as_of = ah.resolve_as_of(as_of, datasets=["reconstruction_assessments", "funding_sources"])
+sources = ah.load("sources")
 assessments = rec.known_on(ah.load("reconstruction_assessments"), as_of)
 sectors = ah.load("reconstruction_sectors").merge(assessments[["assessment_id"]], on="assessment_id")
 funding = rec.known_on(ah.load("funding_sources"), as_of, column="as_of")
@@ -71,7 +74,7 @@ funding = rec.known_on(ah.load("funding_sources"), as_of, column="as_of")
 # losses to be recovered and higher standards for what is rebuilt.
 
 # %%
-recfig.assessments_figure(assessments)
+recfig.assessments_figure(assessments, sources=sources)
 
 # %% [markdown]
 # ## How fast the estimates grew
@@ -81,7 +84,7 @@ recfig.assessments_figure(assessments)
 # assessments.
 
 # %%
-recfig.growth_figure(assessments)
+recfig.growth_figure(assessments, sources=sources)
 
 # %%
 rec.growth_between_assessments(assessments).round(1)
@@ -94,10 +97,10 @@ rec.growth_between_assessments(assessments).round(1)
 # assessments; the kit maps them to one list and keeps the source's own name (hover a bar).
 
 # %%
-recfig.sectors_figure(sectors, assessments, "needs_usd_bn")
+recfig.sectors_figure(sectors, assessments, "needs_usd_bn", sources=sources)
 
 # %%
-recfig.sectors_figure(sectors, assessments, "damage_usd_bn")
+recfig.sectors_figure(sectors, assessments, "damage_usd_bn", sources=sources)
 
 # %% [markdown]
 # Growth of sector needs between the RDNAs that publish the sector (here RDNA3 and RDNA5, two
@@ -156,8 +159,7 @@ funding[["item_id", "kind", "holder", "purpose", "amount", "currency", "amount_u
 # * **Private capital** is whatever you assume.
 
 # %%
-source_ids = list(dict.fromkeys([*assessments.loc[assessments["kind"] == rec.TREND_KIND, "source_id"],
-                                 *funding["source_id"]]))
+gap_sources = cited_by(assessments[assessments["kind"] == rec.TREND_KIND], funding)
 donor_rate = rec.donor_rate(funding) if donor_bn_per_year is None else donor_bn_per_year
 assumptions = {"windfall_only": windfall_only, "asset_share": asset_share, "donor_bn_per_year": donor_rate,
                "donor_years": donor_years, "private_bn": private_bn}
@@ -171,9 +173,9 @@ gap.round(1)
 # for the parameters above instead.
 
 # %%
-static_gap = recfig.funding_gap_figure(gap, settlement_date, source_ids, assessments["published"].max())
-show(funding_gap_explorer(assessments, funding, settlement_date=settlement_date, source_ids=source_ids,
-                          as_of=assessments["published"].max(), **assumptions),
+static_gap = recfig.funding_gap_figure(gap, settlement_date, gap_sources, as_of, sources=sources)
+show(funding_gap_explorer(assessments, funding, settlement_date=settlement_date, cited=gap_sources,
+                          as_of=as_of, sources=sources, **assumptions),
      static_gap)
 
 # %% [markdown]
@@ -190,4 +192,4 @@ cases = {"windfall profits only": (True, 0.0), "25% of principal": (False, 0.25)
          "50% of principal": (False, 0.5), "all principal": (False, 1.0)}
 grid = rec.funding_gap_cases(assessments, funding, dates, cases, donor_bn_per_year=donor_rate,
                              donor_years=donor_years, private_bn=private_bn)
-recfig.funding_gap_explorer(grid, {case: case for case in cases}, source_ids, assessments["published"].max())
+recfig.funding_gap_explorer(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)

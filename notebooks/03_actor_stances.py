@@ -55,8 +55,8 @@ from analysis_helpers.figures import stances as stance_figures
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.stances import what_if_explorer
 
-stances, actors, issues = ah.load("stances"), ah.load("actors"), ah.load("issues")
-as_of = pd.Timestamp(as_of) if as_of else stances["as_of"].max()
+stances, actors, issues, sources = ah.load("stances"), ah.load("actors"), ah.load("issues"), ah.load("sources")
+as_of = ah.resolve_as_of(as_of, datasets=["stances"])
 latest = latest_stances(stances, as_of)
 wide = stances_wide(stances, as_of)
 print(f"{len(latest)} stances of {latest['actor_id'].nunique()} actors on {latest['issue_id'].nunique()} issues, "
@@ -68,14 +68,14 @@ print(f"{len(latest)} stances of {latest['actor_id'].nunique()} actors on {lates
 # Hover over a cell for the statement coded, its date and its source.
 
 # %%
-stance_figures.position_heatmap(latest, actors, issues, as_of)
+stance_figures.position_heatmap(latest, actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # Position against capability, one issue at a time (pick it in the menu); a bubble's size is the
 # actor's salience on the issue.
 
 # %%
-stance_figures.issue_bubbles(latest, actors, issues, as_of)
+stance_figures.issue_bubbles(latest, actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # ## How stances have moved
@@ -84,7 +84,7 @@ stance_figures.issue_bubbles(latest, actors, issues, as_of)
 # (error bars: the stated uncertainty).
 
 # %%
-stance_figures.stance_changes(stances[stances["as_of"] <= as_of], actors, issues, as_of)
+stance_figures.stance_changes(stances[stances["as_of"] <= as_of], actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # ## What the models predict
@@ -106,7 +106,7 @@ stance_figures.stance_changes(stances[stances["as_of"] <= as_of], actors, issues
 # %%
 outcomes = predict_outcomes(wide, actors, draws=draws, seed=seed, expected_utility_draws=expected_utility_draws)
 gaps = party_gap(wide)
-stance_figures.outcome_intervals(outcomes, gaps, issues, as_of)
+stance_figures.outcome_intervals(outcomes, gaps, issues, as_of, cited=latest["source_id"], sources=sources)
 
 # %%
 display(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]).round(0))
@@ -122,8 +122,10 @@ display(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap"
 
 # %%
 baseline = predict_outcomes(wide, actors, draws=0)
-explorer = what_if_explorer(wide, actors, issues, as_of, actor_id=explorer_actor, issue_id=explorer_issue)
-show(explorer, stance_figures.what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider)"))
+explorer = what_if_explorer(wide, actors, issues, as_of, actor_id=explorer_actor, issue_id=explorer_issue,
+                            cited=latest["source_id"], sources=sources)
+show(explorer, stance_figures.what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider)",
+                                                     cited=latest["source_id"], sources=sources))
 
 # %%
 presets = [
@@ -134,4 +136,5 @@ presets = [
     WhatIf("EU capability doubled", "eu", capability_factor=2.0),
     WhatIf("Russia concedes 20 points on every issue", "russia", position_shift=-20),
 ]
-stance_figures.what_if_presets(what_if_outcomes(wide, actors, presets, stances, draws=0), issues, as_of)
+stance_figures.what_if_presets(what_if_outcomes(wide, actors, presets, stances, draws=0), issues, as_of,
+                               cited=latest["source_id"], sources=sources)

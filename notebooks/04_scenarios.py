@@ -55,8 +55,9 @@ from analysis_helpers.figures import scenarios as scenario_figures
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.scenarios import ScenarioBuilder, csv_download_link
 
+as_of = ah.resolve_as_of(as_of)
 baseline = scenarios.baseline_for(as_of)
-as_of = baseline.as_of
+sources = ah.load("sources")
 defined = {name: scenarios.load_scenario(name) for name in scenarios.list_scenarios()}
 if scenario not in defined:
     raise ValueError(f"unknown scenario {scenario!r}; defined: {', '.join(defined)}")
@@ -75,14 +76,15 @@ titles.assign(path=[s.path for s in defined.values()], written=[s.written for s 
 # uncovered.
 
 # %%
-scenario_figures.headline_grid(results, as_of, titles)
+scenario_figures.headline_grid(results, as_of, titles, cited=baseline.cited, sources=sources)
 
 # %% [markdown]
 # The predicted settlement on each issue (compromise model: the weighted mean of positions,
 # weighted by capability and salience). The other two models are in the results table.
 
 # %%
-scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles)
+scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles, cited=baseline.cited,
+                                       sources=sources)
 
 # %% [markdown]
 # ## One scenario at a time
@@ -94,7 +96,8 @@ scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles
 order = [scenario] + [name for name in defined if name != scenario]
 ordered = results.set_index("scenario").loc[order].reset_index()
 scenario_figures.scenario_profile(ordered, ah.load("issues"), as_of,
-                                  reference=None if scenario == "baseline" else "baseline", scenarios=titles)
+                                  reference=None if scenario == "baseline" else "baseline", scenarios=titles,
+                                  cited=baseline.cited, sources=sources)
 
 # %% [markdown]
 # ### The assumptions of the scenario this report puts first
@@ -127,5 +130,5 @@ results[results["scenario"] == scenario].drop(columns="scenario").round(1)
 
 # %%
 builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
-                          draws=draws, seed=seed)
+                          draws=draws, seed=seed, sources=sources)
 show(builder, builder.figure)

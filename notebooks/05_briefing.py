@@ -44,7 +44,8 @@ ah.setup_notebook();
 as_of = None  # the date the timeline and the state of play describe; None means the latest date in the data
 
 # %%
-report_as_of = pd.Timestamp(as_of) if as_of else ah.data.latest_as_of()
+as_of = ah.resolve_as_of(as_of)
+sources = ah.load("sources")
 tables, left_out = load_available()
 events, claims = tables["events"], ah.load("claims")
 for name, reason in left_out.items():
@@ -58,7 +59,7 @@ for name, reason in left_out.items():
 # and a clickable legend that filter kinds without a running kernel.
 
 # %%
-show(timeline_explorer(events, report_as_of), timeline_figure(events, report_as_of))
+show(timeline_explorer(events, as_of, sources=sources), timeline_figure(events, as_of, sources=sources))
 
 # %% [markdown]
 # ## The article's claims, checked
@@ -79,10 +80,10 @@ show(timeline_explorer(events, report_as_of), timeline_figure(events, report_as_
 
 # %%
 checked = briefing.check_claims(claims, tables)
-verdict_figure(checked, report_as_of)
+verdict_figure(checked, as_of, sources=sources)
 
 # %%
-display(HTML(claims_table_html(checked, ah.load("sources"))))
+display(HTML(claims_table_html(checked, sources)))
 
 # %% [markdown]
 # ### Did the front barely move?
@@ -92,7 +93,8 @@ display(HTML(claims_table_html(checked, ah.load("sources"))))
 
 # %%
 if "territory_control" in tables:
-    display(front_movement_figure(tables["territory_control"], claims["claim_date"].max(), report_as_of))
+    display(front_movement_figure(tables["territory_control"], claims["claim_date"].max(), as_of,
+                                  sources=sources))
 
 # %% [markdown]
 # ## State of play
@@ -100,5 +102,5 @@ if "territory_control" in tables:
 # Headline facts as of the `as_of` date, each from the dataset row named in *basis*.
 
 # %%
-play = briefing.state_of_play(events, tables, report_as_of)
+play = briefing.state_of_play(events, tables, as_of)
 display(play.style.set_uuid("state-of-play").format({"dated": "{:%Y-%m-%d}"}).hide(axis="index"))

@@ -11,7 +11,7 @@ from conftest import REPO_ROOT
 PACKAGE_DIR = REPO_ROOT / "src" / "analysis_helpers"
 # `conventions` and `paths` are the foundation every layer may use; they import nothing of the kit.
 # `publish` is notebook and report plumbing (a facade), except its renderer, which widgets draw through.
-LAYER_OF_MODULE = {"conventions": -1, "paths": -1, "data": 0, "analysis": 1, "figures": 2, "widgets": 3,
+LAYER_OF_MODULE = {"conventions": -1, "paths": -1, "memo": -1, "data": 0, "analysis": 1, "figures": 2, "widgets": 3,
                    "publish.renderer": 3}
 FACADE = 4  # __init__, scenarios, publish, __main__: may import anything
 FORBIDDEN_IN_PURE_LAYERS = {"plotly", "ipywidgets", "IPython", "matplotlib"}

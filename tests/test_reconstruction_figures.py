@@ -32,7 +32,7 @@ def assert_labelled(fig) -> None:
 
 def test_assessments_figure_states_growth_of_needs(tables):
     assessments, _, _ = tables
-    fig = recfig.assessments_figure(assessments)
+    fig = recfig.assessments_figure(assessments, sources=ah.load("sources"))
     assert_labelled(fig)
     assert "$349bn (RDNA1)" in fig.layout.title.text and "$588bn (RDNA5)" in fig.layout.title.text
     needs = next(t for t in fig.data if t.name == "Needs (RDNA)")
@@ -43,7 +43,7 @@ def test_assessments_figure_states_growth_of_needs(tables):
 @pytest.mark.parametrize("measure", ["needs_usd_bn", "damage_usd_bn"])
 def test_sector_bars_stack_to_the_published_total(tables, measure):
     assessments, sectors, _ = tables
-    fig = recfig.sectors_figure(sectors, assessments, measure)
+    fig = recfig.sectors_figure(sectors, assessments, measure, sources=ah.load("sources"))
     assert_labelled(fig)
     stacked = np.sum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
     totals = assessments.set_index("assessment_id").loc[list(fig.data[0].x), measure]
@@ -52,13 +52,13 @@ def test_sector_bars_stack_to_the_published_total(tables, measure):
 
 def test_sector_figure_title_names_the_largest_sector(tables):
     assessments, sectors, _ = tables
-    assert recfig.sectors_figure(sectors, assessments).layout.title.text.startswith(
+    assert recfig.sectors_figure(sectors, assessments, sources=ah.load("sources")).layout.title.text.startswith(
         "Transport has the largest needs in RDNA5: $96bn of $588bn")
 
 
 def test_growth_figure_has_one_bar_per_interval(tables):
     assessments, _, _ = tables
-    fig = recfig.growth_figure(assessments)
+    fig = recfig.growth_figure(assessments, sources=ah.load("sources"))
     assert_labelled(fig)
     assert [len(t.x) for t in fig.data] == [4, 4]
     assert fig.layout.title.text == "Needs grew by $3.2bn to $7.4bn per month of war between assessments"
@@ -67,7 +67,7 @@ def test_growth_figure_has_one_bar_per_interval(tables):
 def test_funding_gap_figure_shows_table_values(tables):
     assessments, _, funding = tables
     table = rec.funding_gap(assessments, funding, "2026-12-31", asset_share=0.2)
-    fig = recfig.funding_gap_figure(table, "2026-12-31", ["recon-wb-rdna5-pr"], "2026-02-23")
+    fig = recfig.funding_gap_figure(table, "2026-12-31", ["recon-wb-rdna5-pr"], "2026-02-23", sources=ah.load("sources"))
     assert_labelled(fig)
     values = table.set_index("quantity")["value"]
     assert fig.data[0].y[0] == values["needs"] and fig.data[-1].y[0] == values["gap"]
@@ -78,7 +78,7 @@ def test_funding_gap_figure_shows_table_values(tables):
 def test_funding_gap_figure_title_when_funding_exceeds_needs(tables):
     assessments, _, funding = tables
     table = rec.funding_gap(assessments, funding, "2026-01-31", asset_share=1.0, private_bn=300)
-    fig = recfig.funding_gap_figure(table, "2026-01-31", ["recon-wb-rdna5-pr"], "2026-02-23")
+    fig = recfig.funding_gap_figure(table, "2026-01-31", ["recon-wb-rdna5-pr"], "2026-02-23", sources=ah.load("sources"))
     assert fig.layout.title.text.startswith("Chosen funding exceeds needs by")
 
 
@@ -86,7 +86,7 @@ def test_explorer_slider_switches_cases_and_titles(tables):
     assessments, _, funding = tables
     dates = pd.date_range("2026-03-31", periods=6, freq="QE")
     grid = rec.funding_gap_cases(assessments, funding, dates, CASES)
-    fig = recfig.funding_gap_explorer(grid, {case: case for case in CASES}, ["recon-wb-rdna5-pr"], "2026-02-23")
+    fig = recfig.funding_gap_explorer(grid, {case: case for case in CASES}, ["recon-wb-rdna5-pr"], "2026-02-23", sources=ah.load("sources"))
     assert_labelled(fig)
     steps = fig.layout.sliders[0].steps
     assert [s.label for s in steps] == list(CASES)
@@ -108,7 +108,8 @@ def test_widget_redraws_and_explains_bad_dates(tables):
     assessments, _, funding = tables
     explorer = funding_gap_explorer(assessments, funding, settlement_date="2026-12-31", asset_share=0.5,
                                     windfall_only=True, donor_bn_per_year=30.0, donor_years=10, private_bn=0.0,
-                                    source_ids=["recon-wb-rdna5-pr"], as_of="2026-02-23")
+                                    cited=["recon-wb-rdna5-pr"], as_of="2026-02-23",
+                                    sources=ah.load("sources"))
     date_picker, windfall, share = explorer.children[:3]
     assert share.disabled and "31 Dec 2026" in shown(explorer)
     windfall.value = False

@@ -9,6 +9,7 @@ import sys
 import pytest
 from playwright.sync_api import sync_playwright
 
+import analysis_helpers as ah
 from analysis_helpers.figures.theme import add_caption
 from analysis_helpers.publish import report
 from browser import launch, visit_offline
@@ -82,6 +83,6 @@ def test_markup_in_data_renders_as_text_and_never_runs(tmp_path, offline_kernels
 def test_captions_escape_source_text(hostile_data):
     import plotly.graph_objects as go
 
-    figure = add_caption(go.Figure(), ["core-hostile"], "2025-05-15")
+    figure = add_caption(go.Figure(), ["core-hostile"], ah.load("sources"), "2025-05-15")
     caption = figure.layout.annotations[0].text
     assert "<script>" not in caption and "&lt;script&gt;" in caption and "<img" not in caption

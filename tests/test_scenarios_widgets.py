@@ -14,6 +14,7 @@ from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenar
 from analysis_helpers.widgets.scenarios import CUSTOM, ScenarioBuilder, csv_download_link, custom_scenario
 
 DRAWS = 100
+CITED = ["recon-wb-rdna5-pr"]  # any known source: these tests are about the scenario figures themselves
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def caption(fig) -> str:
 
 
 def test_headline_grid_states_the_widest_gap_and_has_units(results, titles):
-    fig = figures.headline_grid(results, "2026-08-22", titles)
+    fig = figures.headline_grid(results, "2026-08-22", titles, cited=CITED, sources=ah.load("sources"))
     gap = results[results["metric"] == "funding_gap_usd_bn"].set_index("scenario")["value"]
     assert f"{gap.max():,.0f}" in fig.layout.title.text
     assert {fig.layout[f"xaxis{n}"].title.text for n in ("", "2", "3", "4")} == {"months", "km2", "USD bn"}
@@ -41,13 +42,15 @@ def test_headline_grid_states_the_widest_gap_and_has_units(results, titles):
 
 
 def test_settlement_comparison_has_one_trace_per_scenario(results, titles):
-    fig = figures.settlement_comparison(results, ah.load("issues"), "2026-08-22", titles)
+    fig = figures.settlement_comparison(results, ah.load("issues"), "2026-08-22", titles, cited=CITED,
+                                         sources=ah.load("sources"))
     assert [t.name for t in fig.data] == list(titles["title"])
     assert "points" in fig.layout.title.text and fig.layout.xaxis.title.text.startswith("Predicted compromise")
 
 
 def test_scenario_profile_dropdown_switches_scenario_and_title(results, titles):
-    fig = figures.scenario_profile(results, ah.load("issues"), "2026-08-22", reference="baseline", scenarios=titles)
+    fig = figures.scenario_profile(results, ah.load("issues"), "2026-08-22", reference="baseline", scenarios=titles,
+                                  cited=CITED, sources=ah.load("sources"))
     buttons = fig.layout.updatemenus[0].buttons
     assert len(buttons) == len(list_scenarios()) - 1
     second = buttons[1]
@@ -71,7 +74,8 @@ def test_custom_scenario_keeps_range_widths_and_the_rest_of_the_start():
 def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
     baseline = baseline_for()
     defined = {name: load_scenario(name) for name in list_scenarios()}
-    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=DRAWS)
+    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=DRAWS,
+                              sources=ah.load("sources"))
     before = builder.results.set_index("metric")["value"]
     numbers, title = builder.numbers.value, builder.figure.layout.title.text
     shown = builder.output.outputs[0]["data"]["text/html"]
@@ -90,7 +94,8 @@ def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
 def test_builder_loads_the_start_scenarios_values(results):
     baseline = baseline_for()
     defined = {name: load_scenario(name) for name in list_scenarios()}
-    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=0)
+    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=0,
+                              sources=ah.load("sources"))
     builder.start.value = "international_mediation"
     assert builder.months.value == 8 and builder.asset_share.value == 0.5
     assert set(builder.mediators.value) == {"usa", "eu", "nato", "china", "india", "brazil"}

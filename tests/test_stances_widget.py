@@ -8,6 +8,9 @@ import analysis_helpers as ah
 from analysis_helpers.analysis.stances import stances_wide
 from analysis_helpers.widgets.stances import what_if_explorer
 
+SOURCES = pd.DataFrame({"source_id": ["core-a"], "publisher": ["P"], "title": ["T"],
+                        "published": pd.to_datetime(["2024-01-01"])})
+
 
 def shown_text(explorer) -> str:
     output = explorer.children[-1]
@@ -24,7 +27,8 @@ def test_moving_a_slider_redraws_with_the_new_stance():
     actors = pd.DataFrame({"actor_id": ["ukraine", "russia", "usa"], "name": ["Ukraine", "Russia", "USA"],
                            "capability": [25.0, 40.0, 100.0], "capability_sd": [2.0, 4.0, 10.0]})
     issues = pd.DataFrame({"issue_id": ["territory"], "name": ["Territory"]})
-    explorer = what_if_explorer(stances_wide(stances), actors, issues, "2025-01-01", actor_id="usa")
+    explorer = what_if_explorer(stances_wide(stances), actors, issues, "2025-01-01", actor_id="usa",
+                                cited=["core-a"], sources=SOURCES)
     position_slider = explorer.children[1].children[0]
     assert position_slider.value == 70
     position_slider.value = 20

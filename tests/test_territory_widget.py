@@ -14,7 +14,7 @@ def _explorer():
     control = ah.load("territory_control")
     as_of = control["date"].max()
     widget = lines_explorer(control, regions, load_boundaries(list(regions["region_id"])), ah.load("annexation_claims"),
-                            ah.load("sites"), ["terr-deepstate-archive"], as_of)
+                            ah.load("sites"), ["terr-deepstate-archive"], as_of, sources=ah.load("sources"))
     header, _, sliders, preset, output = widget.children
     return header.children[0], header.children[1], sliders.children, preset, output, as_of
 

@@ -53,3 +53,16 @@ def as_percent(share: float | pd.Series) -> float | pd.Series:
 def days_to_months(days: float | pd.Series) -> float | pd.Series:
     """A duration in days, in months of `DAYS_PER_MONTH` days."""
     return days / DAYS_PER_MONTH
+
+
+def cited_by(*frames: pd.DataFrame | None) -> list[str]:
+    """The source ids of the rows of `frames`: every value of every column named `source_id`
+    or ending in `_source_id`, in order of appearance (what a figure drawing them must cite)."""
+    cited: dict[str, None] = {}
+    for frame in frames:
+        if frame is None:
+            continue
+        for column in frame.columns:
+            if column == "source_id" or str(column).endswith("_source_id"):
+                cited.update(dict.fromkeys(frame[column].dropna().astype(str)))
+    return list(cited)

@@ -12,15 +12,15 @@ Scenario files live in `data/scenarios/` (one YAML file each, validated against
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from .analysis import scenarios as engine
 from .conventions import AsOf
-from .data import default_data_dir, latest_as_of, load, package
+from .data import default_data_dir, load, package, resolve_as_of
 from .data.scenarios import Scenario, read_scenario, scenario_from_dict, scenario_names
+from .memo import Memo
 
 __all__ = ["Scenario", "baseline_for", "list_scenarios", "load_scenario", "run_all", "run_scenario",
            "scenario_from_dict"]
@@ -38,17 +38,17 @@ def load_scenario(name: str | Path, data_dir: Path | str | None = None) -> Scena
     return read_scenario(name, data_dir)
 
 
+_baselines: Memo[engine.Baseline] = Memo(size=8)
+
+
 def baseline_for(as_of: AsOf = None, data_dir: Path | str | None = None) -> engine.Baseline:
     """The engine's baseline at `as_of` (default: the latest observation in the data), cached
     until a data file changes."""
     root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
-    as_of = pd.Timestamp(as_of) if as_of is not None else latest_as_of(root)
-    return _baseline(root, as_of, package(root).signature())
-
-
-@lru_cache(maxsize=8)
-def _baseline(root: Path, as_of: pd.Timestamp, _signature) -> engine.Baseline:
-    return engine.prepare_baseline({name: load(name, root) for name in engine.TABLES}, as_of)
+    day = resolve_as_of(as_of, root)
+    key = (root, day, package(root).signature())
+    return _baselines.get(key, lambda: engine.prepare_baseline({name: load(name, root) for name in engine.TABLES},
+                                                                day))
 
 
 def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of: AsOf = None,

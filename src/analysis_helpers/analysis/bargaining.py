@@ -126,6 +126,7 @@ class ExpectedUtilityRun:
 
     @property
     def final_positions(self) -> np.ndarray:
+        """Each actor's position after the last round (draws x actors)."""
         return self.positions[..., -1, :]
 
 

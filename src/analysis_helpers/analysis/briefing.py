@@ -55,6 +55,7 @@ def _day(value) -> str:
 
 
 def ordinal(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -62,12 +63,13 @@ def ordinal(n: int) -> str:
 # -- war length ------------------------------------------------------------------------------
 def war_year(start: AsOf, as_of: AsOf) -> int:
     """Which year of the war `as_of` falls in (1 = the first twelve months after `start`)."""
-    start, on = as_timestamp(start), as_timestamp(as_of)
-    years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+    first, on = as_timestamp(start), as_timestamp(as_of)
+    years = on.year - first.year - ((on.month, on.day) < (first.month, first.day))
     return years + 1
 
 
 def check_war_year(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
+    """Is the claimed year of the war the year it was in on the claim's date?"""
     events = data.get("events")
     keys = referenced(claim, "events")
     if events is None or not keys or pd.isna(claim["claimed_value"]):
@@ -102,6 +104,7 @@ def check_front_places_fallen(claim: pd.Series, data: Mapping[str, pd.DataFrame]
 
 
 def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
+    """Did the front barely move in the year before the claim (national net change per month)?"""
     if not _usable(data, "territory_control"):
         return None
     move = territory.front_movement(data["territory_control"], claim["claim_date"], FRONT_WINDOW_DAYS)
@@ -117,6 +120,7 @@ def check_front_movement(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> 
 
 # -- annexation ----------------------------------------------------------------------------------
 def check_annexed_regions_partly_held(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
+    """Were the regions annexed late in one year, and each held only in part on the claim's date?"""
     if not _usable(data, "annexation_claims", "territory_control", "regions"):
         return None
     region_ids = referenced(claim, "annexation_claims")
@@ -137,6 +141,7 @@ def check_annexed_regions_partly_held(claim: pd.Series, data: Mapping[str, pd.Da
 
 
 def check_annexation_year(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
+    """Does Russia's claim to the named regions date from the claimed year?"""
     keys = referenced(claim, "annexation_claims")
     if not _usable(data, "annexation_claims") or not keys or pd.isna(claim["claimed_value"]):
         return None
@@ -150,6 +155,7 @@ def check_annexation_year(claim: pd.Series, data: Mapping[str, pd.DataFrame]) ->
 
 # -- reconstruction and assets -------------------------------------------------------------------
 def check_latest_needs_estimate(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
+    """Is the claimed needs figure the latest assessment's (supported), an older one's (outdated), or none's?"""
     if not _usable(data, "reconstruction_assessments") or pd.isna(claim["claimed_value"]):
         return None
     assessments = data["reconstruction_assessments"]
@@ -175,6 +181,7 @@ def check_latest_needs_estimate(claim: pd.Series, data: Mapping[str, pd.DataFram
 
 
 def check_immobilised_assets(claim: pd.Series, data: Mapping[str, pd.DataFrame]) -> Finding | None:
+    """How much Russian sovereign money the funding table records as immobilised, and since when."""
     if not _usable(data, "funding_sources"):
         return None
     total = reconstruction.immobilised_total(data["funding_sources"])
@@ -228,7 +235,7 @@ def check_claims(claims: pd.DataFrame, data: Mapping[str, pd.DataFrame]) -> pd.D
         findings.append(CHECKS[name](claim, data) if isinstance(name, str) else None)
     out = claims.copy()
     out["recomputed"] = [f is not None for f in findings]
-    out["verdict_now"] = [f.verdict if f else v for f, v in zip(findings, claims["verdict"])]
+    out["verdict_now"] = [f.verdict if f else v for f, v in zip(findings, claims["verdict"], strict=True)]
     out["computed_evidence"] = [f.evidence if f else "" for f in findings]
     out["changed"] = out["recomputed"] & (out["verdict_now"] != out["verdict"])
     return out
@@ -342,5 +349,6 @@ def timeline_lanes(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def kinds_present(events: pd.DataFrame) -> list[str]:
+    """The event kinds in `events`, in timeline lane order (unknown kinds last, alphabetically)."""
     present = set(events["kind"])
     return [kind for kind in KIND_ORDER if kind in present] + sorted(present - set(KIND_ORDER))

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -194,7 +195,7 @@ def needs_trend(assessments: pd.DataFrame) -> pd.DataFrame:
     consecutive RDNAs; `usd_bn_per_month` its slope; `central` marks the central rate.
     """
     series = _NeedsSeries.of(assessments)
-    pairs = [f"{a} to {b}" for a, b in zip(series.ids[:-1], series.ids[1:])]
+    pairs = [f"{a} to {b}" for a, b in pairwise(series.ids)]
     rates = series.rates()
     return pd.DataFrame({"fit": ["least squares, all RDNAs", *pairs], "usd_bn_per_month": rates,
                          "central": [True, *([False] * len(pairs))]})

@@ -1,6 +1,7 @@
 """Scenario engine: apply a scenario's assumptions to the data and run the topic analyses.
 
-Pure functions. `prepare_baseline(tables, as_of)` does the work that depends only on the data
+Pure functions (a `Baseline` carries a memo of results it already computed; see
+`analysis_helpers.memo`). `prepare_baseline(tables, as_of)` does the work that depends only on the data
 (control at `as_of`, recent pace of the front, stances at `as_of`); `run(scenario, baseline)`
 applies one scenario and returns the long results table (`RESULT_COLUMNS`), so that changing a
 scenario recomputes only what the scenario changes.
@@ -54,8 +55,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..conventions import PARTIES, AsOf
+from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
+from ..memo import Memo
 from . import reconstruction, stances, territory
 
 RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit"]
@@ -90,26 +92,24 @@ class Baseline:
     issues: pd.DataFrame = field(repr=False)
     assessments: pd.DataFrame = field(repr=False)
     funding: pd.DataFrame = field(repr=False)
-    # Memos of the parts a scenario change may leave untouched (keyed by the inputs they depend on).
-    _rates: dict = field(default_factory=dict, repr=False, compare=False)
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    cited: tuple[str, ...] = ()  # source ids of the rows the baseline rests on (for captions)
+    # The parts of a run a scenario change may leave untouched, keyed by part and inputs (see
+    # analysis_helpers.memo): memoising skips recomputing them and never changes a result.
+    memo: Memo = field(default_factory=lambda: Memo(size=MEMO_SIZE), repr=False, compare=False)
 
     def memoised(self, part: str, key: str, compute):
         """`compute()`, remembered per (part, key): the results of one part for the same inputs."""
-        if (part, key) not in self._memo:
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[(part, key)] = compute()
-        return self._memo[(part, key)]
+        return self.memo.get((part, key), compute)
 
     def front_rate(self, window_months: int) -> np.ndarray:
         """Change of occupied km² per month in each region over the `window_months` before as_of."""
-        if window_months not in self._rates:
+
+        def per_month() -> np.ndarray:
             start = self.as_of - pd.DateOffset(months=window_months)
             change = territory.change_between(self.control, start, self.as_of).set_index("region_id")["change_km2"]
-            per_month = change.reindex(self.regions["region_id"]).fillna(0.0).to_numpy(float) / window_months
-            self._rates[window_months] = per_month
-        return self._rates[window_months]
+            return change.reindex(self.regions["region_id"]).fillna(0.0).to_numpy(float) / window_months
+
+        return self.memoised("front_rate", str(window_months), per_month)
 
 
 def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baseline:
@@ -117,16 +117,21 @@ def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baselin
     missing = sorted(set(TABLES) - set(tables))
     if missing:
         raise KeyError(f"tables missing for the scenario engine: {', '.join(missing)}")
-    as_of = pd.Timestamp(as_of)
-    regions = tables["regions"].loc[lambda f: f["region_id"] != territory.NATIONAL_ID,
+    as_of = as_timestamp(as_of)
+    regions = tables["regions"].loc[lambda f: f["region_id"] != NATIONAL_ID,
                                     ["region_id", "area_km2", "population"]].reset_index(drop=True)
     at = territory.control_at(tables["territory_control"], as_of).set_index("region_id")["occupied_km2"]
+    control = tables["territory_control"]
+    used_control = control[control["date"].isin(territory.control_at(control, as_of)["observed"])]
+    cited = cited_by(used_control, stances.latest_stances(tables["stances"], as_of),
+                     reconstruction.known_on(tables["reconstruction_assessments"], as_of),
+                     tables["funding_sources"])
     return Baseline(
         as_of=as_of, regions=regions,
         occupied_km2=at.reindex(regions["region_id"]).fillna(0.0).to_numpy(float),
         control=tables["territory_control"], stances_wide=stances.stances_wide(tables["stances"], as_of),
         actors=tables["actors"], issues=tables["issues"],
-        assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"],
+        assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"], cited=tuple(cited),
     )
 
 
@@ -146,7 +151,8 @@ def _interval(samples: np.ndarray) -> tuple[float, float]:
 
 
 def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
-    return pd.Timestamp(as_of) + pd.Timedelta(days=float(months) * reconstruction.DAYS_PER_MONTH)
+    """The date `months` average months after `as_of`."""
+    return as_timestamp(as_of) + pd.Timedelta(days=float(months) * DAYS_PER_MONTH)
 
 
 def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
@@ -225,7 +231,7 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
         name = "settlement" if outcome.model == SETTLEMENT_MODEL else f"settlement_{outcome.model}"
         rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
     compromise = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")
-    distances = {party: [] for party in PARTIES}
+    distances: dict[str, list[float]] = {party: [] for party in PARTIES}
     for issue_id, outcome in compromise.iterrows():
         for party in PARTIES:
             position = gaps.loc[issue_id, f"{party}_position"]

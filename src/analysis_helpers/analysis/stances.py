@@ -131,7 +131,7 @@ def predict_outcomes(
     far costlier, uses at most `expected_utility_draws` of the draws (None: all).
     Seeded and reproducible.
     """
-    actor_ids, position, salience, uncertainty, capability, capability_sd = _model_inputs(stances_wide, actors)
+    _, position, salience, uncertainty, capability, capability_sd = _model_inputs(stances_wide, actors)
     capability_matrix = np.broadcast_to(capability, position.shape)
     point = _outcomes_by_model(position, capability_matrix, salience, models, rounds)
 

@@ -36,6 +36,7 @@ def to_equal_area(geom):
 
 
 def area_km2(geom) -> float:
+    """Area of a WGS84 geometry in km², measured on the kit's equal-area projection."""
     return to_equal_area(geom).area / 1e6
 
 
@@ -190,7 +191,8 @@ def front_movement(control: pd.DataFrame, as_of: AsOf, window_days: int = 365) -
 # -- lines ----------------------------------------------------------------------------------
 
 LINE_1991 = "1991 borders"
-LINE_EVE = "Line of 23 Feb 2022"
+EVE_OF_INVASION = pd.Timestamp("2022-02-23")
+LINE_EVE = f"Line of {EVE_OF_INVASION:%d %b %Y}"
 LINE_CLAIMED = "Russia's claimed borders"
 
 
@@ -220,7 +222,7 @@ def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFra
     claimed[claimed.index.isin(claims["region_id"])] = 1.0
     lines = {
         LINE_1991: pd.Series(0.0, index=ids.to_numpy()),
-        LINE_EVE: from_control("2022-02-23"),
+        LINE_EVE: from_control(EVE_OF_INVASION),
         line_of_contact_name(as_of): contact,
         LINE_CLAIMED: claimed,
     }

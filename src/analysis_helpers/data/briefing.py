@@ -16,7 +16,7 @@ from .errors import DataValidationError, Problem
 
 def parse_references(decided_by: str) -> list[tuple[str, str]]:
     """'events:a; territory_control:UA' -> [('events', 'a'), ('territory_control', 'UA')]."""
-    return [tuple(part.split(":", 1)) for part in decided_by.split("; ")]
+    return [(name, key) for name, _, key in (part.partition(":") for part in decided_by.split("; "))]
 
 
 def keys_present(table: pd.DataFrame, wanted: set[str]) -> set[str]:
@@ -77,7 +77,7 @@ def claim_references(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem
         for dataset, key in parse_references(row["decided_by"]):
             if dataset in unknown:
                 yield ctx.problem(index, "decided_by", "names a dataset that is not in the data package", dataset)
-            elif keys[dataset] is not None and key not in keys[dataset]:
+            elif (present := keys[dataset]) is not None and key not in present:
                 yield ctx.problem(index, "decided_by", f"no row of {dataset} has the id {key!r}",
                                   f"{dataset}:{key}")
 

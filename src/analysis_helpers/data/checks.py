@@ -31,6 +31,7 @@ class CheckContext:
     load: Callable[[str], pd.DataFrame]  # another resource, schema-validated
 
     def problem(self, index, column: str | None, rule: str, value: object = None) -> Problem:
+        """A Problem at the file and line that the row `index` of the checked table came from."""
         return problem_at(self.origins, index, column, rule, value)
 
 
@@ -56,4 +57,5 @@ def cross_check(resource: str) -> Callable[[CrossCheck], CrossCheck]:
 
 
 def checks_for(resource: str) -> list[CrossCheck]:
+    """The cross-checks registered on `resource`, in registration order."""
     return list(_REGISTRY.get(resource, ()))

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from ..memo import Memo
 from ..paths import default_data_dir
 from .errors import DataValidationError, Problem
 from .limits import GEOJSON_MAX_BYTES, GEOJSON_MAX_FEATURES, check_count, read_json
@@ -59,7 +60,7 @@ def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
     return geom if geom.is_valid else shapely.make_valid(geom)
 
 
-_checked_boundaries: dict[tuple, pd.DataFrame] = {}
+_checked_boundaries: Memo[pd.DataFrame] = Memo(size=8)
 
 
 def load_boundaries(expected_ids: list[str] | None = None, path: Path | None = None) -> pd.DataFrame:
@@ -72,15 +73,10 @@ def load_boundaries(expected_ids: list[str] | None = None, path: Path | None = N
     path = path or boundaries_path()
     try:
         stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(expected_ids or ()))
     except OSError:
-        key = None
-    if key in _checked_boundaries:
-        return _checked_boundaries[key].copy()
-    frame = _read_boundaries(path, expected_ids)
-    if key is not None:
-        _checked_boundaries[key] = frame
-    return frame.copy()
+        return _read_boundaries(path, expected_ids)  # reports the missing file
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, tuple(expected_ids or ()))
+    return _checked_boundaries.get(key, lambda: _read_boundaries(path, expected_ids)).copy()
 
 
 def _read_boundaries(path: Path, expected_ids: list[str] | None) -> pd.DataFrame:

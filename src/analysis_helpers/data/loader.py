@@ -14,22 +14,23 @@ from pathlib import Path
 import pandas as pd
 
 from ..conventions import AsOf, as_timestamp
+from ..memo import Memo
 from ..paths import default_data_dir
 from .errors import DataValidationError, Problem
 from .package import DataPackage
 
-_packages: dict[Path, tuple[tuple, DataPackage]] = {}
+# The package last read from each data folder; the folder's signature says whether it is current.
+_current: Memo[DataPackage] = Memo(size=16)
 
 
 def package(data_dir: Path | str | None = None) -> DataPackage:
     """The data package, re-read only when one of its files has changed since the last call."""
     root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
-    cached = _packages.get(root)
-    if cached is not None and cached[0] == cached[1].signature():
-        return cached[1]
-    fresh = DataPackage(root)
-    _packages[root] = (fresh.signature(), fresh)
-    return fresh
+    known = _current.get(root, lambda: DataPackage(root))
+    if known.signature() == known.read_signature:
+        return known
+    _current.forget(root)
+    return _current.get(root, lambda: DataPackage(root))
 
 
 def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:

@@ -80,6 +80,7 @@ class DataPackage:
         self._check_descriptor()
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self._tables: dict[str, Table] = {}
+        self.read_signature = self.signature()  # the state of the files this instance read
         self._in_progress: set[str] = set()
 
     # -- descriptor ---------------------------------------------------------------------
@@ -161,7 +162,7 @@ class DataPackage:
             files += self.paths(name)
             if isinstance(resource.get("schema"), str):
                 files.append(self.root / resource["schema"])
-        stats = []
+        stats: list[tuple[str, int | None, int | None]] = []
         for path in files:
             try:
                 stat = path.stat()

@@ -62,11 +62,13 @@ def _parts_within_totals(table: pd.DataFrame, ctx: CheckContext, part_name: str)
 
 @cross_check("reconstruction_sectors")
 def sectors_within_totals(table: pd.DataFrame, ctx: CheckContext) -> Iterable[Problem]:
+    """An assessment's sector figures add up to no more than its published total."""
     return _parts_within_totals(table, ctx, "sectors")
 
 
 @cross_check("reconstruction_regions")
 def regions_within_totals(table: pd.DataFrame, ctx: CheckContext) -> Iterable[Problem]:
+    """An assessment's regional figures add up to no more than its published total."""
     return _parts_within_totals(table, ctx, "regions")
 
 

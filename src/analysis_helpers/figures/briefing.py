@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 from ..analysis import briefing as analysis
 from ..analysis import territory
 from ..conventions import DAYS_PER_YEAR, NATIONAL_ID, AsOf, days_to_months
-from .theme import EXTENDED, OKABE_ITO, add_caption
+from .theme import EXTENDED, OKABE_ITO, add_caption, fit_height
 
-KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4]))
+KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4], strict=True))
 KIND_SYMBOLS = {"talks": "circle", "summit": "star", "proposal": "diamond", "agreement": "square",
                 "exchange": "triangle-up", "military": "x", "escalation": "triangle-down",
                 "annexation": "hexagon", "sanctions": "pentagon", "legal": "cross", "other": "circle-open"}
@@ -50,7 +50,7 @@ def timeline_title(events: pd.DataFrame) -> str:
             f"from {gap['after']:%B %Y} to {gap['before']:%B %Y}")
 
 
-def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | None = None) -> go.Figure:
+def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | None = None, *, sources: pd.DataFrame) -> go.Figure:
     """Events up to `as_of`, one lane per kind; the dropdown (and the legend) filter kinds offline."""
     shown = analysis.filter_events(analysis.events_until(events, as_of), kinds)
     lanes = analysis.timeline_lanes(shown)
@@ -89,21 +89,15 @@ def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | No
         showlegend=True,
     )
     fig.add_vline(x=pd.Timestamp(as_of).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#888"})
-    add_caption(fig, shown["source_id"], as_of,
+    add_caption(fig, shown["source_id"], sources, as_of,
                 note="Each marker is one event of the kit's events table; hover for place, participants, "
                      "outcome and source. Filter kinds with the menu or the legend; the buttons show the "
                      "period of the talks or every event (from 2014). Dotted line: the as-of date.")
-    return _fit_height(fig, PLOT_HEIGHT)
-
-
-def _fit_height(fig: go.Figure, plot_height: int) -> go.Figure:
-    """Make room for the caption without squeezing the plot area."""
-    margin = fig.layout.margin
-    fig.update_layout(height=plot_height + (margin.t or 70) + (margin.b or 0))
-    return fig
+    return fit_height(fig, PLOT_HEIGHT)
 
 
 def verdict_title(checked: pd.DataFrame) -> str:
+    """The verdict chart's title: how many checkable claims no longer hold."""
     counts = checked["verdict_now"].value_counts()
     checkable = len(checked) - counts.get("not checkable", 0)
     off = counts.get("outdated", 0) + counts.get("partly wrong", 0) + counts.get("wrong", 0)
@@ -111,7 +105,7 @@ def verdict_title(checked: pd.DataFrame) -> str:
             f"and {off} are outdated or wrong in part or whole")
 
 
-def verdict_figure(checked: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def verdict_figure(checked: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Claims per topic, stacked by their current verdict."""
     counts = analysis.verdict_counts(checked)
     counts = counts.loc[counts.sum(axis=1).sort_values().index]
@@ -123,10 +117,10 @@ def verdict_figure(checked: pd.DataFrame, as_of: AsOf) -> go.Figure:
     fig.update_layout(barmode="stack", title=verdict_title(checked), legend={"traceorder": "normal"},
                       xaxis={"title": "Claims (count)", "dtick": 1}, yaxis={"title": "Topic"})
     claim_date = checked["claim_date"].max()
-    add_caption(fig, checked["source_id"], as_of,
+    add_caption(fig, checked["source_id"], sources, as_of,
                 note=f"Claims judged as of the article's date, {claim_date:%-d %B %Y}; "
                      "verdicts with a `computed` check are recomputed from the current data.")
-    return _fit_height(fig, PLOT_HEIGHT)
+    return fit_height(fig, PLOT_HEIGHT)
 
 
 def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
@@ -154,7 +148,7 @@ def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf) -> go.Figure:
+def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Russian-held area over time, with the year before the article and its net change marked."""
     national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
     fig = go.Figure()
@@ -172,7 +166,7 @@ def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf) -> go.
         fig.add_vrect(x0=move["start"], x1=move["end"], fillcolor="#E69F00", opacity=0.15, line_width=0)
     fig.add_vline(x=pd.Timestamp(claim_date).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#555"})
     fig.update_layout(title=title, xaxis={"title": "Date"}, yaxis={"title": "Russian-held area (km²)"})
-    add_caption(fig, national["source_id"], as_of,
+    add_caption(fig, national["source_id"], sources, as_of,
                 note="Shaded: the window the claims check compares (one mapping source only); dotted line: "
                      "the article's date. Crimea and the areas held before 2022 are included.")
-    return _fit_height(fig, PLOT_HEIGHT)
+    return fit_height(fig, PLOT_HEIGHT)

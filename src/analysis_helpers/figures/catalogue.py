@@ -7,11 +7,13 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..conventions import AsOf
 from .theme import add_caption
 
 
-def coverage_chart(summary: pd.DataFrame, as_of: object) -> go.Figure:
-    """Horizontal bars from each dataset's first to last date."""
+def coverage_chart(summary: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+    """Horizontal bars from each dataset's first to last date (citing every source: each bar
+    summarises all the rows of a dataset)."""
     dated = summary.dropna(subset=["first_date", "last_date"]).sort_values("first_date", ascending=False)
     fig = go.Figure(go.Bar(
         y=dated["dataset"], x=(dated["last_date"] - dated["first_date"]).dt.days * 86_400_000,
@@ -22,7 +24,7 @@ def coverage_chart(summary: pd.DataFrame, as_of: object) -> go.Figure:
     ))
     fig.update_layout(title="Time span covered by each dataset", xaxis_title="Date (first to last observation)",
                       yaxis_title="Dataset", xaxis_type="date", height=460)
-    return add_caption(fig, [], as_of, note="Computed from the kit's data package (data/datapackage.json).")
+    return add_caption(fig, sources["source_id"], sources, as_of, note="Computed from the kit's data package (data/datapackage.json).")
 
 
 def sources_table_html(sources: pd.DataFrame) -> str:

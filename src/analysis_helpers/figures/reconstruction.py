@@ -6,15 +6,14 @@ that states what the data show, axis titles with units, and a caption naming the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..analysis import reconstruction as rec
-from ..conventions import AsOf
-from ..data import describe
-from .theme import EXTENDED, OKABE_ITO, add_caption
+from ..conventions import AsOf, cited_by
+from .theme import EXTENDED, OKABE_ITO, add_caption, fit_height
 
 USD_AXIS = "USD billion (current prices)"
 MEASURE_LABELS = {"damage_usd_bn": "Damage", "losses_usd_bn": "Losses", "needs_usd_bn": "Needs"}
@@ -34,20 +33,14 @@ FUNDING_COMPONENTS = {
 
 
 def sector_label(sector: str) -> str:
+    """A sector id as a chart label."""
     return SECTOR_LABELS.get(sector, sector.replace("_", " ").capitalize())
 
 
-def sector_order() -> list[str]:
-    """The kit's sector list, in its codebook order (from the Table Schema)."""
-    field = next(f for f in describe("reconstruction_sectors")["schema"]["fields"] if f["name"] == "sector")
-    return list(field["constraints"]["enum"])
-
-
-def _captioned(fig: go.Figure, source_ids, as_of: AsOf, note: str | None = None) -> go.Figure:
+def _captioned(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
+               note: str | None = None) -> go.Figure:
     """Add the caption, then size the figure so the plot keeps PLOT_HEIGHT above it."""
-    add_caption(fig, source_ids, as_of, note=note)
-    margin = fig.layout.margin
-    return fig.update_layout(height=PLOT_HEIGHT + (margin.t or 70) + (margin.b or 0))
+    return fit_height(add_caption(fig, cited, sources, as_of, note=note), PLOT_HEIGHT)
 
 
 def _bn(value: float) -> str:
@@ -58,7 +51,7 @@ def _as_of(table: pd.DataFrame) -> pd.Timestamp:
     return table["published"].max()
 
 
-def assessments_figure(assessments: pd.DataFrame) -> go.Figure:
+def assessments_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame) -> go.Figure:
     """Damage, losses and needs of each joint RDNA at its as-of date; KSE and Lugano beside them."""
     rdna = assessments[assessments["kind"] == rec.TREND_KIND].sort_values("period_end")
     fig = go.Figure()
@@ -88,19 +81,20 @@ def assessments_figure(assessments: pd.DataFrame) -> go.Figure:
               f"({first['assessment_id']}) to {_bn(last['needs_usd_bn'])} ({last['assessment_id']})",
         xaxis_title="As-of date of the estimate", yaxis_title=USD_AXIS, yaxis_rangemode="tozero",
     )
-    return _captioned(fig, assessments["source_id"], _as_of(assessments),
+    return _captioned(fig, assessments["source_id"], sources, _as_of(assessments),
                        note="Damage, losses and needs are different quantities: never add them. "
                             "KSE counts documented direct damage only.")
 
 
-def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> go.Figure:
+def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn", *, sources: pd.DataFrame) -> go.Figure:
     """Stacked sector figures per assessment, topped by the part of the total not broken out."""
     label = MEASURE_LABELS[measure]
     rows = sectors[sectors[measure].notna()]
     shown = assessments[assessments["assessment_id"].isin(rows["assessment_id"])].sort_values("period_end")
     order = shown["assessment_id"].tolist()
     fig = go.Figure()
-    for position, sector in enumerate(s for s in sector_order() if s in set(rows["sector"])):
+    # Sectors in the order the table lists them (the codebook's order, see the schema of reconstruction_sectors).
+    for position, sector in enumerate(dict.fromkeys(rows["sector"])):
         part = rows[rows["sector"] == sector].set_index("assessment_id").reindex(order)
         fig.add_trace(go.Bar(
             # Plotly restarts a stack at a missing value, so absent sectors are stacked as zero.
@@ -123,12 +117,11 @@ def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: st
         xaxis_title="Assessment (ordered by as-of date)", yaxis_title=USD_AXIS,
         legend={**RIGHT_LEGEND, "traceorder": "reversed"},
     )
-    sources = pd.concat([rows["source_id"], shown["source_id"]])
-    return _captioned(fig, sources, _as_of(shown),
+    return _captioned(fig, cited_by(rows, shown), sources, _as_of(shown),
                        note="Sources publish only their largest sectors; grey is the rest of the published total.")
 
 
-def growth_figure(assessments: pd.DataFrame) -> go.Figure:
+def growth_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame) -> go.Figure:
     """Monthly growth of needs and damage between consecutive RDNAs."""
     fig = go.Figure()
     rates = {}
@@ -149,7 +142,7 @@ def growth_figure(assessments: pd.DataFrame) -> go.Figure:
         xaxis_title="Between consecutive joint assessments", yaxis_title="USD billion per month of war",
     )
     rdna = assessments[assessments["kind"] == rec.TREND_KIND]
-    return _captioned(fig, rdna["source_id"], _as_of(rdna))
+    return _captioned(fig, rdna["source_id"], sources, _as_of(rdna))
 
 
 def _gap_title(gap: pd.Series, settlement_date) -> str:
@@ -160,7 +153,7 @@ def _gap_title(gap: pd.Series, settlement_date) -> str:
     return f"Chosen funding exceeds needs by {_bn(-gap['value'])} for a settlement on {when}"
 
 
-def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, source_ids: Sequence[str], as_of: AsOf) -> go.Figure:
+def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, cited: Sequence[str], as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Needs (with band), the funding stacked by source, and the gap (with band), as bars.
 
     `gap_table`: the output of `analysis.reconstruction.funding_gap`.
@@ -186,11 +179,11 @@ def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, source_ids: Seq
     ))
     fig.update_layout(barmode="stack", title=_gap_title(gap, settlement_date),
                       xaxis_title="", yaxis_title=USD_AXIS, legend={**RIGHT_LEGEND, "traceorder": "reversed"})
-    return _captioned(fig, source_ids, as_of)
+    return _captioned(fig, cited, sources, as_of)
 
 
-def funding_gap_explorer(grid: pd.DataFrame, case_labels: dict[str, str], source_ids: Sequence[str],
-                         as_of: AsOf) -> go.Figure:
+def funding_gap_explorer(grid: pd.DataFrame, case_labels: dict[str, str], cited: Sequence[str],
+                         as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Gap by settlement date with its band, one case per slider step (works in exported HTML).
 
     `grid`: rows of `funding_gap_grid` with a `case` column; `case_labels`: case -> slider label,
@@ -231,4 +224,4 @@ def funding_gap_explorer(grid: pd.DataFrame, case_labels: dict[str, str], source
         legend={"x": 0.01, "y": 0.98, "xanchor": "left", "yanchor": "top", "orientation": "v"},
         margin={"t": 150},
     )
-    return _captioned(fig, source_ids, as_of)
+    return _captioned(fig, cited, sources, as_of)

@@ -6,17 +6,16 @@ Input is the long results table of `analysis.scenarios.run` (several scenarios s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..conventions import AsOf
-from .stances import HEADER_LAYOUT, MENU_PLACE
-from .theme import OKABE_ITO, add_caption
+from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption
 
-# Sources behind the baseline the scenarios move: the maps, the latest needs assessment, the donor rate.
-DATA_SOURCES = ["terr-deepstate-archive", "recon-wb-rdna5-pr", "recon-kiel-ust-r29"]
 NOTE = ("Scenario magnitudes are assumptions, each with its reasoning in data/scenarios/<name>.yaml; "
         "stances coded per data/stances/CODEBOOK.md. Bars: 80% Monte Carlo interval.")
 HEADLINES = {
@@ -49,7 +48,8 @@ def _error(rows: pd.DataFrame, axis: str = "x") -> dict | None:
             "arrayminus": (rows["value"] - rows["low"]).to_numpy(), "thickness": 1.5, "width": 5}
 
 
-def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | None = None) -> go.Figure:
+def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | None = None, *, cited: Iterable[str],
+                  sources: pd.DataFrame) -> go.Figure:
     """Small multiples: months to a settlement, Russian-held area, needs and funding gap per scenario.
 
     `scenarios`: optional `name`, `title` table for readable labels.
@@ -77,7 +77,7 @@ def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | 
               f"Russia holds {area.min():,.0f} to {area.max():,.0f} km² at the settlement across the scenarios",
         height=720, margin={"l": 230, "t": 110},
     )
-    return add_caption(fig, DATA_SOURCES, as_of, note=NOTE)
+    return add_caption(fig, cited, sources, as_of, note=NOTE)
 
 
 def _issue_order(results: pd.DataFrame, issues: pd.DataFrame) -> list[str]:
@@ -91,7 +91,8 @@ def _settlement_rows(results: pd.DataFrame, scenario: str, issue_order: list[str
 
 
 def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf,
-                          scenarios: pd.DataFrame | None = None) -> go.Figure:
+                          scenarios: pd.DataFrame | None = None, *, cited: Iterable[str],
+                  sources: pd.DataFrame) -> go.Figure:
     """The compromise settlement per issue under every scenario, with 80% intervals, side by side."""
     names = list(dict.fromkeys(results["scenario"]))
     labels = dict(zip(names, _titles(scenarios, names)))
@@ -123,7 +124,7 @@ def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of: As
                "ticktext": [issue_names[i] for i in issue_order], "autorange": "reversed"},
         height=640, **HEADER_LAYOUT,
     )
-    return add_caption(fig, DATA_SOURCES, as_of, note=NOTE)
+    return add_caption(fig, cited, sources, as_of, note=NOTE)
 
 
 def _headline_text(results: pd.DataFrame, scenario: str) -> str:
@@ -133,7 +134,8 @@ def _headline_text(results: pd.DataFrame, scenario: str) -> str:
 
 
 def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, reference: str | None = None,
-                     scenarios: pd.DataFrame | None = None) -> go.Figure:
+                     scenarios: pd.DataFrame | None = None, *, cited: Iterable[str],
+                  sources: pd.DataFrame) -> go.Figure:
     """One scenario at a time (dropdown when several): compromise per issue with 80% interval, the
     parties' positions, and the headline numbers in the title; `reference` drawn as hollow markers.
 
@@ -174,4 +176,4 @@ def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, r
                    for index, name in enumerate(shown)]
         fig.update_layout(updatemenus=[{"buttons": buttons, **MENU_PLACE}])
     note = NOTE + (" Hollow grey markers: the reference scenario." if reference is not None else "")
-    return add_caption(fig, DATA_SOURCES, as_of, note=note)
+    return add_caption(fig, cited, sources, as_of, note=note)

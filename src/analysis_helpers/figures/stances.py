@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import plotly.graph_objects as go
 
 from ..analysis.stances import MODEL_LABELS, MODELS
 from ..conventions import PARTIES, AsOf
-from .theme import DIVERGING_POSITION, SIDE_COLOURS, add_caption, colour_for
+from .theme import DIVERGING_POSITION, HEADER_LAYOUT, MENU_PLACE, SIDE_COLOURS, add_caption, colour_for, wrap_text
 
 DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/stances.csv following "
              "data/stances/CODEBOOK.md (0 = Ukraine's maximal demand, 100 = Russia's); each cell's source is "
@@ -19,28 +20,12 @@ MODEL_SYMBOLS = {"weighted_median": "diamond", "compromise": "circle", "expected
 MODEL_COLOURS = {"weighted_median": "#000000", "compromise": "#009E73", "expected_utility": "#CC79A7"}
 POSITION_AXIS_TITLE = "Position (0 = Ukraine's maximal demand, 100 = Russia's)"
 # Menus sit top left under the title and legends on the right, so neither covers the title.
-MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
-HEADER_LAYOUT = {"margin": {"t": 120, "r": 40},
-                 "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}}
-
-
-def _wrap_label(text: str, width: int = 14) -> str:
-    """Break a tick label into lines of about `width` characters."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
-
 
 def _names(table: pd.DataFrame, id_column: str) -> dict:
-    return dict(zip(table[id_column], table["name"]))
+    return dict(zip(table[id_column], table["name"], strict=True))
 
 
-def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Actors x issues, coloured by coded position, with the statement coded on hover."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
     position = latest.pivot(index="actor_id", columns="issue_id", values="position")
@@ -55,7 +40,7 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
 
     apart = (position.loc["russia"] - position.loc["ukraine"]).dropna() if {"ukraine", "russia"} <= set(order) else []
     fig = go.Figure(go.Heatmap(
-        z=position.to_numpy(), x=[_wrap_label(issue_names[i]) for i in position.columns], y=[actor_names[a] for a in order],
+        z=position.to_numpy(), x=["<br>".join(wrap_text(issue_names[i], 14)) for i in position.columns], y=[actor_names[a] for a in order],
         zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
         colorbar={"title": "Position<br>(0-100)"},
         text=position.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
@@ -69,10 +54,10 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
         yaxis_title="Actor (ordered by mean position)", margin={"t": 210}, title_y=0.98, title_yanchor="top",
         height=max(460, 26 * len(order) + 220),
     )
-    return add_caption(fig, [], as_of, note=DATA_NOTE)
+    return add_caption(fig, latest["source_id"], sources, as_of, note=DATA_NOTE)
 
 
-def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Per issue, position against capability with bubble size = salience; a dropdown picks the issue."""
     actor_table = actors.set_index("actor_id")[["name", "capability"]]
     issue_ids = [i for i in issues["issue_id"] if i in set(latest["issue_id"])]
@@ -101,7 +86,7 @@ def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFra
         yaxis={"title": "Capability (0-100, United States = 100)", "range": [-5, 112]},
         updatemenus=[{"buttons": buttons, **MENU_PLACE}], showlegend=False, height=560, **HEADER_LAYOUT,
     )
-    return add_caption(fig, [], as_of, note=DATA_NOTE + " Pick the issue in the menu.")
+    return add_caption(fig, latest["source_id"], sources, as_of, note=DATA_NOTE + " Pick the issue in the menu.")
 
 
 def _largest_move(stances: pd.DataFrame) -> pd.Series:
@@ -111,7 +96,7 @@ def _largest_move(stances: pd.DataFrame) -> pd.Series:
     return (moves["last"] - moves["first"]).abs().idxmax(), moves
 
 
-def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
     """Coded positions over time of actors with more than one dated stance; a dropdown picks the issue."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
     (mover, moved_issue), moves = _largest_move(stances)
@@ -141,14 +126,14 @@ def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataF
         updatemenus=[{"buttons": buttons, "active": issue_ids.index(moved_issue), **MENU_PLACE}],
         height=540, **HEADER_LAYOUT,
     )
-    return add_caption(fig, [], as_of, note=DATA_NOTE + " Error bars: the stance's stated uncertainty (1 sd).")
+    return add_caption(fig, stances["source_id"], sources, as_of, note=DATA_NOTE + " Error bars: the stance's stated uncertainty (1 sd).")
 
 
 def _outcome_traces(outcomes: pd.DataFrame, issue_names: dict, issue_order: list, visible=True,
                     show_interval: bool = True) -> list[go.Scatter]:
     """One marker trace per model: outcome per issue, with the 80% interval as error bars."""
     traces = []
-    for offset, model in zip((-0.22, 0.0, 0.22), MODELS):
+    for offset, model in zip((-0.22, 0.0, 0.22), MODELS, strict=True):
         rows = outcomes[outcomes["model"] == model].set_index("issue_id").reindex(issue_order)
         centre = rows["median"].where(rows["median"].notna(), rows["outcome"]) if show_interval else rows["outcome"]
         error = {"type": "data", "symmetric": False, "array": (rows["high"] - centre).to_numpy(),
@@ -174,9 +159,12 @@ def _issue_axis(fig: go.Figure, issue_order: list, issue_names: dict) -> None:
     )
 
 
-def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *,
+                      cited: Iterable[str], sources: pd.DataFrame) -> go.Figure:
     """Per issue: each model's outcome with its 80% interval, the range a deal must bridge, and the
-    two parties' 80% position intervals with the gap between them where they do not overlap."""
+    two parties' 80% position intervals with the gap between them where they do not overlap.
+
+    `cited`: the source ids of the stance rows the models ran on."""
     issue_names = _names(issues, "issue_id")
     issue_order = [i for i in issues["issue_id"] if i in set(outcomes["issue_id"])]
     span = outcomes.drop_duplicates("issue_id").set_index("issue_id").reindex(issue_order)
@@ -214,10 +202,11 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
               f"the models disagree most on {issue_names[widest].lower()} ({int(span.loc[widest, 'actors'])} actors coded)",
         height=640, barmode="overlay", **HEADER_LAYOUT,
     )
-    return add_caption(fig, [], as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% interval.")
+    return add_caption(fig, cited, sources, as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% interval.")
 
 
-def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame, as_of: AsOf, note: str) -> go.Figure:
+def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame, as_of: AsOf, note: str, *,
+                    cited: Iterable[str], sources: pd.DataFrame) -> go.Figure:
     """Point outcomes of each variant (label -> outcomes), first one shown, over a hollow baseline."""
     issue_names = _names(issues, "issue_id")
     issue_order = [i for i in issues["issue_id"] if i in set(baseline["issue_id"])]
@@ -241,10 +230,11 @@ def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame
                              {"title.text": f"What if: {label}"}]}
                    for index, label in enumerate(labels)]
         fig.update_layout(updatemenus=[{"buttons": buttons, **MENU_PLACE}])
-    return add_caption(fig, [], as_of, note=note)
+    return add_caption(fig, cited, sources, as_of, note=note)
 
 
-def what_if_presets(stacked: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def what_if_presets(stacked: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *,
+                    cited: Iterable[str], sources: pd.DataFrame) -> go.Figure:
     """Predicted outcomes under preset what-ifs, switchable with a dropdown (interactive offline).
 
     `stacked` is `analysis.stances.what_if_outcomes` output; its first label is the baseline,
@@ -253,14 +243,15 @@ def what_if_presets(stacked: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf) ->
     labels = list(dict.fromkeys(stacked["what_if"]))
     variants = {label: stacked[stacked["what_if"] == label] for label in labels}
     return _what_if_figure(variants[labels[0]], variants, issues, as_of,
-                           DATA_NOTE + " Hollow grey markers: baseline; pick a what-if in the menu.")
+                           DATA_NOTE + " Hollow grey markers: baseline; pick a what-if in the menu.",
+                           cited=cited, sources=sources)
 
 
 def what_if_outcome_figure(outcomes: pd.DataFrame, baseline: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf,
-                           label: str) -> go.Figure:
+                           label: str, *, cited: Iterable[str], sources: pd.DataFrame) -> go.Figure:
     """One what-if against the baseline: point outcomes per issue and model (for the live explorer)."""
     return _what_if_figure(baseline, {label: outcomes}, issues, as_of,
-                           DATA_NOTE + " Hollow grey markers: baseline.")
+                           DATA_NOTE + " Hollow grey markers: baseline.", cited=cited, sources=sources)
 
 
 def update_what_if_outcome_figure(fig: go.Figure, outcomes: pd.DataFrame, label: str) -> go.Figure:
@@ -269,7 +260,7 @@ def update_what_if_outcome_figure(fig: go.Figure, outcomes: pd.DataFrame, label:
     issue_order = fig.layout.meta["issue_order"]
     live = outcomes.set_index(["model", "issue_id"])["outcome"]
     with fig.batch_update():
-        for model, trace in zip(MODELS, fig.data[-len(MODELS):]):
+        for model, trace in zip(MODELS, fig.data[-len(MODELS):], strict=True):
             trace.x = live.loc[model].reindex(issue_order).to_numpy()
         fig.layout.title.text = f"What if: {label}"
     return fig

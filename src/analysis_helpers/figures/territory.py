@@ -15,12 +15,9 @@ from plotly.colors import sample_colorscale
 
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
-from ..conventions import NATIONAL_ID, AsOf, as_percent
-from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for
+from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
+from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, wrap_text
 
-DEEPSTATE_SOURCE = "terr-deepstate-archive"
-REGION_SOURCES = ["terr-wiki-area-list", "terr-wiki-pop-list"]
-BOUNDARY_SOURCE = "terr-natural-earth-admin1"
 NEGOTIATION_KINDS = ("talks", "summit", "agreement")
 NO_DATA_COLOUR = "#dddddd"
 SLIDER_HEIGHT_PX = 90
@@ -89,7 +86,7 @@ def _map_layout(fig: go.Figure) -> go.Figure:
 
 
 def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame,
-                sites: pd.DataFrame, dates: Sequence | None = None) -> go.Figure:
+                sites: pd.DataFrame, dates: Sequence | None = None, *, sources: pd.DataFrame) -> go.Figure:
     """Map of the Russian-held share of each region, one slider step per observation date.
 
     Regions are filled shapes on the equal-area projection (plain SVG, no base-map download, so
@@ -122,7 +119,8 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     fig.update_layout(title=f"On {last:%d %b %Y} Russia held {share:.1f}% of Ukraine, almost all in "
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
-    add_caption(fig, [DEEPSTATE_SOURCE, BOUNDARY_SOURCE, *REGION_SOURCES], last,
+    drawn = per_region[per_region["date"].isin(dates)]
+    add_caption(fig, cited_by(drawn, regions, boundaries, sites), sources, last,
                 note="Share = DeepState polygon within the simplified outline, times the official area. "
                      "Slider: date of the map (first of each month from Aug 2024).")
     return _caption_below_slider(fig)
@@ -144,7 +142,7 @@ def _events_to_mark(events: pd.DataFrame | None, start, end) -> pd.DataFrame:
 
 
 def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.DataFrame | None = None,
-                       top_regions: int = 4) -> go.Figure:
+                       top_regions: int = 4, *, sources: pd.DataFrame) -> go.Figure:
     """Occupied km² over time: Ukraine (with low/high band, coloured by map) and the largest regions."""
     national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
     fig = go.Figure()
@@ -179,16 +177,19 @@ def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.
               f"and has crept up to {end['occupied_km2'] / 1000:,.0f}k km² since late 2022",
         xaxis_title="Date", yaxis_title="Russian-held area (km²)", yaxis_rangemode="tozero", height=600,
         hovermode="closest", margin={"t": 130})
-    sources = sorted(set(national["source_id"]) | set(national["low_source_id"].dropna())
-                     | set(national["high_source_id"].dropna()))
     note = "Crimea and the parts of Donbas held before 2022 included. Map changes at Jul 2024 (liveuamap to DeepState)."
     if not marked.empty:
         note += " Diamonds: talks, summits and agreements from the events dataset (each cites its own source)."
-    return add_caption(fig, sources, end["date"], note=note)
+    drawn = per_region[per_region["region_id"].isin(latest["region_id"])]
+    return add_caption(fig, cited_by(national, drawn), sources, end["date"], note=note)
 
 
-def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[str], as_of: AsOf) -> go.Figure:
-    """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine."""
+def claimed_vs_controlled_figure(table: pd.DataFrame, cited: Sequence[str], as_of: AsOf, *,
+                                 sources: pd.DataFrame) -> go.Figure:
+    """Stacked bars per claimed region: held by Russia, and claimed but held by Ukraine.
+
+    `cited`: the sources of the claims, control and region rows behind `table`
+    (`cited_by(claims, control rows, regions)`)."""
     table = table.sort_values("claimed_km2")
     labels = table["name"].str.replace(" Oblast", "")
     fig = go.Figure([
@@ -201,17 +202,17 @@ def claimed_vs_controlled_figure(table: pd.DataFrame, claims_sources: Sequence[s
     fig.update_layout(barmode="stack", height=420, xaxis_title="Area (km²)", yaxis_title="Claimed region",
                       title=f"Russia claims {gap:,.0f} km² it does not hold, most of it in "
                             f"{table.nlargest(1, 'not_held_km2')['name'].iloc[0]}")
-    return add_caption(fig, [*claims_sources, DEEPSTATE_SOURCE, "terr-wiki-area-list"], as_of)
+    return add_caption(fig, cited, sources, as_of)
 
 
-def lines_figure(comparison: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+def lines_figure(comparison: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
     """Area and pre-war population on Russia's side of each line (two panels of bars)."""
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Area on Russia's side (% of Ukraine)",
                                                         "Pre-war population on Russia's side (millions)"))
     colour = SIDE_COLOURS["russia"]
-    labels = ["<br>".join(_wrap_words(name, 14)) for name in comparison["line"]]
+    labels = ["<br>".join(wrap_text(name, 14)) for name in comparison["line"]]
     fig.add_trace(go.Bar(x=labels, y=as_percent(comparison["russian_side_share"]), marker_color=colour, showlegend=False,
                          customdata=comparison["line"], hovertemplate="%{customdata}: %{y:.1f}% of Ukraine<extra></extra>"),
                   row=1, col=1)
@@ -224,7 +225,7 @@ def lines_figure(comparison: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str
     claimed = comparison.set_index("line").loc[terr.LINE_CLAIMED]
     fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_share']:.0%} of Ukraine and "
                                         f"{claimed['russian_side_population'] / 1e6:.1f} million pre-war residents on its side")
-    return add_caption(fig, source_ids, as_of, note="Population pro rata to area within each region (uniform density).")
+    return add_caption(fig, cited, sources, as_of, note="Population pro rata to area within each region (uniform density).")
 
 
 def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
@@ -233,18 +234,8 @@ def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -
     return _colours(pct), [f"<b>{names[r]}</b><br>{p:.1f}% on Russia's side" for r, p in zip(ids, pct)]
 
 
-def _wrap_words(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
-
-
 def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,
-             sites: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+             sites: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
     """Map of one line: each region coloured by the share of it on Russia's side."""
     names = regions.set_index("region_id")["name"]
     fig = go.Figure([*_region_traces(boundaries, *_line_values(share, boundaries, names)),
@@ -253,16 +244,16 @@ def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.
     fig.update_layout(title=f"{name}: {russian:,.0f} km² ({100 * russian / float(regions['area_km2'].sum()):.1f}% of Ukraine) "
                             "on Russia's side")
     _map_layout(fig)
-    return add_caption(fig, source_ids, as_of)
+    return add_caption(fig, cited, sources, as_of)
 
 
 def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,
-              sites: pd.DataFrame, as_of: AsOf, source_ids: Sequence[str]) -> go.Figure:
+              sites: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
     """Map of one line at a time; a dropdown switches lines (the plotly-native twin of the explorer)."""
     names = regions.set_index("region_id")["name"]
     # Open on the line of contact: the 1991 line would show an empty map.
     first = next((name for name in lines if name.startswith("Line of contact")), next(iter(lines)))
-    fig = line_map(first, lines[first], regions, boundaries, sites, as_of, source_ids)
+    fig = line_map(first, lines[first], regions, boundaries, sites, as_of, cited, sources=sources)
     buttons = []
     for name, share in lines.items():
         colours, texts = _line_values(share, boundaries, names)

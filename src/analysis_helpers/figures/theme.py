@@ -10,13 +10,12 @@ from __future__ import annotations
 import html
 import zlib
 from collections.abc import Iterable
-from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ..data import load
+from ..conventions import AsOf, as_timestamp
 
 TEMPLATE_NAME = "kit"
 
@@ -36,6 +35,10 @@ ACTOR_COLOURS = {
 SIDE_COLOURS = {"ukraine": "#0072B2", "russia": "#D55E00"}
 
 _FONT = "Helvetica Neue, Arial, sans-serif"
+# Charts with a menu above the plot: where the menu sits and the room the header needs.
+MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+HEADER_LAYOUT = {"margin": {"t": 120, "r": 40},
+                 "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}}
 
 
 def colour_for(kind: str, ident: str) -> str:
@@ -62,57 +65,70 @@ def register_template() -> None:
     pio.templates.default = TEMPLATE_NAME
 
 
-def _as_date_text(as_of: object) -> str:
-    if isinstance(as_of, (pd.Timestamp, datetime)):
-        return as_of.date().isoformat()
-    if isinstance(as_of, date):
-        return as_of.isoformat()
-    return pd.Timestamp(str(as_of)).date().isoformat()
-
-
 # Beyond this many sources a caption names the publishers instead of every title.
 MAX_TITLES_IN_CAPTION = 4
 MAX_PUBLISHERS_IN_CAPTION = 8
 
 
-def source_line(source_ids: Iterable[str]) -> str:
-    """"Publisher, Title (year); ..." for the given source ids, escaped for plotly text.
+def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
+    """"Publisher, Title (year); ..." for the cited source ids, looked up in `sources` and
+    escaped for plotly text.
 
     With many sources (e.g. a timeline citing one per event) the line lists the distinct
     publishers and the number of sources instead; the full list is in the sources table.
+    Raises ValueError when nothing is cited and KeyError for an id not in `sources`.
     """
-    source_ids = list(dict.fromkeys(source_ids))  # keep order, drop repeats
-    if not source_ids:
-        return "analysis kit data package"
-    sources = load("sources").set_index("source_id")
-    unknown = [s for s in source_ids if s not in sources.index]
+    cited = [str(s) for s in dict.fromkeys(cited) if pd.notna(s)]  # keep order, drop repeats
+    if not cited:
+        raise ValueError("a figure must cite the sources of the rows it draws: no source id given")
+    table = sources.set_index("source_id")
+    unknown = [s for s in cited if s not in table.index]
     if unknown:
         raise KeyError(f"unknown source_id {unknown[0]!r} (not in the sources table)")
-    rows = sources.loc[source_ids]
+    rows = table.loc[cited]
     if len(rows) <= MAX_TITLES_IN_CAPTION:
         text = "; ".join(f"{r.publisher}, {r.title} ({r.published.year})" for r in rows.itertuples())
     else:
         publishers = list(dict.fromkeys(rows["publisher"]))
         named = ", ".join(publishers[:MAX_PUBLISHERS_IN_CAPTION])
-        more = f" and {len(publishers) - MAX_PUBLISHERS_IN_CAPTION} more" if len(publishers) > MAX_PUBLISHERS_IN_CAPTION else ""
+        extra = len(publishers) - MAX_PUBLISHERS_IN_CAPTION
+        more = f" and {extra} more" if extra > 0 else ""
         text = f"{len(rows)} sources from {named}{more} (listed in the sources table)"
     return html.escape(text, quote=False)
 
 
-def add_caption(fig: go.Figure, source_ids: Iterable[str], as_of: object, note: str | None = None) -> go.Figure:
-    """Write "Source: ... · As of YYYY-MM-DD" (and an optional note) under the chart."""
-    text = f"Source: {source_line(source_ids)} · As of {_as_date_text(as_of)}"
+def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
+                note: str | None = None) -> go.Figure:
+    """Write "Source: ... · As of YYYY-MM-DD" (and an optional note) under the chart.
+
+    The one caption rule of the kit: `cited` are the source ids of the rows the figure draws
+    (e.g. `rows["source_id"]`), looked up in the sources table `sources` that the caller
+    passes in; figures never load data themselves.
+    """
+    text = f"Source: {source_line(cited, sources)} · As of {as_timestamp(as_of).date().isoformat()}"
     if note:
         text = f"{html.escape(note, quote=False)}<br>{text}"
-    wrapped = "<br>".join(_wrap(text, 150))
+    wrapped = "<br>".join(wrap_text(text, 150))
     fig.add_annotation(text=wrapped, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                        yshift=-60, showarrow=False, align="left", font={"size": 10, "color": "#555"})
-    bottom = max(fig.layout.margin.b or 0, 90 + 14 * wrapped.count("<br>"))
+    bottom = max(fig.layout.margin.b or 0, caption_margin(wrapped))
     fig.update_layout(margin={"b": bottom})
     return fig
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def fit_height(fig: go.Figure, plot_height: int) -> go.Figure:
+    """Make the figure tall enough for a plot area of `plot_height` px plus its title and caption."""
+    margin = fig.layout.margin
+    return fig.update_layout(height=plot_height + (margin.t or 70) + (margin.b or 0))
+
+
+def caption_margin(wrapped: str) -> int:
+    """Bottom margin (px) that leaves room for a caption of `wrapped` text (lines split by <br>)."""
+    return 90 + 14 * wrapped.count("<br>")
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """`text` broken into lines of at most `width` characters at spaces (existing <br> kept)."""
     lines: list[str] = []
     for paragraph in text.split("<br>"):
         line = ""

@@ -19,7 +19,7 @@ def participants_of(events: pd.DataFrame) -> list[str]:
     return list(names.value_counts().index)
 
 
-def timeline_explorer(events: pd.DataFrame, as_of: AsOf) -> widgets.VBox:
+def timeline_explorer(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> widgets.VBox:
     """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them."""
     past = analysis.events_until(events, as_of)
     kinds = widgets.SelectMultiple(options=analysis.kinds_present(past), value=tuple(analysis.kinds_present(past)),
@@ -36,7 +36,7 @@ def timeline_explorer(events: pd.DataFrame, as_of: AsOf) -> widgets.VBox:
         if chosen.empty:
             output.append_stdout("No event matches these filters.\n")
         else:
-            bundle = current_renderer().to_mimebundle(timeline_figure(chosen, as_of).to_dict())
+            bundle = current_renderer().to_mimebundle(timeline_figure(chosen, as_of, sources=sources).to_dict())
             output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     kinds.observe(render, names="value")

@@ -15,8 +15,8 @@ from ..publish.renderer import current_renderer
 
 def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, settlement_date,
                          asset_share: float, windfall_only: bool, donor_bn_per_year: float,
-                         donor_years: float, private_bn: float, source_ids: Sequence[str],
-                         as_of: AsOf) -> widgets.VBox:
+                         donor_years: float, private_bn: float, cited: Sequence[str],
+                         as_of: AsOf, sources: pd.DataFrame) -> widgets.VBox:
     """Sliders and a date picker over `funding_gap`; the chart below redraws on every change."""
     style = {"description_width": "220px"}
     layout = widgets.Layout(width="620px")
@@ -49,7 +49,7 @@ def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, se
         except ValueError as problem:
             output.append_stdout(f"Cannot compute the gap: {problem}\n")
             return
-        figure = funding_gap_figure(table, values["settlement_date"], source_ids, as_of)
+        figure = funding_gap_figure(table, values["settlement_date"], cited, as_of, sources=sources)
         bundle = current_renderer().to_mimebundle(figure.to_dict())
         output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 

@@ -15,6 +15,7 @@ import html
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 
 from ..analysis.scenarios import Baseline, run
 from ..conventions import AsOf
@@ -91,8 +92,10 @@ class ScenarioBuilder(widgets.VBox):
     """
 
     def __init__(self, baseline: Baseline, scenarios: dict[str, Scenario], actors: pd.DataFrame,
-                 issues: pd.DataFrame, as_of: AsOf, start: str = "baseline", draws: int = 1000, seed: int = 0):
+                 issues: pd.DataFrame, as_of: AsOf, start: str = "baseline", draws: int = 1000, seed: int = 0, *,
+                 sources: pd.DataFrame):
         self.baseline, self.scenarios, self.issues, self.as_of = baseline, scenarios, issues, as_of
+        self.sources = sources
         self.draws, self.seed = draws, seed
         names = dict(zip(actors["actor_id"], actors["name"]))
         mediators = [a for a in actors["actor_id"] if a in set(actors.loc[actors["role"] == "mediator", "actor_id"])
@@ -117,7 +120,7 @@ class ScenarioBuilder(widgets.VBox):
         self._reference: pd.DataFrame | None = None
         self._syncing = False
         self.results: pd.DataFrame | None = None
-        self.figure = None
+        self.figure: go.Figure | None = None
         controls = [self.months, self.front, self.damage, self.asset_share, self.russia_capability,
                     self.mediators, self.mediation_salience]
         self.start.observe(self._load_start, names="value")
@@ -130,7 +133,7 @@ class ScenarioBuilder(widgets.VBox):
     def _load_start(self, *_):
         scenario = self.scenarios[self.start.value]
         assumptions = scenario.assumptions
-        russia = next((c for c in assumptions.get("actors", []) if c["actor_id"] == "russia"), {})
+        russia: dict = next((c for c in assumptions.get("actors", []) if c["actor_id"] == "russia"), {})
         mediation = assumptions.get("mediation", {})
         self._syncing = True
         self.months.value = as_range(assumptions["settlement"]["months"])[0]
@@ -159,11 +162,12 @@ class ScenarioBuilder(widgets.VBox):
                            expected_utility_draws=LIVE_EXPECTED_UTILITY_DRAWS)
         titles = pd.DataFrame({"name": [self.start.value, CUSTOM],
                                "title": [self.scenarios[self.start.value].title, CUSTOM_TITLE]})
-        self.figure = scenario_profile(pd.concat([self._reference, self.results], ignore_index=True), self.issues,
-                                       self.as_of, reference=self.start.value, scenarios=titles)
+        self.figure = figure = scenario_profile(pd.concat([self._reference, self.results], ignore_index=True), self.issues,
+                                       self.as_of, reference=self.start.value, scenarios=titles,
+                                       cited=self.baseline.cited, sources=self.sources)
         self.numbers.value = _summary_html(self.results)
         # Set the Output's contents directly: capturing with `with output:` fails in headless runs.
-        bundle = current_renderer().to_mimebundle(self.figure.to_dict())
+        bundle = current_renderer().to_mimebundle(figure.to_dict())
         self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 

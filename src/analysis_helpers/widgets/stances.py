@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import ipywidgets as widgets
 import pandas as pd
 
@@ -12,7 +14,8 @@ from ..publish.renderer import current_renderer
 
 
 def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf,
-                     actor_id: str = "usa", issue_id: str = "territory") -> widgets.VBox:
+                     actor_id: str = "usa", issue_id: str = "territory", *, cited: Sequence[str],
+                     sources: pd.DataFrame) -> widgets.VBox:
     """Controls for one actor and issue; each change re-runs the point predictions (no Monte Carlo,
     a few tens of milliseconds) and redraws the figure against the baseline."""
     baseline = predict_outcomes(stances_wide, actors, draws=0)
@@ -25,7 +28,7 @@ def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: p
     salience = widgets.FloatSlider(min=0, max=100, step=5, description="Salience", continuous_update=False)
     capability = widgets.FloatSlider(min=0, max=150, step=5, description="Capability", continuous_update=False)
     output = widgets.Output()
-    figure = what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline")
+    figure = what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline", cited=cited, sources=sources)
     syncing = {"active": False}
 
     def current(quantity: str) -> float | None:

@@ -25,7 +25,8 @@ def full_coverage_dates(control: pd.DataFrame, regions: pd.DataFrame) -> list[pd
 
 
 def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, claims: pd.DataFrame,
-                   sites: pd.DataFrame, source_ids: Sequence[str], as_of: AsOf) -> widgets.VBox:
+                   sites: pd.DataFrame, cited: Sequence[str], as_of: AsOf, *,
+                   sources: pd.DataFrame) -> widgets.VBox:
     """A date slider, a line menu and per-region share sliders re-render a map and a comparison table."""
     dates = [d for d in full_coverage_dates(control, regions) if d <= pd.Timestamp(as_of)]
     when = widgets.SelectionSlider(options=[(f"{d:%d %b %Y}", d) for d in dates], value=dates[-1],
@@ -48,7 +49,7 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
             return
         # Hand the Output ready-made bundles: displaying a plotly Figure there would go through its
         # `_ipython_display_` and land in the cell itself.
-        figure = line_map(line.value, lines[line.value], regions, boundaries, sites, when.value, source_ids)
+        figure = line_map(line.value, lines[line.value], regions, boundaries, sites, when.value, cited, sources=sources)
         table = terr.compare_lines(lines, regions).set_index("line").style.format({
             "russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
             "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"})
