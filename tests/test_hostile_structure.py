@@ -411,3 +411,15 @@ def test_boundary_link_out_of_the_data_folder_is_not_read(tmp_path, outside):
     (tmp_path / geo.BOUNDARIES_FILE).symlink_to(outside / "b.geojson")
     with pytest.raises(ah.DataValidationError, match="lies outside the data folder"):
         geo.load_boundaries(None, tmp_path / geo.BOUNDARIES_FILE)
+
+
+@pytest.mark.parametrize("text, rule", [
+    ('{"type": 5}', "not a valid JSON Schema"),
+    ('{"type": ' + nested(10_000) + "}", "nested deeper than the limit of 64 levels"),
+])
+def test_broken_scenario_schema_in_the_data_folder(tmp_path, text, rule):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "scenario.schema.json").write_text(text)
+    with pytest.raises(ah.DataValidationError) as error:
+        parse_scenario("name: x\n", "s.yaml", data_dir=tmp_path)
+    assert rule in error.value.problems[0].rule

@@ -11,7 +11,6 @@ reported with the file, the line of the key (first line = 1), the key path (such
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ..memo import Memo
 from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
 from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, read_bytes, read_json, refused, size_text
@@ -262,20 +262,23 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
     return path, error.message, error.instance
 
 
-@functools.lru_cache(maxsize=8)
-def _validator(rules: str) -> jsonschema.Draft202012Validator | jsonschema.SchemaError:
-    """A validator for the schema text `rules`, or why it is not a JSON Schema. Cached: checking
-    a schema against the meta-schema takes ~0.2 s, and a notebook parses many scenarios."""
-    document = json.loads(rules)
+def _validator(rules: dict) -> jsonschema.Draft202012Validator | jsonschema.SchemaError:
+    """A validator for the JSON Schema `rules`, or why it is not one."""
     try:
-        jsonschema.Draft202012Validator.check_schema(document)
+        jsonschema.Draft202012Validator.check_schema(rules)
     except jsonschema.SchemaError as exc:
         return exc
-    return jsonschema.Draft202012Validator(document)
+    return jsonschema.Draft202012Validator(rules)
+
+
+# Keyed by the schema's text: checking a schema against the meta-schema takes ~0.2 s, and a
+# notebook parses many scenarios against the same one.
+_validators: Memo[jsonschema.Draft202012Validator | jsonschema.SchemaError] = Memo(size=8)
 
 
 def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
-    validator = _validator(json.dumps(schema(data_dir), sort_keys=True))
+    rules = schema(data_dir)
+    validator = _validators.get(json.dumps(rules, sort_keys=True), lambda: _validator(rules))
     if isinstance(validator, jsonschema.SchemaError):
         shown = display_path(scenario_folder(data_dir) / SCHEMA_FILE)
         return [Problem(shown, None, key_path_text(validator.absolute_path) or None,
