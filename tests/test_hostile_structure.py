@@ -423,3 +423,18 @@ def test_broken_scenario_schema_in_the_data_folder(tmp_path, text, rule):
     with pytest.raises(ah.DataValidationError) as error:
         parse_scenario("name: x\n", "s.yaml", data_dir=tmp_path)
     assert rule in error.value.problems[0].rule
+
+
+def test_too_many_data_files_in_the_descriptor(tiny_package):
+    descriptor = json.loads((tiny_package / "datapackage.json").read_text())
+    descriptor["resources"][1]["path"] = ["observations.csv"] * (limits.DESCRIPTOR_MAX_FILES + 1)
+    (tiny_package / "datapackage.json").write_text(json.dumps(descriptor))
+    assert "more data files than the limit of 1,000" in load_rules(tiny_package)
+
+
+def test_too_many_scenario_files(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    for number in range(limits.SCENARIO_MAX_FILES + 1):
+        (tmp_path / "scenarios" / f"s{number}.yaml").write_text(BILLION_LAUGHS)
+    [problem] = validate_scenarios(tmp_path)
+    assert problem.rule == "more scenario files than the limit of 100" and problem.value == 101

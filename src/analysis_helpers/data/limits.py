@@ -48,6 +48,8 @@ MAX_PROBLEMS_PER_TABLE = 10_000
 # The shipped descriptor and schemas are under 15 KB each.
 JSON_MAX_BYTES = 16 * MiB
 DESCRIPTOR_MAX_RESOURCES = 1_000
+# Data files named by the descriptor, all resources together (shipped: 18 for 14 resources).
+DESCRIPTOR_MAX_FILES = 1_000
 SCHEMA_MAX_FIELDS = CSV_MAX_COLUMNS
 # Region boundaries: 250 KB, 28 features; DeepState snapshots: under 250 KB, a few features.
 GEOJSON_MAX_BYTES = 32 * MiB
@@ -57,6 +59,8 @@ GEOJSON_MAX_FEATURES = 100_000
 # Shipped scenarios are ~2 KB. PyYAML's pure-Python parser (needed to refuse anchors as they are
 # met) takes ~12 us a byte on structured text: 64 KiB reads in under a second.
 SCENARIO_MAX_BYTES = 64 * KiB
+# Scenario files in one data folder (shipped: 5); `validate` parses and checks each (~0.1 s).
+SCENARIO_MAX_FILES = 100
 # Anchors (&name) and aliases (*name) are refused outright in scenario files: nothing needs
 # them, and a chain of aliases expands exponentially (the "billion laughs").
 

@@ -36,6 +36,7 @@ from .limits import (
     CSV_MAX_FIELD_CHARS,
     CSV_MAX_LINE_BYTES,
     CSV_MAX_ROWS,
+    DESCRIPTOR_MAX_FILES,
     DESCRIPTOR_MAX_RESOURCES,
     MAX_PROBLEMS_PER_TABLE,
     SCHEMA_MAX_FIELDS,
@@ -114,6 +115,8 @@ class DataPackage:
                 problems.append(Problem(shown, None, f"{where}.schema", "must be a path or a Table Schema"))
         if problems:
             raise DataValidationError(problems)
+        files = [p for r in resources for p in (r["path"] if isinstance(r["path"], list) else [r["path"]])]
+        check_count(files, DESCRIPTOR_MAX_FILES, shown, "data files")
 
     def names(self) -> list[str]:
         return list(self.resources)

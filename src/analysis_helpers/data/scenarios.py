@@ -22,7 +22,7 @@ import yaml
 from ..memo import Memo
 from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
-from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, read_bytes, read_json, refused, size_text
+from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, SCENARIO_MAX_FILES, read_bytes, read_json, refused, size_text
 from .package import display_path
 
 SCENARIO_FOLDER = "scenarios"
@@ -87,8 +87,13 @@ def read_scenario(name_or_file: str | Path, data_dir: Path | str | None = None) 
 
 def validate_scenarios(data_dir: Path | str | None = None) -> list[Problem]:
     """Every problem in every scenario file of the data folder in use (empty when all are valid)."""
+    names = scenario_names(data_dir)
+    if len(names) > SCENARIO_MAX_FILES:  # each costs a parse and a check against the tables
+        folder = display_path(scenario_folder(data_dir))
+        return [Problem(folder, None, None, f"more scenario files than the limit of {SCENARIO_MAX_FILES:,}",
+                        len(names))]
     problems: list[Problem] = []
-    for name in scenario_names(data_dir):
+    for name in names:
         try:
             read_scenario(name, data_dir)
         except DataValidationError as exc:
