@@ -117,12 +117,16 @@ def cases(data: Path, csv_bytes: int) -> list[tuple[str, str, bytes, bytes, obje
     json_size = 4 * limits.MiB
     geo_size = 8 * limits.MiB
     tiny_rows = limits.CSV_MAX_ROWS + 10
+    most_rows = limits.CSV_MAX_ROWS
 
     def scenario():
         return read_scenario("bench", data)
 
     def descriptor():
         return DataPackage(data)
+
+    def table_schema():
+        return DataPackage(data).schema(ROWS)
 
     def table():
         return DataPackage(data).load_valid(ROWS)
@@ -147,17 +151,25 @@ def cases(data: Path, csv_bytes: int) -> list[tuple[str, str, bytes, bytes, obje
         ("descriptor: 60,000 resources", "datapackage.json",
          at(json_size, json.dumps({"resources": [{"name": f"r{i}", "path": "x.csv", "schema": "x.json"}
                                                  for i in range(60_000)]})), valid_descriptor(json_size), descriptor),
+        ("descriptor: one resource of 200,000 data files", "datapackage.json",
+         at(json_size, json.dumps({"resources": [{"name": ROWS, "path": ["x.csv"] * 200_000, "schema": "x.json"}]})),
+         valid_descriptor(json_size), descriptor),
+        ("Table Schema: fields nested 2,000,000 deep", f"schemas/{ROWS}.json",
+         at(json_size, '{"fields": ' + nested(2_000_000) + "}"), at(json_size, json.dumps(ROWS_SCHEMA)), table_schema),
+        ("Table Schema: 100,000 fields", f"schemas/{ROWS}.json",
+         at(json_size, json.dumps({"fields": [{"name": f"c{i}", "type": "string"} for i in range(100_000)]})),
+         at(json_size, json.dumps(ROWS_SCHEMA)), table_schema),
         ("CSV: one cell of the whole file", f"{ROWS}.csv",
          f"{HEADER}\nUA,2024-01-01,1,1,ISW,".encode() + b"x" * csv_bytes, valid_csv(csv_bytes), table),
         ("CSV: one quoted cell over many short lines", f"{ROWS}.csv",
          f'{HEADER}\nUA,2024-01-01,1,1,ISW,"'.encode() + (b"x" * 60 + b"\n") * (csv_bytes // 61) + b'"\n',
          valid_csv(csv_bytes), table),
-        ("CSV: 2,000,010 empty lines (past the row bound)", f"{ROWS}.csv",
+        (f"CSV: {tiny_rows:,} empty lines (past the row bound)", f"{ROWS}.csv",
          HEADER.encode() + b"\n" * tiny_rows, valid_csv(len(HEADER) + tiny_rows), table),
-        ("CSV: 1,500,000 one-character rows", f"{ROWS}.csv",
-         HEADER.encode() + b"\na" * 1_500_000 + b"\n", valid_csv(len(HEADER) + 3_000_002), table),
-        ("CSV: 1,000,000 rows of empty cells", f"{ROWS}.csv",
-         HEADER.encode() + b"\n,,,,," * 1_000_000 + b"\n", valid_csv(len(HEADER) + 6_000_001), table),
+        (f"CSV: {most_rows:,} one-character rows", f"{ROWS}.csv",
+         HEADER.encode() + b"\na" * most_rows + b"\n", valid_csv(len(HEADER) + 2 * most_rows + 1), table),
+        (f"CSV: {most_rows:,} rows of empty cells (at the row bound)", f"{ROWS}.csv",
+         HEADER.encode() + b"\n,,,,," * most_rows + b"\n", valid_csv(len(HEADER) + 6 * most_rows + 1), table),
         ("CSV: header of 1,000,000 columns", f"{ROWS}.csv",
          b",".join([b"c"] * 1_000_000) + b"\n", valid_csv(2_000_000), table),
         ("CSV: header of 400,000 columns in under 1 MiB", f"{ROWS}.csv",
