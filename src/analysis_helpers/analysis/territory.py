@@ -4,9 +4,10 @@ Pure functions: DataFrames and shapely geometries in, DataFrames out. Convention
 
 * Areas of polygons are measured on a Lambert azimuthal equal-area projection centred on
   Ukraine, never in degrees.
-* A region's occupied area is its *share* (occupied outline / region outline, both measured the
-  same way) times its *official* area: simplified outlines misstate areas by a few percent
-  (coasts, Kyiv city), shares much less.
+* A region's occupied km² is the map's own polygon area inside the region's outline extended by
+  a 5 km band beyond Ukraine's edge (the map's coast and border are not the outline's), so that
+  the national sum is what DeepState itself measures; its *share* is the part of the land
+  outline the map covers, fully held regions exactly 1 (see `control_from_snapshot`).
 * Population on either side of a line is pre-war population pro rata to area inside each
   region: a uniform-density assumption, coarse where a region's cities sit on one side.
 """
@@ -14,6 +15,7 @@ Pure functions: DataFrames and shapely geometries in, DataFrames out. Convention
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -26,8 +28,12 @@ from ..conventions import NATIONAL_ID, AsOf, as_timestamp, days_to_months
 EQUAL_AREA_CRS = "+proj=laea +lat_0=48.5 +lon_0=31.5 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 _TO_EQUAL_AREA = Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True)
 METHODS = ("step", "linear")
-# Half-width of the map-versus-outline slivers ignored when measuring held ground (see below).
-SLIVER_KM = 1.0
+# Width of the band outside Ukraine's edge in which a map's polygon still counts (see measuring_frame).
+BAND_KM = 5.0
+# Half-width of the map-versus-outline strips counted as covered (see control_from_snapshot).
+SLIVER_KM = 2.5
+# A region covered beyond this share is checked for enclosed, undrawn ground before it is called partial.
+NEARLY_WHOLE = 0.9
 
 
 def to_equal_area(geom):
@@ -40,52 +46,154 @@ def area_km2(geom) -> float:
     return to_equal_area(geom).area / 1e6
 
 
-def control_from_polygon(occupied, boundaries: pd.DataFrame, regions: pd.DataFrame,
-                         sliver_km: float = SLIVER_KM) -> pd.DataFrame:
-    """Occupied share and km² per region, plus the national row, from one occupied-area polygon.
+@dataclass(frozen=True)
+class MeasuringFrame:
+    """Region outlines prepared for measuring maps (all on the equal-area projection, metres).
 
-    `boundaries`: `region_id`, `geometry` (WGS84); `regions`: `region_id`, `area_km2` (official).
-    Returns `region_id`, `share` (0-1), `occupied_km2` (share × official area); the national row
-    (`UA`) sums the regions, so occupied area outside Ukraine's borders is never counted.
-
-    The map's coast and state border are not the outlines' coast and border: a fully occupied
-    coastal region would keep a strip of "not occupied" shore. So pieces of the region outside
-    the polygon that are narrower than 2 × `sliver_km` and touch the polygon count as occupied
-    (see `_sliver_area`); real held ground is far wider than that.
+    `outlines`: the regions' land outlines; `extended`: each outline plus its part of a band
+    `band_km` wide outside Ukraine's outer edge (coast and state border), split among regions by
+    nearest outline; `edge`: Ukraine's outer edge; `land_border`: the part of it that is a land
+    border with another state.
     """
-    occupied_ea = to_equal_area(occupied)
-    outlines_ea = np.array([to_equal_area(g) for g in boundaries["geometry"]])
-    outside = shapely.difference(outlines_ea, occupied_ea)
-    held = shapely.area(outside)
-    if sliver_km > 0:
-        held = held - np.array([_sliver_area(part, occupied_ea, sliver_km * 1000) for part in outside])
-    share = np.clip(1.0 - held / shapely.area(outlines_ea), 0.0, 1.0)
-    per_region = pd.DataFrame({"region_id": boundaries["region_id"].to_numpy(), "share": share})
-    per_region = per_region.merge(regions[["region_id", "area_km2"]], on="region_id", how="left", validate="1:1")
-    per_region["occupied_km2"] = per_region["share"] * per_region["area_km2"].astype(float)
-    total_area = float(per_region["area_km2"].sum())
-    national = pd.DataFrame({"region_id": [NATIONAL_ID],
-                             "share": [per_region["occupied_km2"].sum() / total_area],
-                             "occupied_km2": [per_region["occupied_km2"].sum()]})
-    return pd.concat([per_region.drop(columns="area_km2"), national], ignore_index=True)
+
+    region_ids: np.ndarray
+    outlines: np.ndarray
+    extended: np.ndarray
+    edge: object
+    land_border: object
 
 
-def _sliver_area(outside, occupied, metres: float) -> float:
-    """Area of the thin pieces of `outside` (narrower than 2 × `metres`) that touch `occupied`.
+def measuring_frame(boundaries: pd.DataFrame, land_border, band_km: float = BAND_KM) -> MeasuringFrame:
+    """Outlines and their seaward/borderward bands for `control_from_snapshot`.
 
-    The thin pieces are what a morphological opening removes; only those touching the occupied
-    polygon are the map's coast or border slivers (others are jagged edges of the outline).
+    The band exists because a map's coast and state border are not the outline's: DeepState's
+    polygons run up to a few km beyond Natural Earth's edge (measured on 1 Jan 2026: 99% of the
+    polygon area outside the outline lies within 5 km of it). The band is split among regions by
+    the nearest point of their outer edge (a Voronoi partition of points every 500 m along it).
     """
-    if outside.is_empty:
-        return 0.0
+    outlines = np.array([to_equal_area(g) for g in boundaries["geometry"]])
+    ukraine = shapely.union_all(outlines)
+    edge = shapely.boundary(ukraine)
+    band = shapely.difference(shapely.buffer(ukraine, band_km * 1000), ukraine)
+    points, owners = [], []
+    for index, outline in enumerate(outlines):
+        on_edge = shapely.intersection(shapely.boundary(outline), shapely.buffer(edge, 1.0))
+        coords = shapely.get_coordinates(shapely.segmentize(on_edge, 500.0)).round(0)
+        points.append(coords)
+        owners.append(np.full(len(coords), index))
+    points, owners = np.vstack(points), np.concatenate(owners)
+    # Neighbours share their edge vertices: keep each point once (Voronoi needs distinct sites).
+    _, first = np.unique(points, axis=0, return_index=True)
+    first = np.sort(first)
+    points, owners = points[first], owners[first]
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), ordered=True,
+                                                       extend_to=shapely.buffer(ukraine, 3 * band_km * 1000)))
+    extended = np.array([shapely.union(outline, shapely.intersection(band, shapely.union_all(cells[owners == index])))
+                         for index, outline in enumerate(outlines)])
+    return MeasuringFrame(boundaries["region_id"].to_numpy(), outlines, extended, edge, to_equal_area(land_border))
+
+
+def control_from_snapshot(russian_held, contested, frame: MeasuringFrame, whole_map=None) -> pd.DataFrame:
+    """Russian-held km² and share of every region, and the national row, from one map (WGS84).
+
+    * `occupied_km2`: area of `russian_held` within the region's extended outline — the map's own
+      area, so the national sum is what the map maker measures; `occupied_km2_high` adds the
+      `contested` layer (None: the archive has none, high = central).
+    * `share` (0-1): the part of the region's land outline the map covers, counting as covered
+      the thin strips (under 2 × `SLIVER_KM` wide) between the map and the outline along a land
+      border, and the whole region when only thin strips along Ukraine's edge, or ground cut
+      off from the rest of Ukraine's unheld ground (undrawn water such as the Syvash), stay
+      uncovered (a fully held region is exactly 1, and its km² then include that enclosed ground).
+      National `share`: the regions' shares weighted by their outline areas. `whole_map`: when
+      `russian_held` is only some layers of a map (the pre-2022 layers, for the eve of the
+      invasion), the map's full Russian-held area, which decides what ground is enclosed.
+    """
+    held = to_equal_area(russian_held)
+    high = held if contested is None else shapely.union(held, to_equal_area(contested))
+    shares, enclosed = _land_shares(held, frame, held if whole_map is None else to_equal_area(whole_map))
+    occupied = _area_within(frame.extended, held)
+    if enclosed is not None:
+        # A region held whole also holds the undrawn ground its held layers enclose (see _enclosed_ground):
+        # otherwise a map that starts drawing the Syvash would show Crimea "gaining" it.
+        whole = shares == 1.0
+        occupied[whole] = _area_within(frame.extended[whole], shapely.union(held, enclosed))
+    high_km2 = occupied if high is held else np.maximum(occupied, _area_within(frame.extended, high))
+    rows = {"region_id": frame.region_ids, "occupied_km2": occupied, "occupied_km2_high": high_km2, "share": shares}
+    per_region = pd.DataFrame(rows)
+    weights = shapely.area(frame.outlines)
+    national = {"region_id": NATIONAL_ID, "occupied_km2": per_region["occupied_km2"].sum(),
+                "occupied_km2_high": per_region["occupied_km2_high"].sum(),
+                "share": float(np.dot(per_region["share"], weights) / weights.sum())}
+    return pd.concat([per_region, pd.DataFrame([national])], ignore_index=True)
+
+
+def _area_within(outlines: np.ndarray, geom) -> np.ndarray:
+    """km² of `geom` inside each outline; outlines it does not touch are skipped (most of them)."""
+    shapely.prepare(geom)
+    km2 = np.zeros(len(outlines))
+    touched = shapely.intersects(geom, outlines)
+    km2[touched] = shapely.area(shapely.intersection(outlines[touched], geom)) / 1e6
+    return km2
+
+
+def control_from_polygon(occupied, boundaries: pd.DataFrame, land_border=None) -> pd.DataFrame:
+    """`control_from_snapshot` for one Russian-held polygon and no contested layer (a one-off reading).
+
+    Builds the measuring frame each call (a few seconds): measure many maps with one
+    `measuring_frame` and `control_from_snapshot` instead. Without `land_border` no border strip
+    counts as held, which only affects `share`.
+    """
+    border = shapely.LineString() if land_border is None else land_border
+    return control_from_snapshot(occupied, None, measuring_frame(boundaries, border))
+
+
+def _land_shares(held, frame: MeasuringFrame, enclosing) -> tuple[np.ndarray, object]:
+    """Share of each land outline the map holds (see `control_from_snapshot`), and the enclosed
+    undrawn ground when it had to be looked for (else None)."""
+    shares = np.zeros(len(frame.outlines))
+    touched = np.flatnonzero(shapely.intersects(frame.outlines, held))
+    enclosed = None
+    for index in touched:
+        outline = frame.outlines[index]
+        uncovered = shapely.difference(outline, held)
+        covered = outline.area - uncovered.area
+        thin, wide = _thin_parts(uncovered, SLIVER_KM * 1000)
+        whole = wide.area < 1.0 and shapely.dwithin(thin, frame.edge, 1.0).all()
+        if not whole and covered / outline.area > NEARLY_WHOLE:
+            enclosed = _enclosed_ground(enclosing, frame) if enclosed is None else enclosed
+            # Enclosed ground is found on a simplified outline: thin leftovers of that do not count.
+            whole = _thin_parts(shapely.difference(uncovered, enclosed), SLIVER_KM * 1000)[1].area < 1.0
+        if whole:
+            shares[index] = 1.0
+            continue
+        at_border = thin[shapely.dwithin(thin, held, 1.0) & shapely.dwithin(thin, frame.land_border, 1.0)]
+        shares[index] = min(1.0, (covered + shapely.area(at_border).sum()) / outline.area)
+    return shares, enclosed
+
+
+def _enclosed_ground(held, frame: MeasuringFrame):
+    """Unheld ground cut off from the rest of Ukraine's unheld ground by held ground and the sea.
+
+    Such ground is water the map does not draw (the Syvash on the 2022 maps) or a gap between
+    layers, not a Ukrainian-held pocket: it does not stop a region counting as held whole. Thin
+    channels (rivers, coastal strips narrower than 2 × `SLIVER_KM`) do not connect pieces.
+    """
+    unheld = shapely.difference(shapely.union_all(frame.outlines), held)
+    _, wide = _thin_parts(shapely.simplify(unheld, 200.0), SLIVER_KM * 1000)
+    pieces = shapely.get_parts(wide)
+    return shapely.union_all(np.delete(pieces, np.argmax(shapely.area(pieces))))
+
+
+def _thin_parts(area, metres: float):
+    """The pieces of `area` narrower than 2 × `metres` (what a morphological opening removes), and the rest."""
+    if area.is_empty:
+        return np.array([]), area
     # Mitred joins keep convex corners: a round join would shave them off as "thin" pieces.
-    opened = shapely.buffer(shapely.buffer(outside, -metres, join_style="mitre"), metres, join_style="mitre")
-    thin = shapely.get_parts(shapely.difference(outside, opened))
-    touching = thin[shapely.dwithin(thin, occupied, 1.0)]
-    return float(shapely.area(touching).sum())
+    wide = shapely.buffer(shapely.buffer(area, -metres, join_style="mitre"), metres, join_style="mitre")
+    return shapely.get_parts(shapely.difference(area, wide)), wide
 
 
-_VALUE_COLUMNS = ["occupied_km2", "occupied_km2_low", "occupied_km2_high"]
+_VALUE_COLUMNS = ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "share"]
 
 
 def control_at(control: pd.DataFrame, as_of: AsOf, method: str = "step",
@@ -96,13 +204,14 @@ def control_at(control: pd.DataFrame, as_of: AsOf, method: str = "step",
     `linear`: straight line between the observations either side of `as_of`; after the last
     observation, the last value. A region with no observation on or before `as_of` is left
     out; with `max_age_days`, so is one whose latest observation is older than that.
-    Returns `region_id`, `occupied_km2`, `occupied_km2_low`, `occupied_km2_high`, `observed`
-    (date of the observation used, or of the earlier one when interpolating).
+    Returns `region_id`, `occupied_km2`, and `occupied_km2_low`, `occupied_km2_high`, `share`
+    where the table has them, and `observed` (date of the observation used, or of the earlier
+    one when interpolating).
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     when = as_timestamp(as_of)
-    value_columns = [c for c in _VALUE_COLUMNS if c in control.columns]  # bounds are optional
+    value_columns = [c for c in _VALUE_COLUMNS if c in control.columns]  # bounds and share are optional
     rows = []
     for region_id, series in control.sort_values("date").groupby("region_id", sort=True):
         before = series[series["date"] <= when]
@@ -152,10 +261,14 @@ def gains_per_year(control: pd.DataFrame, region_id: str = NATIONAL_ID) -> pd.Da
 
 def shares_at(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf, method: str = "step",
               max_age_days: int | None = None) -> pd.DataFrame:
-    """Every region with its occupied km² and `share` (0-1) at `as_of` (NaN where unobserved)."""
+    """Every region with its occupied km² and `share` (0-1) at `as_of` (NaN where unobserved).
+
+    The share is the map's measured `share` where the table has one (a fully held region is
+    exactly 1), else km² over the official area."""
     at = control_at(control, as_of, method, max_age_days)
     out = regions[["region_id", "name", "area_km2", "population"]].merge(at, on="region_id", how="left")
-    out["share"] = out["occupied_km2"] / out["area_km2"]
+    if "share" not in out.columns:
+        out["share"] = out["occupied_km2"] / out["area_km2"]
     return out
 
 
@@ -213,9 +326,8 @@ def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFra
     ids = regions["region_id"]
 
     def from_control(date: AsOf) -> pd.Series:
-        at = control_at(control, date).set_index("region_id")["occupied_km2"]
-        area = regions.set_index("region_id")["area_km2"]
-        return (at.reindex(ids).fillna(0.0) / area.reindex(ids).to_numpy()).set_axis(ids.to_numpy()).clip(0, 1)
+        share = shares_at(control, regions, date).set_index("region_id")["share"]
+        return share.reindex(ids).fillna(0.0).set_axis(ids.to_numpy()).clip(0, 1)
 
     contact = from_control(as_of)
     claimed = contact.copy()
@@ -256,25 +368,62 @@ def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame) -> pd.D
 
 def claimed_vs_controlled(claims: pd.DataFrame, regions: pd.DataFrame, control: pd.DataFrame,
                           as_of: AsOf) -> pd.DataFrame:
-    """For each claimed region: area claimed, area held at `as_of`, and the claimed-but-not-held rest."""
+    """For each claimed region: area claimed, area held at `as_of`, and the claimed-but-not-held rest
+    (all on the region's official area: held = share × official area)."""
     at = shares_at(control, regions, as_of)
     out = claims[["region_id", "claimed_since"]].merge(at, on="region_id", how="left")
     out["claimed_km2"] = out["area_km2"]
+    # On official areas throughout (the map's own km² count its coastal fringe): held + not held = claimed.
+    out["occupied_km2"] = out["share"] * out["claimed_km2"]
     out["not_held_km2"] = out["claimed_km2"] - out["occupied_km2"]
     return out[["region_id", "name", "claimed_since", "claimed_km2", "occupied_km2", "share",
                 "not_held_km2", "observed"]]
 
 
-def compare_with_bounds(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf, source_id: str) -> pd.DataFrame:
-    """Central figure against the bound `source_id` set on date `as_of` (low or high), in km² and shares (0-1)."""
-    day = control[control["date"] == as_timestamp(as_of)]
-    is_low, is_high = day["low_source_id"] == source_id, day["high_source_id"] == source_id
-    rows = day[is_low | is_high]
-    other = rows["occupied_km2_low"].where(is_low[rows.index], rows["occupied_km2_high"])
-    area = regions.set_index("region_id")["area_km2"].astype(float)
-    area[NATIONAL_ID] = float(area.sum())
-    out = pd.DataFrame({"region_id": rows["region_id"], "kit_km2": rows["occupied_km2"], "other_km2": other})
-    out["kit_share"] = out["kit_km2"] / out["region_id"].map(area)
-    out["other_share"] = out["other_km2"] / out["region_id"].map(area)
-    out["difference_share"] = out["kit_share"] - out["other_share"]
-    return out.reset_index(drop=True)
+def agreement_with_published(control: pd.DataFrame, comparison: pd.DataFrame, basis: str = "DeepState") -> pd.DataFrame:
+    """The kit's central figures against what the map maker published (`comparison` rows of `basis`).
+
+    National totals (km²) are set against the first map on or after the published date (a
+    published total describes its day; the next map is the nearest that has happened by then);
+    shares against the map of the same date. Returns `date`, `region_id`, `map_date`, `kind`
+    (km2 or share), `published`, `kit`, `difference` (percent for km², percentage points for shares).
+    """
+    published = comparison[comparison["basis"] == basis]
+    rows = []
+    for row in published.itertuples():
+        series = control[control["region_id"] == row.region_id].sort_values("date")
+        later = series[series["date"] >= row.date]
+        if later.empty:
+            continue
+        if pd.notna(row.occupied_km2) and row.region_id == NATIONAL_ID:
+            kit = later.iloc[0]
+            rows.append({"date": row.date, "region_id": row.region_id, "map_date": kit["date"], "kind": "km2",
+                         "published": row.occupied_km2, "kit": kit["occupied_km2"],
+                         "difference": 100 * (kit["occupied_km2"] / row.occupied_km2 - 1)})
+        same_day = series[series["date"] == row.date]
+        if pd.notna(row.share) and row.region_id != NATIONAL_ID and not same_day.empty:
+            kit = same_day.iloc[0]
+            rows.append({"date": row.date, "region_id": row.region_id, "map_date": kit["date"], "kind": "share",
+                         "published": row.share, "kit": kit["share"], "difference": 100 * (kit["share"] - row.share)})
+    return pd.DataFrame(rows, columns=["date", "region_id", "map_date", "kind", "published", "kit", "difference"])
+
+
+def monthly_net_change(control: pd.DataFrame) -> pd.DataFrame:
+    """Net change of Russian-held km² per region from each month's first map to the next month's.
+
+    Positive = Russian gain. Uses the first map of each calendar month (extra mid-month maps are
+    skipped so every bar spans one month) and leaves out the national row (the sum of the
+    regions). Returns `month` (start of the month the change happened in), `region_id`,
+    `from_date`, `to_date`, `change_km2`.
+    """
+    per_region = control[control["region_id"] != NATIONAL_ID]
+    dates = pd.Series(sorted(per_region["date"].unique()))
+    firsts = dates.groupby(dates.dt.to_period("M")).min()
+    table = per_region[per_region["date"].isin(firsts)].pivot(index="date", columns="region_id", values="occupied_km2").sort_index()
+    months = table.index.to_period("M")
+    # Only consecutive months: a gap (the eve of the invasion to April 2022) is not a monthly change.
+    consecutive = [(a, b) for a, b, ma, mb in zip(table.index[:-1], table.index[1:], months[:-1], months[1:], strict=False) if (mb - ma).n == 1]
+    frames = [pd.DataFrame({"month": a.to_period("M").to_timestamp(), "region_id": table.columns, "from_date": a,
+                            "to_date": b, "change_km2": (table.loc[b] - table.loc[a]).to_numpy()}) for a, b in consecutive]
+    out = pd.concat(frames, ignore_index=True)
+    return out

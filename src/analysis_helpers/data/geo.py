@@ -1,4 +1,4 @@
-"""Read and validate the region boundaries and DeepStateMap-style control snapshots.
+"""Read and validate the region boundaries (and name the date of a control snapshot).
 
 Both are GeoJSON, which has no line numbers: problems name the file and the feature
 (1-based, in file order) instead of a row.
@@ -135,15 +135,3 @@ def snapshot_date(path: Path) -> date:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
         raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date", match.group(0))])
-
-
-def read_snapshot(path: Path):
-    """The occupied area of one snapshot as a single (multi)polygon, in WGS84 degrees."""
-    path = Path(path)
-    shown = display_path(path)
-    problems: list[Problem] = []
-    geoms = [_geometry(feature, shown, number, problems)
-             for number, feature in enumerate(_read_features(path), start=1)]
-    if problems:
-        raise DataValidationError(problems, "control snapshot is invalid")
-    return shapely.union_all(geoms)

@@ -16,8 +16,10 @@ from plotly.colors import sample_colorscale
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
 from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
-from .theme import SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, wrap_text
+from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, wrap_text
 
+CONTESTED_COLOUR = "#E69F00"
+OTHER_REGIONS = "Other regions"
 NEGOTIATION_KINDS = ("talks", "summit", "agreement")
 NO_DATA_COLOUR = "#dddddd"
 SLIDER_HEIGHT_PX = 90
@@ -42,7 +44,7 @@ def _colours(share: pd.Series) -> list[str]:
 
 def _region_traces(boundaries: pd.DataFrame, colours: list[str], texts: list[str]) -> list[go.Scatter]:
     traces = []
-    for row, colour, text in zip(boundaries.itertuples(), colours, texts):
+    for row, colour, text in zip(boundaries.itertuples(), colours, texts, strict=False):
         x, y = _outline_xy(row.geometry)
         traces.append(go.Scatter(x=x, y=y, fill="toself", fillcolor=colour, mode="lines",
                                  line={"width": 0.7, "color": "white"}, hoveron="fills", text=text,
@@ -58,22 +60,27 @@ def _colourbar_trace() -> go.Scatter:
 
 
 def _share_hover(shares: pd.DataFrame) -> list[str]:
-    return [f"<b>{r.name}</b><br>{r.share:.1%} Russian-held<br>{r.occupied_km2:,.0f} of {r.area_km2:,.0f} km²"
+    return [f"<b>{r.name}</b><br>{r.share:.1%} Russian-held<br>{r.occupied_km2:,.0f} km² on the map (official area {r.area_km2:,.0f} km²)"
             if pd.notna(r.share) else f"<b>{r.name}</b><br>no observation"
             for r in shares.itertuples()]
 
 
 def _site_trace(sites: pd.DataFrame) -> go.Scatter:
     plant = sites["kind"] == "nuclear-plant"
-    xy = [to_equal_area(shapely.Point(lon, lat)) for lon, lat in zip(sites["lon"], sites["lat"])]
+    xy = [to_equal_area(shapely.Point(lon, lat)) for lon, lat in zip(sites["lon"], sites["lat"], strict=False)]
     return go.Scatter(
         x=[p.x / 1000 for p in xy], y=[p.y / 1000 for p in xy], mode="markers",
         marker={"size": [16 if p else 6 for p in plant], "symbol": ["star" if p else "circle" for p in plant],
-                "color": [SIDE_COLOURS["russia"] if c == "Russia" else SIDE_COLOURS["ukraine"] for c in sites["controller"]],
+                "color": [_SITE_COLOURS.get(c, CONTESTED_COLOUR) for c in sites["controller"]],
                 "line": {"width": 1, "color": "white"}},
-        text=[f"<b>{s.name}</b><br>{s.why}<br>held by {s.controller} on {pd.Timestamp(s.as_of):%d %b %Y}"
+        text=[f"<b>{s.name}</b><br>{s.why}<br>"
+              + (f"contested on {pd.Timestamp(s.as_of):%d %b %Y}" if s.controller == "contested"
+                 else f"held by {s.controller} on {pd.Timestamp(s.as_of):%d %b %Y}")
               for s in sites.itertuples()],
-        hoverinfo="text", name="Sites, coloured by holder (star: Zaporizhzhia NPP)", showlegend=True)
+        hoverinfo="text", name="Sites, coloured by holder (amber: contested; star: Zaporizhzhia NPP)", showlegend=True)
+
+
+_SITE_COLOURS = {"Russia": SIDE_COLOURS["russia"], "Ukraine": SIDE_COLOURS["ukraine"]}
 
 
 def _map_layout(fig: go.Figure) -> go.Figure:
@@ -121,8 +128,8 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     _map_layout(fig)
     drawn = per_region[per_region["date"].isin(dates)]
     add_caption(fig, cited_by(drawn, regions, boundaries, sites), sources, last,
-                note="Share = DeepState polygon within the simplified outline, times the official area. "
-                     "Slider: date of the map (first of each month from Aug 2024).")
+                note="Share = part of the region's outline covered by DeepState's Russian-held layers (fully held = 100%). "
+                     "Slider: the eve of the invasion (the map's pre-2022 layers) and every month since April 2022.")
     return _caption_below_slider(fig)
 
 
@@ -143,45 +150,127 @@ def _events_to_mark(events: pd.DataFrame | None, start, end) -> pd.DataFrame:
 
 def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.DataFrame | None = None,
                        top_regions: int = 4, *, sources: pd.DataFrame) -> go.Figure:
-    """Occupied km² over time: Ukraine (with low/high band, coloured by map) and the largest regions."""
+    """Russian-held km² over time on the central DeepState series: Ukraine with its low/high band
+    (high adds the map's contested layer) and the largest regions, with negotiation events."""
     national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
                              y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
                              fill="toself", fillcolor="rgba(213,94,0,0.15)", line={"width": 0},
-                             hoverinfo="skip", name="Range across maps"))
-    for basis, part in national.groupby("basis", sort=False):
-        fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines+markers", name=f"Ukraine ({basis})",
-                                 marker={"size": 4}, line={"width": 2},
-                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + basis + "</extra>"))
+                             hoverinfo="skip", name="Range: plus the map's contested layer"))
+    fig.add_trace(go.Scatter(x=national["date"], y=national["occupied_km2"], mode="lines+markers", name="Ukraine",
+                             marker={"size": 4}, line={"width": 2, "color": SIDE_COLOURS["russia"]},
+                             hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>Ukraine</extra>"))
     per_region = control[control["region_id"] != NATIONAL_ID]
     latest = per_region[per_region["date"] == per_region["date"].max()].nlargest(top_regions, "occupied_km2")
     names = regions.set_index("region_id")["name"]
     for region_id in latest["region_id"]:
-        part = per_region[(per_region["region_id"] == region_id) & (per_region["basis"] == "DeepState")].sort_values("date")
+        part = per_region[per_region["region_id"] == region_id].sort_values("date")
         fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode="lines", name=names[region_id],
                                  line={"color": colour_for("region", region_id), "width": 1.5},
                                  hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>" + names[region_id] + "</extra>"))
     marked = _events_to_mark(events, national["date"].min(), national["date"].max())
-    for row in marked.itertuples():
-        fig.add_vline(x=row.date, line={"width": 1, "dash": "dot", "color": "#888"})
-    if not marked.empty:
-        level = terr.control_at(national, national["date"].max())["occupied_km2"].iloc[0]
-        fig.add_trace(go.Scatter(x=marked["date"], y=[level * 1.12] * len(marked), mode="markers", name="Talks, summits, agreements",
-                                 marker={"symbol": "diamond", "size": 9, "color": "#000"},
-                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"])], hoverinfo="text"))
+    _mark_events(fig, marked, national["occupied_km2_high"].max() * 1.08)
     peak = national.loc[national["occupied_km2"].idxmax()]
     end = national.iloc[-1]
     fig.update_layout(
-        title=f"Russian-held area peaked at {peak['occupied_km2'] / 1000:,.0f}k km² in {peak['date']:%B %Y} "
-              f"and has crept up to {end['occupied_km2'] / 1000:,.0f}k km² since late 2022",
+        title=f"On DeepState's maps Russian-held area peaked at {peak['occupied_km2'] / 1000:,.0f}k km² in "
+              f"{peak['date']:%B %Y}; it stands at {end['occupied_km2'] / 1000:,.0f}k km² on {end['date']:%d %b %Y}",
         xaxis_title="Date", yaxis_title="Russian-held area (km²)", yaxis_rangemode="tozero", height=600,
         hovermode="closest", margin={"t": 130})
-    note = "Crimea and the parts of Donbas held before 2022 included. Map changes at Jul 2024 (liveuamap to DeepState)."
+    note = ("One basis (DeepState maps) measured one way. Crimea and the parts of Donbas held before 2022 included; "
+            "the first point is the map's pre-2022 line.")
     if not marked.empty:
         note += " Diamonds: talks, summits and agreements from the events dataset (each cites its own source)."
     drawn = per_region[per_region["region_id"].isin(latest["region_id"])]
     return add_caption(fig, cited_by(national, drawn), sources, end["date"], note=note)
+
+
+def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
+    """Dotted vertical lines and hoverable diamonds (at `level`) for negotiation events."""
+    for row in marked.itertuples():
+        fig.add_vline(x=row.date, line={"width": 1, "dash": "dot", "color": "#888"})
+    if not marked.empty:
+        fig.add_trace(go.Scatter(x=marked["date"], y=[level] * len(marked), mode="markers", name="Talks, summits, agreements",
+                                 marker={"symbol": "diamond", "size": 9, "color": "#000"},
+                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"], strict=False)], hoverinfo="text"))
+
+
+def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
+                          events: pd.DataFrame | None = None, top_regions: int = 6, *,
+                          sources: pd.DataFrame) -> go.Figure:
+    """Net monthly change of Russian-held km² per region (bars: gains up, losses down), with negotiation events.
+
+    `change` is `analysis.territory.monthly_net_change`; the `top_regions` regions with the largest
+    total movement get their own colour, the rest are summed as "Other regions".
+    """
+    names = regions.set_index("region_id")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
+    movement = change.groupby("region_id")["change_km2"].apply(lambda v: v.abs().sum()).nlargest(top_regions)
+    labelled = change.assign(label=change["region_id"].map(lambda r: names[r] if r in movement.index else OTHER_REGIONS))
+    table = labelled.groupby(["month", "label"], sort=False)["change_km2"].sum().unstack(fill_value=0.0)
+    fig = go.Figure()
+    # Stacked neighbours need distinct colours: the colour-blind-safe palette in order, grey for the rest.
+    colours = dict(zip([*(names[r] for r in movement.index), OTHER_REGIONS], [*OKABE_ITO[:top_regions], "#bbbbbb"],
+                       strict=False))
+    for label, colour in colours.items():
+        if label not in table.columns:
+            continue
+        fig.add_trace(go.Bar(x=table.index, y=table[label], name=label, marker_color=colour,
+                             hovertemplate="%{x|%b %Y}: %{y:+,.0f} km²<extra>" + label + "</extra>"))
+    net = table.sum(axis=1)
+    marked = _events_to_mark(events, table.index.min(), table.index.max() + pd.offsets.MonthEnd(1))
+    _mark_events(fig, marked, float(table.clip(lower=0).sum(axis=1).max()) * 1.1)
+    worst = net.idxmin()
+    recent = net[net.index >= net.index.max() - pd.DateOffset(months=11)]
+    fig.update_layout(barmode="relative", height=560, xaxis_title="Month", yaxis_title="Net change of Russian-held area (km²)",
+                      title=f"Ukraine's biggest month was {worst:%B %Y} ({-net[worst]:,.0f} km² retaken); over the last "
+                            f"12 months Russia gained {recent.sum():,.0f} km², {recent.mean():,.0f} km² a month",
+                      hovermode="closest", margin={"t": 110})
+    return add_caption(fig, cited, sources, as_of,
+                       note="Change from each month's first DeepState map to the next month's; above zero = Russian gain.")
+
+
+def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, regions: pd.DataFrame,
+                              as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+    """Ukraine-wide Russian-held km² as each mapping source has it: the kit's DeepState series (with its
+    contested-layer band), liveuamap's daily series, ISW and The Economist's readings and DeepState's own
+    published totals. A source that gives only a share of Ukraine is drawn at that share of the official area."""
+    national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
+    others = comparison[comparison["region_id"] == NATIONAL_ID].sort_values("date").copy()
+    share_only = others["occupied_km2"].isna() & others["share"].notna()
+    others.loc[share_only, "occupied_km2"] = others.loc[share_only, "share"] * float(regions["area_km2"].sum())
+    others.loc[share_only, "note"] = others.loc[share_only, "note"].fillna("") + " (share × official area)"
+    others = others[others["occupied_km2"].notna()]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=pd.concat([national["date"], national["date"][::-1]]),
+                             y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
+                             fill="toself", fillcolor="rgba(213,94,0,0.15)", line={"width": 0}, hoverinfo="skip",
+                             name="DeepState, plus contested layer"))
+    fig.add_trace(go.Scatter(x=national["date"], y=national["occupied_km2"], mode="lines+markers", name="DeepState maps (kit's measure)",
+                             line={"color": SIDE_COLOURS["russia"], "width": 2}, marker={"size": 4},
+                             hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>DeepState maps</extra>"))
+    styles = {("liveuamap", "derived"): ("lines", "liveuamap daily series", "#56B4E9", "circle"),
+              ("ISW", "published"): ("markers", "ISW, as charted by War Mapper", "#009E73", "square"),
+              ("The Economist", "published"): ("markers", "The Economist (at least)", "#CC79A7", "triangle-up"),
+              ("DeepState", "published"): ("markers", "DeepState's published totals", "#000000", "x"),
+              ("DeepState", "derived"): ("markers", "DeepState's published totals", "#000000", "x")}
+    shown = set()
+    for (basis, method), part in others.groupby(["basis", "method"], sort=False):
+        mode, name, colour, symbol = styles[(basis, method)]
+        fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode=mode, name=name, showlegend=name not in shown,
+                                 legendgroup=name, line={"color": colour, "width": 1.5},
+                                 marker={"color": colour, "symbol": symbol, "size": 9},
+                                 text=part["note"].fillna(""), hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<br>%{text}<extra>" + name + "</extra>"))
+        shown.add(name)
+    gap = others[others["basis"] == "liveuamap"].set_index("date")["occupied_km2"]
+    central = national.set_index("date")["occupied_km2"]
+    common = gap.index.intersection(central.index)
+    spread = float((gap[common] - central[common]).abs().median()) if len(common) else float("nan")
+    fig.update_layout(title=f"The maps agree on the trend, not the level: liveuamap runs a median {spread:,.0f} km² "
+                            "off DeepState,<br>and readings of the spring-2022 peak spread widely",
+                      xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=580, hovermode="closest",
+                      margin={"t": 150})
+    return add_caption(fig, cited_by(national, others), sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
 
 
 def claimed_vs_controlled_figure(table: pd.DataFrame, cited: Sequence[str], as_of: AsOf, *,
@@ -202,7 +291,7 @@ def claimed_vs_controlled_figure(table: pd.DataFrame, cited: Sequence[str], as_o
     fig.update_layout(barmode="stack", height=420, xaxis_title="Area (km²)", yaxis_title="Claimed region",
                       title=f"Russia claims {gap:,.0f} km² it does not hold, most of it in "
                             f"{table.nlargest(1, 'not_held_km2')['name'].iloc[0]}")
-    return add_caption(fig, cited, sources, as_of)
+    return add_caption(fig, cited, sources, as_of, note="Held = the map's share of each region times its official area.")
 
 
 def lines_figure(comparison: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
@@ -230,8 +319,8 @@ def lines_figure(comparison: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *,
 
 def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:
     ids = list(boundaries["region_id"])
-    pct = (100 * share.reindex(ids).fillna(0.0)).round(2)
-    return _colours(pct), [f"<b>{names[r]}</b><br>{p:.1f}% on Russia's side" for r, p in zip(ids, pct)]
+    values = share.reindex(ids).fillna(0.0).round(4)
+    return _colours(values), [f"<b>{names[r]}</b><br>{v:.1%} on Russia's side" for r, v in zip(ids, values, strict=False)]
 
 
 def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.DataFrame,
