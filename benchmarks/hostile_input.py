@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import best_time
 
 import analysis_helpers as ah
-from analysis_helpers.data import DataPackage, geo, limits
+from analysis_helpers.data import DataPackage, limits
 from analysis_helpers.data.scenarios import read_scenario
+from analysis_helpers.data.territory import read_deepstate_snapshot
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS, TARGET_MB = 2.0, 200
@@ -132,7 +133,7 @@ def cases(data: Path, csv_bytes: int) -> list[tuple[str, str, bytes, bytes, obje
         return DataPackage(data).load_valid(ROWS)
 
     def snapshot():
-        return geo.read_snapshot(data / "bench_20240101.geojson")
+        return read_deepstate_snapshot(data / "bench_20240101.geojson")
 
     def at(size: int, text: str) -> bytes:
         return padded(text, size, comment="")

@@ -21,6 +21,7 @@ import analysis_helpers as ah
 from analysis_helpers.__main__ import main
 from analysis_helpers.data import geo, limits
 from analysis_helpers.data.scenarios import parse_scenario, read_scenario, validate_scenarios
+from analysis_helpers.data.territory import read_deepstate_snapshot
 from conftest import GOOD_OBSERVATIONS, OBSERVATIONS_SCHEMA
 from test_hostile_input import COLUMNS
 
@@ -375,7 +376,7 @@ def test_validate_command_answers_a_billion_laughs_scenario(tiny_package, capsys
 def snapshot_problems(path, text: str) -> list[ah.Problem]:
     path.write_text(text)
     with pytest.raises(ah.DataValidationError) as error:
-        geo.read_snapshot(path)
+        read_deepstate_snapshot(path)
     return error.value.problems
 
 
@@ -398,7 +399,7 @@ def test_any_json_structure_as_geojson(tmp_path_factory, collection, features):
         collection["features"] = features
     path = folder / "s_20240101.geojson"
     path.write_text(json.dumps(collection))
-    for read in (geo.read_snapshot, lambda p: geo.load_boundaries(["UA-14"], p)):
+    for read in (read_deepstate_snapshot, lambda p: geo.load_boundaries(["UA-14"], p)):
         try:
             read(path)
         except ah.DataValidationError as error:
@@ -438,3 +439,9 @@ def test_too_many_scenario_files(tmp_path):
         (tmp_path / "scenarios" / f"s{number}.yaml").write_text(BILLION_LAUGHS)
     [problem] = validate_scenarios(tmp_path)
     assert problem.rule == "more scenario files than the limit of 100" and problem.value == 101
+
+
+@pytest.mark.parametrize("text", ["? |\n? \n", "1: x\nname: y\n", "name: x\nassumptions:\n  null: 1\n", "yes: 1\n"])
+def test_keys_that_are_not_text_are_the_kits_error(text):
+    problems = scenario_problems(text)
+    assert any(p.rule == "key must be text (put it in quotes)" for p in problems)

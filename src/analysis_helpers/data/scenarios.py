@@ -117,6 +117,8 @@ def parse_scenario(text: str, file: str = "<in memory>", expected_name: str | No
         raise DataValidationError([Problem(file, None, None, f"not a readable value: {exc}")],
                                   "scenario validation failed") from None
     problems = _duplicate_keys(root, file)
+    if any(problem.rule == NON_TEXT_KEY for problem in problems):  # the schema checks expect text keys
+        raise DataValidationError(problems, "scenario validation failed")
     if not isinstance(document, dict):
         problems.append(Problem(file, 1, None, "must be a mapping of keys (name, title, ...)", type(document).__name__))
         raise DataValidationError(problems, "scenario validation failed")
@@ -210,13 +212,22 @@ def key_path_text(key_path) -> str:
     return text
 
 
+_TEXT_TAG = "tag:yaml.org,2002:str"
+NON_TEXT_KEY = "key must be text (put it in quotes)"
+
+
 def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Problem]:
+    """Keys written twice, and keys that YAML reads as something other than text."""
     problems: list[Problem] = []
 
     def walk(node, path):
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key, value in node.value:
+                if key.tag != _TEXT_TAG:  # `1:`, `null:`, `yes:` become numbers, None, booleans
+                    problems.append(Problem(file, key.start_mark.line + 1, key_path_text([*path, str(key.value)]),
+                                            NON_TEXT_KEY, key.value))
+                    continue
                 if key.value in seen:
                     problems.append(Problem(file, key.start_mark.line + 1, key_path_text([*path, key.value]),
                                             "duplicate key (the later one would silently win)"))
