@@ -445,3 +445,11 @@ def test_too_many_scenario_files(tmp_path):
 def test_keys_that_are_not_text_are_the_kits_error(text):
     problems = scenario_problems(text)
     assert any(p.rule == "key must be text (put it in quotes)" for p in problems)
+
+
+@pytest.mark.parametrize("name", [["Окуповано"], 5, {"uk": "Окуповано"}])
+def test_snapshot_layer_name_that_is_not_text(tmp_path, name):
+    path = tmp_path / "s_20240101.geojson"
+    square = {"type": "Polygon", "coordinates": [[[36, 47], [37, 47], [37, 48], [36, 47]]]}
+    [problem] = snapshot_problems(path, json.dumps({"features": [{"properties": {"name": name}, "geometry": square}]}))
+    assert problem.rule == "feature 1: a layer name must be text"

@@ -216,6 +216,10 @@ def read_deepstate_snapshot(path: Path, today: date | None = None) -> Snapshot:
                                   "control snapshot is invalid")
     features = _read_features(path)
     names = [(feature.get("properties") or {}).get("name") for feature in features]
+    not_text = [Problem(shown, None, "name", f"feature {number}: a layer name must be text", name)
+                for number, name in enumerate(names, start=1) if name is not None and not isinstance(name, str)]
+    if not_text:
+        raise DataValidationError(not_text, "control snapshot is invalid")
     unnamed = all(not name for name in names)
     parts: dict[str, list] = {}
     problems: list[Problem] = []
