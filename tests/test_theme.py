@@ -30,7 +30,7 @@ def test_caption_names_sources_and_as_of_date():
     source = sources.iloc[0]
     figure = theme.add_caption(go.Figure(), [source["source_id"]], sources, "2025-05-15",
                                note="Shares of official area.")
-    text = figure.layout.annotations[0].text
+    text = figure.layout.annotations[0].text.replace("<br>", " ")  # the caption wraps where it must
     assert "As of 2025-05-15" in text and "Shares of official area." in text
     assert str(source["published"].year) in text
 

@@ -19,7 +19,8 @@ from .errors import DataValidationError, Problem
 from .geo import BOUNDARIES_FILE, _read_features, load_boundaries, snapshot_date
 from .package import display_path
 
-# Ukraine's official area (State Statistics Service of Ukraine; source terr-ukrstat-total-area).
+# Ukraine's area as the kit first took it; no citable official page stating it was found (its relay
+# sat on a blocked domain): it serves only as the reference of the sum check (regions.json notes).
 OFFICIAL_TOTAL_KM2 = 603_549
 # Published regional areas are rounded to whole km²; their sum may differ from the total by that.
 TOTAL_AREA_TOLERANCE = 0.0005

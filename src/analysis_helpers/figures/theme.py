@@ -67,7 +67,7 @@ def register_template() -> None:
 
 # Beyond this many sources a caption names the publishers instead of every title.
 MAX_TITLES_IN_CAPTION = 4
-MAX_PUBLISHERS_IN_CAPTION = 8
+MAX_PUBLISHERS_IN_CAPTION = 6
 
 
 def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
