@@ -42,8 +42,8 @@ CSV_MAX_COLUMNS = 1_000
 CSV_MAX_LINE_BYTES = 1 * MiB
 CSV_MAX_FIELD_CHARS = 1 * MiB
 # Past this many problems in one table the checks stop listing them (fix those first): a file
-# of a million broken rows would otherwise give millions of Problem objects, each ~30 us to
-# place. load_scale's broken file has exactly 10,000.
+# of a million broken rows would otherwise give millions of Problem objects (hundreds of MB, and
+# seconds to sort). load_scale's broken file has exactly 10,000.
 MAX_PROBLEMS_PER_TABLE = 10_000
 
 # -- JSON: the descriptor, Table Schemas, the scenario JSON Schema, GeoJSON -------------------------
