@@ -25,7 +25,7 @@ ROUNDS = 10
 
 
 def loop_weighted_median(position, weight) -> float:
-    pairs = sorted(zip(position, weight))
+    pairs = sorted(zip(position, weight, strict=True))
     half, running = sum(weight) / 2, 0.0
     for value, w in pairs:
         running += w
@@ -35,7 +35,7 @@ def loop_weighted_median(position, weight) -> float:
 
 
 def loop_compromise(position, weight) -> float:
-    return sum(x * w for x, w in zip(position, weight)) / sum(weight)
+    return sum(x * w for x, w in zip(position, weight, strict=True)) / sum(weight)
 
 
 def loop_static(position, capability, salience):
@@ -54,7 +54,7 @@ def loop_expected_utility(position, capability, salience, rounds, q=1.0):
     x = [float(v) for v in position]
     n = len(x)
     s = [float(v) for v in salience]
-    w = [float(c) * float(v) for c, v in zip(capability, salience)]
+    w = [float(c) * float(v) for c, v in zip(capability, salience, strict=True)]
     scale = (max(x) - min(x)) or 1.0
     history = [list(x)]
 

@@ -44,7 +44,7 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
 
     regions = pd.read_csv(data / "territory" / "regions.csv")
     ids = ["UA", *regions["region_id"]]
-    areas = dict(zip(regions["region_id"], regions["area_km2"]))
+    areas = dict(zip(regions["region_id"], regions["area_km2"], strict=True))
     areas["UA"] = float(regions["area_km2"].sum())
     rng = np.random.default_rng(0)
     per_day = len(ids) * len(SOURCES)
@@ -102,9 +102,12 @@ def main() -> None:
         bad_s, bad_mb, bad_problems = measure("result = len(ah.validate(data))", broken)
     print(f"rows: {rows}")
     print(f"baseline pandas.read_csv: {base_s:6.2f} s, peak {base_mb:5.0f} MB")
-    print(f"load():                   {load_s:6.2f} s, peak {load_mb:5.0f} MB, ratio {load_s / base_s:.1f}x (target < 5 s, < 1024 MB)")
-    print(f"validate (clean):         {valid_s:6.2f} s, peak {valid_mb:5.0f} MB, ratio {valid_s / base_s:.1f}x, {problems} problems")
-    print(f"validate (1% broken):     {bad_s:6.2f} s, peak {bad_mb:5.0f} MB, ratio {bad_s / base_s:.1f}x, {bad_problems} problems")
+    print(f"load():                   {load_s:6.2f} s, peak {load_mb:5.0f} MB, "
+          f"ratio {load_s / base_s:.1f}x (target < 5 s, < 1024 MB)")
+    print(f"validate (clean):         {valid_s:6.2f} s, peak {valid_mb:5.0f} MB, "
+          f"ratio {valid_s / base_s:.1f}x, {problems} problems")
+    print(f"validate (1% broken):     {bad_s:6.2f} s, peak {bad_mb:5.0f} MB, "
+          f"ratio {bad_s / base_s:.1f}x, {bad_problems} problems")
 
 
 if __name__ == "__main__":

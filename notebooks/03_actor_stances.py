@@ -44,7 +44,6 @@ explorer_actor = "usa"  # actor the live explorer starts on
 explorer_issue = "territory"  # issue the live explorer starts on
 
 # %%
-import pandas as pd
 from IPython.display import display
 
 import analysis_helpers as ah

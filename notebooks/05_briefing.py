@@ -27,7 +27,6 @@
 # 3. a short **state of play** computed from the data as of the `as_of` parameter.
 
 # %%
-import pandas as pd
 from IPython.display import HTML, display
 
 import analysis_helpers as ah
@@ -38,7 +37,7 @@ from analysis_helpers.figures.briefing import (claims_table_html, front_movement
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.briefing import timeline_explorer
 
-ah.setup_notebook();
+ah.setup_notebook()
 
 # %% tags=["parameters"]
 as_of = None  # the date the timeline and the state of play describe; None means the latest date in the data

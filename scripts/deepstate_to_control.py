@@ -73,16 +73,20 @@ PUBLISHED = [
      "included (a lower bound; day approximate; the map measured is not named)"),
     ("2022-03-28", NATIONAL_ID, 163000, None, "ISW", "published", "terr-intellinews-2023",
      "about 163,000 km² in March 2022 according to ISW, as charted by War Mapper (day not given)"),
-    ("2022-11-12", NATIONAL_ID, 108651, None, "DeepState", "published", "terr-deepstate-2025-08", "DeepState total for 12 Nov 2022"),
+    ("2022-11-12", NATIONAL_ID, 108651, None, "DeepState", "published", "terr-deepstate-2025-08",
+     "DeepState total for 12 Nov 2022"),
     ("2023-01-01", NATIONAL_ID, 116165 - 7463, None, "DeepState", "derived", "terr-deepstate-2025-review",
      "DeepState's 1 Jan 2026 total less the 7,463 km² it reports gained since 1 Jan 2023"),
     *[("2023-01-01", region_id, None, pct / 100, "DeepState", "published", "terr-deepstate-2025-review",
        f"DeepState share at the start of 2023: {pct}%")
       for region_id, pct in [("UA-63", 1.9), ("UA-23", 72.8), ("UA-14", 56.7), ("UA-09", 97.9), ("UA-65", 72.0),
                              ("UA-12", 0.0), ("UA-59", 0.0)]],
-    ("2025-08-17", NATIONAL_ID, 114493, None, "DeepState", "published", "terr-deepstate-2025-08", "DeepState total for 17 Aug 2025"),
-    ("2026-01-01", NATIONAL_ID, 116165, 0.1924, "DeepState", "published", "terr-deepstate-2025-review", "DeepState total: 116,165 km², 19.24%"),
-    *[("2026-01-01", region_id, None, pct / 100, "DeepState", "published", "terr-deepstate-2025-review", f"DeepState share {pct}%")
+    ("2025-08-17", NATIONAL_ID, 114493, None, "DeepState", "published", "terr-deepstate-2025-08",
+     "DeepState total for 17 Aug 2025"),
+    ("2026-01-01", NATIONAL_ID, 116165, 0.1924, "DeepState", "published", "terr-deepstate-2025-review",
+     "DeepState total: 116,165 km², 19.24%"),
+    *[("2026-01-01", region_id, None, pct / 100, "DeepState", "published", "terr-deepstate-2025-review",
+       f"DeepState share {pct}%")
       for region_id, pct in [("UA-12", 0.6), ("UA-59", 1.0), ("UA-63", 4.7), ("UA-65", 72.0), ("UA-23", 74.8),
                              ("UA-14", 78.1), ("UA-09", 99.6), ("UA-43", 100.0)]],
 ]

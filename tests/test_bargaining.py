@@ -82,7 +82,7 @@ def test_expected_utility_reproduces_scholz_replication_round_by_round():
 
 @needs_reference
 def test_round_statistics_match_published_mean_and_true_median():
-    names, position, capability, salience = read_example_actors()
+    _names, position, capability, salience = read_example_actors()
     mean_log = parse_log(REFERENCE / "Example.log")
     median_log = parse_log(REFERENCE / "Example_rerun_true_median.log")
     run = expected_utility(position, capability, salience, rounds=10)
@@ -132,7 +132,7 @@ def read_decide(path):
 
 @needs_reference
 def test_static_models_on_cop21_match_per_issue_definition():
-    issues, actors, position, capability, salience = read_decide(REFERENCE / "decide_cop21.csv")
+    issues, _actors, position, capability, salience = read_decide(REFERENCE / "decide_cop21.csv")
     assert position.shape == (13, 15)
     medians = weighted_median(position, capability, salience)
     means = compromise(position, capability, salience)

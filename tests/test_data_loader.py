@@ -127,10 +127,10 @@ def test_broken_descriptor_is_reported_with_its_line(tiny_package):
 
 def test_missing_data_file_and_schema(tiny_package):
     (tiny_package / "observations.csv").unlink()
-    with pytest.raises(ah.DataValidationError, match="observations.csv: file not found"):
+    with pytest.raises(ah.DataValidationError, match=r"observations\.csv: file not found"):
         ah.load("observations", tiny_package)
     (tiny_package / "schemas" / "observations.json").unlink()
-    with pytest.raises(ah.DataValidationError, match="observations.json: file not found"):
+    with pytest.raises(ah.DataValidationError, match=r"observations\.json: file not found"):
         ah.load("observations", tiny_package)
 
 

@@ -127,7 +127,7 @@ def test_period_end_after_release(package):
 def test_kiel_donor_figures_derive_from_release_29(reference_dir):
     """donor-kiel-* rows are financial + humanitarian allocations of Kiel's total_allocations.csv."""
     kiel = pd.read_csv(reference_dir / "kiel" / "total_allocations.csv")
-    kiel["month"] = pd.to_datetime(dict(year=kiel["year"], month=kiel["month"], day=1))
+    kiel["month"] = pd.to_datetime({"year": kiel["year"], "month": kiel["month"], "day": 1})
     non_military = kiel["financial"] + kiel["humanitarian"]
     last_12 = non_military[kiel["month"] > kiel["month"].max() - pd.DateOffset(months=12)]
     funding = ah.load("funding_sources").set_index("item_id")

@@ -86,7 +86,8 @@ def test_explorer_slider_switches_cases_and_titles(tables):
     assessments, _, funding = tables
     dates = pd.date_range("2026-03-31", periods=6, freq="QE")
     grid = rec.funding_gap_cases(assessments, funding, dates, CASES)
-    fig = recfig.funding_gap_explorer(grid, {case: case for case in CASES}, ["recon-wb-rdna5-pr"], "2026-02-23", sources=ah.load("sources"))
+    fig = recfig.funding_gap_explorer(grid, {case: case for case in CASES}, ["recon-wb-rdna5-pr"], "2026-02-23",
+                                      sources=ah.load("sources"))
     assert_labelled(fig)
     steps = fig.layout.sliders[0].steps
     assert [s.label for s in steps] == list(CASES)

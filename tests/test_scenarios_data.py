@@ -125,7 +125,7 @@ def test_scenarios_follow_the_data_folder_in_use(tmp_path, monkeypatch):
 def test_scenario_built_in_code_is_validated_like_a_file():
     document = {**load_scenario("baseline").raw, "name": "from_code"}
     assert scenario_data.scenario_from_dict(document).name == "from_code"
-    with pytest.raises(DataValidationError, match="assumptions.settlement.months"):
+    with pytest.raises(DataValidationError, match=r"assumptions\.settlement\.months"):
         scenario_data.scenario_from_dict({**document, "assumptions": {
             **document["assumptions"], "settlement": {"months": -1, "reasoning": "Negative months are impossible."}}})
 

@@ -12,8 +12,7 @@ import pytest
 
 import analysis_helpers as ah
 from analysis_helpers.data.geo import load_boundaries, snapshot_date
-from analysis_helpers.data.territory import read_deepstate_snapshot
-from analysis_helpers.data.territory import OFFICIAL_TOTAL_KM2
+from analysis_helpers.data.territory import OFFICIAL_TOTAL_KM2, read_deepstate_snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -130,7 +129,8 @@ def test_snapshot_that_is_not_a_polygon_is_rejected(tmp_path: Path):
     path = tmp_path / "deepstatemap_data_20250101.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [30, 50]}}]}))
-    with pytest.raises(ah.DataValidationError, match=r"deepstatemap_data_20250101.geojson, column geometry: no polygon .*geometry types found: \['Point'\]"):
+    expected = r"deepstatemap_data_20250101.geojson, column geometry: no polygon .*geometry types found: \['Point'\]"
+    with pytest.raises(ah.DataValidationError, match=expected):
         read_deepstate_snapshot(path)
 
 

@@ -64,7 +64,7 @@ def test_unknown_reference_and_future_date_are_caught(data_copy):
     row = lines[-1].split(",")
     row[header.index("region_id")] = "UA-99"
     row[header.index("date")] = "2200-01-01"
-    control.write_text("\n".join(lines + [",".join(row)]) + "\n", encoding="utf-8")
+    control.write_text("\n".join([*lines, ",".join(row)]) + "\n", encoding="utf-8")
     result = run_validate(data_copy)
     assert result.returncode == 1
     assert f"row {len(lines) + 1}, column date: must not be in the future" in result.stdout

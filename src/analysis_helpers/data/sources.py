@@ -6,9 +6,9 @@ The domains the kit never cites are listed once, in `blocked_domains.txt` beside
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pandas as pd

@@ -86,7 +86,8 @@ def assessments_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame) -> g
                             "KSE counts documented direct damage only.")
 
 
-def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn", *, sources: pd.DataFrame) -> go.Figure:
+def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn", *,
+                   sources: pd.DataFrame) -> go.Figure:
     """Stacked sector figures per assessment, topped by the part of the total not broken out."""
     label = MEASURE_LABELS[measure]
     rows = sectors[sectors[measure].notna()]
@@ -153,7 +154,8 @@ def _gap_title(gap: pd.Series, settlement_date) -> str:
     return f"Chosen funding exceeds needs by {_bn(-gap['value'])} for a settlement on {when}"
 
 
-def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, cited: Sequence[str], as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, cited: Sequence[str], as_of: AsOf, *,
+                       sources: pd.DataFrame) -> go.Figure:
     """Needs (with band), the funding stacked by source, and the gap (with band), as bars.
 
     `gap_table`: the output of `analysis.reconstruction.funding_gap`.

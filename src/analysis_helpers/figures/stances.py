@@ -25,7 +25,8 @@ def _names(table: pd.DataFrame, id_column: str) -> dict:
     return dict(zip(table[id_column], table["name"], strict=True))
 
 
-def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *,
+                     sources: pd.DataFrame) -> go.Figure:
     """Actors x issues, coloured by coded position, with the statement coded on hover."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
     position = latest.pivot(index="actor_id", columns="issue_id", values="position")
@@ -40,7 +41,8 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
 
     apart = (position.loc["russia"] - position.loc["ukraine"]).dropna() if {"ukraine", "russia"} <= set(order) else []
     fig = go.Figure(go.Heatmap(
-        z=position.to_numpy(), x=["<br>".join(wrap_text(issue_names[i], 14)) for i in position.columns], y=[actor_names[a] for a in order],
+        z=position.to_numpy(), x=["<br>".join(wrap_text(issue_names[i],
+                                                        14)) for i in position.columns], y=[actor_names[a] for a in order],
         zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
         colorbar={"title": "Position<br>(0-100)"},
         text=position.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
@@ -57,7 +59,8 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
     return add_caption(fig, latest["source_id"], sources, as_of, note=DATA_NOTE)
 
 
-def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+def issue_bubbles(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *,
+                  sources: pd.DataFrame) -> go.Figure:
     """Per issue, position against capability with bubble size = salience; a dropdown picks the issue."""
     actor_table = actors.set_index("actor_id")[["name", "capability"]]
     issue_ids = [i for i in issues["issue_id"] if i in set(latest["issue_id"])]
@@ -96,7 +99,8 @@ def _largest_move(stances: pd.DataFrame) -> pd.Series:
     return (moves["last"] - moves["first"]).abs().idxmax(), moves
 
 
-def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *,
+                   sources: pd.DataFrame) -> go.Figure:
     """Coded positions over time of actors with more than one dated stance; a dropdown picks the issue."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
     (mover, moved_issue), moves = _largest_move(stances)
@@ -126,7 +130,8 @@ def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataF
         updatemenus=[{"buttons": buttons, "active": issue_ids.index(moved_issue), **MENU_PLACE}],
         height=540, **HEADER_LAYOUT,
     )
-    return add_caption(fig, stances["source_id"], sources, as_of, note=DATA_NOTE + " Error bars: the stance's stated uncertainty (1 sd).")
+    return add_caption(fig, stances["source_id"], sources, as_of,
+                       note=DATA_NOTE + " Error bars: the stance's stated uncertainty (1 sd).")
 
 
 def _outcome_traces(outcomes: pd.DataFrame, issue_names: dict, issue_order: list, visible=True,

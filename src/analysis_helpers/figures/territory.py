@@ -60,7 +60,8 @@ def _colourbar_trace() -> go.Scatter:
 
 
 def _share_hover(shares: pd.DataFrame) -> list[str]:
-    return [f"<b>{r.name}</b><br>{r.share:.1%} Russian-held<br>{r.occupied_km2:,.0f} km² on the map (official area {r.area_km2:,.0f} km²)"
+    return [f"<b>{r.name}</b><br>{r.share:.1%} Russian-held<br>"
+            f"{r.occupied_km2:,.0f} km² on the map (official area {r.area_km2:,.0f} km²)"
             if pd.notna(r.share) else f"<b>{r.name}</b><br>no observation"
             for r in shares.itertuples()]
 
@@ -122,7 +123,8 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     national = control[(control["region_id"] == NATIONAL_ID) & (control["date"] == last)]
     held = float(national["occupied_km2"].iloc[0]) if not national.empty else float(snapshots[last]["occupied_km2"].sum())
     share = 100 * held / float(regions["area_km2"].sum())
-    top = snapshots[last].nlargest(4, "occupied_km2")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
+    top = snapshots[last].nlargest(4, "occupied_km2")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ",
+                                                                                                     "")
     fig.update_layout(title=f"On {last:%d %b %Y} Russia held {share:.1f}% of Ukraine, almost all in "
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
@@ -193,7 +195,8 @@ def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
     if not marked.empty:
         fig.add_trace(go.Scatter(x=marked["date"], y=[level] * len(marked), mode="markers", name="Talks, summits, agreements",
                                  marker={"symbol": "diamond", "size": 9, "color": "#000"},
-                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"], strict=False)], hoverinfo="text"))
+                                 text=[f"{d:%d %b %Y}: {e}" for d, e in zip(marked["date"], marked["event"], strict=True)],
+                                 hoverinfo="text"))
 
 
 def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
@@ -246,7 +249,8 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, r
                              y=pd.concat([national["occupied_km2_high"], national["occupied_km2_low"][::-1]]),
                              fill="toself", fillcolor="rgba(213,94,0,0.15)", line={"width": 0}, hoverinfo="skip",
                              name="DeepState, plus contested layer"))
-    fig.add_trace(go.Scatter(x=national["date"], y=national["occupied_km2"], mode="lines+markers", name="DeepState maps (kit's measure)",
+    fig.add_trace(go.Scatter(x=national["date"], y=national["occupied_km2"], mode="lines+markers",
+                             name="DeepState maps (kit's measure)",
                              line={"color": SIDE_COLOURS["russia"], "width": 2}, marker={"size": 4},
                              hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<extra>DeepState maps</extra>"))
     styles = {("liveuamap", "derived"): ("lines", "liveuamap daily series", "#56B4E9", "circle"),
@@ -260,7 +264,8 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, r
         fig.add_trace(go.Scatter(x=part["date"], y=part["occupied_km2"], mode=mode, name=name, showlegend=name not in shown,
                                  legendgroup=name, line={"color": colour, "width": 1.5},
                                  marker={"color": colour, "symbol": symbol, "size": 9},
-                                 text=part["note"].fillna(""), hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<br>%{text}<extra>" + name + "</extra>"))
+                                 text=part["note"].fillna(""),
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f} km²<br>%{text}<extra>" + name + "</extra>"))
         shown.add(name)
     gap = others[others["basis"] == "liveuamap"].set_index("date")["occupied_km2"]
     central = national.set_index("date")["occupied_km2"]
@@ -270,7 +275,8 @@ def sources_comparison_figure(control: pd.DataFrame, comparison: pd.DataFrame, r
                             "off DeepState,<br>and readings of the spring-2022 peak spread widely",
                       xaxis_title="Date", yaxis_title="Russian-held area (km²)", height=580, hovermode="closest",
                       margin={"t": 150})
-    return add_caption(fig, cited_by(national, others), sources, as_of, note="Each source keeps its own basis; none is spliced into the kit's central series.")
+    return add_caption(fig, cited_by(national, others), sources, as_of,
+                       note="Each source keeps its own basis; none is spliced into the kit's central series.")
 
 
 def claimed_vs_controlled_figure(table: pd.DataFrame, cited: Sequence[str], as_of: AsOf, *,
