@@ -453,3 +453,15 @@ def test_snapshot_layer_name_that_is_not_text(tmp_path, name):
     square = {"type": "Polygon", "coordinates": [[[36, 47], [37, 47], [37, 48], [36, 47]]]}
     [problem] = snapshot_problems(path, json.dumps({"features": [{"properties": {"name": name}, "geometry": square}]}))
     assert problem.rule == "feature 1: a layer name must be text"
+
+
+@pytest.mark.parametrize("path, rule", [
+    ("a\x00b.csv", "must be a path or a list of paths"),
+    ("x" * 5_000, "cannot be read (File name too long)"),
+    ("", "file not found"),
+])
+def test_descriptor_path_the_file_system_refuses(tiny_package, path, rule):
+    descriptor = json.loads((tiny_package / "datapackage.json").read_text())
+    descriptor["resources"][1]["path"] = path
+    (tiny_package / "datapackage.json").write_text(json.dumps(descriptor))
+    assert [p.rule for p in ah.validate(tiny_package)] == [rule]

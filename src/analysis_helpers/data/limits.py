@@ -83,15 +83,18 @@ def read_bytes(path: Path, max_bytes: int, shown: str, root: Path | None = None)
     Reads at most `max_bytes + 1` bytes, so a file whose size the system misreports (a link
     to `/proc` or a device) cannot make it read without end.
     """
-    if root is not None and not is_inside(path, root):
-        raise refused(shown, "lies outside the data folder (a link or path leading out of it): not read")
-    if not path.is_file():
-        raise DataValidationError([Problem(shown, None, None, "file not found")])
     try:
+        if root is not None and not is_inside(path, root):
+            raise refused(shown, "lies outside the data folder (a link or path leading out of it): not read")
+        if not path.is_file():
+            raise DataValidationError([Problem(shown, None, None, "file not found")])
         with path.open("rb") as stream:
             raw = stream.read(max_bytes + 1)
-    except OSError as exc:  # e.g. no permission to read it
-        raise DataValidationError([Problem(shown, None, None, f"cannot be read ({exc.strerror})")]) from None
+    except DataValidationError:
+        raise
+    except (OSError, ValueError) as exc:  # no permission, a name too long, a NUL byte in the name
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise DataValidationError([Problem(shown, None, None, f"cannot be read ({reason})")]) from None
     if len(raw) > max_bytes:
         raise refused(shown, f"larger than the limit of {size_text(max_bytes)} for this kind of file")
     return raw

@@ -108,10 +108,11 @@ class DataPackage:
                 if key not in resource:
                     problems.append(Problem(shown, None, f"{where}.{key}", "missing"))
             path = resource.get("path")
-            if "path" in resource and not (isinstance(path, str) or (
-                    isinstance(path, list) and path and all(isinstance(p, str) for p in path))):
+            if "path" in resource and not (_is_path(path) or (
+                    isinstance(path, list) and path and all(_is_path(p) for p in path))):
                 problems.append(Problem(shown, None, f"{where}.path", "must be a path or a list of paths"))
-            if "schema" in resource and not isinstance(resource["schema"], (str, dict)):
+            schema = resource.get("schema")
+            if "schema" in resource and not (_is_path(schema) or isinstance(schema, dict)):
                 problems.append(Problem(shown, None, f"{where}.schema", "must be a path or a Table Schema"))
         if problems:
             raise DataValidationError(problems)
@@ -252,6 +253,11 @@ class DataPackage:
 
 class _Cycle(Exception):
     pass
+
+
+def _is_path(value: object) -> bool:
+    """Text a file system accepts as a path (no NUL byte, which `os` refuses with a ValueError)."""
+    return isinstance(value, str) and "\x00" not in value
 
 
 # The parts of a Table Schema the loader reads, and the form each must have (other keys are free).
