@@ -27,11 +27,12 @@ import nbformat
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests"))  # the Lab and page drivers the browser test uses
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
 from browser import launch  # noqa: E402
 from lab import LabServer, close_notebook, open_notebook, run_all  # noqa: E402
 from live_page import mark_explorers, move_control  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 TARGET_MEDIAN_MS, TARGET_WORST_MS, FLOOR_MARGIN_MS = 200, 350, 100
 MAP_TARGET_BYTES = 100_000

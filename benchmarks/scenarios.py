@@ -25,8 +25,8 @@ from timing import wall_times
 
 from analysis_helpers import load, setup_notebook
 from analysis_helpers.analysis import scenarios as engine
-from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario
 from analysis_helpers.analysis.scenarios import custom_scenario
+from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario
 from analysis_helpers.widgets.scenarios import LIVE_EXPECTED_UTILITY_DRAWS, scenario_explorer
 
 TARGET_MS = 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from explorers import control, figure_of, output_of, shown
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import briefing as b
@@ -12,6 +11,7 @@ from analysis_helpers.analysis import territory as terr
 from analysis_helpers.data.briefing import load_available
 from analysis_helpers.figures import briefing as fb
 from analysis_helpers.figures.theme import register_template
+from explorers import control, figure_of, output_of, shown
 
 AS_OF = "2026-11-26"
 

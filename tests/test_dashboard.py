@@ -11,9 +11,11 @@ builder control changes what it shows, and closing the page frees its kernel.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,19 +25,15 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import json
-import shutil
-
 import pytest
 
 from conftest import REPO_ROOT
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
+import live_page  # noqa: E402
 from browser import CHROMIUM_CANDIDATES, launch  # noqa: E402
 from live_page import chart_problems, click_legend, drive_explorers, use_chart_menus  # noqa: E402
-
-import live_page  # noqa: E402
 
 sync_playwright = sync_api.sync_playwright
 
@@ -139,7 +137,7 @@ def test_voila_config_culls_kernels_left_without_a_page():
 
 
 def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashboard):
-    dashboard, server = dashboard
+    dashboard, _server = dashboard
     own = urlparse(dashboard).netloc
     attempted_outside, failed_locally, sockets, console = [], [], [], []
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from explorers import PLOTLY, control, figure_of, output_of, shown
 
 import analysis_helpers as ah
 from analysis_helpers import setup_notebook
@@ -21,6 +20,7 @@ from analysis_helpers.publish.renderer import live_bundle
 from analysis_helpers.widgets.reconstruction import funding_gap_explorer
 from analysis_helpers.widgets.stances import what_if_explorer
 from analysis_helpers.widgets.territory import USER_LINE, lines_explorer
+from explorers import PLOTLY, control, figure_of, output_of, shown
 
 SOURCES = ["terr-deepstate-archive"]
 USER_LINE_SHARES = {"UA-14": 1.0, "UA-09": 1.0, "UA-43": 1.0, "UA-40": 1.0}

@@ -21,8 +21,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 
 from browser import CHROMIUM_CANDIDATES, launch  # noqa: E402
 from lab import LabServer, close_notebook, open_notebook, run_all  # noqa: E402
-from live_page import (chart_problems, charts, click_legend, drive_explorers,  # noqa: E402
-                       move_chart_sliders, use_chart_menus)
+from live_page import chart_problems, charts, click_legend, drive_explorers, move_chart_sliders, use_chart_menus  # noqa: E402
 
 STDERR_JS = """() => [...document.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error')]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import explorers
 import pandas as pd
 import pytest
 
 import analysis_helpers as ah
+import explorers
 from analysis_helpers.analysis import reconstruction as rec
 from analysis_helpers.figures import reconstruction as recfig
 from analysis_helpers.widgets.reconstruction import funding_gap_explorer

@@ -5,18 +5,17 @@ from __future__ import annotations
 import base64
 
 import ipywidgets as widgets
-
 import pandas as pd
 import pytest
-from explorers import control, figure_of, output_of, parts, title_of
 
 import analysis_helpers as ah
 from analysis_helpers import setup_notebook
-from analysis_helpers.figures import scenarios as figures
-from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario, run_all
 from analysis_helpers.analysis.scenarios import CUSTOM, custom_scenario
+from analysis_helpers.figures import scenarios as figures
 from analysis_helpers.publish.notebook import csv_download_link
+from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario, run_all
 from analysis_helpers.widgets.scenarios import scenario_explorer
+from explorers import control, figure_of, output_of, parts, title_of
 
 DRAWS = 100
 CITED = ["recon-wb-rdna5-pr"]  # any known source: these tests are about the scenario figures themselves

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from explorers import output_of, shown
 
 import analysis_helpers as ah
 from analysis_helpers.analysis.stances import stances_wide
 from analysis_helpers.widgets.stances import what_if_explorer
+from explorers import output_of, shown
 
 SOURCES = pd.DataFrame({"source_id": ["core-a"], "publisher": ["P"], "title": ["T"],
                         "published": pd.to_datetime(["2024-01-01"])})

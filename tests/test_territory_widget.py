@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from explorers import control, output_of, parts, shown, title_of
 
 import analysis_helpers as ah
 from analysis_helpers.analysis import territory as terr
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.widgets.territory import USER_LINE, lines_explorer
+from explorers import control, output_of, parts, shown, title_of
 
 USER_LINE_SHARES = {"UA-14": 1.0, "UA-09": 1.0, "UA-43": 1.0, "UA-40": 1.0}
 
@@ -58,7 +58,7 @@ def test_sliders_start_from_the_user_line_and_the_table_matches_the_notebook():
 
 
 def test_every_region_russia_claims_or_holds_has_a_slider_with_its_full_name():
-    widget, as_of = _explorer()
+    widget, _ = _explorer()
     sliders = {w.description for w in parts(widget) if getattr(w, "readout_format", None) == ".1f"}
     claimed = ah.load("regions").set_index("region_id").loc[sorted(set(ah.load("annexation_claims")["region_id"])), "name"]
     assert set(claimed) <= sliders

@@ -360,7 +360,7 @@ def update_line_map(fig: go.Figure, name: str, share: pd.Series, regions: pd.Dat
     redraws on every control move, and building the outlines is most of a map's cost)."""
     colours, texts = _line_values(share, boundaries, regions.set_index("region_id")["name"])
     with fig.batch_update():
-        for trace, colour, text in zip(fig.data, colours, texts):
+        for trace, colour, text in zip(fig.data, colours, texts, strict=False):  # region traces come first
             trace.update(fillcolor=colour, text=text)
         fig.layout.title.text = _line_title(name, share, regions)
         fig.layout.annotations = fig.layout.annotations[:-1]

@@ -40,6 +40,7 @@ class OfflineRenderer(MimetypeRenderer):
         self.figures_shown = 0
 
     def to_mimebundle(self, fig_dict: dict) -> dict:
+        """The figure as the plotly mimetype (JupyterLab) and self-contained HTML (reports)."""
         from plotly.io import to_html
 
         self.figures_shown += 1

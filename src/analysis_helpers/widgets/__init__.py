@@ -71,6 +71,7 @@ class Redraw:
         self._pauses = 0
 
     def __call__(self, _change: object = None) -> None:
+        """Draw, unless paused (`_change`: the traitlets change that called it, unused)."""
         if not self._pauses:
             self._draw()
 

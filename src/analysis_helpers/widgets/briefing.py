@@ -6,8 +6,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import briefing as analysis
-from ..figures.briefing import timeline_figure
 from ..conventions import AsOf
+from ..figures.briefing import timeline_figure
 from . import Redraw, render_into
 
 ANY_PARTICIPANT = "anyone"
@@ -20,7 +20,7 @@ def timeline_explorer(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFram
     past = analysis.events_until(events, as_of)
     every_kind = tuple(analysis.kinds_present(past))
     kinds = widgets.SelectMultiple(options=every_kind, value=every_kind, description="Kinds", rows=6)
-    who = widgets.Dropdown(options=[ANY_PARTICIPANT] + analysis.participants_of(past), value=ANY_PARTICIPANT,
+    who = widgets.Dropdown(options=[ANY_PARTICIPANT, *analysis.participants_of(past)], value=ANY_PARTICIPANT,
                            description="With")
     reset = widgets.Button(description="Show every event", layout={"width": "auto"})
     output = widgets.Output()

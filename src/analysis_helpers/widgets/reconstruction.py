@@ -8,8 +8,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.reconstruction import funding_gap
-from ..figures.reconstruction import funding_gap_figure
 from ..conventions import AsOf
+from ..figures.reconstruction import funding_gap_figure
 from . import Redraw, render_into
 
 

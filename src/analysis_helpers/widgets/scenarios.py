@@ -14,9 +14,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.scenarios import CUSTOM, CUSTOM_TITLE, Baseline, custom_scenario, run
+from ..conventions import AsOf
 from ..data.scenarios import Scenario, as_range
 from ..figures.scenarios import scenario_profile
-from ..conventions import AsOf
 from . import Redraw, render_into
 
 LIVE_EXPECTED_UTILITY_DRAWS = 20
@@ -47,7 +47,7 @@ def _summary_html(results: pd.DataFrame) -> str:
 def _start_values(scenario: Scenario, offered_mediators: set[str]) -> dict[str, object]:
     """The builder's control values that reproduce `scenario`."""
     assumptions = scenario.assumptions
-    russia = next((c for c in assumptions.get("actors", []) if c["actor_id"] == "russia"), {})
+    russia: dict = next((c for c in assumptions.get("actors", []) if c["actor_id"] == "russia"), {})
     mediation = assumptions.get("mediation", {})
     funding = assumptions["funding"]
     return {"months": as_range(assumptions["settlement"]["months"])[0],
@@ -67,7 +67,7 @@ def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors
 
     `known`: results of the defined scenarios already computed (the notebook's `run_all`), drawn
     as the starting scenario's markers instead of running it again when the start changes."""
-    names = dict(zip(actors["actor_id"], actors["name"]))
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True))
     mediator_ids = [a for a in actors["actor_id"]
                     if a in set(actors.loc[actors["role"] == "mediator", "actor_id"]) or a in EXTRA_MEDIATORS]
     start_menu = widgets.Dropdown(options=[(s.title, n) for n, s in scenarios.items()], value=start,
@@ -90,8 +90,7 @@ def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors
     numbers = widgets.HTML()
     output = widgets.Output()
     # The starting scenario's results: the notebook's where given, else computed once per start.
-    reference: dict[str, pd.DataFrame] = {} if known is None else {
-        name: rows for name, rows in known.groupby("scenario", sort=False)}
+    reference: dict[str, pd.DataFrame] = {} if known is None else dict(list(known.groupby("scenario", sort=False)))
 
     def draw() -> None:
         chosen = scenarios[start_menu.value]

@@ -8,8 +8,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.stances import predict_outcomes, set_stance
-from ..figures.stances import update_what_if_outcome_figure, what_if_outcome_figure
 from ..conventions import AsOf
+from ..figures.stances import update_what_if_outcome_figure, what_if_outcome_figure
 from . import Redraw, render_into
 
 
@@ -19,8 +19,8 @@ def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: p
     """Controls for one actor and issue; each change re-runs the point predictions (no Monte Carlo,
     a few tens of milliseconds) and redraws the figure against the baseline."""
     baseline = predict_outcomes(stances_wide, actors, draws=0)
-    actor_names = dict(zip(actors["actor_id"], actors["name"]))
-    issue_names = dict(zip(issues["issue_id"], issues["name"]))
+    actor_names = dict(zip(actors["actor_id"], actors["name"], strict=True))
+    issue_names = dict(zip(issues["issue_id"], issues["name"], strict=True))
     capabilities = actors.set_index("actor_id")["capability"]
     actor_choice = widgets.Dropdown(options=[(actor_names[a], a) for a in actors["actor_id"]], value=actor_id,
                                     description="Actor")

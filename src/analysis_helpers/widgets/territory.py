@@ -9,8 +9,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import territory as terr
-from ..figures.territory import line_map, update_line_map
 from ..conventions import AsOf
+from ..figures.territory import line_map, update_line_map
 from . import Redraw, render_into
 
 USER_LINE = "User-defined line"
