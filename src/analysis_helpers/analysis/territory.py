@@ -75,17 +75,17 @@ def measuring_frame(boundaries: pd.DataFrame, land_border, band_km: float = BAND
     ukraine = shapely.union_all(outlines)
     edge = shapely.boundary(ukraine)
     band = shapely.difference(shapely.buffer(ukraine, band_km * 1000), ukraine)
-    points, owners = [], []
+    point_parts, owner_parts = [], []
     for index, outline in enumerate(outlines):
         on_edge = shapely.intersection(shapely.boundary(outline), shapely.buffer(edge, 1.0))
         coords = shapely.get_coordinates(shapely.segmentize(on_edge, 500.0)).round(0)
-        points.append(coords)
-        owners.append(np.full(len(coords), index))
-    points, owners = np.vstack(points), np.concatenate(owners)
+        point_parts.append(coords)
+        owner_parts.append(np.full(len(coords), index))
+    all_points, all_owners = np.vstack(point_parts), np.concatenate(owner_parts)
     # Neighbours share their edge vertices: keep each point once (Voronoi needs distinct sites).
-    _, first = np.unique(points, axis=0, return_index=True)
+    _, first = np.unique(all_points, axis=0, return_index=True)
     first = np.sort(first)
-    points, owners = points[first], owners[first]
+    points, owners = all_points[first], all_owners[first]
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), ordered=True,
                                                        extend_to=shapely.buffer(ukraine, 3 * band_km * 1000)))
     extended = np.array([shapely.union(outline, shapely.intersection(band, shapely.union_all(cells[owners == index])))
