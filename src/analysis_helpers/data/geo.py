@@ -28,6 +28,7 @@ _SNAPSHOT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 def boundaries_path(data_dir: Path | None = None) -> Path:
+    """The region boundary file of a data folder (default: the one in use)."""
     return (data_dir or default_data_dir()) / BOUNDARIES_FILE
 
 
@@ -55,7 +56,8 @@ def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
         problems.append(Problem(shown, None, "geometry", f"feature {number}: not a readable GeoJSON geometry"))
         return None
     if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        problems.append(Problem(shown, None, "geometry", f"feature {number}: must be a non-empty Polygon or MultiPolygon", geom.geom_type))
+        problems.append(Problem(shown, None, "geometry", f"feature {number}: must be a non-empty Polygon or MultiPolygon",
+                                geom.geom_type))
         return None
     return geom if geom.is_valid else shapely.make_valid(geom)
 
@@ -114,7 +116,7 @@ def _overlaps(frame: pd.DataFrame, shown: str) -> list[Problem]:
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     problems = []
-    for i, j in zip(left, right):
+    for i, j in zip(left, right, strict=True):
         if i >= j:
             continue
         shared = shapely.intersection(geoms[i], geoms[j]).area
@@ -134,4 +136,5 @@ def snapshot_date(path: Path) -> date:
     try:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date", match.group(0))])
+        raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date",
+                                           match.group(0))]) from None

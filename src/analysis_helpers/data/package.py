@@ -120,19 +120,23 @@ class DataPackage:
         check_count(files, DESCRIPTOR_MAX_FILES, shown, "data files")
 
     def names(self) -> list[str]:
+        """The resources' names, in descriptor order."""
         return list(self.resources)
 
     def resource(self, name: str) -> dict:
+        """The descriptor entry of `name`; KeyError naming the known datasets otherwise."""
         if name not in self.resources:
             known = ", ".join(sorted(self.resources))
             raise KeyError(f"unknown dataset {name!r}; the data package has: {known}")
         return self.resources[name]
 
     def paths(self, name: str) -> list[Path]:
+        """The data files of `name` (a resource may span several files)."""
         path = self.resource(name)["path"]
         return [self.root / p for p in (path if isinstance(path, list) else [path])]
 
     def schema(self, name: str) -> dict:
+        """The Table Schema of `name`, read from its file when the descriptor points to one."""
         schema = self.resource(name)["schema"]
         if isinstance(schema, str):
             schema = self._read_json(self.root / schema)
@@ -206,6 +210,7 @@ class DataPackage:
         return table
 
     def load_valid(self, name: str) -> pd.DataFrame:
+        """The validated rows of `name`; DataValidationError listing every problem otherwise."""
         table = self.table(name)
         if table.problems:
             raise DataValidationError(table.problems, f"dataset {name!r} is invalid")
