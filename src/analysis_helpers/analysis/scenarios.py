@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
+from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, RUSSIA, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
 from ..memo import Memo
 from . import reconstruction, stances, territory
@@ -320,8 +320,8 @@ def custom_scenario(start: Scenario, months: float, front_factor: float, damage_
                              "reasoning": reason}
     assumptions["funding"] = {**assumptions["funding"], "asset_share": asset_share,
                               "windfall_only": asset_share == 0, "reasoning": reason}
-    others = [change for change in assumptions.get("actors", []) if change["actor_id"] != "russia"]
-    russia = next((c for c in assumptions.get("actors", []) if c["actor_id"] == "russia"), {"actor_id": "russia"})
+    others = [change for change in assumptions.get("actors", []) if change["actor_id"] != RUSSIA]
+    russia = next((c for c in assumptions.get("actors", []) if c["actor_id"] == RUSSIA), {"actor_id": RUSSIA})
     assumptions["actors"] = [*others, {**russia, "capability_factor": russia_capability, "reasoning": reason}]
     if mediators:
         assumptions["mediation"] = {"mediators": list(mediators), "salience": mediation_salience,

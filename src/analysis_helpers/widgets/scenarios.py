@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis.scenarios import CUSTOM, CUSTOM_TITLE, Baseline, custom_scenario, run
-from ..conventions import AsOf
+from ..conventions import RUSSIA, AsOf
 from ..data.scenarios import Scenario, as_range
 from ..figures.scenarios import scenario_profile
 from . import Redraw, render_into
@@ -47,7 +47,7 @@ def _summary_html(results: pd.DataFrame) -> str:
 def _start_values(scenario: Scenario, offered_mediators: set[str]) -> dict[str, object]:
     """The builder's control values that reproduce `scenario`."""
     assumptions = scenario.assumptions
-    russia: dict = next((c for c in assumptions.get("actors", []) if c["actor_id"] == "russia"), {})
+    russia: dict = next((c for c in assumptions.get("actors", []) if c["actor_id"] == RUSSIA), {})
     mediation = assumptions.get("mediation", {})
     funding = assumptions["funding"]
     return {"months": as_range(assumptions["settlement"]["months"])[0],
