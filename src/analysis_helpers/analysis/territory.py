@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -436,8 +437,7 @@ def monthly_net_change(control: pd.DataFrame) -> pd.DataFrame:
                                                               values="occupied_km2").sort_index()
     months = table.index.to_period("M")
     # Only consecutive months: a gap (the eve of the invasion to April 2022) is not a monthly change.
-    consecutive = [(a, b) for a, b, ma, mb in zip(table.index[:-1], table.index[1:], months[:-1], months[1:],
-                                                  strict=False) if (mb - ma).n == 1]
+    consecutive = [(a, b) for (a, ma), (b, mb) in pairwise(zip(table.index, months, strict=True)) if (mb - ma).n == 1]
     frames = [pd.DataFrame({"month": a.to_period("M").to_timestamp(), "region_id": table.columns, "from_date": a,
                             "to_date": b, "change_km2": (table.loc[b] - table.loc[a]).to_numpy()}) for a, b in consecutive]
     out = pd.concat(frames, ignore_index=True)

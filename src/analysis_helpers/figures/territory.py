@@ -130,8 +130,8 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     national = control[(control["region_id"] == NATIONAL_ID) & (control["date"] == last)]
     held = float(national["occupied_km2"].iloc[0]) if not national.empty else float(snapshots[last]["occupied_km2"].sum())
     share = 100 * held / float(regions["area_km2"].sum())
-    top = snapshots[last].nlargest(4, "occupied_km2")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ",
-                                                                                                     "")
+    largest = snapshots[last].nlargest(4, "occupied_km2")["name"]
+    top = largest.str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
     fig.update_layout(title=f"On {last:%d %b %Y} Russia held {share:.1f}% of Ukraine, almost all in "
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
