@@ -58,7 +58,7 @@ from analysis_helpers.conventions import NATIONAL_ID, cited_by
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.territory import full_coverage_dates, lines_explorer
+from analysis_helpers.widgets.territory import lines_explorer
 
 # %% tags=["parameters"]
 as_of = None  # last date to show; None means the latest date in territory_control
@@ -78,7 +78,7 @@ claims = ah.load("annexation_claims")
 sites = ah.load("sites")
 boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
-regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
+regional_date = max(d for d in terr.full_coverage_dates(control, regions) if d <= report_as_of)
 print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {report_as_of:%d %b %Y}.")
 # What the charts below rest on: the maps they draw, the claims, the regions' areas and populations.
 map_sources = cited_by(control)
@@ -213,18 +213,19 @@ display(ah.formatted_table(comparison.set_index("line")))
 figs.lines_figure(comparison, regional_date, line_sources, sources=sources)
 
 # %%
-figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
+figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
 
 # %% [markdown]
 # ## Explorer
 #
 # In a live notebook: pick a date and a line, or set the share of each region on Russia's side
-# (start from the line of contact with the button), and the map and the comparison update. The
-# exported report shows the menu-driven map above instead.
+# (the sliders start from `user_line`; the button starts them from the line of contact), and the
+# map and the comparison update. The exported report shows the menu-driven map above instead.
 
 # %%
-show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, sources=sources),
-     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
+show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, user_line=user_line,
+                    sources=sources),
+     figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
 
 # %% [markdown]
 # ## What is not here

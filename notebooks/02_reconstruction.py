@@ -192,4 +192,4 @@ cases = {"windfall profits only": (True, 0.0), "25% of principal": (False, 0.25)
          "50% of principal": (False, 0.5), "all principal": (False, 1.0)}
 grid = rec.funding_gap_cases(assessments, funding, dates, cases, donor_bn_per_year=donor_rate,
                              donor_years=donor_years, private_bn=private_bn)
-recfig.funding_gap_explorer(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)
+recfig.funding_gap_explorer_report(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)

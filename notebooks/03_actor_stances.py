@@ -125,8 +125,8 @@ display(ah.formatted_table(gaps.set_index("issue_id")[["ukraine_position", "russ
 baseline = predict_outcomes(wide, actors, draws=0)
 explorer = what_if_explorer(wide, actors, issues, as_of, actor_id=explorer_actor, issue_id=explorer_issue,
                             cited=latest["source_id"], sources=sources)
-show(explorer, stance_figures.what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider)",
-                                                     cited=latest["source_id"], sources=sources))
+show(explorer, stance_figures.what_if_explorer_report(baseline, issues, as_of, cited=latest["source_id"],
+                                                      sources=sources))
 
 # %%
 presets = [

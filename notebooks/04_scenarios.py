@@ -16,9 +16,10 @@
 # %%
 from analysis_helpers import setup_notebook; setup_notebook()
 
-# %% [markdown]
+# %% [markdown] tags=["dashboard-top"]
 # # Scenarios: four paths after the Istanbul challenge, side by side
-#
+
+# %% [markdown]
 # When Kyiv challenged Moscow to meet in Istanbul on 15 May 2025, the analysis this kit grew out
 # of sketched four ways things could go: **(1)** proxy talks in Istanbul under Turkish and Qatari
 # (perhaps UN) auspices, delivering humanitarian steps and ceasefire mechanisms; **(2)** Ukraine
@@ -52,8 +53,9 @@ import analysis_helpers as ah
 from analysis_helpers import scenarios
 from analysis_helpers.analysis.scenarios import assumption_table
 from analysis_helpers.figures import scenarios as scenario_figures
+from analysis_helpers.publish.notebook import csv_download_link
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.scenarios import ScenarioBuilder, csv_download_link
+from analysis_helpers.widgets.scenarios import scenario_explorer
 
 as_of = ah.resolve_as_of(as_of)
 baseline = scenarios.baseline_for(as_of)
@@ -91,7 +93,7 @@ scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles
 # %% [markdown]
 # ## One scenario at a time
 #
-# Pick a scenario in the menu (this works in the exported report too); hollow grey markers show
+# Pick a scenario in the chart's menu; hollow grey markers show
 # the baseline.
 
 # %%
@@ -125,14 +127,14 @@ ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenar
                    formats=dict.fromkeys(("value", "low", "high"),
                                          lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"))
 
-# %% [markdown]
+# %% [markdown] tags=["dashboard-top"]
 # ## Build your own scenario
 #
-# Start from any scenario and move its main assumptions; the numbers and the chart recompute
-# with their intervals. (In the exported report this shows the chosen scenario's chart; the
-# builder needs a live kernel: JupyterLab or `make dashboard`.)
+# Start from any scenario and move its main assumptions: the headline numbers and the
+# settlement chart recompute, with their 80% intervals.
 
-# %%
-builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
-                          draws=draws, seed=seed, sources=sources)
-show(builder, builder.figure)
+# %% tags=["dashboard-top"]
+show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
+                       draws=draws, seed=seed, sources=sources, known=results),
+     scenario_figures.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles,
+                                               cited=baseline.cited, sources=sources))

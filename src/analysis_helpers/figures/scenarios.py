@@ -177,3 +177,12 @@ def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, r
         fig.update_layout(updatemenus=[{"buttons": buttons, **MENU_PLACE}])
     note = NOTE + (" Hollow grey markers: the reference scenario." if reference is not None else "")
     return add_caption(fig, cited, sources, as_of, note=note)
+
+
+def scenario_explorer_report(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, start: str,
+                             scenarios: pd.DataFrame | None = None, *, cited: Iterable[str],
+                             sources: pd.DataFrame) -> go.Figure:
+    """The scenario builder's twin for reports: every defined scenario against the one the builder
+    starts from (hollow markers), picked with the plotly-native menu."""
+    return scenario_profile(results, issues, as_of, reference=start, scenarios=scenarios, cited=cited,
+                            sources=sources)

@@ -3,6 +3,8 @@ notebook shows a table (`formatted_table`)."""
 
 from __future__ import annotations
 
+import base64
+import html
 import itertools
 import re
 from collections.abc import Callable, Mapping
@@ -21,7 +23,7 @@ from .renderer import RENDERER_NAME, OfflineRenderer, plotly_init_html
 def setup_notebook() -> None:
     """Call first in every notebook: offline renderer, deterministic ids, the kit's theme.
 
-    The renderer is then `analysis_helpers.figures.render.current_renderer()`.
+    The renderer is then `analysis_helpers.publish.renderer.current_renderer()`.
     """
     register_template()
     renderer = OfflineRenderer()
@@ -43,6 +45,14 @@ def _number_styled_tables() -> None:
     table_numbers = itertools.count(1)
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(Styler, lambda styler: styler.set_uuid(f"kit-table-{next(table_numbers)}").to_html())
+
+
+def csv_download_link(table: pd.DataFrame, filename: str, label: str) -> str:
+    """An HTML link that downloads `table` as CSV; the data travel inside the link, so it works in
+    an exported offline report as well as in the live notebook."""
+    payload = base64.b64encode(table.to_csv(index=False).encode()).decode()
+    return (f"<a download='{html.escape(filename)}' href='data:text/csv;base64,{payload}'>"
+            f"{html.escape(label)}</a>")
 
 
 #: Column-name endings that carry a unit, and how a table header writes it.
