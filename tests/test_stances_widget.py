@@ -7,10 +7,10 @@ import pandas as pd
 import analysis_helpers as ah
 from analysis_helpers.analysis.stances import stances_wide
 from analysis_helpers.widgets.stances import what_if_explorer
+from conftest import one_source_table
 from explorers import output_of, shown
 
-SOURCES = pd.DataFrame({"source_id": ["core-a"], "publisher": ["P"], "title": ["T"],
-                        "published": pd.to_datetime(["2024-01-01"])})
+SOURCES = one_source_table()
 
 
 def shown_text(explorer) -> str:
