@@ -9,6 +9,12 @@ PARAMS ?=
 JOBS ?=
 DATA ?=
 PORT ?= 8866
+# CODE=show keeps code cells visible when a report opens (readers can toggle them either way).
+CODE ?= hide
+# Extra options for JupyterLab or Voila, e.g. make lab ARGS="--allow-root --port 8890".
+ARGS ?=
+# make validate MAX_AGE=90 also lists datasets older than 90 days (exit status 3).
+MAX_AGE ?=
 PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/*/*) \
 	jupyter-config/jupyter_nbconvert_config.json
 
@@ -23,7 +29,7 @@ $(STAMP): $(PACKAGE_FILES)
 	touch $(STAMP)
 
 report: setup
-	$(PY) -m analysis_helpers report --params "$(PARAMS)" $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m analysis_helpers report --params "$(PARAMS)" --code $(CODE) $(if $(JOBS),--jobs $(JOBS))
 
 test: setup lint
 	$(PY) -m pytest
@@ -34,14 +40,14 @@ lint: setup
 	$(VENV)/bin/mypy
 
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(ARGS)
 
 dashboard: setup
 	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --template=kit_dashboard \
-		--VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|js|css)']"
+		--VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|js|css)']" $(ARGS)
 
 validate: setup
-	$(PY) -m analysis_helpers validate $(DATA)
+	$(PY) -m analysis_helpers validate $(if $(MAX_AGE),--max-age $(MAX_AGE)) $(DATA)
 
 benchmark: setup
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done

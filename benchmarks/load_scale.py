@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [f"core-synthetic-{i}" for i in range(8)]
+SOURCES = [f"core-synthetic-{i}" for i in range(32)]  # 27 x 32 rows a day: 1M rows end before 2018
 
 
 def make_package(folder: Path, rows: int, broken_share: float) -> Path:
@@ -35,27 +35,31 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
     shutil.copytree(REPO_ROOT / "data", data)
     with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
         for source in SOURCES:
-            stream.write(f"{source},Benchmark,Synthetic rows,https://example.org/{source},2024-01-01,2024-01-01\n")
+            stream.write(f"{source},Benchmark,Synthetic rows,https://example.org/{source},2024-01-01,2024-01-01,"
+                         "secondary,\n")
     schema_path = data / "schemas" / "territory_control.json"
     schema = json.loads(schema_path.read_text())
     schema["primaryKey"] = ["date", "region_id", "source_id"]
     schema_path.write_text(json.dumps(schema))
 
     regions = pd.read_csv(data / "territory" / "regions.csv")
-    ids = ["UA", *regions["region_id"]]
+    # Regions only: a national row would have to equal the sum of its regions (a cross-check).
+    ids = list(regions["region_id"])
     areas = dict(zip(regions["region_id"], regions["area_km2"], strict=True))
-    areas["UA"] = float(regions["area_km2"].sum())
     rng = np.random.default_rng(0)
     per_day = len(ids) * len(SOURCES)
     days = -(-rows // per_day)
+    # Dates before the shipped rows (kept below), so no real date gets synthetic regions.
     dates = pd.date_range("2014-01-01", periods=days, freq="D").strftime("%Y-%m-%d")
     index = np.arange(rows)
     region = np.array(ids)[(index // len(SOURCES)) % len(ids)]
     area = np.array([areas[r] for r in ids])[(index // len(SOURCES)) % len(ids)]
-    occupied = np.round(area * rng.uniform(0, 0.9, rows), 1)
+    share = rng.uniform(0, 0.9, rows)
+    occupied = np.round(area * share, 1)
     values = {
         "date": np.asarray(dates)[index // per_day], "region_id": region, "occupied_km2": occupied,
         "occupied_km2_low": np.round(occupied * 0.98, 1), "occupied_km2_high": np.round(occupied * 1.02, 1),
+        "share": np.round(share, 4),
         "basis": "DeepState", "method": "computed", "source_id": np.array(SOURCES)[index % len(SOURCES)],
     }
     # Every other column of the shipped schema (optional ids, notes) stays empty.
@@ -63,7 +67,10 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
     if broken_share:
         broken = rng.choice(rows, int(rows * broken_share), replace=False)
         frame.loc[broken, "occupied_km2"] = -1.0
-    frame.to_csv(data / "territory" / "territory_control.csv", index=False)
+    # The shipped rows stay (claims refer to them); the synthetic ones come first.
+    shipped = pd.read_csv(data / "territory" / "territory_control.csv", dtype=str, keep_default_na=False)
+    pd.concat([frame.astype(str), shipped], ignore_index=True).to_csv(data / "territory" / "territory_control.csv",
+                                                                      index=False)
     return data
 
 

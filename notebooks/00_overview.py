@@ -34,23 +34,31 @@
 from IPython.display import HTML, display
 
 import analysis_helpers as ah
-from analysis_helpers.analysis.catalogue import dataset_summary
+from analysis_helpers.analysis.catalogue import PRIMARY_SOURCE_TYPES, dataset_summary
 from analysis_helpers.figures.catalogue import coverage_chart, sources_table_html
+from analysis_helpers.publish.report_page import build_time
 
-ah.setup_notebook();
+ah.setup_notebook()
 
 # %% tags=["parameters"]
 as_of = None  # the date the overview describes; None means the latest date in the data
 
 # %% [markdown]
 # ## The datasets
+#
+# For each dataset: its rows, the dates it covers, the sources it cites, its as-of date (latest
+# observation) and that date's age in days when this page was built, and the share of its rows
+# that rest on primary evidence: an **official** source (the body's own document, statement or
+# dataset) or a **wire** agency, as set in the `source_type` column of `data/sources/`.
 
 # %%
 as_of = ah.resolve_as_of(as_of)
 tables = {name: ah.load(name) for name in ah.datasets()}
-summary = dataset_summary(tables)
-display(summary.style.format({"first_date": "{:%Y-%m-%d}", "last_date": "{:%Y-%m-%d}", "as_of": "{:%Y-%m-%d}"},
-                             na_rep="–").hide(axis="index"))
+summary = dataset_summary(tables, today=build_time().date())
+ah.formatted_table(summary.set_index("dataset"),
+                   labels={"primary_share": f"Rows on {' or '.join(PRIMARY_SOURCE_TYPES)} sources (%)",
+                           "first_date": "First date", "last_date": "Last date", "as_of": "As of",
+                           "age_days": "Age (days)"})
 
 # %%
 coverage_chart(summary, as_of, sources=tables["sources"])

@@ -58,7 +58,7 @@ from analysis_helpers.conventions import NATIONAL_ID, cited_by
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import territory as figs
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.territory import full_coverage_dates, lines_explorer
+from analysis_helpers.widgets.territory import lines_explorer
 
 # %% tags=["parameters"]
 as_of = None  # last date to show; None means the latest date in territory_control
@@ -78,7 +78,7 @@ claims = ah.load("annexation_claims")
 sites = ah.load("sites")
 boundaries = load_boundaries(list(regions["region_id"]))
 events = ah.load("events") if "events" in ah.datasets() else None
-regional_date = max(d for d in full_coverage_dates(control, regions) if d <= report_as_of)
+regional_date = max(d for d in terr.full_coverage_dates(control, regions) if d <= report_as_of)
 print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {report_as_of:%d %b %Y}.")
 # What the charts below rest on: the maps they draw, the claims, the regions' areas and populations.
 map_sources = cited_by(control)
@@ -141,8 +141,7 @@ national = control[control["region_id"] == NATIONAL_ID].set_index("date")
 key_dates = pd.to_datetime(["2022-02-23", "2022-04-03", "2022-09-01", "2022-12-01", "2024-01-01", "2025-01-01",
                             "2025-05-15", f"{regional_date:%Y-%m-%d}"])
 key = national.loc[national.index.isin(key_dates), ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "share", "note"]]
-display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f}", "occupied_km2_high": "{:,.0f}",
-                          "share": "{:.2%}"}, na_rep="").format_index("{:%d %b %Y}"))
+display(ah.formatted_table(key, formats={"share": lambda share: f"{100 * share:.2f}"}))
 
 # %% [markdown]
 # ### Does the kit agree with the map maker, and do the two archives agree?
@@ -159,8 +158,10 @@ display(key.style.format({"occupied_km2": "{:,.0f}", "occupied_km2_low": "{:,.0f
 # %%
 agreement = terr.agreement_with_published(control, other_maps)
 agreement = agreement.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
-display(agreement.set_index(["date", "name"]).drop(columns="region_id").style.format(
-    {"map_date": "{:%d %b %Y}", "published": "{:,.3f}", "kit": "{:,.3f}", "difference": "{:+.2f}"}))
+display(ah.formatted_table(agreement.set_index(["date", "name"]).drop(columns="region_id"),
+                           formats={**dict.fromkeys(("published", "kit"),  # km² rows and 0-1 share rows
+                                                    lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3f}"),
+                                    "difference": "{:+.2f}"}))
 
 # %% [markdown]
 # ### Change since a date, and gains per year
@@ -171,12 +172,11 @@ display(agreement.set_index(["date", "name"]).drop(columns="region_id").style.fo
 # %%
 change = terr.change_between(control, compare_from, regional_date, method)
 change = change.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
-display(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
-        .set_index("name").style.format("{:,.0f}", subset=["start_km2", "end_km2", "change_km2"]))
+display(ah.formatted_table(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
+                           .set_index("name"), formats={"change_km2": "{:+,.0f}"}))
 
 # %%
-display(terr.gains_per_year(control).set_index("year").style.format(
-    {"start_km2": "{:,.0f}", "end_km2": "{:,.0f}", "gain_km2": "{:+,.0f}", "from": "{:%d %b %Y}", "to": "{:%d %b %Y}"}))
+display(ah.formatted_table(terr.gains_per_year(control).set_index("year"), formats={"gain_km2": "{:+,.0f}"}))
 
 # %% [markdown]
 # ## Claimed versus controlled
@@ -188,9 +188,7 @@ display(terr.gains_per_year(control).set_index("year").style.format(
 
 # %%
 claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
-display(claimed.set_index("name").drop(columns="region_id").style.format(
-    {"claimed_since": "{:%d %b %Y}", "claimed_km2": "{:,.0f}", "occupied_km2": "{:,.0f}", "share": "{:.1%}",
-     "not_held_km2": "{:,.0f}", "observed": "{:%d %b %Y}"}))
+display(ah.formatted_table(claimed.set_index("name").drop(columns="region_id")))
 
 # %%
 figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources=sources)
@@ -209,26 +207,25 @@ figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources
 # %%
 lines = terr.named_lines(control, claims, regions, regional_date, custom=user_line)
 comparison = terr.compare_lines(lines, regions)
-display(comparison.set_index("line").style.format(
-    {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
-     "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}))
+display(ah.formatted_table(comparison.set_index("line")))
 
 # %%
 figs.lines_figure(comparison, regional_date, line_sources, sources=sources)
 
 # %%
-figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
+figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
 
 # %% [markdown]
 # ## Explorer
 #
 # In a live notebook: pick a date and a line, or set the share of each region on Russia's side
-# (start from the line of contact with the button), and the map and the comparison update. The
-# exported report shows the menu-driven map above instead.
+# (the sliders start from `user_line`; the button starts them from the line of contact), and the
+# map and the comparison update. The exported report shows the menu-driven map above instead.
 
 # %%
-show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, sources=sources),
-     figs.lines_map(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
+show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, user_line=user_line,
+                    sources=sources),
+     figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
 
 # %% [markdown]
 # ## What is not here

@@ -87,7 +87,7 @@ recfig.assessments_figure(assessments, sources=sources)
 recfig.growth_figure(assessments, sources=sources)
 
 # %%
-rec.growth_between_assessments(assessments).round(1)
+ah.formatted_table(rec.growth_between_assessments(assessments))
 
 # %% [markdown]
 # ## Needs and damage by sector
@@ -107,7 +107,7 @@ recfig.sectors_figure(sectors, assessments, "damage_usd_bn", sources=sources)
 # years apart):
 
 # %%
-rec.sector_growth(sectors, assessments).round(2)
+ah.formatted_table(rec.sector_growth(sectors, assessments))
 
 # %% [markdown]
 # **Damage by region.** No assessment found so far publishes figures per region (RDNA4 only
@@ -127,10 +127,10 @@ rec.sector_growth(sectors, assessments).round(2)
 # gives no estimate.
 
 # %%
-rec.needs_trend(assessments).round(2)
+ah.formatted_table(rec.needs_trend(assessments))
 
 # %%
-rec.needs_at(assessments, [settlement_date])
+ah.formatted_table(rec.needs_at(assessments, [settlement_date]))
 
 # %% [markdown]
 # ## What known sources could cover
@@ -141,8 +141,8 @@ rec.needs_at(assessments, [settlement_date])
 # (Release 29).
 
 # %%
-funding[["item_id", "kind", "holder", "purpose", "amount", "currency", "amount_usd_bn", "fx_rate", "fx_date",
-         "as_of", "part_of"]]
+ah.formatted_table(funding[["item_id", "kind", "holder", "purpose", "amount", "currency", "amount_usd_bn",
+                            "fx_rate", "fx_date", "as_of", "part_of"]])
 
 # %% [markdown]
 # The gap is needs at the settlement date minus the funding chosen:
@@ -164,7 +164,7 @@ donor_rate = rec.donor_rate(funding) if donor_bn_per_year is None else donor_bn_
 assumptions = {"windfall_only": windfall_only, "asset_share": asset_share, "donor_bn_per_year": donor_rate,
                "donor_years": donor_years, "private_bn": private_bn}
 gap = rec.funding_gap(assessments, funding, settlement_date, **assumptions)
-gap.round(1)
+ah.formatted_table(gap)
 
 # %% [markdown]
 # ### Explore the assumptions
@@ -192,4 +192,4 @@ cases = {"windfall profits only": (True, 0.0), "25% of principal": (False, 0.25)
          "50% of principal": (False, 0.5), "all principal": (False, 1.0)}
 grid = rec.funding_gap_cases(assessments, funding, dates, cases, donor_bn_per_year=donor_rate,
                              donor_years=donor_years, private_bn=private_bn)
-recfig.funding_gap_explorer(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)
+recfig.funding_gap_explorer_report(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)

@@ -108,8 +108,10 @@ gaps = party_gap(wide)
 stance_figures.outcome_intervals(outcomes, gaps, issues, as_of, cited=latest["source_id"], sources=sources)
 
 # %%
-display(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]).round(0))
-display(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap", "overlap"]].round(1))
+display(ah.formatted_table(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]),
+                           formats=dict.fromkeys(("median", "low", "high"), "{:.0f}")))
+display(ah.formatted_table(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap", "overlap"]],
+                           formats=dict.fromkeys(("ukraine_position", "russia_position", "gap"), "{:.1f}")))
 
 # %% [markdown]
 # ## What if?
@@ -123,8 +125,8 @@ display(gaps.set_index("issue_id")[["ukraine_position", "russia_position", "gap"
 baseline = predict_outcomes(wide, actors, draws=0)
 explorer = what_if_explorer(wide, actors, issues, as_of, actor_id=explorer_actor, issue_id=explorer_issue,
                             cited=latest["source_id"], sources=sources)
-show(explorer, stance_figures.what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider)",
-                                                     cited=latest["source_id"], sources=sources))
+show(explorer, stance_figures.what_if_explorer_report(baseline, issues, as_of, cited=latest["source_id"],
+                                                      sources=sources))
 
 # %%
 presets = [

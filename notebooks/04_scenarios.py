@@ -16,9 +16,10 @@
 # %%
 from analysis_helpers import setup_notebook; setup_notebook()
 
-# %% [markdown]
+# %% [markdown] tags=["dashboard-top"]
 # # Scenarios: four paths after the Istanbul challenge, side by side
-#
+
+# %% [markdown]
 # When Kyiv challenged Moscow to meet in Istanbul on 15 May 2025, the analysis this kit grew out
 # of sketched four ways things could go: **(1)** proxy talks in Istanbul under Turkish and Qatari
 # (perhaps UN) auspices, delivering humanitarian steps and ceasefire mechanisms; **(2)** Ukraine
@@ -52,8 +53,9 @@ import analysis_helpers as ah
 from analysis_helpers import scenarios
 from analysis_helpers.analysis.scenarios import assumption_table
 from analysis_helpers.figures import scenarios as scenario_figures
+from analysis_helpers.publish.notebook import csv_download_link
 from analysis_helpers.widgets import show
-from analysis_helpers.widgets.scenarios import ScenarioBuilder, csv_download_link
+from analysis_helpers.widgets.scenarios import scenario_explorer
 
 as_of = ah.resolve_as_of(as_of)
 baseline = scenarios.baseline_for(as_of)
@@ -66,7 +68,9 @@ results = scenarios.run_all(draws=draws, seed=seed, as_of=as_of)
 chosen = defined[scenario]
 display(Markdown(f"Baseline data as of **{as_of:%d %B %Y}**; {len(defined)} scenarios; "
                  f"this report puts **{chosen.title}** first."))
-titles.assign(path=[s.path for s in defined.values()], written=[s.written for s in defined.values()])
+ah.formatted_table(titles.assign(path=pd.array([s.path for s in defined.values()], dtype="Int64"),
+                                  written=pd.to_datetime([s.written for s in defined.values()])),
+                   labels={"path": "Path in the article"})
 
 # %% [markdown]
 # ## The scenarios side by side
@@ -89,7 +93,7 @@ scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles
 # %% [markdown]
 # ## One scenario at a time
 #
-# Pick a scenario in the menu (this works in the exported report too); hollow grey markers show
+# Pick a scenario in the chart's menu; hollow grey markers show
 # the baseline.
 
 # %%
@@ -105,7 +109,7 @@ scenario_figures.scenario_profile(ordered, ah.load("issues"), as_of,
 # %%
 display(Markdown(f"**{chosen.title}** (`data/scenarios/{chosen.name}.yaml`, written {chosen.written}). "
                  f"{chosen.narrative}"))
-assumption_table(chosen)
+ah.formatted_table(assumption_table(chosen))
 
 # %% [markdown]
 # ### Its results
@@ -119,16 +123,18 @@ assumption_table(chosen)
 display(HTML(csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
 if results_csv:
     results.to_csv(results_csv, index=False)
-results[results["scenario"] == scenario].drop(columns="scenario").round(1)
+ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),  # one unit per row
+                   formats=dict.fromkeys(("value", "low", "high"),
+                                         lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"))
 
-# %% [markdown]
+# %% [markdown] tags=["dashboard-top"]
 # ## Build your own scenario
 #
-# Start from any scenario and move its main assumptions; the numbers and the chart recompute
-# with their intervals. (In the exported report this shows the chosen scenario's chart; the
-# builder needs a live kernel: JupyterLab or `make dashboard`.)
+# Start from any scenario and move its main assumptions: the headline numbers and the
+# settlement chart recompute, with their 80% intervals.
 
-# %%
-builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
-                          draws=draws, seed=seed, sources=sources)
-show(builder, builder.figure)
+# %% tags=["dashboard-top"]
+show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
+                       draws=draws, seed=seed, sources=sources, known=results),
+     scenario_figures.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles,
+                                               cited=baseline.cited, sources=sources))

@@ -32,7 +32,7 @@ from IPython.display import HTML, display
 import analysis_helpers as ah
 from analysis_helpers.analysis import briefing
 from analysis_helpers.data.briefing import load_available
-from analysis_helpers.figures.briefing import (claims_table_html, front_movement_figure, timeline_figure,
+from analysis_helpers.figures.briefing import (claims_table_html, front_movement_figure, timeline_explorer_report,
                                                verdict_figure)
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.briefing import timeline_explorer
@@ -58,7 +58,7 @@ for name, reason in left_out.items():
 # and a clickable legend that filter kinds without a running kernel.
 
 # %%
-show(timeline_explorer(events, as_of, sources=sources), timeline_figure(events, as_of, sources=sources))
+show(timeline_explorer(events, as_of, sources=sources), timeline_explorer_report(events, as_of, sources=sources))
 
 # %% [markdown]
 # ## The article's claims, checked
@@ -102,4 +102,4 @@ if "territory_control" in tables:
 
 # %%
 play = briefing.state_of_play(events, tables, as_of)
-display(play.style.set_uuid("state-of-play").format({"dated": "{:%Y-%m-%d}"}).hide(axis="index"))
+display(ah.formatted_table(play))

@@ -78,9 +78,9 @@ display(Markdown(f"Realised positions: **{targets_from}**; horizon {horizon_mont
 
 # %%
 display(check_figures.position_scores_chart(scores, pairs, sources, as_of))
-display(scores.drop(columns="model").set_index("label").style.format(
-    {"mae": "{:.1f}", "coverage_80": "{:.0%}"}, na_rep="–"))
-display(checks.freeze_counts(pairs, freezes).style.format({"freeze": "{:%Y-%m-%d}"}))
+display(ah.formatted_table(scores.drop(columns="model").set_index("label"),
+                           formats={"mae": "{:.1f}", "coverage_80": "{:.0%}"}))
+display(ah.formatted_table(checks.freeze_counts(pairs, freezes)))
 
 # %% [markdown]
 # ## 2. Front-line pace
@@ -96,7 +96,7 @@ display(checks.freeze_counts(pairs, freezes).style.format({"freeze": "{:%Y-%m-%d
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)
 display(check_figures.pace_chart(pace, pace_sources, sources, as_of, horizon_months=6))
-display(pace_scores.style.format({"mae_km2": "{:,.0f}", "coverage_80": "{:.0%}"}))
+display(ah.formatted_table(pace_scores, formats={"mae_km2": "{:,.0f}", "coverage_80": "{:.0%}"}))
 
 # %% [markdown]
 # ## 3. Which inputs drive the results
@@ -120,4 +120,4 @@ unmoved = [name for name in positions if (table.loc[table["output"] == name, "va
 display(Markdown(f"{len(unmoved)} of {len(positions)} predicted positions are moved by no ranged input of "
                  f"**{sensitivity_scenario}**: {', '.join(sensitivity_core.output_label(n) for n in unmoved)}."))
 display(check_figures.tornado(table, positions[0], sources, as_of))
-table.pivot_table(index=["output", "input"], columns="index", values="value").round(3)
+ah.formatted_table(table.pivot_table(index=["output", "input"], columns="index", values="value"))

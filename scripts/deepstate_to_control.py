@@ -33,7 +33,7 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from analysis_helpers import load  # noqa: E402
+from analysis_helpers import DataValidationError, load  # noqa: E402
 from analysis_helpers.analysis.territory import (  # noqa: E402
     EVE_OF_INVASION,
     NATIONAL_ID,
@@ -231,4 +231,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except DataValidationError as error:  # a bad snapshot or data file: the kit's message, no traceback
+        sys.exit(str(error))

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -86,3 +87,10 @@ def built_reports(tmp_path_factory, offline_kernels):
     report_dir = tmp_path_factory.mktemp("reports")
     outcomes = report.run(notebooks(), {}, report_dir, jobs=2)
     return report_dir, outcomes
+
+
+def one_source_table(source_id: str = "core-a") -> pd.DataFrame:
+    """A sources table with one row and every column of the sources schema (for figure tests)."""
+    return pd.DataFrame({"source_id": [source_id], "publisher": ["P"], "title": ["T"], "url": ["https://example.org/a"],
+                         "published": pd.to_datetime(["2024-01-01"]), "accessed": pd.to_datetime(["2024-02-01"]),
+                         "source_type": ["official"], "relays": [None]})

@@ -11,6 +11,7 @@ from analysis_helpers.analysis import territory as terr
 from analysis_helpers.data.briefing import load_available
 from analysis_helpers.figures import briefing as fb
 from analysis_helpers.figures.theme import register_template
+from explorers import control, figure_of, output_of, shown
 
 AS_OF = "2026-11-26"
 
@@ -66,15 +67,18 @@ def test_explorer_rerenders_on_filter_change(events):
     setup_notebook()  # installs the offline renderer the explorer draws with
 
     explorer = timeline_explorer(events, AS_OF, sources=ah.load("sources"))
-    kinds, who = explorer.children[0].children
-    output = explorer.children[1]
+    kinds, who, output = control(explorer, "Kinds"), control(explorer, "With"), output_of(explorer)
     assert who.value == ANY_PARTICIPANT and "Russia" in who.options
+    everything = shown(output)
     kinds.value = ("talks",)
     who.value = "Saudi Arabia"
-    shown = output.outputs[-1]["data"]["text/html"]
-    assert "Jeddah" in shown and "Bürgenstock" not in shown  # talks hosted by Saudi Arabia, not a summit
+    assert "Jeddah" in shown(output) and "Bürgenstock" not in shown(output)  # talks hosted there, not a summit
+    # The widgets are the live chart's one filter: no in-chart kinds menu, only the period buttons.
+    assert [menu.get("type") for menu in figure_of(output)["layout"]["updatemenus"]] == ["buttons"]
     kinds.value = ("legal",)
-    assert output.outputs[-1]["text"].startswith("No event matches")
+    assert "No event matches these filters." in shown(output)
+    control(explorer, "Show every event").click()
+    assert shown(output) == everything and who.value == ANY_PARTICIPANT
 
 
 def test_filter_events_by_kind_and_participant(events):

@@ -12,13 +12,12 @@ import pytest
 
 from analysis_helpers.conventions import cited_by
 from analysis_helpers.figures.theme import add_caption
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, one_source_table
 
 FIGURES_DIR = REPO_ROOT / "src" / "analysis_helpers" / "figures"
 SOURCE_ID = re.compile(r"^[a-z]+-[a-z0-9][a-z0-9-]*$")
 PREFIXES = ("core-", "terr-", "recon-", "stance-", "event-", "prop-")
-SOURCES = pd.DataFrame({"source_id": ["core-a"], "publisher": ["P"], "title": ["T"],
-                        "published": pd.to_datetime(["2024-01-01"])})
+SOURCES = one_source_table()
 
 
 @pytest.mark.parametrize("path", sorted(FIGURES_DIR.glob("*.py")), ids=lambda p: p.name)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 
+import ipywidgets as widgets
 import pandas as pd
 import pytest
 
 import analysis_helpers as ah
 from analysis_helpers import setup_notebook
+from analysis_helpers.analysis.scenarios import CUSTOM, custom_scenario
 from analysis_helpers.figures import scenarios as figures
+from analysis_helpers.publish.notebook import csv_download_link
 from analysis_helpers.scenarios import baseline_for, list_scenarios, load_scenario, run_all
-from analysis_helpers.widgets.scenarios import CUSTOM, ScenarioBuilder, csv_download_link, custom_scenario
+from analysis_helpers.widgets.scenarios import scenario_explorer
+from explorers import control, figure_of, output_of, parts, title_of
 
 DRAWS = 100
 CITED = ["recon-wb-rdna5-pr"]  # any known source: these tests are about the scenario figures themselves
@@ -72,37 +76,40 @@ def test_custom_scenario_keeps_range_widths_and_the_rest_of_the_start():
     assert custom.assumptions["mediation"]["mediators"] == ["turkey"]
 
 
-def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
+def _builder(draws):
     baseline = baseline_for()
     defined = {name: load_scenario(name) for name in list_scenarios()}
-    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=DRAWS,
-                              sources=ah.load("sources"))
-    before = builder.results.set_index("metric")["value"]
-    numbers, title = builder.numbers.value, builder.figure.layout.title.text
-    shown = builder.output.outputs[0]["data"]["text/html"]
+    return scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=draws,
+                             sources=ah.load("sources"))
 
-    builder.front.value = 3.0
-    after = builder.results.set_index("metric")["value"]
-    assert after["occupied_km2"] > before["occupied_km2"]
-    assert builder.numbers.value != numbers and builder.figure.layout.title.text != title
-    assert builder.output.outputs[0]["data"]["text/html"] != shown
 
-    builder.mediators.value = ("turkey", "china")
-    moved = builder.results.set_index("metric")["value"]
-    assert moved.filter(like="settlement:").ne(after.filter(like="settlement:")).any()
+def _number(builder, metric: str) -> float:
+    numbers = next(w for w in parts(builder) if isinstance(w, widgets.HTML) and "scenario-number" in w.value)
+    cell = numbers.value.split(f"data-metric='{metric}'>", 1)[1]
+    return float(cell.split("<span class='value'>", 1)[1].split("<", 1)[0].replace(",", ""))
+
+
+def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
+    builder = _builder(DRAWS)
+    output = output_of(builder)
+    occupied, title = _number(builder, "occupied_km2"), title_of(output)
+
+    control(builder, "Front pace (x recent)").value = 3.0
+    assert _number(builder, "occupied_km2") > occupied and title_of(output) != title
+
+    markers = figure_of(output)["data"]
+    control(builder, "Mediators").value = ("turkey", "china")
+    assert figure_of(output)["data"] != markers
 
 
 def test_builder_loads_the_start_scenarios_values(results):
-    baseline = baseline_for()
-    defined = {name: load_scenario(name) for name in list_scenarios()}
-    builder = ScenarioBuilder(baseline, defined, ah.load("actors"), ah.load("issues"), baseline.as_of, draws=0,
-                              sources=ah.load("sources"))
-    builder.start.value = "international_mediation"
-    assert builder.months.value == 8 and builder.asset_share.value == 0.5
-    assert set(builder.mediators.value) == {"usa", "eu", "nato", "china", "india", "brazil"}
+    builder = _builder(0)
+    control(builder, "Start from").value = "international_mediation"
+    assert control(builder, "Months to a settlement").value == 8
+    assert control(builder, "Frozen assets used (share)").value == 0.5
+    assert set(control(builder, "Mediators").value) == {"usa", "eu", "nato", "china", "india", "brazil"}
     expected = results[results["scenario"] == "international_mediation"].set_index("metric")["value"]
-    got = builder.results.set_index("metric")["value"]
-    assert got["occupied_km2"] == pytest.approx(expected["occupied_km2"])
+    assert _number(builder, "occupied_km2") == pytest.approx(round(expected["occupied_km2"]))
 
 
 def test_csv_download_link_carries_the_table(results):

@@ -7,14 +7,14 @@ import pandas as pd
 import analysis_helpers as ah
 from analysis_helpers.analysis.stances import stances_wide
 from analysis_helpers.widgets.stances import what_if_explorer
+from conftest import one_source_table
+from explorers import output_of, shown
 
-SOURCES = pd.DataFrame({"source_id": ["core-a"], "publisher": ["P"], "title": ["T"],
-                        "published": pd.to_datetime(["2024-01-01"])})
+SOURCES = one_source_table()
 
 
 def shown_text(explorer) -> str:
-    output = explorer.children[-1]
-    return " ".join(str(value) for item in output.outputs for value in item["data"].values())
+    return shown(output_of(explorer))
 
 
 def test_moving_a_slider_redraws_with_the_new_stance():

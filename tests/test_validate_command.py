@@ -1,4 +1,5 @@
-"""`python -m analysis_helpers validate [DATA_DIR]`: every problem at once, exit 0 clean / 1 not."""
+"""`python -m analysis_helpers validate [--max-age DAYS] [DATA_DIR]`: every problem at once; exit 0
+clean, 1 invalid, 2 usage error, 3 valid but a dataset older than --max-age."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import pytest
 from conftest import DATA_DIR
 
 
-def run_validate(*args, env_data=None):
+def run_validate(*args, env_data=None, epoch=None):
     import os
 
-    env = {k: v for k, v in os.environ.items() if k != "ANALYSIS_HELPERS_DATA"}
+    env = {k: v for k, v in os.environ.items() if k not in {"ANALYSIS_HELPERS_DATA", "SOURCE_DATE_EPOCH"}}
     if env_data is not None:
         env["ANALYSIS_HELPERS_DATA"] = str(env_data)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
     return subprocess.run([sys.executable, "-m", "analysis_helpers", "validate", *map(str, args)],
                           capture_output=True, text=True, env=env, timeout=300)
 
@@ -88,3 +91,34 @@ def test_computed_national_total_must_match_its_regions(data_copy):
     result = run_validate(data_copy)
     assert result.returncode == 1
     assert f"row {target + 1}, column occupied_km2: must equal the sum of the computed regions" in result.stdout
+
+
+DAY_S = 86_400
+EPOCH_2026_12_01 = 1_796_083_200  # 2026-12-01T00:00:00Z
+
+
+def test_max_age_lists_stale_datasets_with_their_own_exit_status(data_copy):
+    sites = data_copy / "territory" / "sites.csv"
+    if not sites.exists():
+        pytest.skip("sites.csv moved")
+    import pandas as pd
+
+    as_of = pd.read_csv(sites)["as_of"].max()
+    age = (pd.Timestamp(EPOCH_2026_12_01, unit="s") - pd.Timestamp(as_of)).days
+    stale = run_validate("--max-age", age - 1, data_copy, epoch=EPOCH_2026_12_01)
+    assert stale.returncode == 3, stale.stdout + stale.stderr
+    assert f"stale: sites as of {as_of}, {age} days old" in stale.stdout
+    fresh_enough = run_validate("--max-age", 100_000, data_copy, epoch=EPOCH_2026_12_01)
+    assert fresh_enough.returncode == 0 and "stale:" not in fresh_enough.stdout
+
+
+def test_a_schema_failure_wins_over_staleness(data_copy):
+    with (data_copy / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
+        stream.write("core-broken,Publisher,Title,not a url,2024-01-01,,official,\n")
+    result = run_validate("--max-age", 0, data_copy, epoch=EPOCH_2026_12_01)
+    assert result.returncode == 1 and "column url" in result.stdout
+
+
+def test_max_age_must_be_a_number_of_days():
+    assert run_validate("--max-age", "soon").returncode == 2
+    assert run_validate("--max-age", "-1").returncode == 2

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import sys
 
+#: Exit statuses of `validate`: a schema failure and stale data are told apart.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_STALE = 0, 1, 2, 3
+
 USAGE = """usage: python -m analysis_helpers COMMAND [ARGS]
 
 commands:
-  validate [DATA_DIR]   check a data folder (default: $ANALYSIS_HELPERS_DATA or the kit's data/);
-                        prints every problem, exits 1 if any
+  validate [--max-age DAYS] [DATA_DIR]
+                        check a data folder (default: $ANALYSIS_HELPERS_DATA or the kit's data/);
+                        prints every problem; with --max-age, also lists the datasets whose as-of
+                        date is more than DAYS days before today (SOURCE_DATE_EPOCH if set).
+                        Exit status: 0 valid (and fresh), 1 invalid, 2 usage error,
+                        3 valid but some dataset older than --max-age
   report [...]          execute the notebooks and write HTML reports (see `report --help`)
   sensitivity SCENARIO --out FILE.csv [...]
                         which inputs of a scenario drive its results (see `sensitivity --help`)
@@ -16,21 +23,49 @@ commands:
 
 
 def validate_command(argv: list[str]) -> int:
+    """`validate [--max-age DAYS] [DATA_DIR]`; see USAGE for the exit statuses."""
+    import argparse
+
     from .data import DataPackage, default_data_dir, validate
 
-    if len(argv) > 1 or (argv and argv[0].startswith("-")):
-        print("usage: python -m analysis_helpers validate [DATA_DIR]", file=sys.stderr)
-        return 2
-    data_dir = argv[0] if argv else default_data_dir()
+    parser = argparse.ArgumentParser(prog="python -m analysis_helpers validate", add_help=True)
+    parser.add_argument("data_dir", nargs="?", default=None)
+    parser.add_argument("--max-age", type=int, default=None, metavar="DAYS")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on a usage error, 0 on --help
+        return EXIT_USAGE if exc.code else EXIT_OK
+    if args.max_age is not None and args.max_age < 0:
+        print("validate: --max-age must be 0 or more days", file=sys.stderr)
+        return EXIT_USAGE
+    data_dir = args.data_dir or default_data_dir()
     problems = validate(data_dir)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in {data_dir}", file=sys.stderr)
-        return 1
+        return EXIT_INVALID
     names = DataPackage(data_dir).names()
     print(f"{data_dir}: all {len(names)} datasets valid")
-    return 0
+    if args.max_age is None:
+        return EXIT_OK
+    return _report_stale(data_dir, args.max_age)
+
+
+def _report_stale(data_dir, max_age: int) -> int:
+    from .analysis.catalogue import stale_datasets
+    from .publish.report_page import build_time, data_freshness
+
+    today = build_time().date()
+    stale = stale_datasets(data_freshness(data_dir), max_age)
+    for row in stale.itertuples():
+        print(f"stale: {row.dataset} as of {row.as_of:%Y-%m-%d}, {row.age_days} days old (more than {max_age})")
+    if len(stale):
+        print(f"{len(stale)} dataset{'s' if len(stale) != 1 else ''} older than {max_age} days on {today} "
+              "(README: Keeping the data current)", file=sys.stderr)
+        return EXIT_STALE
+    print(f"every dated dataset is at most {max_age} days old on {today}")
+    return EXIT_OK
 
 
 def sensitivity_command(argv: list[str]) -> int:
@@ -73,6 +108,7 @@ def sensitivity_command(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Dispatch `python -m analysis_helpers COMMAND`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in {"-h", "--help"}:
         print(USAGE)

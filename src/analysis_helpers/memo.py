@@ -6,7 +6,8 @@ time), so an edited file gives a new key and the stale entry simply ages out. No
 ever invalidated by hand, and memoising never changes a result: it only skips recomputing it.
 
 Where the memos are: `data.loader` (validated tables, per data folder), `data.geo` (checked
-boundaries, per file), `scenarios.baseline_for` (the engine's baseline, per data state and
+boundaries, per file), `data.scenarios` (the scenario JSON Schema checked against the
+meta-schema, per schema text), `scenarios.baseline_for` (the engine's baseline, per data state and
 date) and each `analysis.scenarios.Baseline` (the parts of a run that a scenario change may
 leave untouched, per their inputs).
 """

@@ -352,3 +352,9 @@ def kinds_present(events: pd.DataFrame) -> list[str]:
     """The event kinds in `events`, in timeline lane order (unknown kinds last, alphabetically)."""
     present = set(events["kind"])
     return [kind for kind in KIND_ORDER if kind in present] + sorted(present - set(KIND_ORDER))
+
+
+def participants_of(events: pd.DataFrame) -> list[str]:
+    """Every participant named in the events, most frequent first."""
+    names = events["participants"].str.split("; ").explode()
+    return list(names.value_counts().index)

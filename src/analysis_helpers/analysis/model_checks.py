@@ -38,7 +38,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from ..conventions import NATIONAL_ID, AsOf, as_timestamp
+from ..conventions import NATIONAL_ID, PARTIES, AsOf, as_timestamp
 from . import stances as stance_models
 from . import territory
 
@@ -65,7 +65,7 @@ def targets_from_proposals(proposals: pd.DataFrame, provisions: pd.DataFrame) ->
                         columns=TARGET_COLUMNS).reset_index(drop=True)
 
 
-def targets_from_stances(stances: pd.DataFrame, parties: Sequence[str] = ("ukraine", "russia")) -> pd.DataFrame:
+def targets_from_stances(stances: pd.DataFrame, parties: Sequence[str] = PARTIES) -> pd.DataFrame:
     """Realised positions from the parties' coded stances (`TARGET_COLUMNS`): every stance of a party."""
     rows = stances[stances["actor_id"].isin(parties)]
     return pd.DataFrame({"target": rows["actor_id"] + " stance", "date": rows["as_of"], "issue_id": rows["issue_id"],
@@ -73,7 +73,7 @@ def targets_from_stances(stances: pd.DataFrame, parties: Sequence[str] = ("ukrai
                         columns=TARGET_COLUMNS).reset_index(drop=True)
 
 
-def naive_baseline(wide: pd.DataFrame, parties: Sequence[str] = ("ukraine", "russia")) -> pd.DataFrame:
+def naive_baseline(wide: pd.DataFrame, parties: Sequence[str] = PARTIES) -> pd.DataFrame:
     """Midpoint of the two parties' positions per issue with its 80 % interval (NaN where one is missing)."""
     position = cast(pd.DataFrame, wide["position"]).reindex(columns=list(parties))
     uncertainty = cast(pd.DataFrame, wide["uncertainty"]).reindex(columns=list(parties))

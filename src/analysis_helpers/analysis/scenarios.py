@@ -52,6 +52,8 @@ Speed
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,7 +61,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, AsOf, as_timestamp, cited_by
+from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, RUSSIA, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
 from ..memo import Memo
 from . import proposals, reconstruction, stances, territory
@@ -342,6 +344,47 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
     table = pd.DataFrame(rows, columns=RESULT_COLUMNS[1:])
     table.insert(0, "scenario", scenario.name)
     return table
+
+
+CUSTOM = "custom"
+CUSTOM_TITLE = "Custom scenario"
+
+
+def _with_value(magnitude, value: float, floor: float | None = None) -> dict[str, float]:
+    """`magnitude` moved to `value`, keeping the width of its range on either side."""
+    central, low, high = as_range(magnitude)
+    low, high = low + value - central, high + value - central
+    if floor is not None:
+        low, high = max(low, floor), max(high, floor)
+    return {"value": float(value), "low": float(min(low, value)), "high": float(max(high, value))}
+
+
+def custom_scenario(start: Scenario, months: float, front_factor: float, damage_factor: float,
+                    asset_share: float, russia_capability: float, mediators: tuple[str, ...],
+                    mediation_salience: float) -> Scenario:
+    """`start` with these values in place of its own (the rest of its assumptions kept): the
+    scenario of the custom-scenario builder."""
+    assumptions = copy.deepcopy(start.assumptions)
+    reason = "Set in the custom-scenario builder."
+    assumptions["settlement"] = {"months": _with_value(assumptions["settlement"]["months"], months, 0.0),
+                                 "reasoning": reason}
+    assumptions["front"] = {**assumptions["front"], "factor": _with_value(assumptions["front"]["factor"], front_factor),
+                            "reasoning": reason}
+    assumptions["damage"] = {"factor": _with_value(assumptions["damage"]["factor"], damage_factor, 0.0),
+                             "reasoning": reason}
+    assumptions["funding"] = {**assumptions["funding"], "asset_share": asset_share,
+                              "windfall_only": asset_share == 0, "reasoning": reason}
+    others = [change for change in assumptions.get("actors", []) if change["actor_id"] != RUSSIA]
+    russia = next((c for c in assumptions.get("actors", []) if c["actor_id"] == RUSSIA), {"actor_id": RUSSIA})
+    assumptions["actors"] = [*others, {**russia, "capability_factor": russia_capability, "reasoning": reason}]
+    if mediators:
+        assumptions["mediation"] = {"mediators": list(mediators), "salience": mediation_salience,
+                                    "capability_factor": assumptions.get("mediation", {}).get("capability_factor", 1.0),
+                                    "reasoning": reason}
+    else:
+        assumptions.pop("mediation", None)
+    return Scenario(name=CUSTOM, title=CUSTOM_TITLE, narrative=f"Built from {start.title}.",
+                    written=dt.date.today(), assumptions=assumptions)
 
 
 def compare(results: pd.DataFrame, reference: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -75,17 +76,17 @@ def measuring_frame(boundaries: pd.DataFrame, land_border, band_km: float = BAND
     ukraine = shapely.union_all(outlines)
     edge = shapely.boundary(ukraine)
     band = shapely.difference(shapely.buffer(ukraine, band_km * 1000), ukraine)
-    points, owners = [], []
+    point_parts, owner_parts = [], []
     for index, outline in enumerate(outlines):
         on_edge = shapely.intersection(shapely.boundary(outline), shapely.buffer(edge, 1.0))
         coords = shapely.get_coordinates(shapely.segmentize(on_edge, 500.0)).round(0)
-        points.append(coords)
-        owners.append(np.full(len(coords), index))
-    points, owners = np.vstack(points), np.concatenate(owners)
+        point_parts.append(coords)
+        owner_parts.append(np.full(len(coords), index))
+    all_points, all_owners = np.vstack(point_parts), np.concatenate(owner_parts)
     # Neighbours share their edge vertices: keep each point once (Voronoi needs distinct sites).
-    _, first = np.unique(points, axis=0, return_index=True)
+    _, first = np.unique(all_points, axis=0, return_index=True)
     first = np.sort(first)
-    points, owners = points[first], owners[first]
+    points, owners = all_points[first], all_owners[first]
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), ordered=True,
                                                        extend_to=shapely.buffer(ukraine, 3 * band_km * 1000)))
     extended = np.array([shapely.union(outline, shapely.intersection(band, shapely.union_all(cells[owners == index])))
@@ -259,6 +260,13 @@ def gains_per_year(control: pd.DataFrame, region_id: str = NATIONAL_ID) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def full_coverage_dates(control: pd.DataFrame, regions: pd.DataFrame) -> list[pd.Timestamp]:
+    """Dates on which every region has an observation (the dates a map can show)."""
+    per_region = control[control["region_id"] != NATIONAL_ID]
+    counts = per_region.groupby("date")["region_id"].nunique()
+    return list(counts[counts == len(regions)].index)
+
+
 def shares_at(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf, method: str = "step",
               max_age_days: int | None = None) -> pd.DataFrame:
     """Every region with its occupied km² and `share` (0-1) at `as_of` (NaN where unobserved).
@@ -339,14 +347,20 @@ def named_lines(control: pd.DataFrame, claims: pd.DataFrame, regions: pd.DataFra
         LINE_CLAIMED: claimed,
     }
     if custom is not None:
-        unknown = sorted(set(custom) - set(ids))
-        if unknown:
-            raise ValueError(f"unknown region_id in the user-defined line: {', '.join(unknown)}")
-        bad = {k: v for k, v in custom.items() if not 0.0 <= float(v) <= 1.0}
-        if bad:
-            raise ValueError(f"shares must be between 0 and 1: {bad}")
-        lines[custom_name] = pd.Series({rid: float(custom.get(rid, 0.0)) for rid in ids})
+        lines[custom_name] = custom_line(regions, custom)
     return lines
+
+
+def custom_line(regions: pd.DataFrame, custom: Mapping[str, float]) -> pd.Series:
+    """Russian-held share (0-1) of every region under a line given per region (others 0)."""
+    ids = regions["region_id"]
+    unknown = sorted(set(custom) - set(ids))
+    if unknown:
+        raise ValueError(f"unknown region_id in the user-defined line: {', '.join(unknown)}")
+    bad = {k: v for k, v in custom.items() if not 0.0 <= float(v) <= 1.0}
+    if bad:
+        raise ValueError(f"shares must be between 0 and 1: {bad}")
+    return pd.Series({rid: float(custom.get(rid, 0.0)) for rid in ids})
 
 
 def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame) -> pd.DataFrame:
@@ -423,8 +437,7 @@ def monthly_net_change(control: pd.DataFrame) -> pd.DataFrame:
                                                               values="occupied_km2").sort_index()
     months = table.index.to_period("M")
     # Only consecutive months: a gap (the eve of the invasion to April 2022) is not a monthly change.
-    consecutive = [(a, b) for a, b, ma, mb in zip(table.index[:-1], table.index[1:], months[:-1], months[1:],
-                                                  strict=False) if (mb - ma).n == 1]
+    consecutive = [(a, b) for (a, ma), (b, mb) in pairwise(zip(table.index, months, strict=True)) if (mb - ma).n == 1]
     frames = [pd.DataFrame({"month": a.to_period("M").to_timestamp(), "region_id": table.columns, "from_date": a,
                             "to_date": b, "change_km2": (table.loc[b] - table.loc[a]).to_numpy()}) for a, b in consecutive]
     out = pd.concat(frames, ignore_index=True)

@@ -6,7 +6,6 @@ Both are GeoJSON, which has no line numbers: problems name the file and the feat
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from shapely.geometry import shape
 from ..memo import Memo
 from ..paths import default_data_dir
 from .errors import DataValidationError, Problem
+from .limits import GEOJSON_MAX_BYTES, GEOJSON_MAX_FEATURES, check_count, read_json
 from .package import display_path
 
 BOUNDARIES_FILE = Path("geo") / "ukraine_regions.geojson"
@@ -28,31 +28,36 @@ _SNAPSHOT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 def boundaries_path(data_dir: Path | None = None) -> Path:
+    """The region boundary file of a data folder (default: the one in use)."""
     return (data_dir or default_data_dir()) / BOUNDARIES_FILE
 
 
-def _read_features(path: Path) -> list[dict]:
+def _read_features(path: Path, root: Path | None = None) -> list[dict]:
+    """The features of a GeoJSON FeatureCollection, each a mapping with a mapping of properties."""
     shown = display_path(path)
-    if not path.is_file():
-        raise DataValidationError([Problem(shown, None, None, "file not found")])
-    try:
-        collection = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataValidationError([Problem(shown, exc.lineno, None, f"not valid JSON: {exc.msg}")])
+    collection = read_json(path, shown, root, GEOJSON_MAX_BYTES)
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list) or not features:
         raise DataValidationError([Problem(shown, None, None, "must be a GeoJSON FeatureCollection with features")])
+    check_count(features, GEOJSON_MAX_FEATURES, shown, "features")
+    malformed = [Problem(shown, None, None, f"feature {number}: must be a GeoJSON Feature (a mapping with "
+                                             "mapping properties)")
+                 for number, feature in enumerate(features, start=1)
+                 if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict)]
+    if malformed:
+        raise DataValidationError(malformed)
     return features
 
 
 def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
     try:
         geom = shape(feature.get("geometry") or {})
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
         problems.append(Problem(shown, None, "geometry", f"feature {number}: not a readable GeoJSON geometry"))
         return None
     if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        problems.append(Problem(shown, None, "geometry", f"feature {number}: must be a non-empty Polygon or MultiPolygon", geom.geom_type))
+        problems.append(Problem(shown, None, "geometry", f"feature {number}: must be a non-empty Polygon or MultiPolygon",
+                                geom.geom_type))
         return None
     return geom if geom.is_valid else shapely.make_valid(geom)
 
@@ -80,16 +85,18 @@ def _read_boundaries(path: Path, expected_ids: list[str] | None) -> pd.DataFrame
     shown = display_path(path)
     problems: list[Problem] = []
     rows = []
-    for number, feature in enumerate(_read_features(path), start=1):
+    # A data folder's own boundary file is read only from inside that folder (see limits.py).
+    root = path.parents[1] if path.parts[-2:] == BOUNDARIES_FILE.parts else None
+    for number, feature in enumerate(_read_features(path, root), start=1):
         region_id = (feature.get("properties") or {}).get("region_id")
-        if not region_id:
-            problems.append(Problem(shown, None, "region_id", f"feature {number}: region_id is required"))
+        if not region_id or not isinstance(region_id, str):
+            problems.append(Problem(shown, None, "region_id", f"feature {number}: region_id is required (text)"))
             continue
         if expected_ids is not None and region_id not in expected_ids:
             problems.append(Problem(shown, None, "region_id", f"feature {number}: not a region_id of regions.csv", region_id))
         geom = _geometry(feature, shown, number, problems)
         rows.append({"feature": number, "region_id": region_id,
-                     "name": feature["properties"].get("name", region_id), "geometry": geom})
+                     "name": (feature.get("properties") or {}).get("name", region_id), "geometry": geom})
     frame = pd.DataFrame(rows, columns=["feature", "region_id", "name", "geometry"])
     for _, dup in frame[frame.duplicated("region_id", keep="first")].iterrows():
         problems.append(Problem(shown, None, "region_id", f"feature {dup['feature']}: duplicate region_id", dup["region_id"]))
@@ -104,10 +111,12 @@ def _read_boundaries(path: Path, expected_ids: list[str] | None) -> pd.DataFrame
 
 def _overlaps(frame: pd.DataFrame, shown: str) -> list[Problem]:
     geoms = list(frame["geometry"])
+    if not geoms:
+        return []
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     problems = []
-    for i, j in zip(left, right):
+    for i, j in zip(left, right, strict=True):
         if i >= j:
             continue
         shared = shapely.intersection(geoms[i], geoms[j]).area
@@ -127,4 +136,5 @@ def snapshot_date(path: Path) -> date:
     try:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date", match.group(0))])
+        raise DataValidationError([Problem(display_path(Path(path)), None, None, "file name holds an impossible date",
+                                           match.group(0))]) from None

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -28,8 +28,23 @@ from pandera.backends.pandas import builtin_checks  # noqa: F401
 from pandera.errors import SchemaErrors
 
 from ..paths import DESCRIPTOR, default_data_dir
-from .checks import CheckContext, checks_for, problem_at
+from .checks import CheckContext, checks_for
 from .errors import DataValidationError, Problem
+from .limits import (
+    CSV_MAX_BYTES,
+    CSV_MAX_COLUMNS,
+    CSV_MAX_FIELD_CHARS,
+    CSV_MAX_LINE_BYTES,
+    CSV_MAX_ROWS,
+    DESCRIPTOR_MAX_FILES,
+    DESCRIPTOR_MAX_RESOURCES,
+    MAX_PROBLEMS_PER_TABLE,
+    SCHEMA_MAX_FIELDS,
+    check_count,
+    read_bytes,
+    read_json,
+    size_text,
+)
 
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
 # them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
@@ -71,23 +86,14 @@ class DataPackage:
 
     # -- descriptor ---------------------------------------------------------------------
     def _read_json(self, path: Path) -> dict:
-        shown = display_path(path)
-        if not path.is_file():
-            raise DataValidationError([Problem(shown, None, None, "file not found")])
-        try:
-            return json.loads(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DataValidationError([Problem(shown, None, None, f"not valid UTF-8 ({exc.reason})")]) from None
-        except json.JSONDecodeError as exc:
-            raise DataValidationError(
-                [Problem(shown, exc.lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}")]
-            ) from None
+        return read_json(path, display_path(path), self.root)
 
     def _check_descriptor(self) -> None:
         shown = display_path(self.descriptor_path)
         resources = self.descriptor.get("resources") if isinstance(self.descriptor, dict) else None
         if not isinstance(resources, list) or not resources:
             raise DataValidationError([Problem(shown, None, "resources", "must be a non-empty list")])
+        check_count(resources, DESCRIPTOR_MAX_RESOURCES, shown, "resources")
         problems = []
         seen = set()
         for position, resource in enumerate(resources):
@@ -101,23 +107,36 @@ class DataPackage:
             for key in ("path", "schema"):
                 if key not in resource:
                     problems.append(Problem(shown, None, f"{where}.{key}", "missing"))
+            path = resource.get("path")
+            if "path" in resource and not (_is_path(path) or (
+                    isinstance(path, list) and path and all(_is_path(p) for p in path))):
+                problems.append(Problem(shown, None, f"{where}.path", "must be a path or a list of paths"))
+            schema = resource.get("schema")
+            if "schema" in resource and not (_is_path(schema) or isinstance(schema, dict)):
+                problems.append(Problem(shown, None, f"{where}.schema", "must be a path or a Table Schema"))
         if problems:
             raise DataValidationError(problems)
+        files = [p for r in resources for p in (r["path"] if isinstance(r["path"], list) else [r["path"]])]
+        check_count(files, DESCRIPTOR_MAX_FILES, shown, "data files")
 
     def names(self) -> list[str]:
+        """The resources' names, in descriptor order."""
         return list(self.resources)
 
     def resource(self, name: str) -> dict:
+        """The descriptor entry of `name`; KeyError naming the known datasets otherwise."""
         if name not in self.resources:
             known = ", ".join(sorted(self.resources))
             raise KeyError(f"unknown dataset {name!r}; the data package has: {known}")
         return self.resources[name]
 
     def paths(self, name: str) -> list[Path]:
+        """The data files of `name` (a resource may span several files)."""
         path = self.resource(name)["path"]
         return [self.root / p for p in (path if isinstance(path, list) else [path])]
 
     def schema(self, name: str) -> dict:
+        """The Table Schema of `name`, read from its file when the descriptor points to one."""
         schema = self.resource(name)["schema"]
         if isinstance(schema, str):
             schema = self._read_json(self.root / schema)
@@ -130,13 +149,17 @@ class DataPackage:
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields:
             raise DataValidationError([Problem(shown, None, "fields", "must be a non-empty list")])
+        check_count(fields, SCHEMA_MAX_FIELDS, shown, "fields")
         problems = []
         for position, spec in enumerate(fields):
             if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
                 problems.append(Problem(shown, None, f"fields[{position}]", "each field needs a string 'name'"))
-            elif spec.get("type", "string") not in _FIELD_TYPES:
+            elif not isinstance(spec.get("type", "string"), str) or spec.get("type", "string") not in _FIELD_TYPES:
                 problems.append(Problem(shown, None, spec["name"], f"type must be one of {sorted(_FIELD_TYPES)}",
                                         spec.get("type")))
+        if problems:
+            raise DataValidationError(problems)
+        problems = _schema_shape_problems(schema, shown)
         if problems:
             raise DataValidationError(problems)
 
@@ -166,7 +189,7 @@ class DataPackage:
         self._in_progress.add(name)
         try:
             schema = self.schema(name)
-            table = _read_parts(self.paths(name), schema)
+            table = _read_parts(self.paths(name), schema, self.root)
             if table.readable:
                 # Report everything at once: a cell that failed its type is empty here, and
                 # `_in_file_order` keeps only the first problem per cell.
@@ -187,6 +210,7 @@ class DataPackage:
         return table
 
     def load_valid(self, name: str) -> pd.DataFrame:
+        """The validated rows of `name`; DataValidationError listing every problem otherwise."""
         table = self.table(name)
         if table.problems:
             raise DataValidationError(table.problems, f"dataset {name!r} is invalid")
@@ -211,15 +235,19 @@ class DataPackage:
                 problems.append(self._dependency_problem(name, target_table.problems))
                 continue
             target_frame = target_table.frame
+            unknown = [field for field in theirs if field not in target_frame]
+            if unknown:
+                problems.append(Problem(display_path(self.descriptor_path), None, None,
+                                        f"foreign key of {name!r} names fields {target} does not have", unknown))
+                continue
             present = table.frame[own].notna().all(axis=1)
             values = table.frame.loc[present, own]
             known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
             missing = ~pd.MultiIndex.from_frame(values).isin(known)
-            for index in values.index[missing]:
-                value = [_plain(v) for v in table.frame.loc[index, own]]
-                problems.append(_problem_at(table, index, ",".join(own),
-                                            f"must match {target}.{','.join(theirs)} (unknown id)",
-                                            value[0] if len(value) == 1 else value))
+            failing = values.index[missing][:MAX_PROBLEMS_PER_TABLE]
+            ids = [[_plain(v) for v in row] for row in values.loc[failing].itertuples(index=False)]
+            problems += _problems_at(table, failing, ",".join(own), f"must match {target}.{','.join(theirs)} "
+                                     "(unknown id)", [v[0] if len(v) == 1 else v for v in ids])
         return problems
 
     def _dependency_problem(self, name: str, upstream: list[Problem]) -> Problem:
@@ -232,19 +260,87 @@ class _Cycle(Exception):
     pass
 
 
+def _is_path(value: object) -> bool:
+    """Text a file system accepts as a path (no NUL byte, which `os` refuses with a ValueError)."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+# The parts of a Table Schema the loader reads, and the form each must have (other keys are free).
+_KEYS = {"oneOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}}]}
+_BOUND = {"oneOf": [{"type": "number"}, {"type": "string", "format": "date"}]}
+_TABLE_SCHEMA_SHAPE = {
+    "type": "object",
+    "properties": {
+        "fields": {"items": {"properties": {
+            "future": {"type": "boolean"},
+            "constraints": {"type": "object", "properties": {
+                "required": {"type": "boolean"}, "unique": {"type": "boolean"},
+                "minimum": _BOUND, "maximum": _BOUND,
+                "enum": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},
+                "pattern": {"type": "string", "format": "regex"},
+                "minLength": {"type": "integer", "minimum": 0}, "maxLength": {"type": "integer", "minimum": 0},
+            }},
+        }}},
+        "primaryKey": _KEYS,
+        "foreignKeys": {"type": "array", "items": {
+            "type": "object", "required": ["fields", "reference"],
+            "properties": {"fields": _KEYS, "reference": {
+                "type": "object", "required": ["fields"],
+                "properties": {"resource": {"type": "string"}, "fields": _KEYS}}},
+        }},
+    },
+}
+_SHAPE_VALIDATOR = jsonschema.Draft202012Validator(
+    _TABLE_SCHEMA_SHAPE, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _schema_shape_problems(schema: dict, shown: str) -> list[Problem]:
+    """Malformed keys, constraints and bounds, and keys naming no field: each a Problem."""
+    problems = [Problem(shown, None, _key_path(error.absolute_path), f"not a valid Table Schema: {error.message}")
+                for error in _SHAPE_VALIDATOR.iter_errors(schema)]
+    if problems:
+        return problems
+    names = [spec["name"] for spec in schema["fields"]]
+    problems = [Problem(shown, None, name, "field appears twice in the schema")
+                 for name in sorted({n for n in names if names.count(n) > 1})]
+    for spec in schema["fields"]:
+        for bound in ("minimum", "maximum"):
+            value = spec.get("constraints", {}).get(bound)
+            if value is not None and isinstance(value, str) != (spec.get("type") == "date"):
+                problems.append(Problem(shown, None, spec["name"], f"{bound} must be a "
+                                        f"{'date' if spec.get('type') == 'date' else 'number'}", value))
+    if problems:
+        return problems
+    keys = [("primaryKey", schema.get("primaryKey") or [])]
+    keys += [(f"foreignKeys[{i}].fields", key["fields"]) for i, key in enumerate(schema.get("foreignKeys", []))]
+    return [Problem(shown, None, where, "names no field of the schema", name)
+            for where, fields in keys for name in _as_list(fields) if name not in names]
+
+
+def _key_path(path) -> str | None:
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path).lstrip(".") or None
+
+
 def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _problem_at(table: Table, index, column: str | None, rule: str, value: object = None) -> Problem:
-    return problem_at(table.origins, index, column, rule, value)
+def _problems_at(table: Table, indexes, column: str | None, rule: str, values=None) -> list[Problem]:
+    """One Problem per row of `indexes`, files and lines looked up at once: a file may hold up to
+    MAX_PROBLEMS_PER_TABLE of them, and a look-up per row costs ~100 us."""
+    positions = table.origins.index.get_indexer(indexes)
+    files = table.origins["file"].to_numpy()[positions]
+    lines = table.origins["line"].to_numpy()[positions]
+    values = [None] * len(positions) if values is None else values
+    return [Problem(str(file), int(line), column, rule, value)
+            for file, line, value in zip(files, lines, values, strict=True)]
 
 
 # -- parsing -------------------------------------------------------------------------------
-def _read_parts(paths: list[Path], schema: dict) -> Table:
+def _read_parts(paths: list[Path], schema: dict, root: Path) -> Table:
     frames, origins, problems = [], [], []
     for path in paths:
-        frame, lines, part_problems = _read_csv(path, schema)
+        frame, lines, part_problems = _read_csv(path, schema, root)
         problems += part_problems
         if frame is not None:
             frames.append(frame)
@@ -259,12 +355,16 @@ def _read_parts(paths: list[Path], schema: dict) -> Table:
     return table
 
 
-def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
+def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None, np.ndarray, list[Problem]]:
     """Parse one CSV file as text; every structural fault becomes a Problem with its line."""
     shown = display_path(path)
-    if not path.is_file():
-        return None, np.array([]), [Problem(shown, None, None, "file not found")]
-    raw = path.read_bytes()
+    try:
+        raw = read_bytes(path, CSV_MAX_BYTES, shown, root)
+    except DataValidationError as exc:
+        return None, np.array([]), exc.problems
+    problems = _shape_problems(raw, shown)
+    if problems:
+        return None, np.array([]), problems
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -278,15 +378,20 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
 
     expected = [f["name"] for f in schema["fields"]]
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")))
+        with _csv_cell_limit():
+            header = next(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         return None, np.array([]), [Problem(shown, 1, None, f"header is not valid CSV ({exc})")]
+    if len(header) > CSV_MAX_COLUMNS:
+        return None, np.array([]), [Problem(shown, 1, None, f"more columns than the limit of {CSV_MAX_COLUMNS:,}",
+                                            len(header))]
     problems = _header_problems(shown, header, expected)
     if problems:
         return None, np.array([]), problems
 
     if not _simple_rectangle(text, len(header)):
-        return _frame_from_rows(shown, text, header)
+        with _csv_cell_limit():
+            return _frame_from_rows(shown, text, header)
     padded = _has_padded_cell(text)
     numeric = [f["name"] for f in schema["fields"] if f.get("type") in {"number", "integer"}]
     try:
@@ -301,6 +406,38 @@ def _read_csv(path: Path, schema: dict) -> tuple[pd.DataFrame | None, np.ndarray
     if padded:  # rare: strip only when some cell has surrounding spaces
         frame = frame.apply(lambda column: column.str.strip() if column.dtype != "float64" else column)
     return frame[expected], np.arange(2, len(frame) + 2), []
+
+
+def _shape_problems(raw: bytes, shown: str) -> list[Problem]:
+    """Too many lines, or a line too long, found before parsing (vectorised: no loop over lines).
+
+    A line ends at LF, CR or CRLF, as both CSV parsers read it."""
+    lines = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
+    if lines > CSV_MAX_ROWS + 1:
+        return [Problem(shown, None, None, f"more rows than the limit of {CSV_MAX_ROWS:,}", lines - 1)]
+    if len(raw) <= CSV_MAX_LINE_BYTES:
+        return []
+    buffer = np.frombuffer(raw, dtype=np.uint8)
+    ends = buffer == ord("\n")
+    if b"\r" in raw:
+        ends |= buffer == ord("\r")
+    lengths = np.diff(np.flatnonzero(ends), prepend=-1, append=len(buffer)) - 1
+    longest = int(lengths.argmax())
+    if lengths[longest] <= CSV_MAX_LINE_BYTES:
+        return []
+    start = int(np.flatnonzero(ends)[longest - 1]) + 1 if longest else 0
+    return [Problem(shown, raw.count(b"\n", 0, start) + 1, None,
+                    f"line longer than the limit of {size_text(CSV_MAX_LINE_BYTES)}", int(lengths[longest]))]
+
+
+@contextmanager
+def _csv_cell_limit():
+    """The csv module's cell limit is process-wide: the kit's applies during its own reads only."""
+    previous = csv.field_size_limit(CSV_MAX_FIELD_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _has_padded_cell(text: str) -> bool:
@@ -338,6 +475,9 @@ def _frame_from_rows(shown: str, text: str, header: list[str]):
                 if len(row) != len(header):
                     problems.append(Problem(shown, line_start, None,
                                             f"has {len(row)} fields, the header has {len(header)}"))
+                    if len(problems) >= MAX_PROBLEMS_PER_TABLE:
+                        problems.append(_stopped(shown))
+                        break
                 else:
                     rows.append(row)
                     lines.append(line_start)
@@ -349,6 +489,10 @@ def _frame_from_rows(shown: str, text: str, header: list[str]):
     stripped = [[cell.strip() for cell in row] for row in rows]
     frame = pd.DataFrame(stripped, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
     return frame, np.array(lines, dtype=int), []
+
+
+def _stopped(shown: str) -> Problem:
+    return Problem(shown, None, None, f"stopped listing problems at the limit of {MAX_PROBLEMS_PER_TABLE:,}")
 
 
 def _header_problems(shown: str, header: list[str], expected: list[str]) -> list[Problem]:
@@ -377,8 +521,8 @@ def _convert_types(table: Table, schema: dict) -> tuple[pd.DataFrame, list[Probl
         empty = text.isna() if text.dtype == "float64" else text == ""
         typed, bad = _CONVERTERS[kind](text, empty)
         converted[name] = typed
-        for index in bad[bad].index:
-            problems.append(_problem_at(table, index, name, _TYPE_RULES[kind], frame.at[index, name]))
+        failing = bad[bad].index[:MAX_PROBLEMS_PER_TABLE]
+        problems += _problems_at(table, failing, name, _TYPE_RULES[kind], list(text.loc[failing]))
     return pd.DataFrame(converted, index=frame.index), problems
 
 
@@ -437,36 +581,42 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
         if spec.get("type") != "date" or spec.get("future", False):
             continue
         values = table.frame[spec["name"]]
-        for index in values.index[(values > today).to_numpy()]:
-            problems.append(_problem_at(table, index, spec["name"], f"must not be in the future (today is "
-                                        f"{today:%Y-%m-%d})", _plain(values.at[index])))
+        failing = values.index[(values > today).to_numpy()][:MAX_PROBLEMS_PER_TABLE]
+        problems += _problems_at(table, failing, spec["name"], f"must not be in the future (today is "
+                                 f"{today:%Y-%m-%d})", [_plain(v) for v in values.loc[failing]])
     return problems
 
 
 # -- constraints (pandera) -------------------------------------------------------------------
+# pandera lists at most this many failing rows per check (it sorts them all: slow by the million).
+_LISTED: dict[str, Any] = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
+
+
 def _constraint_checks(spec: dict) -> list[pa.Check]:
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
     checks = []
     if "minimum" in constraints:
         bound = _bound(constraints["minimum"], kind)
-        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}"))
+        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}", **_LISTED))
     if "maximum" in constraints:
         bound = _bound(constraints["maximum"], kind)
-        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}"))
+        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}", **_LISTED))
     if "enum" in constraints:
         allowed = constraints["enum"]
-        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}"))
+        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}",
+                                    **_LISTED))
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         # Table Schema patterns match the whole value; pandera's str_matches anchors only the start.
-        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}"))
+        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}",
+                                          **_LISTED))
     if "minLength" in constraints:
         checks.append(pa.Check.str_length(min_value=constraints["minLength"],
-                                          error=f"at least {constraints['minLength']} characters"))
+                                          error=f"at least {constraints['minLength']} characters", **_LISTED))
     if "maxLength" in constraints:
         checks.append(pa.Check.str_length(max_value=constraints["maxLength"],
-                                          error=f"at most {constraints['maxLength']} characters"))
+                                          error=f"at most {constraints['maxLength']} characters", **_LISTED))
     return checks
 
 
@@ -477,22 +627,16 @@ def _bound(value: Any, kind: str):
 def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
     columns = {}
     for spec in schema["fields"]:
-        constraints = spec.get("constraints", {})
-        if not constraints:
-            continue  # nothing to check (its type was checked on conversion); pandera costs per column
-        columns[spec["name"]] = pa.Column(
-            checks=_constraint_checks(spec),
-            nullable=not constraints.get("required", False),
-            unique=bool(constraints.get("unique", False)),
-            required=True,
-        )
-    key = schema.get("primaryKey")
-    return pa.DataFrameSchema(columns, unique=_as_list(key) if key else None, coerce=False)
+        checks = _constraint_checks(spec)
+        if checks:  # a column with no value check costs pandera time for nothing
+            columns[spec["name"]] = pa.Column(checks=checks, nullable=True, required=True)
+    return pa.DataFrameSchema(columns, coerce=False)
 
 
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     if table.frame.empty:
         return []
+    problems = _presence_and_uniqueness(table, schema)
     # Text columns are checked as categoricals: pattern and enum checks then run once per
     # distinct value rather than once per row (ids repeat; a big file has few distinct ones).
     checked = table.frame.copy(deep=False)
@@ -502,30 +646,43 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     try:
         _pandera_schema(schema).validate(checked, lazy=True)
     except SchemaErrors as exc:
-        return _problems_from_pandera(table, schema, exc.failure_cases)
-    return []
+        problems += _problems_from_pandera(table, exc.failure_cases)
+    return problems
 
 
-def _problems_from_pandera(table: Table, schema: dict, failures: pd.DataFrame) -> list[Problem]:
-    key = ",".join(_as_list(schema.get("primaryKey") or []))
+def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
+    """`required`, `unique` and the primary key, found vectorised and listed up to the problem limit.
+
+    Not left to pandera: it reports every failing row and sorts them, which for a file of a
+    million empty or identical rows takes tens of seconds."""
+    frame, problems = table.frame, []
+
+    def first(failing: pd.Series) -> pd.Index:
+        return frame.index[failing.to_numpy()][:MAX_PROBLEMS_PER_TABLE]
+
+    for spec in schema["fields"]:
+        name, constraints = spec["name"], spec.get("constraints", {})
+        if constraints.get("required", False):
+            problems += _problems_at(table, first(frame[name].isna()), name, "required: must not be empty")
+        if constraints.get("unique", False):
+            failing = first(frame[name].duplicated(keep=False))
+            problems += _problems_at(table, failing, name, "must be unique (value repeated)",
+                                     [_plain(v) for v in frame.loc[failing, name]])
+    if schema.get("primaryKey"):
+        key = _as_list(schema["primaryKey"])
+        failing = first(frame.duplicated(subset=key, keep=False))
+        problems += _problems_at(table, failing, ",".join(key), f"primary key ({','.join(key)}) repeated",
+                                 [[_plain(v) for v in row] for row in frame.loc[failing, key].itertuples(index=False)])
+    return problems
+
+
+def _problems_from_pandera(table: Table, failures: pd.DataFrame) -> list[Problem]:
+    failures = failures[failures["index"].notna()].astype({"index": "int64"})  # whole-table checks have no row
     problems = []
-    for failure in failures.itertuples(index=False):
-        index = failure.index
-        if index is None or (isinstance(index, float) and math.isnan(index)):
-            continue
-        check = str(failure.check)
-        column = None if failure.column in (None, "", table.frame.__class__.__name__) else str(failure.column)
-        if check == "not_nullable":
-            rule, value = "required: must not be empty", None
-        elif check == "field_uniqueness":
-            rule, value = "must be unique (value repeated)", table.frame.at[index, column]
-        elif check == "multiple_fields_uniqueness":
-            column = key
-            rule = f"primary key ({key}) repeated"
-            value = [_plain(v) for v in table.frame.loc[index, _as_list(schema["primaryKey"])]]
-        else:
-            rule, value = check, table.frame.at[index, column] if column in table.frame else failure.failure_case
-        problems.append(_problem_at(table, index, column, rule, _plain(value)))
+    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+        column = None if column in ("", table.frame.__class__.__name__) else str(column)
+        values = (table.frame.loc[group["index"], column] if column in table.frame else group["failure_case"])
+        problems += _problems_at(table, group["index"], column, str(check), [_plain(v) for v in values])
     return problems
 
 
@@ -546,5 +703,8 @@ def _in_file_order(problems: list[Problem], schema: dict) -> list[Problem]:
         if marker not in seen:
             seen.add(marker)
             unique.append(problem)
-    return sorted(unique, key=lambda p: (p.file, p.row or 0,
-                                         column_order.get((p.column or "").split(",")[0], -1)))
+    ordered = sorted(unique, key=lambda p: (p.file, p.row or 0,
+                                            column_order.get((p.column or "").split(",")[0], -1)))
+    if len(ordered) > MAX_PROBLEMS_PER_TABLE:  # each check stopped at the limit; together they may pass it
+        return [*ordered[:MAX_PROBLEMS_PER_TABLE], _stopped(ordered[0].file)]
+    return ordered

@@ -19,8 +19,10 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ..memo import Memo
 from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
+from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, SCENARIO_MAX_FILES, read_bytes, read_json, refused, size_text
 from .package import display_path
 
 SCENARIO_FOLDER = "scenarios"
@@ -65,14 +67,16 @@ def scenario_names(data_dir: Path | str | None = None) -> list[str]:
 def read_scenario(name_or_file: str | Path, data_dir: Path | str | None = None) -> Scenario:
     """The validated scenario called `name` (or read from a file path); DataValidationError if broken."""
     path = Path(name_or_file)
-    if path.suffix != SUFFIX:
+    by_name = path.suffix != SUFFIX
+    if by_name:
         path = scenario_folder(data_dir) / f"{name_or_file}{SUFFIX}"
     shown = display_path(path)
     if not path.is_file():
         known = ", ".join(scenario_names(data_dir)) or "none"
         raise DataValidationError([Problem(shown, None, None, f"no such scenario file (scenarios: {known})")],
                                   "scenario not found")
-    raw = path.read_bytes()
+    # A scenario given by name is read from the data folder only; a file path is the caller's choice.
+    raw = read_bytes(path, SCENARIO_MAX_BYTES, shown, scenario_folder(data_dir).parent if by_name else None)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -83,8 +87,13 @@ def read_scenario(name_or_file: str | Path, data_dir: Path | str | None = None) 
 
 def validate_scenarios(data_dir: Path | str | None = None) -> list[Problem]:
     """Every problem in every scenario file of the data folder in use (empty when all are valid)."""
+    names = scenario_names(data_dir)
+    if len(names) > SCENARIO_MAX_FILES:  # each costs a parse and a check against the tables
+        folder = display_path(scenario_folder(data_dir))
+        return [Problem(folder, None, None, f"more scenario files than the limit of {SCENARIO_MAX_FILES:,}",
+                        len(names))]
     problems: list[Problem] = []
-    for name in scenario_names(data_dir):
+    for name in names:
         try:
             read_scenario(name, data_dir)
         except DataValidationError as exc:
@@ -95,14 +104,21 @@ def validate_scenarios(data_dir: Path | str | None = None) -> list[Problem]:
 def parse_scenario(text: str, file: str = "<in memory>", expected_name: str | None = None,
                    data_dir: Path | str | None = None) -> Scenario:
     """Validate scenario YAML `text` (reported as `file`) and return it as a `Scenario`."""
+    if len(text) > SCENARIO_MAX_BYTES:
+        raise refused(file, f"larger than the limit of {size_text(SCENARIO_MAX_BYTES)} for a scenario file")
     try:
         root, document = _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise DataValidationError([Problem(file, line, None, f"not valid YAML: {getattr(exc, 'problem', exc)}")],
+        rule = exc.problem if isinstance(exc, _Refused) else f"not valid YAML: {getattr(exc, 'problem', exc)}"
+        raise DataValidationError([Problem(file, line, None, rule)], "scenario validation failed") from None
+    except ValueError as exc:  # a value PyYAML cannot build, e.g. an integer of more than 4,300 digits
+        raise DataValidationError([Problem(file, None, None, f"not a readable value: {exc}")],
                                   "scenario validation failed") from None
     problems = _duplicate_keys(root, file)
+    if any(problem.rule == NON_TEXT_KEY for problem in problems):  # the schema checks expect text keys
+        raise DataValidationError(problems, "scenario validation failed")
     if not isinstance(document, dict):
         problems.append(Problem(file, 1, None, "must be a mapping of keys (name, title, ...)", type(document).__name__))
         raise DataValidationError(problems, "scenario validation failed")
@@ -124,8 +140,35 @@ def scenario_from_dict(document: dict, data_dir: Path | str | None = None) -> Sc
 
 # -- YAML with line numbers ---------------------------------------------------------------------
 
+class _Refused(yaml.composer.ComposerError):
+    """A scenario file past one of the kit's bounds (`problem` names the bound)."""
+
+
 class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so the schema checks their form and this module their value."""
+    """SafeLoader that keeps dates as text, so the schema checks their form and this module their value.
+
+    It also refuses anchors and aliases, and nesting deeper than `MAX_NESTING`, as the parser
+    meets them: before any alias is expanded and before PyYAML's composer recurses too deep.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._containers = 0  # sequences and mappings open around the node being composed
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(None, None, "anchors and aliases (&name, *name) are not allowed in scenario files",
+                           event.start_mark)
+        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return super().compose_node(parent, index)
+        self._containers += 1  # counted as JSON counts brackets
+        if self._containers > MAX_NESTING:
+            raise _Refused(None, None, f"nested deeper than the limit of {MAX_NESTING} levels", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._containers -= 1
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -169,13 +212,22 @@ def key_path_text(key_path) -> str:
     return text
 
 
+_TEXT_TAG = "tag:yaml.org,2002:str"
+NON_TEXT_KEY = "key must be text (put it in quotes)"
+
+
 def _duplicate_keys(root: yaml.Node | None, file: str) -> list[Problem]:
+    """Keys written twice, and keys that YAML reads as something other than text."""
     problems: list[Problem] = []
 
     def walk(node, path):
         if isinstance(node, yaml.MappingNode):
             seen = set()
             for key, value in node.value:
+                if key.tag != _TEXT_TAG:  # `1:`, `null:`, `yes:` become numbers, None, booleans
+                    problems.append(Problem(file, key.start_mark.line + 1, key_path_text([*path, str(key.value)]),
+                                            NON_TEXT_KEY, key.value))
+                    continue
                 if key.value in seen:
                     problems.append(Problem(file, key.start_mark.line + 1, key_path_text([*path, key.value]),
                                             "duplicate key (the later one would silently win)"))
@@ -196,8 +248,9 @@ def schema(data_dir: Path | str | None = None) -> dict:
     """The scenario JSON Schema of the data folder in use (the kit's own when that folder has none)."""
     candidate = scenario_folder(data_dir) / SCHEMA_FILE
     if not candidate.is_file():
-        candidate = kit_data_dir() / SCENARIO_FOLDER / SCHEMA_FILE
-    return json.loads(candidate.read_text(encoding="utf-8"))
+        kit_schema = kit_data_dir() / SCENARIO_FOLDER / SCHEMA_FILE
+        return read_json(kit_schema, display_path(kit_schema))
+    return read_json(candidate, display_path(candidate), scenario_folder(data_dir).parent)
 
 
 def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
@@ -225,8 +278,27 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
     return path, error.message, error.instance
 
 
+def _validator(rules: dict) -> jsonschema.Draft202012Validator | jsonschema.SchemaError:
+    """A validator for the JSON Schema `rules`, or why it is not one."""
+    try:
+        jsonschema.Draft202012Validator.check_schema(rules)
+    except jsonschema.SchemaError as exc:
+        return exc
+    return jsonschema.Draft202012Validator(rules)
+
+
+# Keyed by the schema's text: checking a schema against the meta-schema takes ~0.2 s, and a
+# notebook parses many scenarios against the same one.
+_validators: Memo[jsonschema.Draft202012Validator | jsonschema.SchemaError] = Memo(size=8)
+
+
 def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema(data_dir))
+    rules = schema(data_dir)
+    validator = _validators.get(json.dumps(rules, sort_keys=True), lambda: _validator(rules))
+    if isinstance(validator, jsonschema.SchemaError):
+        shown = display_path(scenario_folder(data_dir) / SCHEMA_FILE)
+        return [Problem(shown, None, key_path_text(validator.absolute_path) or None,
+                        f"not a valid JSON Schema: {validator.message}")]
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
         path, rule, value = _rule_text(error)

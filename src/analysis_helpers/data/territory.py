@@ -102,16 +102,14 @@ ROUNDING_PER_PART_KM2 = 0.05
 def computed_total_matches_its_regions(table: pd.DataFrame, ctx: CheckContext):
     """Where the national figure is computed from a map, it must equal the sum of that map's regions."""
     computed = table[table["method"] == "computed"]
-    national = computed[computed["region_id"] == NATIONAL_ID].set_index("date")
     parts = computed[computed["region_id"] != NATIONAL_ID].groupby("date")["occupied_km2"].agg(["sum", "size"])
-    both = national.join(parts, how="inner")
-    off = (both["occupied_km2"] - both["sum"]).abs() > ROUNDING_PER_PART_KM2 * both["size"]
-    rows = computed.index[(computed["region_id"] == NATIONAL_ID) & computed["date"].isin(both.index[off])]
-    for index in rows:
-        date = table.at[index, "date"]
+    national = computed.loc[computed["region_id"] == NATIONAL_ID, ["date", "occupied_km2"]].join(parts, on="date",
+                                                                                               how="inner")
+    off = national[(national["occupied_km2"] - national["sum"]).abs() > ROUNDING_PER_PART_KM2 * national["size"]]
+    for index, row in off.iterrows():
         yield ctx.problem(index, "occupied_km2",
-                          f"must equal the sum of the computed regions on that date ({both.at[date, 'sum']:.1f} km²) "
-                          "within rounding", table.at[index, "occupied_km2"])
+                          f"must equal the sum of the computed regions on that date ({row['sum']:.1f} km²) "
+                          "within rounding", row["occupied_km2"])
 
 
 LAND_BORDER_FILE = Path("geo") / "ukraine_land_border.geojson"
@@ -217,6 +215,10 @@ def read_deepstate_snapshot(path: Path, today: date | None = None) -> Snapshot:
                                   "control snapshot is invalid")
     features = _read_features(path)
     names = [(feature.get("properties") or {}).get("name") for feature in features]
+    not_text = [Problem(shown, None, "name", f"feature {number}: a layer name must be text", name)
+                for number, name in enumerate(names, start=1) if name is not None and not isinstance(name, str)]
+    if not_text:
+        raise DataValidationError(not_text, "control snapshot is invalid")
     unnamed = all(not name for name in names)
     parts: dict[str, list] = {}
     problems: list[Problem] = []

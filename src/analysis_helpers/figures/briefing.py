@@ -50,8 +50,12 @@ def timeline_title(events: pd.DataFrame) -> str:
             f"from {gap['after']:%B %Y} to {gap['before']:%B %Y}")
 
 
-def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | None = None, *, sources: pd.DataFrame) -> go.Figure:
-    """Events up to `as_of`, one lane per kind; the dropdown (and the legend) filter kinds offline."""
+def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | None = None, *,
+                    sources: pd.DataFrame, kind_menu: bool = True) -> go.Figure:
+    """Events up to `as_of`, one lane per kind; the dropdown (and the legend) filter kinds offline.
+
+    `kind_menu=False` leaves the dropdown out, for a chart whose filter is elsewhere (the live
+    explorer's controls)."""
     shown = analysis.filter_events(analysis.events_until(events, as_of), kinds)
     lanes = analysis.timeline_lanes(shown)
     present = analysis.kinds_present(lanes)
@@ -82,8 +86,8 @@ def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | No
         title=timeline_title(shown),
         xaxis={"title": "Date", "type": "date", "range": focus},
         yaxis={"title": "Kind of event", "categoryorder": "array", "categoryarray": list(reversed(present))},
-        updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.12,
-                      "yanchor": "bottom", "showactive": True},
+        updatemenus=[*([{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.12,
+                         "yanchor": "bottom", "showactive": True}] if kind_menu else []),
                      {"buttons": ranges, "type": "buttons", "direction": "right", "x": 0.78, "xanchor": "right",
                       "y": 1.12, "yanchor": "bottom", "showactive": True}],
         showlegend=True,
@@ -91,9 +95,15 @@ def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | No
     fig.add_vline(x=pd.Timestamp(as_of).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#888"})
     add_caption(fig, shown["source_id"], sources, as_of,
                 note="Each marker is one event of the kit's events table; hover for place, participants, "
-                     "outcome and source. Filter kinds with the menu or the legend; the buttons show the "
-                     "period of the talks or every event (from 2014). Dotted line: the as-of date.")
+                     f"outcome and source. Filter kinds with the {'menu or the ' if kind_menu else ''}legend; "
+                     "the buttons show the period of the talks or every event (from 2014). "
+                     "Dotted line: the as-of date.")
     return fit_height(fig, PLOT_HEIGHT)
+
+
+def timeline_explorer_report(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+    """The timeline explorer's twin for reports: every event, kinds filtered by the in-chart menu."""
+    return timeline_figure(events, as_of, sources=sources)
 
 
 def verdict_title(checked: pd.DataFrame) -> str:

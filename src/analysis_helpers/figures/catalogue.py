@@ -12,8 +12,8 @@ from .theme import add_caption
 
 
 def coverage_chart(summary: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
-    """Horizontal bars from each dataset's first to last date (citing every source: each bar
-    summarises all the rows of a dataset)."""
+    """Horizontal bars from each dataset's first to last date, titled with the span and the least
+    current dataset (citing every source: each bar summarises all the rows of a dataset)."""
     dated = summary.dropna(subset=["first_date", "last_date"]).sort_values("first_date", ascending=False)
     fig = go.Figure(go.Bar(
         y=dated["dataset"], x=(dated["last_date"] - dated["first_date"]).dt.days * 86_400_000,
@@ -22,9 +22,15 @@ def coverage_chart(summary: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame)
         hovertemplate="%{y}: %{base|%Y-%m-%d} to %{x|%Y-%m-%d}<br>%{customdata[0]} rows, "
                       "%{customdata[1]} sources<extra></extra>",
     ))
-    fig.update_layout(title="Time span covered by each dataset", xaxis_title="Date (first to last observation)",
+    current = summary.dropna(subset=["as_of"]).sort_values("as_of")
+    title = (f"{len(summary)} datasets, observations from {dated['first_date'].min():%b %Y} to "
+             f"{dated['last_date'].max():%d %b %Y}; least current: {current['dataset'].iloc[0]} "
+             f"(as of {current['as_of'].iloc[0]:%d %b %Y})" if len(current) and len(dated)
+             else "Time span covered by each dataset")
+    fig.update_layout(title=title, xaxis_title="Date (first to last observation)",
                       yaxis_title="Dataset", xaxis_type="date", height=460)
-    return add_caption(fig, sources["source_id"], sources, as_of, note="Computed from the kit's data package (data/datapackage.json).")
+    return add_caption(fig, sources["source_id"], sources, as_of,
+                       note="Computed from the kit's data package (data/datapackage.json).")
 
 
 def sources_table_html(sources: pd.DataFrame) -> str:

@@ -184,9 +184,10 @@ def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, cited: Sequence
     return _captioned(fig, cited, sources, as_of)
 
 
-def funding_gap_explorer(grid: pd.DataFrame, case_labels: dict[str, str], cited: Sequence[str],
-                         as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
-    """Gap by settlement date with its band, one case per slider step (works in exported HTML).
+def funding_gap_explorer_report(grid: pd.DataFrame, case_labels: dict[str, str], cited: Sequence[str],
+                                as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+    """Gap by settlement date with its band, one case per slider step: the funding-gap explorer's
+    twin for reports (its slider is plotly-native).
 
     `grid`: rows of `funding_gap_grid` with a `case` column; `case_labels`: case -> slider label,
     in slider order.

@@ -29,6 +29,7 @@ REFERENCE_STYLE = {"color": "#9a9a9a", "symbol": "circle-open", "size": 12}
 
 
 def scenario_colour(names: list[str], name: str) -> str:
+    """The fixed colour of scenario `name`, by its place in `names`."""
     return OKABE_ITO[names.index(name) % len(OKABE_ITO)]
 
 
@@ -37,7 +38,7 @@ def _metric(results: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 
 def _titles(scenarios: pd.DataFrame | None, names: list[str]) -> list[str]:
-    titles = dict(zip(scenarios["name"], scenarios["title"])) if scenarios is not None else {}
+    titles = dict(zip(scenarios["name"], scenarios["title"], strict=True)) if scenarios is not None else {}
     return [titles.get(name, name) for name in names]
 
 
@@ -71,7 +72,7 @@ def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | 
                          showticklabels=index % 2 == 0)
     gap = _metric(results, "funding_gap_usd_bn")["value"]
     area = _metric(results, "occupied_km2")["value"]
-    title = dict(zip(names, labels))
+    title = dict(zip(names, labels, strict=True))
     fig.update_layout(
         title=f"{title[gap.idxmax()]} leaves the widest funding gap (USD {gap.max():,.0f} bn);<br>"
               f"Russia holds {area.min():,.0f} to {area.max():,.0f} km² at the settlement across the scenarios",
@@ -95,12 +96,12 @@ def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of: As
                   sources: pd.DataFrame) -> go.Figure:
     """The compromise settlement per issue under every scenario, with 80% intervals, side by side."""
     names = list(dict.fromkeys(results["scenario"]))
-    labels = dict(zip(names, _titles(scenarios, names)))
+    labels = dict(zip(names, _titles(scenarios, names), strict=True))
     issue_order = _issue_order(results, issues)
-    issue_names = dict(zip(issues["issue_id"], issues["name"]))
+    issue_names = dict(zip(issues["issue_id"], issues["name"], strict=True))
     offsets = np.linspace(-0.3, 0.3, len(names)) if len(names) > 1 else [0.0]
     fig = go.Figure()
-    for offset, name in zip(offsets, names):
+    for offset, name in zip(offsets, names, strict=True):
         rows = _settlement_rows(results, name, issue_order)
         fig.add_trace(go.Scatter(
             x=rows["value"], y=np.arange(len(issue_order)) + offset, mode="markers", name=labels[name],
@@ -142,9 +143,9 @@ def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, r
     Interactive in exported HTML: the menu is plotly-native.
     """
     names = list(dict.fromkeys(results["scenario"]))
-    labels = dict(zip(names, _titles(scenarios, names)))
+    labels = dict(zip(names, _titles(scenarios, names), strict=True))
     issue_order = _issue_order(results, issues)
-    issue_names = dict(zip(issues["issue_id"], issues["name"]))
+    issue_names = dict(zip(issues["issue_id"], issues["name"], strict=True))
     y = np.arange(len(issue_order))
     fig = go.Figure()
     if reference is not None:
@@ -177,3 +178,12 @@ def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, r
         fig.update_layout(updatemenus=[{"buttons": buttons, **MENU_PLACE}])
     note = NOTE + (" Hollow grey markers: the reference scenario." if reference is not None else "")
     return add_caption(fig, cited, sources, as_of, note=note)
+
+
+def scenario_explorer_report(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, start: str,
+                             scenarios: pd.DataFrame | None = None, *, cited: Iterable[str],
+                             sources: pd.DataFrame) -> go.Figure:
+    """The scenario builder's twin for reports: every defined scenario against the one the builder
+    starts from (hollow markers), picked with the plotly-native menu."""
+    return scenario_profile(results, issues, as_of, reference=start, scenarios=scenarios, cited=cited,
+                            sources=sources)

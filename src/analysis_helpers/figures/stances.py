@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..analysis.stances import MODEL_LABELS, MODELS
-from ..conventions import PARTIES, AsOf
+from ..conventions import PARTIES, RUSSIA, UKRAINE, AsOf
 from .theme import DIVERGING_POSITION, HEADER_LAYOUT, MENU_PLACE, SIDE_COLOURS, add_caption, colour_for, wrap_text
 
 DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/stances.csv following "
@@ -39,10 +39,10 @@ def position_heatmap(latest: pd.DataFrame, actors: pd.DataFrame, issues: pd.Data
         + f["evidence"].map(lambda t: html.escape(t, quote=False)) + "<br>source: " + f["source_id"]
     )).pivot(index="actor_id", columns="issue_id", values="text").reindex_like(position)
 
-    apart = (position.loc["russia"] - position.loc["ukraine"]).dropna() if {"ukraine", "russia"} <= set(order) else []
+    apart = (position.loc[RUSSIA] - position.loc[UKRAINE]).dropna() if set(PARTIES) <= set(order) else []
     fig = go.Figure(go.Heatmap(
-        z=position.to_numpy(), x=["<br>".join(wrap_text(issue_names[i],
-                                                        14)) for i in position.columns], y=[actor_names[a] for a in order],
+        z=position.to_numpy(), x=["<br>".join(wrap_text(issue_names[i], 14)) for i in position.columns],
+        y=[actor_names[a] for a in order],
         zmin=0, zmax=100, colorscale=DIVERGING_POSITION, reversescale=True,
         colorbar={"title": "Position<br>(0-100)"},
         text=position.round(0).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(), texttemplate="%{text}",
@@ -257,6 +257,13 @@ def what_if_outcome_figure(outcomes: pd.DataFrame, baseline: pd.DataFrame, issue
     """One what-if against the baseline: point outcomes per issue and model (for the live explorer)."""
     return _what_if_figure(baseline, {label: outcomes}, issues, as_of,
                            DATA_NOTE + " Hollow grey markers: baseline.", cited=cited, sources=sources)
+
+
+def what_if_explorer_report(baseline: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *, cited: Iterable[str],
+                            sources: pd.DataFrame) -> go.Figure:
+    """The what-if explorer's opening view (every stance as coded), its stand-in in reports."""
+    return what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline (move a slider in JupyterLab)",
+                                  cited=cited, sources=sources)
 
 
 def update_what_if_outcome_figure(fig: go.Figure, outcomes: pd.DataFrame, label: str) -> go.Figure:

@@ -23,13 +23,19 @@ OTHER_REGIONS = "Other regions"
 NEGOTIATION_KINDS = ("talks", "summit", "agreement")
 NO_DATA_COLOUR = "#dddddd"
 SLIDER_HEIGHT_PX = 90
+# A map of Ukraine ~1,300 km wide drawn ~1,000 px wide: 1 px is about 1.3 km.
+DISPLAY_TOLERANCE_M = 1000
 _SHARE_BAR = {"title": {"text": "Russian-held<br>share (%)"}, "ticksuffix": "%"}
 
 
 def _outline_xy(geom) -> tuple[list, list]:
-    """Projected outline (km, equal-area) as one path per ring, rings separated by None."""
+    """Projected outline (km, equal-area) as one path per ring, rings separated by None.
+
+    Simplified for display (`DISPLAY_TOLERANCE_M`, under a pixel at the maps' size): the figure
+    carries a third of the points, and areas are never measured on these outlines."""
     xs, ys = [], []
-    for polygon in getattr(to_equal_area(geom), "geoms", [to_equal_area(geom)]):
+    projected = to_equal_area(geom).simplify(DISPLAY_TOLERANCE_M, preserve_topology=True)
+    for polygon in getattr(projected, "geoms", [projected]):
         for ring in [polygon.exterior, *polygon.interiors]:
             x, y = ring.xy
             xs += [round(v / 1000, 1) for v in x] + [None]
@@ -38,8 +44,9 @@ def _outline_xy(geom) -> tuple[list, list]:
 
 
 def _colours(share: pd.Series) -> list[str]:
-    return [NO_DATA_COLOUR if pd.isna(v) else sample_colorscale(SEQUENTIAL_SHARE, [min(max(v, 0), 1)])[0]
-            for v in share]
+    known = [min(max(v, 0), 1) for v in share if not pd.isna(v)]
+    sampled = iter(sample_colorscale(SEQUENTIAL_SHARE, known) if known else [])  # one call for all regions
+    return [NO_DATA_COLOUR if pd.isna(v) else next(sampled) for v in share]
 
 
 def _region_traces(boundaries: pd.DataFrame, colours: list[str], texts: list[str]) -> list[go.Scatter]:
@@ -123,8 +130,8 @@ def control_map(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.Dat
     national = control[(control["region_id"] == NATIONAL_ID) & (control["date"] == last)]
     held = float(national["occupied_km2"].iloc[0]) if not national.empty else float(snapshots[last]["occupied_km2"].sum())
     share = 100 * held / float(regions["area_km2"].sum())
-    top = snapshots[last].nlargest(4, "occupied_km2")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ",
-                                                                                                     "")
+    largest = snapshots[last].nlargest(4, "occupied_km2")["name"]
+    top = largest.str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
     fig.update_layout(title=f"On {last:%d %b %Y} Russia held {share:.1f}% of Ukraine, almost all in "
                             f"{', '.join(top[:-1])} and {top.iloc[-1]}")
     _map_layout(fig)
@@ -335,15 +342,34 @@ def line_map(name: str, share: pd.Series, regions: pd.DataFrame, boundaries: pd.
     names = regions.set_index("region_id")["name"]
     fig = go.Figure([*_region_traces(boundaries, *_line_values(share, boundaries, names)),
                      _site_trace(sites), _colourbar_trace()])
-    russian = float((share.reindex(names.index).fillna(0.0) * regions.set_index("region_id")["area_km2"]).sum())
-    fig.update_layout(title=f"{name}: {russian:,.0f} km² ({100 * russian / float(regions['area_km2'].sum()):.1f}% of Ukraine) "
-                            "on Russia's side")
+    fig.update_layout(title=_line_title(name, share, regions))
     _map_layout(fig)
     return add_caption(fig, cited, sources, as_of)
 
 
-def lines_map(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,
-              sites: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *, sources: pd.DataFrame) -> go.Figure:
+def _line_title(name: str, share: pd.Series, regions: pd.DataFrame) -> str:
+    areas = regions.set_index("region_id")["area_km2"]
+    russian = float((share.reindex(areas.index).fillna(0.0) * areas).sum())
+    return f"{name}: {russian:,.0f} km² ({russian / float(areas.sum()):.1%} of Ukraine) on Russia's side"
+
+
+def update_line_map(fig: go.Figure, name: str, share: pd.Series, regions: pd.DataFrame,
+                    boundaries: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *,
+                    sources: pd.DataFrame) -> go.Figure:
+    """Recolour a `line_map` in place for another line (outlines and sites kept: the live explorer
+    redraws on every control move, and building the outlines is most of a map's cost)."""
+    colours, texts = _line_values(share, boundaries, regions.set_index("region_id")["name"])
+    with fig.batch_update():
+        for trace, colour, text in zip(fig.data, colours, texts, strict=False):  # region traces come first
+            trace.update(fillcolor=colour, text=text)
+        fig.layout.title.text = _line_title(name, share, regions)
+        fig.layout.annotations = fig.layout.annotations[:-1]
+    return add_caption(fig, cited, sources, as_of)
+
+
+def lines_explorer_report(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,
+                          sites: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *,
+                          sources: pd.DataFrame) -> go.Figure:
     """Map of one line at a time; a dropdown switches lines (the plotly-native twin of the explorer)."""
     names = regions.set_index("region_id")["name"]
     # Open on the line of contact: the 1991 line would show an empty map.

@@ -97,14 +97,28 @@ def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
     return html.escape(text, quote=False)
 
 
+def source_records(cited: Iterable[str], sources: pd.DataFrame) -> list[dict]:
+    """The rows of `sources` for the cited ids (id, publisher, title, url, published, accessed),
+    as plain JSON values: what a report's "cite" link turns into BibTeX."""
+    cited = [str(s) for s in dict.fromkeys(cited) if pd.notna(s)]
+    table = sources.set_index("source_id")
+    rows = table.loc[[s for s in cited if s in table.index]]
+    return [{"source_id": source_id, "publisher": str(row.publisher), "title": str(row.title), "url": str(row.url),
+             "published": as_timestamp(row.published).date().isoformat(),
+             "accessed": "" if pd.isna(row.accessed) else as_timestamp(row.accessed).date().isoformat()}
+            for source_id, row in zip(rows.index, rows.itertuples(), strict=True)]
+
+
 def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
                 note: str | None = None) -> go.Figure:
-    """Write "Source: ... · As of YYYY-MM-DD" (and an optional note) under the chart.
+    """Write "Source: ... · As of YYYY-MM-DD" (and an optional note) under the chart, and keep the
+    cited sources' records in `layout.meta["sources"]` (for a report's "cite" link).
 
     The one caption rule of the kit: `cited` are the source ids of the rows the figure draws
     (e.g. `rows["source_id"]`), looked up in the sources table `sources` that the caller
     passes in; figures never load data themselves.
     """
+    cited = list(cited)
     text = f"Source: {source_line(cited, sources)} · As of {as_timestamp(as_of).date().isoformat()}"
     if note:
         text = f"{html.escape(note, quote=False)}<br>{text}"
@@ -112,7 +126,8 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
     fig.add_annotation(text=wrapped, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
                        yshift=-60, showarrow=False, align="left", font={"size": 10, "color": "#555"})
     bottom = max(fig.layout.margin.b or 0, caption_margin(wrapped))
-    fig.update_layout(margin={"b": bottom})
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": source_records(cited, sources)})
     return fig
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 from plotly.io._html import _window_plotly_config
@@ -22,9 +24,13 @@ from plotly.utils import PlotlyJSONEncoder
 
 RENDERER_NAME = "kit_offline"
 FIGURE_DIV_PREFIX = "kit-figure-"
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 # Figures keep a fixed height so that reports have a stable layout; width follows the page.
 _FIGURE_HEIGHT = 520
-_PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# The live charts' plotly config. Not `responsive`: in JupyterLab's plotly renderer a responsive
+# chart takes its height from its output box, which has none, so the first legend click or
+# in-chart slider collapses it to zero height. Lab's renderer follows the page's width itself.
+_PLOTLY_CONFIG = {"displaylogo": False}
 
 
 class OfflineRenderer(MimetypeRenderer):
@@ -34,6 +40,7 @@ class OfflineRenderer(MimetypeRenderer):
         self.figures_shown = 0
 
     def to_mimebundle(self, fig_dict: dict) -> dict:
+        """The figure as the plotly mimetype (JupyterLab) and self-contained HTML (reports)."""
         from plotly.io import to_html
 
         self.figures_shown += 1
@@ -41,7 +48,7 @@ class OfflineRenderer(MimetypeRenderer):
         digest = hashlib.sha256(payload.encode()).hexdigest()[:10]
         html = to_html(
             fig_dict,
-            config=_PLOTLY_CONFIG,
+            config=dict(_PLOTLY_CONFIG),  # a copy: to_html adds `responsive` to the dict it is given
             include_plotlyjs=False,
             include_mathjax=False,
             full_html=False,
@@ -51,14 +58,54 @@ class OfflineRenderer(MimetypeRenderer):
             auto_play=False,  # a figure with frames waits for its play button or slider
             validate=False,
         )
-        plain = json.loads(payload)  # the figure as plain JSON types, serialised once above
-        plotly_json = {
-            "data": plain.get("data", []),
-            "layout": plain.get("layout", {}),
-            "frames": plain.get("frames", []),
-            "config": _PLOTLY_CONFIG,
-        }
-        return {"application/vnd.plotly.v1+json": plotly_json, "text/html": html}
+        # The figure as plain JSON types, serialised once above.
+        return {PLOTLY_MIMETYPE: _plotly_json(json.loads(payload)), "text/html": html}
+
+
+def _plotly_json(plain: dict) -> dict:
+    """The plotly mimetype's payload of a figure already in plain JSON types."""
+    # The reports' fixed height, unless the figure sets its own (Lab's renderer would use 360 px).
+    layout = {"height": _FIGURE_HEIGHT, **plain.get("layout", {})}
+    figure = {"data": plain.get("data", []), "layout": layout, "frames": plain.get("frames", [])}
+    return {**_without_tex(figure), "config": _PLOTLY_CONFIG}
+
+
+# Text between two dollar signs, outside a %{...} hover placeholder (whose d3 format may use `$`).
+_TEX_LIKE = re.compile(r"\$[^$]*\$")
+_PLACEHOLDER = re.compile(r"(%\{[^}]*\})")
+
+
+def _without_tex(value):
+    """`value` with every `$` of a text that has two written `&#36;`.
+
+    plotly.js typesets text between two dollar signs as TeX whenever the page has MathJax, as
+    JupyterLab does once it has rendered maths: "US$ 5 bn to US$ 9 bn" then vanishes. The entity
+    draws the same `$` without being taken for maths. Only the live mimetype needs it: exported
+    reports carry no MathJax, so their HTML keeps the text as written.
+    """
+    if isinstance(value, str):
+        if value.count("$") < 2:
+            return value
+        pieces = _PLACEHOLDER.split(value)
+        if not _TEX_LIKE.search("".join(pieces[0::2])):
+            return value
+        return "".join(piece if index % 2 else piece.replace("$", "&#36;") for index, piece in enumerate(pieces))
+    if isinstance(value, dict):
+        return {key: _without_tex(item) for key, item in value.items()}
+    if isinstance(value, list):
+        if value and isinstance(value[0], (int, float)):  # a data array (coordinates, values): no text
+            return value
+        return [_without_tex(item) for item in value]
+    return value
+
+
+def live_bundle(fig: go.Figure) -> dict:
+    """A figure as the one mimetype JupyterLab and Voilà draw, for a widget's Output.
+
+    No HTML copy (the front end never shows it, and a widget's outputs never reach a report) and
+    no figure number (a widget's redraws must not shift the ids of the report's figures).
+    """
+    return {PLOTLY_MIMETYPE: _plotly_json(json.loads(json.dumps(fig.to_dict(), cls=PlotlyJSONEncoder)))}
 
 
 def plotly_init_html() -> str:

@@ -1,16 +1,20 @@
 """Build the HTML reports: execute every notebook headless, export offline HTML, write an index.
 
-    python -m analysis_helpers report [--params as_of=2025-05-15 ...] [--jobs N] [NOTEBOOK ...]
+    python -m analysis_helpers report [--params as_of=2025-05-15 ...] [--jobs N] [--code show] [NOTEBOOK ...]
 
 Each notebook is executed by papermill (parameters injected into its `parameters` cell) with
-a cell timeout, then exported with the `kit_offline` nbconvert template. Reports are written to
-a temporary file and renamed into place, so a failed build leaves the last good report. The
-index records build time (honouring SOURCE_DATE_EPOCH), git commit and the data's as-of date.
+a cell timeout, then exported with the `kit_offline` nbconvert template. A cell that writes to
+stderr (a warning, a log line) fails the report: a published report carries no warnings.
+Reports are written to a temporary file and renamed into place, so a failed build leaves the
+last good report. The build prints one line per report and a summary; the kernels' own chatter
+(transport warnings, shutdown messages) is shown only when a report fails. The index
+(`reports/index.html`, see `report_page`) records build time (honouring SOURCE_DATE_EPOCH), git
+commit and every dataset's as-of date and age.
 """
 
 from __future__ import annotations
 
-import html
+import contextlib
 import json
 import os
 import subprocess
@@ -18,15 +22,18 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from ..paths import project_root
+from .report_page import current_freshness, index_page, report_summary
 
 REPO_ROOT = project_root()
+# The package's own copy of the template wins over the one installed in share/jupyter, so that a
+# report always matches the code that builds it.
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 REPORT_DIR = REPO_ROOT / "reports"
 CELL_TIMEOUT_S = 600
@@ -37,29 +44,34 @@ INJECTED_CELL_ID = "injected-parameters"
 
 @dataclass(frozen=True)
 class Job:
-    """One report to build: a notebook, its parameters and where the HTML goes."""
+    """One report to build: a notebook, its parameters, where the HTML goes, whether code shows."""
 
     notebook: Path
     output: Path
     parameters: dict
+    show_code: bool = False
 
     @property
     def label(self) -> str:
+        """How the progress line names the job: the notebook, and the scenario if any."""
         extra = ",".join(f"{k}={v}" for k, v in sorted(self.parameters.items()) if k == "scenario")
         return f"{self.notebook.stem}{f' [{extra}]' if extra else ''}"
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """What building a Job gave: success, time, figure count, error, landing-page summary."""
+
     job: Job
     ok: bool
     seconds: float
     figures: int = 0
     error: str = ""
+    summary: dict = field(default_factory=dict)  # report_page.report_summary of the executed notebook
 
 
 class NotebookFailed(RuntimeError):
-    pass
+    """A notebook could not be executed or exported; the message names notebook and cell."""
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -86,11 +98,14 @@ def count_figures(notebook: nbformat.NotebookNode) -> int:
 
 
 def execute(job: Job) -> nbformat.NotebookNode:
-    """Run the notebook with its parameters; raise NotebookFailed naming notebook and cell."""
+    """Run the notebook with its parameters; raise NotebookFailed naming notebook and cell.
+
+    The kernel's own stderr (transport warnings, "KeyboardInterrupt caught in kernel" at
+    shutdown) is held back and shown only if the kernel itself fails."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, _stderr_held_back() as held_back:
         executed_path = Path(scratch) / job.notebook.name
         try:
             papermill.execute_notebook(
@@ -103,8 +118,10 @@ def execute(job: Job) -> nbformat.NotebookNode:
                 f"{_shown(job.notebook)}: cell {exc.cell_index} (execution count {exc.exec_count}) "
                 f"raised {exc.ename}: {exc.evalue}") from None
         except Exception as exc:  # kernel death, timeout, unreadable notebook
-            raise NotebookFailed(f"{_shown(job.notebook)}: {type(exc).__name__}: {exc}") from None
+            raise NotebookFailed(f"{_shown(job.notebook)}: {type(exc).__name__}: {exc}"
+                                 f"{_indented(held_back.read_text(errors='replace'))}") from None
         executed = nbformat.read(executed_path, as_version=4)
+    check_no_stderr(executed, job.notebook)
     # Widget state (kept during execution: nbclient's Output-widget capture needs it) holds random
     # model ids and is useless without a kernel; the report shows widgets' static stand-ins.
     executed.metadata.pop("widgets", None)
@@ -115,22 +132,62 @@ def execute(job: Job) -> nbformat.NotebookNode:
     return executed
 
 
-def export_html(notebook: nbformat.NotebookNode) -> str:
-    from nbconvert import HTMLExporter
+@contextlib.contextmanager
+def _stderr_held_back():
+    """Send this process's stderr, and so its kernels', to a temporary file while inside."""
+    with tempfile.TemporaryDirectory() as scratch:
+        held_back = Path(scratch) / "stderr.txt"
+        sys.stderr.flush()
+        saved = os.dup(2)
+        with held_back.open("w") as stream:
+            os.dup2(stream.fileno(), 2)
+            try:
+                yield held_back
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+                os.close(saved)
 
-    exporter = HTMLExporter(template_name=TEMPLATE)
+
+def _indented(text: str, lines: int = 20) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
+    return "".join(f"\n    | {line}" for line in kept)
+
+
+def check_no_stderr(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Raise NotebookFailed for the first cell that wrote to stderr (warnings, logging)."""
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "").strip() if output.get("output_type") == "stream" else ""
+            if output.get("name") == "stderr" and text:
+                first_line = text.splitlines()[0]
+                raise NotebookFailed(
+                    f"{_shown(path)}: cell {index} (execution count {cell.get('execution_count')}) wrote to "
+                    f"stderr, which a report must not show: {first_line}")
+
+
+def export_html(notebook: nbformat.NotebookNode, show_code: bool = False) -> str:
+    """The executed notebook as an offline HTML page (`kit_offline` template); code starts
+    hidden unless `show_code`."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config({"ReportPagePreprocessor": {"show_code": show_code}})
+    exporter = HTMLExporter(template_name=TEMPLATE, config=config, extra_template_basedirs=[str(TEMPLATE_DIR)])
     body, _ = exporter.from_notebook_node(notebook)
     return body
 
 
 def build(job: Job) -> Outcome:
+    """Execute and export one report; a failure is an Outcome, never an exception."""
     start = time.perf_counter()
     try:
         executed = execute(job)
-        write_atomically(job.output, export_html(executed))
+        write_atomically(job.output, export_html(executed, job.show_code))
     except NotebookFailed as exc:
         return Outcome(job, False, time.perf_counter() - start, error=str(exc))
-    return Outcome(job, True, time.perf_counter() - start, figures=count_figures(executed))
+    return Outcome(job, True, time.perf_counter() - start, figures=count_figures(executed),
+                   summary=report_summary(executed))
 
 
 def _shown(path: Path) -> str:
@@ -140,15 +197,17 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_scenario: bool = True) -> list[Job]:
+def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_scenario: bool = True,
+              show_code: bool = False) -> list[Job]:
     """One report per notebook; with `per_scenario`, also one per scenario file for a notebook
     whose parameters include `scenario`."""
-    jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters) for nb in notebooks]
+    jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters, show_code) for nb in notebooks]
     for notebook in notebooks if per_scenario else []:
         if _has_parameter(notebook, "scenario"):
             from ..scenarios import list_scenarios
 
-            jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name})
+            jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name},
+                         show_code)
                      for name in list_scenarios()]
     return jobs
 
@@ -160,13 +219,8 @@ def _has_parameter(notebook: Path, name: str) -> bool:
     return False
 
 
-def build_time() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-
-
 def git_commit() -> str:
+    """The checkout's commit (short hash, flagged when the tree has uncommitted changes)."""
     try:
         result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO_ROOT, capture_output=True,
                                 text=True, check=True)
@@ -178,49 +232,37 @@ def git_commit() -> str:
 
 
 def write_index(report_dir: Path, parameters: dict) -> None:
-    import pandas as pd
-
-    from ..data import latest_as_of
-
-    reports = sorted(p for p in report_dir.rglob("*.html") if p.name != "index.html")
-    items = "\n".join(
-        f'<li><a href="{html.escape(p.relative_to(report_dir).as_posix())}">'
-        f"{html.escape(p.relative_to(report_dir).with_suffix('').as_posix())}</a></li>"
-        for p in reports)
-    params = ", ".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "notebook defaults"
-    as_of = latest_as_of()
-    as_of_text = "unknown (no dated rows)" if pd.isna(as_of) else f"{as_of:%Y-%m-%d}"
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Analysis kit reports</title>
-<style>body{{font-family:Helvetica,Arial,sans-serif;max-width:52em;margin:2em auto;line-height:1.5}}</style>
-</head><body>
-<h1>Russia-Ukraine war and peace talks: analysis kit reports</h1>
-<ul>
-{items}
-</ul>
-<p>Data as of: {as_of_text}<br>
-Parameters: {html.escape(params)}<br>
-Git commit: {html.escape(git_commit())}<br>
-Built: {build_time():%Y-%m-%d %H:%M UTC}</p>
-</body></html>
-"""
-    write_atomically(report_dir / "index.html", page)
+    """`index.html`: every report in the manifest (this build's and earlier ones), see
+    `report_page.index_page`."""
+    manifest = json.loads((report_dir / "manifest.json").read_text())
+    entries = {path: entry for path, entry in manifest.items() if (report_dir / path).exists()}
+    write_atomically(report_dir / "index.html", index_page(entries, current_freshness(), parameters, git_commit()))
 
 
 def write_manifest(report_dir: Path, outcomes: list[Outcome]) -> None:
-    """Figure counts per report, merged into the previous manifest (for the browser tests)."""
+    """Per report: figure count (for the browser tests) and the landing page's summary, merged
+    into the previous manifest so that a partial build keeps the other reports listed."""
     path = report_dir / "manifest.json"
     manifest = json.loads(path.read_text()) if path.exists() else {}
     for outcome in outcomes:
         if outcome.ok:
-            manifest[outcome.job.output.relative_to(report_dir).as_posix()] = {"figures": outcome.figures}
+            entry = {"figures": outcome.figures, **outcome.summary}
+            if "scenario" in outcome.job.parameters and outcome.job.output.parent.name == "scenarios":
+                entry |= _scenario_entry(outcome.job.parameters["scenario"])
+            manifest[outcome.job.output.relative_to(report_dir).as_posix()] = entry
     write_atomically(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
+def _scenario_entry(name: str) -> dict:
+    from ..scenarios import load_scenario
+
+    return {"scenario": name, "scenario_title": load_scenario(name).title}
+
+
 def run(notebooks: list[Path], parameters: dict, report_dir: Path = REPORT_DIR, jobs: int | None = None,
-        per_scenario: bool = True) -> list[Outcome]:
-    """Build every report; print a progress line per notebook; return the outcomes."""
-    planned = plan_jobs(notebooks, parameters, report_dir, per_scenario)
+        per_scenario: bool = True, show_code: bool = False) -> list[Outcome]:
+    """Build every report; print a progress line per report; return the outcomes."""
+    planned = plan_jobs(notebooks, parameters, report_dir, per_scenario, show_code)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
     outcomes = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -252,6 +294,7 @@ def parse_parameters(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    """`python -m analysis_helpers report ...`: 0 when every report was written, 1 otherwise."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m analysis_helpers report", description=__doc__.split("\n\n")[0])
@@ -259,17 +302,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--params", default="", help='space-separated name=value pairs, e.g. "as_of=2025-05-15"')
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: core count)")
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder (default: reports/)")
+    parser.add_argument("--code", choices=("hide", "show"), default="hide",
+                        help="code cells hidden (default; readers can show them) or shown when a report opens")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
     try:
         parameters = parse_parameters(args.params.split())
     except ValueError as exc:
         parser.error(str(exc))
-    outcomes = run([nb.resolve() for nb in notebooks], parameters, args.out.resolve(), args.jobs)
+    start = time.perf_counter()
+    outcomes = run([nb.resolve() for nb in notebooks], parameters, args.out.resolve(), args.jobs,
+                   show_code=args.code == "show")
     failed = [o for o in outcomes if not o.ok]
+    written = len(outcomes) - len(failed)
+    print(f"Wrote {written} report{'s' if written != 1 else ''} and {_shown(args.out.resolve() / 'index.html')} "
+          f"in {time.perf_counter() - start:.0f} s; {len(failed)} failed.", flush=True)
     if failed:
         print(f"{len(failed)} of {len(outcomes)} reports failed; their previous versions (if any) are kept.",
               file=sys.stderr)
         return 1
-    print(f"Wrote {len(outcomes)} reports and {_shown(args.out.resolve() / 'index.html')}")
     return 0

@@ -8,38 +8,38 @@ import pandas as pd
 from ..analysis import briefing as analysis
 from ..conventions import AsOf
 from ..figures.briefing import timeline_figure
-from ..publish.renderer import current_renderer
+from . import Redraw, render_into
 
 ANY_PARTICIPANT = "anyone"
 
 
-def participants_of(events: pd.DataFrame) -> list[str]:
-    """Every participant named in the events, most frequent first."""
-    names = events["participants"].str.split("; ").explode()
-    return list(names.value_counts().index)
-
-
 def timeline_explorer(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> widgets.VBox:
-    """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them."""
+    """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them; the
+    button puts both back to every event. These controls are the chart's only filter (its
+    in-chart kinds menu is for the report, where there are no widgets)."""
     past = analysis.events_until(events, as_of)
-    kinds = widgets.SelectMultiple(options=analysis.kinds_present(past), value=tuple(analysis.kinds_present(past)),
-                                   description="Kinds", rows=6)
-    who = widgets.Dropdown(options=[ANY_PARTICIPANT] + participants_of(past), value=ANY_PARTICIPANT,
+    every_kind = tuple(analysis.kinds_present(past))
+    kinds = widgets.SelectMultiple(options=every_kind, value=every_kind, description="Kinds", rows=6)
+    who = widgets.Dropdown(options=[ANY_PARTICIPANT, *analysis.participants_of(past)], value=ANY_PARTICIPANT,
                            description="With")
+    reset = widgets.Button(description="Show every event", layout={"width": "auto"})
     output = widgets.Output()
 
-    def render(_=None) -> None:
-        # Set the Output's contents directly rather than capturing with `with output:`: capture
-        # makes headless runs (papermill with store_widget_state=False) fail in nbclient.
+    def draw() -> None:
         chosen = analysis.filter_events(past, kinds.value, None if who.value == ANY_PARTICIPANT else who.value)
-        output.outputs = ()
         if chosen.empty:
-            output.append_stdout("No event matches these filters.\n")
+            render_into(output, "No event matches these filters.")
         else:
-            bundle = current_renderer().to_mimebundle(timeline_figure(chosen, as_of, sources=sources).to_dict())
-            output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+            render_into(output, timeline_figure(chosen, as_of, sources=sources, kind_menu=False))
 
-    kinds.observe(render, names="value")
-    who.observe(render, names="value")
-    render()
-    return widgets.VBox([widgets.HBox([kinds, who]), output])
+    redraw = Redraw(draw)
+
+    def show_everything(_button=None) -> None:
+        with redraw.paused():
+            kinds.value, who.value = every_kind, ANY_PARTICIPANT
+        redraw()
+
+    reset.on_click(show_everything)
+    redraw.observe(kinds, who)
+    redraw()
+    return widgets.VBox([widgets.HBox([kinds, widgets.VBox([who, reset])]), output])

@@ -10,14 +10,15 @@ import pandas as pd
 from ..analysis.reconstruction import funding_gap
 from ..conventions import AsOf
 from ..figures.reconstruction import funding_gap_figure
-from ..publish.renderer import current_renderer
+from . import Redraw, render_into
 
 
 def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, settlement_date,
                          asset_share: float, windfall_only: bool, donor_bn_per_year: float,
                          donor_years: float, private_bn: float, cited: Sequence[str],
                          as_of: AsOf, sources: pd.DataFrame) -> widgets.VBox:
-    """Sliders and a date picker over `funding_gap`; the chart below redraws on every change."""
+    """Sliders and a date picker over `funding_gap`, starting from the arguments given; the chart
+    below redraws on every change."""
     style = {"description_width": "220px"}
     layout = widgets.Layout(width="620px")
     controls = {
@@ -26,9 +27,11 @@ def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, se
         "windfall_only": widgets.Checkbox(description="Windfall profits only (principal stays frozen)",
                                           value=windfall_only, style=style, layout=layout),
         "asset_share": widgets.FloatSlider(description="Share of principal mobilised", value=asset_share,
-                                           min=0, max=1, step=0.05, readout_format=".0%", continuous_update=False, style=style, layout=layout),
+                                           min=0, max=1, step=0.05, readout_format=".0%", continuous_update=False,
+                                           style=style, layout=layout),
         "donor_bn_per_year": widgets.FloatSlider(description="Donor support, USD bn a year", value=donor_bn_per_year,
-                                                 min=0, max=100, step=1, continuous_update=False, style=style, layout=layout),
+                                                 min=0, max=100, step=0.1, readout_format=".1f",
+                                                 continuous_update=False, style=style, layout=layout),
         "donor_years": widgets.IntSlider(description="Years of donor support", value=int(donor_years), min=0, max=20,
                                          continuous_update=False, style=style, layout=layout),
         "private_bn": widgets.FloatSlider(description="Private capital, USD bn", value=private_bn, min=0, max=400,
@@ -36,24 +39,20 @@ def funding_gap_explorer(assessments: pd.DataFrame, funding: pd.DataFrame, *, se
     }
     output = widgets.Output()
 
-    def redraw(_change=None) -> None:
+    def draw() -> None:
         values = {name: control.value for name, control in controls.items()}
         controls["asset_share"].disabled = values["windfall_only"]
-        # Set the Output's contents directly: capturing with `with output:` fails in headless runs.
-        output.outputs = ()
         if values["settlement_date"] is None:
-            output.append_stdout("Choose a settlement date.\n")
+            render_into(output, "Choose a settlement date.")
             return
         try:
             table = funding_gap(assessments, funding, **values)
         except ValueError as problem:
-            output.append_stdout(f"Cannot compute the gap: {problem}\n")
+            render_into(output, f"Cannot compute the gap: {problem}")
             return
-        figure = funding_gap_figure(table, values["settlement_date"], cited, as_of, sources=sources)
-        bundle = current_renderer().to_mimebundle(figure.to_dict())
-        output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+        render_into(output, funding_gap_figure(table, values["settlement_date"], cited, as_of, sources=sources))
 
-    for control in controls.values():
-        control.observe(redraw, names="value")
+    redraw = Redraw(draw)
+    redraw.observe(*controls.values())
     redraw()
     return widgets.VBox([*controls.values(), output])

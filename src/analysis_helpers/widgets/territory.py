@@ -2,86 +2,93 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
 
 from ..analysis import territory as terr
-from ..conventions import NATIONAL_ID, AsOf
-from ..figures.territory import line_map
-from ..publish.renderer import current_renderer
+from ..conventions import AsOf
+from ..figures.territory import line_map, update_line_map
+from . import Redraw, render_into
 
 USER_LINE = "User-defined line"
-# Regions whose share a user is likely to want to set: those Russia claims or holds part of.
-ADJUSTABLE_REGIONS = ("UA-43", "UA-40", "UA-14", "UA-09", "UA-23", "UA-65", "UA-63", "UA-59", "UA-12", "UA-48")
-
-
-def full_coverage_dates(control: pd.DataFrame, regions: pd.DataFrame) -> list[pd.Timestamp]:
-    """Dates on which every region has an observation (the dates a map can show)."""
-    per_region = control[control["region_id"] != NATIONAL_ID]
-    counts = per_region.groupby("date")["region_id"].nunique()
-    return list(counts[counts == len(regions)].index)
+LABEL_STYLE = {"description_width": "190px"}
+TABLE_FORMAT = {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
+                "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"}
 
 
 def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, claims: pd.DataFrame,
-                   sites: pd.DataFrame, cited: Sequence[str], as_of: AsOf, *,
-                   sources: pd.DataFrame) -> widgets.VBox:
-    """A date slider, a line menu and per-region share sliders re-render a map and a comparison table."""
-    dates = [d for d in full_coverage_dates(control, regions) if d <= pd.Timestamp(as_of)]
+                   sites: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
+                   user_line: Mapping[str, float] | None = None, *, sources: pd.DataFrame) -> widgets.VBox:
+    """A date slider, a line menu and per-region share sliders re-render a map and a comparison table.
+
+    Opens on `as_of` (the latest map with every region on or before it) and the line of contact;
+    the share sliders start from `user_line` (region id -> share 0-1 on Russia's side, as the
+    notebook's parameter), and offer every region Russia claims or holds part of, plus those
+    `user_line` names.
+    """
+    user_line = dict(user_line or {})
+    dates = [d for d in terr.full_coverage_dates(control, regions) if d <= pd.Timestamp(as_of)]
     when = widgets.SelectionSlider(options=[(f"{d:%d %b %Y}", d) for d in dates], value=dates[-1],
-                                   description="Date", layout={"width": "60%"})
+                                   description="Map of", continuous_update=False, layout={"width": "60%"})
+    line = widgets.Dropdown(description="Line", layout={"width": "auto"})
     names = regions.set_index("region_id")["name"]
-    shares = {rid: widgets.FloatSlider(value=0.0, min=0, max=100, step=1, description=names[rid][:14],
-                                       readout_format=".0f", continuous_update=False)
-              for rid in ADJUSTABLE_REGIONS}
-    line = widgets.Dropdown(description="Line")
+    contact = terr.named_lines(control, claims, regions, dates[-1])[terr.line_of_contact_name(dates[-1])]
+    offered = set(claims["region_id"]) | set(contact[contact > 0].index) | set(user_line)
+    shares = {rid: widgets.FloatSlider(value=100 * float(user_line.get(rid, 0.0)), min=0, max=100, step=0.1,
+                                       description=names[rid], readout_format=".1f", continuous_update=False,
+                                       style=LABEL_STYLE, layout={"width": "98%"})
+              for rid in regions["region_id"] if rid in offered}
+    preset = widgets.Button(description="Start from the line of contact", layout={"width": "auto"})
     output = widgets.Output()
+    shown = {}  # the map on display, recoloured in place by each redraw
+
+    @functools.cache
+    def lines_on(date: pd.Timestamp) -> dict[str, pd.Series]:
+        """The named lines of a map date: the same whatever the share sliders say, so computed once."""
+        return terr.named_lines(control, claims, regions, date)
 
     def lines_now() -> dict[str, pd.Series]:
         custom = {rid: slider.value / 100 for rid, slider in shares.items()}
-        return terr.named_lines(control, claims, regions, when.value, custom=custom, custom_name=USER_LINE)
+        return {**lines_on(when.value), USER_LINE: terr.custom_line(regions, custom)}
 
-    def render(_=None) -> None:
-        # Set the Output's contents directly (no `with output:` capture, which fails headless).
+    def draw() -> None:
         lines = lines_now()
-        if line.value not in lines:
-            return
-        # Hand the Output ready-made bundles: displaying a plotly Figure there would go through its
-        # `_ipython_display_` and land in the cell itself.
-        figure = line_map(line.value, lines[line.value], regions, boundaries, sites, when.value, cited, sources=sources)
-        table = terr.compare_lines(lines, regions).set_index("line").style.format({
-            "russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", "russian_side_share": "{:.1%}",
-            "russian_side_population": "{:,.0f}", "ukrainian_side_population": "{:,.0f}"})
-        output.outputs = (
-            {"output_type": "display_data", "data": current_renderer().to_mimebundle(figure.to_dict()), "metadata": {}},
-            {"output_type": "display_data", "data": {"text/html": table.to_html()}, "metadata": {}},
-        )
+        chosen = line.value if line.value in lines else terr.line_of_contact_name(when.value)
+        if "map" not in shown:
+            shown["map"] = line_map(chosen, lines[chosen], regions, boundaries, sites, when.value, cited,
+                                    sources=sources)
+        else:
+            update_line_map(shown["map"], chosen, lines[chosen], regions, boundaries, when.value, cited,
+                            sources=sources)
+        table = terr.compare_lines(lines, regions).set_index("line").style.format(TABLE_FORMAT)
+        render_into(output, shown["map"], table)
 
-    def on_date(_=None) -> None:
+    redraw = Redraw(draw)
+
+    def on_date(_change=None) -> None:
         options = list(lines_now())
         # A line of contact of the previous date is not an option any more: follow the new date.
         chosen = line.value if line.value in options else terr.line_of_contact_name(when.value)
-        line.unobserve(render, names="value")
-        line.options, line.value = options, chosen
-        line.observe(render, names="value")
-        render()
+        with redraw.paused():
+            line.options = options
+            line.value = chosen
+        redraw()
 
-    def start_from_contact(_=None) -> None:
+    def start_from_contact(_button=None) -> None:
         """Preset the user's sliders to the line of contact, the usual starting point for a proposal."""
-        contact = lines_now()[terr.line_of_contact_name(when.value)]
-        for rid, slider in shares.items():
-            slider.unobserve(render, names="value")
-            slider.value = round(100 * float(contact.get(rid, 0.0)))
-            slider.observe(render, names="value")
-        render()
+        contact_now = lines_now()[terr.line_of_contact_name(when.value)]
+        with redraw.paused():
+            for rid, slider in shares.items():
+                slider.value = round(100 * float(contact_now.get(rid, 0.0)), 1)
+            line.value = USER_LINE
+        redraw()
 
-    preset = widgets.Button(description="Start from line of contact")
     preset.on_click(start_from_contact)
     when.observe(on_date, names="value")
-    for slider in shares.values():
-        slider.observe(render, names="value")
-    line.observe(render, names="value")
+    redraw.observe(line, *shares.values())
     on_date()
     sliders = widgets.GridBox(list(shares.values()), layout={"grid_template_columns": "repeat(2, 50%)"})
     return widgets.VBox([widgets.HBox([when, line]),
