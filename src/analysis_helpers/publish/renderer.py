@@ -12,6 +12,7 @@ the same inputs give the same file.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 
@@ -37,13 +38,16 @@ class OfflineRenderer(MimetypeRenderer):
     """Plotly renderer for notebooks that must also work as offline HTML reports."""
 
     def __init__(self) -> None:
+        # plotly renders through a shallow copy of the registered renderer, so the count lives in
+        # an object the copies share: two identical figures must still get different div ids.
+        self._numbers = itertools.count(1)
         self.figures_shown = 0
 
     def to_mimebundle(self, fig_dict: dict) -> dict:
         """The figure as the plotly mimetype (JupyterLab) and self-contained HTML (reports)."""
         from plotly.io import to_html
 
-        self.figures_shown += 1
+        self.figures_shown = next(self._numbers)
         payload = json.dumps(fig_dict, cls=PlotlyJSONEncoder, sort_keys=True)
         digest = hashlib.sha256(payload.encode()).hexdigest()[:10]
         html = to_html(
