@@ -30,7 +30,9 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
     `user_line` names.
     """
     user_line = dict(user_line or {})
-    dates = [d for d in terr.full_coverage_dates(control, regions) if d <= pd.Timestamp(as_of)]
+    # From the first map after the eve of the invasion: on the eve the line of contact *is* the
+    # "Line of 23 Feb 2022", which the menu lists already.
+    dates = [d for d in terr.full_coverage_dates(control, regions) if terr.EVE_OF_INVASION < d <= pd.Timestamp(as_of)]
     when = widgets.SelectionSlider(options=[(f"{d:%d %b %Y}", d) for d in dates], value=dates[-1],
                                    description="Map of", continuous_update=False, layout={"width": "60%"})
     line = widgets.Dropdown(description="Line", layout={"width": "auto"})
