@@ -20,8 +20,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -33,6 +31,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 
 import live_page  # noqa: E402
 from browser import CHROMIUM_CANDIDATES, launch  # noqa: E402
+from lab import wait_for_http  # noqa: E402
 from live_page import chart_problems, click_legend, drive_explorers, use_chart_menus  # noqa: E402
 
 sync_playwright = sync_api.sync_playwright
@@ -109,18 +108,7 @@ def dashboard(tmp_path_factory):
                                   env={**os.environ, **environment, "JUPYTER_PATH": jupyter_path},
                                   stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            urllib.request.urlopen(url + "api", timeout=2)
-            break
-        except urllib.error.HTTPError:  # any HTTP answer means the server is up
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"Voilà did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+    wait_for_http(url + "api", server, log, START_TIMEOUT_S)
     yield url, server
     server.terminate()
     try:
