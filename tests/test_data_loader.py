@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import analysis_helpers as ah
-from analysis_helpers.data import DataPackage
+from analysis_helpers.data import DataPackage, DataValidationError, load
 
 HEADER = "region_id,date,occupied_km2,count,basis,source_id\n"
 
@@ -160,3 +161,33 @@ def test_every_resource_with_figures_points_to_a_source():
         assert "source_id" in fields, f"{name} has no source_id column"
         keys = [k for k in schema.get("foreignKeys", []) if k["reference"].get("resource") == "sources"]
         assert keys, f"{name} does not declare its source_id foreign key"
+
+
+def test_load_as_of_keeps_only_rows_known_then(tiny_package):
+    schema_path = tiny_package / "schemas" / "observations.json"
+    schema = json.loads(schema_path.read_text())
+    schema["knownFrom"] = {"fields": ["date"]}
+    schema_path.write_text(json.dumps(schema))
+    (tiny_package / "observations.csv").write_text(
+        "region_id,date,occupied_km2,count,basis,source_id\n"
+        "UA,2024-01-01,100.5,3,DeepState,core-a\nUA,2024-03-01,120,3,DeepState,core-a\n")
+    assert list(load("observations", tiny_package, as_of="2024-02-01")["occupied_km2"]) == [100.5]
+    assert len(load("observations", tiny_package)) == 2
+
+
+def test_known_from_parent_cycle_is_a_clear_error(tiny_package):
+    schema_path = tiny_package / "schemas" / "observations.json"
+    schema = json.loads(schema_path.read_text())
+    schema["knownFrom"] = {"parent": {"resource": "observations", "fields": "region_id"}}
+    schema_path.write_text(json.dumps(schema))
+    with pytest.raises(DataValidationError, match="without a cycle"):
+        load("observations", tiny_package, as_of="2024-02-01")
+
+
+def test_known_from_must_name_date_fields(tiny_package):
+    schema_path = tiny_package / "schemas" / "observations.json"
+    schema = json.loads(schema_path.read_text())
+    schema["knownFrom"] = {"fields": ["region_id"]}
+    schema_path.write_text(json.dumps(schema))
+    with pytest.raises(DataValidationError, match="must name date fields"):
+        load("observations", tiny_package)

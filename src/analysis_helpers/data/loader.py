@@ -33,13 +33,46 @@ def package(data_dir: Path | str | None = None) -> DataPackage:
     return _current.get(root, lambda: DataPackage(root))
 
 
-def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def load(name: str, data_dir: Path | str | None = None, as_of: AsOf = None) -> pd.DataFrame:
     """The validated table `name` (a copy: callers may modify it freely).
 
-    Raises `DataValidationError` listing every problem (file, row, column, rule, value), and
-    `KeyError` for a name that is not in the package.
+    With `as_of`, only the rows that were known on that day: the one path by which every topic
+    and the scenario engine see the past (`known_on`). Raises `DataValidationError` listing every
+    problem (file, row, column, rule, value), and `KeyError` for a name that is not in the package.
     """
-    return package(data_dir).load_valid(name).copy()
+    pkg = package(data_dir)
+    frame = pkg.load_valid(name)
+    if as_of is not None:
+        frame = frame[known_on(pkg, name, frame, as_timestamp(as_of))]
+    return frame.copy()
+
+
+def known_on(pkg: DataPackage, name: str, frame: pd.DataFrame, day: pd.Timestamp,
+             _via: tuple[str, ...] = ()) -> pd.Series:
+    """Which rows of `frame` (table `name`) were known on `day`, by the schema's `knownFrom`.
+
+    `knownFrom.fields`: the row is known once every one of these dates has passed (an empty
+    date does not hold it back). `knownFrom.parent`: the row is known once its parent row (the
+    row of `parent.resource` with the same `parent.fields` value) is known, e.g. a text's
+    provisions with the text. A table without `knownFrom` (regions, issues) is timeless.
+    """
+    rule = pkg.schema(name).get("knownFrom", {})
+    known = pd.Series(True, index=frame.index)
+    for field in rule.get("fields", []):
+        known &= frame[field].isna() | (frame[field] <= day)
+    parent = rule.get("parent")
+    if parent:
+        if parent["resource"] in (*_via, name) or parent["resource"] not in pkg.names():
+            raise DataValidationError([Problem(str(pkg.resource(name)["schema"]), None, "knownFrom.parent.resource",
+                                               "must name another resource of the package, without a cycle",
+                                               parent["resource"])])
+        parents = pkg.load_valid(parent["resource"])
+        key = parent["fields"]
+        if key not in parents:
+            raise DataValidationError([Problem(str(pkg.resource(name)["schema"]), None, "knownFrom.parent.fields",
+                                               f"names no field of {parent['resource']}", key)])
+        known &= frame[key].isin(parents.loc[known_on(pkg, parent["resource"], parents, day, (*_via, name)), key])
+    return known
 
 
 def datasets(data_dir: Path | str | None = None) -> list[str]:

@@ -282,6 +282,12 @@ _TABLE_SCHEMA_SHAPE = {
             }},
         }}},
         "primaryKey": _KEYS,
+        # When a row became known (see loader.load's as_of): dates of its own, or its parent's.
+        "knownFrom": {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
+            "fields": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "parent": {"type": "object", "required": ["resource", "fields"], "additionalProperties": False,
+                       "properties": {"resource": {"type": "string"}, "fields": {"type": "string"}}},
+        }},
         "foreignKeys": {"type": "array", "items": {
             "type": "object", "required": ["fields", "reference"],
             "properties": {"fields": _KEYS, "reference": {
@@ -313,8 +319,15 @@ def _schema_shape_problems(schema: dict, shown: str) -> list[Problem]:
         return problems
     keys = [("primaryKey", schema.get("primaryKey") or [])]
     keys += [(f"foreignKeys[{i}].fields", key["fields"]) for i, key in enumerate(schema.get("foreignKeys", []))]
-    return [Problem(shown, None, where, "names no field of the schema", name)
-            for where, fields in keys for name in _as_list(fields) if name not in names]
+    known_from = schema.get("knownFrom", {})
+    keys += [("knownFrom.fields", known_from.get("fields", [])),
+             ("knownFrom.parent.fields", known_from.get("parent", {}).get("fields", []))]
+    problems = [Problem(shown, None, where, "names no field of the schema", name)
+                for where, fields in keys for name in _as_list(fields) if name not in names]
+    types = {spec["name"]: spec.get("type", "string") for spec in schema["fields"]}
+    problems += [Problem(shown, None, "knownFrom.fields", "must name date fields", name)
+                 for name in known_from.get("fields", []) if name in types and types[name] != "date"]
+    return problems
 
 
 def _key_path(path) -> str | None:
