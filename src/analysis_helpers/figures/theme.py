@@ -18,6 +18,11 @@ import plotly.io as pio
 from ..conventions import AsOf, as_timestamp
 
 TEMPLATE_NAME = "kit"
+# The trace types the kit draws: the plotly.js bundle that reports embed holds exactly these
+# (scripts/build_plotly_bundle.py), and the template keeps only their defaults. A figure with
+# another type would not draw in a report: add the type here and rebuild the bundle
+# (docs/DEVELOPING.md, "plotly bundle"); tests/test_plotly_bundle.py checks every figure.
+TRACE_TYPES = ("scatter", "bar", "heatmap")
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499"]
@@ -53,6 +58,9 @@ def colour_for(kind: str, ident: str) -> str:
 def register_template() -> None:
     """Register the `kit` template and make it plotly's default (idempotent)."""
     template = go.layout.Template(pio.templates["plotly_white"])
+    # plotly_white sets defaults for ~40 trace types and every figure carries them (~10 KB each):
+    # keep those of the types the kit draws.
+    template.data = {kind: traces for kind, traces in template.data.to_plotly_json().items() if kind in TRACE_TYPES}
     template.layout.update(
         font={"family": _FONT, "size": 13, "color": "#222"},
         title={"font": {"size": 17}, "x": 0.0, "xanchor": "left"},
