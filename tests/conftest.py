@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +14,10 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO_ROOT / "data"
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+# The on-disk cache of validated tables (data/table_cache.py) of this test run, kernels included:
+# tests never read or fill the user's cache.
+_TEST_CACHE = tempfile.TemporaryDirectory(prefix="kit-test-cache-")
+os.environ["ANALYSIS_HELPERS_CACHE"] = _TEST_CACHE.name
 
 OBSERVATIONS_SCHEMA = {
     "fields": [

@@ -22,7 +22,7 @@ __all__ = [
     "table_as_of", "validate",
 ]
 
-_INFRASTRUCTURE = {"checks", "errors", "loader", "package"}
+_INFRASTRUCTURE = {"checks", "errors", "loader", "package", "table_cache"}
 for _module in pkgutil.iter_modules(__path__):
     if _module.name not in _INFRASTRUCTURE and not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")

@@ -2,7 +2,9 @@
 
 Every call goes through `package()`, the one cache of the kit: a `DataPackage` per data
 folder, replaced when the signature (path, size, mtime) of any of its files changes, so an
-edited CSV is seen on the next `load()`. Everything derived from tables (scenario baselines,
+edited CSV is seen on the next `load()`. Behind it, tables that passed every check are kept on
+disk between processes (`table_cache.py`, keyed by the content of the data folder's files and
+the kit's code); `validate` never uses that cache. Everything derived from tables (scenario baselines,
 boundaries) keys its own memo on that signature rather than keeping a cache of its own.
 """
 
@@ -26,11 +28,11 @@ _current: Memo[DataPackage] = Memo(size=16)
 def package(data_dir: Path | str | None = None) -> DataPackage:
     """The data package, re-read only when one of its files has changed since the last call."""
     root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
-    known = _current.get(root, lambda: DataPackage(root))
+    known = _current.get(root, lambda: DataPackage(root, cached=True))
     if known.signature() == known.read_signature:
         return known
     _current.forget(root)
-    return _current.get(root, lambda: DataPackage(root))
+    return _current.get(root, lambda: DataPackage(root, cached=True))
 
 
 def load(name: str, data_dir: Path | str | None = None, as_of: AsOf = None) -> pd.DataFrame:

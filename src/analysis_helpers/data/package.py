@@ -9,6 +9,10 @@ of what a valid file looks like. This module turns them into:
 * constraint checks (required, unique, minimum, maximum, enum, pattern, primary key) run by
   pandera, whose failure cases are mapped back to file and line;
 * foreign keys, then the topic modules' cross-checks (`checks.py`).
+
+A package opened with `cached=True` (what `load()` uses) first looks for each table in the
+on-disk cache of validated tables (`table_cache.py`, keyed by the content of every file of the
+data folder and the kit's code) and stores each table that passes every check there.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from .limits import (
     read_json,
     size_text,
 )
+from .table_cache import TableCache
 
 # pandera imports its check implementations (and hypothesis) on the first validation; importing
 # them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
@@ -74,7 +79,7 @@ class Table:
 class DataPackage:
     """One data folder: its descriptor, schemas and validated tables (memoised per instance)."""
 
-    def __init__(self, root: Path | str | None = None):
+    def __init__(self, root: Path | str | None = None, cached: bool = False):
         self.root = Path(root).resolve() if root is not None else default_data_dir()
         self.descriptor_path = self.root / DESCRIPTOR
         self.descriptor = self._read_json(self.descriptor_path)
@@ -83,6 +88,8 @@ class DataPackage:
         self._tables: dict[str, Table] = {}
         self.read_signature = self.signature()  # the state of the files this instance read
         self._in_progress: set[str] = set()
+        # The on-disk tables of this data state (None: not cached, or caching is off).
+        self._cache = TableCache.for_data(self.root) if cached else None
 
     # -- descriptor ---------------------------------------------------------------------
     def _read_json(self, path: Path) -> dict:
@@ -184,6 +191,10 @@ class DataPackage:
         """Read, type and check one resource (foreign keys and cross-checks included)."""
         if name in self._tables:
             return self._tables[name]
+        cached = self._cached_table(name)
+        if cached is not None:
+            self._tables[name] = cached
+            return cached
         if name in self._in_progress:  # a foreign-key cycle: check this side when it finishes
             raise _Cycle(name)
         self._in_progress.add(name)
@@ -207,7 +218,21 @@ class DataPackage:
         finally:
             self._in_progress.discard(name)
         self._tables[name] = table
+        if self._cache is not None and not table.problems and self.signature() == self.read_signature:
+            files = [display_path(path) for path in self.paths(name)]
+            parts = pd.Index(files).get_indexer(table.origins["file"])
+            self._cache.write(name, table.frame, parts, table.origins["line"].to_numpy())
         return table
+
+    def _cached_table(self, name: str) -> Table | None:
+        if self._cache is None or name not in self.resources:
+            return None
+        cached = self._cache.read(name)
+        if cached is None:
+            return None
+        frame, origins = cached
+        files = np.array([display_path(path) for path in self.paths(name)], dtype=object)
+        return Table(frame, pd.DataFrame({"file": files[origins["part"].to_numpy()], "line": origins["line"]}))
 
     def load_valid(self, name: str) -> pd.DataFrame:
         """The validated rows of `name`; DataValidationError listing every problem otherwise."""
