@@ -439,8 +439,14 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
                             keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
                             engine="c")
     except ValueError:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            index_col=False, engine="c")
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                                index_col=False, engine="c")
+        except ValueError:  # quoting the byte count misread: the csv module names the row
+            frame = None
+    if frame is None or len(frame) != text.rstrip("\r\n").count("\n"):  # not one row per line
+        with _csv_cell_limit():
+            return _frame_from_rows(shown, text, header)
     if padded:  # rare: strip only when some cell has surrounding spaces
         frame = frame.apply(lambda column: column.str.strip() if column.dtype != "float64" else column)
     return frame[expected], np.arange(2, len(frame) + 2), []
@@ -479,22 +485,65 @@ def _csv_cell_limit():
 
 
 def _has_padded_cell(text: str) -> bool:
+    """True when some cell starts or ends with a space or tab (the cells are then stripped)."""
     # Substring tests run in C; a regex with line anchors was the slowest step on big files.
     if " " not in text and "\t" not in text:
         return False
-    return text[:1] in (" ", "\t") or any(padding in text for padding in _PADDINGS)
+    if text[:1] in (" ", "\t"):
+        return True
+    if '"' not in text:
+        return any(padding in text for padding in _PADDINGS)
+    # Quoted text (notes) holds ", " between words: only padding outside quotes, or just inside
+    # a cell's quotes, counts. Found vectorised, since stripping every cell of a million rows
+    # costs seconds.
+    buffer = np.frombuffer(text.encode(), dtype=np.uint8)
+    last = len(buffer) - 1
+    boundary = np.zeros(256, dtype=bool)  # what may stand beside a cell's edge
+    boundary[[ord(","), ord("\n"), ord("\r")]] = True
+    blank = np.zeros(256, dtype=bool)
+    blank[[ord(" "), ord("\t")]] = True
+
+    def edge_before(positions: np.ndarray) -> np.ndarray:  # a cell starts right before each position
+        return (positions == 0) | boundary[buffer[np.maximum(positions - 1, 0)]]
+
+    def edge_after(positions: np.ndarray) -> np.ndarray:  # a cell ends right after each position
+        return (positions == last) | boundary[buffer[np.minimum(positions + 1, last)]]
+
+    quotes = np.flatnonzero(buffer == ord('"'))
+    next_blank = blank[buffer[np.minimum(quotes + 1, last)]] & (quotes < last)
+    previous_blank = blank[buffer[np.maximum(quotes - 1, 0)]] & (quotes > 0)
+    if ((edge_before(quotes) & next_blank) | (edge_after(quotes) & previous_blank)).any():
+        return True  # `" x"` or `"x "`: a quoted cell padded inside its quotes
+    spaces = np.flatnonzero(blank[buffer])
+    candidates = spaces[edge_before(spaces) | edge_after(spaces)]
+    return bool(_outside_quotes(buffer, candidates).any())
+
+
+def _outside_quotes(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which `positions` of the text lie outside quoted cells: an even number of quote characters
+    precede them (a doubled quote inside a cell counts twice)."""
+    quotes = np.flatnonzero(buffer == ord('"'))
+    return (np.searchsorted(quotes, positions) & 1) == 0
 
 
 def _simple_rectangle(text: str, width: int) -> bool:
-    """True when pandas' fast parser maps rows to lines exactly: no quotes, no blank lines, and
-    every line has the header's number of fields. Anything else takes the csv module's path,
-    which tracks line numbers through quoted newlines and names each ragged row."""
-    if '"' in text:
-        return False
-    # Count separators per line without a Python loop (the file may have a million lines).
+    """True when pandas' fast parser maps rows to lines exactly: no blank lines, no newline inside a
+    quoted cell, and every line has the header's number of fields. Anything else takes the csv
+    module's path, which tracks line numbers through quoted newlines and names each ragged row.
+
+    Vectorised over the bytes (the file may have a million lines): a byte lies inside quotes when
+    an odd number of quote characters precede it (a doubled quote inside a cell toggles twice);
+    commas there do not separate fields. The caller still checks that the parser gave one row
+    per line, so a quote this count misreads costs the slow path, never a wrong line number."""
     buffer = np.frombuffer(text.rstrip("\r\n").encode(), dtype=np.uint8)
-    ends = np.append(np.flatnonzero(buffer == ord("\n")), len(buffer))
-    commas_before = np.searchsorted(np.flatnonzero(buffer == ord(",")), ends)
+    newlines = np.flatnonzero(buffer == ord("\n"))
+    commas = np.flatnonzero(buffer == ord(","))
+    if '"' in text:
+        if not _outside_quotes(buffer, newlines).all():
+            return False
+        commas = commas[_outside_quotes(buffer, commas)]
+    ends = np.append(newlines, len(buffer))
+    commas_before = np.searchsorted(commas, ends)
     per_line = np.diff(commas_before)  # lines 2..n
     starts = ends[:-1] + 1
     lengths = ends[1:] - starts
