@@ -56,7 +56,7 @@ def readable_geometry(mapping: object):
     errors for a wrong structure, and `ShapelyError` (the base of `GeometryTypeError` for an
     unknown or empty "type" and of `GEOSException` for broken coordinates)."""
     try:
-        return shape(mapping or {})  # type: ignore[arg-type]
+        return shape(mapping or {})
     except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
         return None
 
