@@ -15,6 +15,7 @@ from plotly.offline import get_plotlyjs
 
 from analysis_helpers.figures.theme import TRACE_TYPES, register_template
 from analysis_helpers.publish.renderer import OfflineRenderer, plotly_bundle, trace_types, without_unused_defaults
+from conftest import REPORTS_GROUP
 
 BUNDLE_DIR = Path(__file__).resolve().parents[1] / "src" / "analysis_helpers" / "publish" / "plotly_bundle"
 RECORD = json.loads((BUNDLE_DIR / "plotly-kit.json").read_text())
@@ -75,7 +76,8 @@ def report_figures(path: Path) -> list[list[dict]]:
     return figures
 
 
-@pytest.mark.browser  # needs the built reports (every notebook executed once per session)
+@pytest.mark.browser  # needs the built reports (every notebook executed once per run, in the reports group)
+@REPORTS_GROUP
 def test_every_figure_of_the_reports_uses_bundled_trace_types(built_reports):
     report_dir, _ = built_reports
     outside = {}
