@@ -324,10 +324,20 @@ def expected_utility(
 
     history = [x]
     kinds, partners, own_eus, other_eus = [], [], [], []
+    # A row where no actor accepted an offer keeps its positions, so every later round would
+    # replay the same state: such rows are settled and only the others are played (same result).
+    moving = np.arange(len(x))
     for _ in range(rounds):
-        x, kind, chosen, own_eu, other_eu = _play_round(
-            x, weight, s, scale, q, win_probability, offer_choice, capitulation
-        )
+        kind = np.full(x.shape, _NONE)
+        chosen = np.full(x.shape, -1)
+        own_eu = np.full(x.shape, np.nan)
+        other_eu = np.full(x.shape, np.nan)
+        x = x.copy()
+        if len(moving):
+            (x[moving], kind[moving], chosen[moving], own_eu[moving], other_eu[moving]) = _play_round(
+                x[moving], weight[moving], s[moving], scale[moving], q, win_probability, offer_choice, capitulation
+            )
+            moving = moving[(kind[moving] != _NONE).any(axis=-1)]
         history.append(x)
         kinds.append(kind)
         partners.append(chosen)
