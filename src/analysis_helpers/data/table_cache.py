@@ -157,30 +157,42 @@ def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
                                      "kinds": np.array(kinds, dtype=str)}
     for kind in set(kinds):
         block = frame.iloc[:, [i for i, k in enumerate(kinds) if k == kind]]
-        missing = block.isna().to_numpy()
         if kind == "datetime":
             arrays[kind] = block.to_numpy(dtype="datetime64[ns]")
         elif kind == "float64":
             arrays[kind] = block.to_numpy(dtype=np.float64)
         elif kind == "str":
-            arrays[kind] = np.array(block.where(~missing, "").to_numpy().tolist(), dtype=str).reshape(block.shape)
+            arrays["str_codes"], arrays["str_values"] = _text_codes(block)
         else:
             arrays[kind] = block.fillna(0 if kind == "Int64" else False).to_numpy(
                 dtype=np.int64 if kind == "Int64" else bool)
-        if kind in {"str", "Int64", "boolean"}:
-            arrays[f"{kind}_missing"] = missing
+            arrays[f"{kind}_missing"] = block.isna().to_numpy()
     return arrays
+
+
+def _text_codes(block: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Text columns as codes into one array of their distinct values (-1: missing): ids and
+    categories repeat, and a fixed-width text array of every cell would be as wide as the
+    longest note in every cell."""
+    codes = np.empty(block.shape, dtype=np.int64)
+    distinct = []
+    offset = 0
+    for position in range(block.shape[1]):
+        column_codes, uniques = pd.factorize(block.iloc[:, position], use_na_sentinel=True)
+        codes[:, position] = np.where(column_codes >= 0, column_codes + offset, -1)
+        distinct += list(uniques)
+        offset += len(uniques)
+    return codes, np.array(distinct, dtype=str)
 
 
 def _frame(arrays: dict[str, np.ndarray]) -> pd.DataFrame:
     kinds = arrays["kinds"].tolist()
     blocks = {}
     for kind in set(kinds):
-        values = arrays[kind]
-        if kind == "str":
-            values = values.astype(object)
-            values[arrays["str_missing"]] = np.nan
-        blocks[kind] = values
+        if kind == "str":  # code -1 picks the NaN appended after the distinct values
+            blocks[kind] = np.append(arrays["str_values"].astype(object), np.nan)[arrays["str_codes"]]
+        else:
+            blocks[kind] = arrays[kind]
     columns, taken = {}, dict.fromkeys(blocks, 0)
     for name, kind in zip(arrays["columns"].tolist(), kinds, strict=True):
         position = taken[kind]
