@@ -408,7 +408,7 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, np.array([]), [Problem(shown, line, None, "not valid UTF-8 text", raw[exc.start: exc.start + 4])]
-    if not text.strip():
+    if not text or text.isspace():  # (not `text.strip()`: a copy of the whole file)
         return None, np.array([]), [Problem(shown, None, None, "file is empty (expected a header row)")]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
