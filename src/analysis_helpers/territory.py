@@ -1,0 +1,58 @@
+"""Territory: how much of Ukraine Russia holds, what it claims, and what a line would leave on each side.
+
+    >>> from analysis_helpers import territory
+    >>> import analysis_helpers as ah
+    >>> control = ah.load("territory_control", as_of="2025-05-15")
+    >>> territory.regional_date(control, ah.load("regions"))   # the latest map covering every region
+    >>> territory.boundaries()                                  # region outlines, checked against regions
+
+The topic's one public surface: its loading entry points, and the analysis functions and figure
+builders a notebook applies to what they return (re-exported from `analysis.territory` and
+`figures.territory`, whose docstrings state each method). The central series and its method are the
+`territory_control` resource: `ah.describe("territory_control")["notes"]`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis.territory import (
+    EVE_OF_INVASION,
+    agreement_with_published,
+    change_between,
+    claimed_vs_controlled,
+    compare_lines,
+    full_coverage_dates,
+    gains_per_year,
+    monthly_net_change,
+    named_lines,
+    regional_date,
+    with_region_names,
+)
+from .conventions import NATIONAL_ID
+from .data import load
+from .data.geo import boundaries_path, load_boundaries
+from .figures.territory import (
+    claimed_vs_controlled_figure,
+    control_map,
+    control_timeseries,
+    lines_explorer_report,
+    lines_figure,
+    monthly_change_figure,
+    sources_comparison_figure,
+)
+
+__all__ = ["EVE_OF_INVASION", "NATIONAL_ID", "agreement_with_published", "boundaries", "change_between",
+           "claimed_vs_controlled", "claimed_vs_controlled_figure", "compare_lines", "control_map",
+           "control_timeseries", "full_coverage_dates", "gains_per_year", "lines_explorer_report", "lines_figure",
+           "monthly_change_figure", "monthly_net_change", "named_lines", "regional_date",
+           "sources_comparison_figure", "with_region_names"]
+
+
+def boundaries(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The outline of every region of the `regions` table (`region_id`, `name`, `geometry`), checked
+    against it (see `data.geo.load_boundaries`)."""
+    path = boundaries_path(Path(data_dir)) if data_dir is not None else None
+    return load_boundaries(list(load("regions", data_dir)["region_id"]), path)

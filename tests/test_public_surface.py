@@ -1,0 +1,90 @@
+"""One public surface: notebooks import only `analysis_helpers`, its topic front modules and `widgets`;
+every topic has a front module; the package ships `py.typed`; reports show tables only through
+`formatted_table`."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+
+import pytest
+
+import analysis_helpers
+from conftest import REPO_ROOT
+
+PACKAGE_DIR = REPO_ROOT / "src" / "analysis_helpers"
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9]*.py"))
+# Every topic of the layers (one module per topic in analysis/ and figures/) has a front module at the
+# package top. The bargaining models are reached through `stances` and `scenarios`; `theme` is the look.
+FRONT_MODULES = sorted({path.stem for layer in ("analysis", "figures") for path in (PACKAGE_DIR / layer).glob("*.py")}
+                       - {"__init__", "theme", "bargaining"})
+WIDGET_MODULES = sorted(path.stem for path in (PACKAGE_DIR / "widgets").glob("*.py") if path.stem != "__init__")
+
+
+def public_module(module: str) -> bool:
+    """`analysis_helpers`, a front module, `analysis_helpers.widgets` or one of its topic modules."""
+    parts = module.split(".")
+    if parts[0] != "analysis_helpers":
+        return True  # not the kit's: pandas, IPython.display
+    rest = parts[1:]
+    return (not rest or (len(rest) == 1 and rest[0] in FRONT_MODULES) or rest == ["widgets"]
+            or (len(rest) == 2 and rest[0] == "widgets" and rest[1] in WIDGET_MODULES))
+
+
+def kit_imports(path) -> list[tuple[int, str]]:
+    """(line, what) for every import of the kit in a notebook script: modules, and the names taken from
+    `analysis_helpers` itself (`from analysis_helpers import x`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.lineno, node.module))
+            if node.module == "analysis_helpers":
+                found += [(node.lineno, f"analysis_helpers.{alias.name}") for alias in node.names
+                          if alias.name not in analysis_helpers.__all__]
+    return [(line, name) for line, name in found if name.split(".")[0] == "analysis_helpers"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_import_only_the_public_surface(path):
+    internal = [f"line {line}: {name}" for line, name in kit_imports(path) if not public_module(name)]
+    assert not internal, f"{path.name} reaches past the public surface: {internal}"
+
+
+def test_the_surface_check_catches_internal_imports(tmp_path):
+    notebook = tmp_path / "99_probe.py"
+    notebook.write_text("import analysis_helpers as ah\nfrom analysis_helpers import territory, conventions\n"
+                        "from analysis_helpers.figures import theme\nfrom analysis_helpers.widgets import show\n")
+    refused = [name for _, name in kit_imports(notebook) if not public_module(name)]
+    assert refused == ["analysis_helpers.conventions", "analysis_helpers.figures"]
+
+
+@pytest.mark.parametrize("topic", FRONT_MODULES)
+def test_every_topic_has_a_front_module_whose_exports_resolve(topic):
+    module = importlib.import_module(f"analysis_helpers.{topic}")
+    assert module.__doc__, f"analysis_helpers.{topic} has no docstring"
+    assert module.__all__, f"analysis_helpers.{topic} declares no __all__"
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert not missing, f"analysis_helpers.{topic} exports names it does not define: {missing}"
+
+
+def test_topic_list_covers_the_layers():
+    assert {"territory", "reconstruction", "stances", "briefing", "proposals", "scenarios", "catalogue", "model_checks",
+            "sensitivity"} <= set(FRONT_MODULES)
+
+
+def test_package_ships_py_typed():
+    # The wheel carries every file of the package folder (pyproject: packages = ["src/analysis_helpers"]);
+    # tests/test_installed_package.py checks that the built wheel holds it.
+    assert (PACKAGE_DIR / "py.typed").is_file()
+
+
+@pytest.mark.notebooks
+def test_reports_show_tables_only_through_formatted_table(built_reports):
+    # pandas writes a bare DataFrame as <table class="dataframe">; formatted_table's Styler does not.
+    report_dir, _ = built_reports
+    pages = sorted(report_dir.rglob("*.html"))
+    assert pages
+    bare = [page.name for page in pages if 'class="dataframe"' in page.read_text()]
+    assert not bare, f"reports showing a bare DataFrame (use analysis_helpers.formatted_table): {bare}"
