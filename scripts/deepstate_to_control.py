@@ -22,9 +22,7 @@ central series. The snapshot files are never committed: only the numbers compute
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +48,7 @@ from analysis_helpers.data.territory import (  # noqa: E402
     read_deepstate_snapshot,
     snapshots_in,
 )
+from analysis_helpers.publish.report import write_atomically  # noqa: E402
 
 CONTROL_CSV = REPO / "data" / "territory" / "territory_control.csv"
 COMPARISON_CSV = REPO / "data" / "territory" / "territory_comparison.csv"
@@ -186,16 +185,9 @@ def site_controllers(snapshot: Snapshot, sites: pd.DataFrame, source_id: str) ->
     return out
 
 
-def write_atomically(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV through a temporary file in the same folder, so a failure never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            frame.to_csv(stream, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a CSV atomically (a failure never leaves half a file) and say so."""
+    write_atomically(path, frame.to_csv(index=False))
     print(f"wrote {path} ({len(frame)} rows)")
 
 
@@ -219,15 +211,15 @@ def main() -> None:
     elif args.command == "build":
         frame = measuring()
         layered, single_layer = snapshots_in(args.layered_folder), snapshots_in(args.single_layer_folder)
-        write_atomically(central_series(layered, single_layer, frame), CONTROL_CSV)
-        write_atomically(comparison_series(args.liveuamap_csv), COMPARISON_CSV)
+        write_csv(central_series(layered, single_layer, frame), CONTROL_CSV)
+        write_csv(comparison_series(args.liveuamap_csv), COMPARISON_CSV)
     else:
         snapshot = read_deepstate_snapshot(args.snapshot)
         source = HISTORY_SOURCE if snapshot.has_contested_layer else SINGLE_LAYER_SOURCE
         sites = pd.read_csv(SITES_CSV, dtype=str, keep_default_na=False)
         out = site_controllers(snapshot, sites.astype({"lat": float, "lon": float}), source)
         sites[["controller", "as_of", "source_id"]] = out[["controller", "as_of", "source_id"]]
-        write_atomically(sites, SITES_CSV)
+        write_csv(sites, SITES_CSV)
 
 
 if __name__ == "__main__":
