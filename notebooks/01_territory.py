@@ -37,20 +37,14 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # markers. Every row names its source.
 #
 # **One basis, measured one way.** Every central figure rests on DeepStateMap.Live's maps, read
-# from two public archives of its exports (DanielRose2310/deepstatemaps-history, all layers, every
-# month from April 2022; cyterat/deepstate-map-data, the Russian-held area, for later dates). The
-# Russian-held layers (occupied since 2022, and the parts held since 2014) are clipped to each
-# region's outline extended by a 5 km band beyond Ukraine's coast and land border (the map's coast
-# and border are not Natural Earth's) and measured on an equal-area projection: that is the map's
-# own area, the figure DeepState publishes. The Sea of Azov, the Black Sea and the Syvash count
-# only as far as the map's polygon covers them within the band. The eve of the invasion is the
-# map's own pre-2022 layers; the spring-2022 peak came before the first archived map, so it is
-# shown only by the comparison sources below, never spliced in. The schema notes
-# (`ah.describe("territory_control")`) give the details.
+# from two public archives of its exports and measured one way; the spring-2022 peak came before
+# the first archived map, so it is shown only by the comparison sources below, never spliced in.
+# The method is written once, in the dataset's schema notes
+# (`ah.describe("territory_control")["schema"]["notes"]`), and quoted from there below.
 
 # %%
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 import analysis_helpers as ah
 from analysis_helpers import territory as terr
@@ -81,6 +75,15 @@ print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {r
 map_sources = ah.cited_by(control)
 claim_sources = ah.cited_by(claims, control[control["date"] == regional_date], regions)
 line_sources = ah.cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASION, regional_date])], regions)
+
+# %% [markdown]
+# ## How the series is measured
+#
+# Quoted from the schema notes of `territory_control`:
+
+# %%
+display(Markdown("\n\n".join(f"**{heading.capitalize()}.** {terr.method_note(heading)}"
+                              for heading in ("ONE BASIS, ONE MEASURE", "MEASURE", "BOUNDS"))))
 
 # %% [markdown]
 # ## Control by region on the map
@@ -145,12 +148,11 @@ display(ah.formatted_table(key, formats={"share": lambda share: f"{100 * share:.
 #
 # DeepState publishes its own totals and per-oblast shares. The table sets the kit's figures
 # against them: totals against the first map on or after the published date (in percent), shares
-# against the map of the same date (in percentage points). Totals agree within 0.2%; the
-# 1 January 2026 shares within 0.4 points (Donetsk is the largest gap: Natural Earth's Azov coast
-# runs beyond DeepState's). The start-of-2023 shares, as DeepState recalled them in January 2026,
-# agree within 0.3 points except Kherson (+0.6: the outline's strips along the Dnipro and the
-# coast). Where both archives hold a map of the same day (11 months from July 2024), they agree
-# within 0.07% nationally and 0.26 points per region (`tests/test_territory_control.py`).
+# against the map of the same date (in percentage points). The schema notes record the agreement
+# (and, under "One basis, one measure" above, how the two archives agree where both hold a map):
+
+# %%
+display(Markdown(terr.method_note("AGREEMENT WITH THE MAP MAKER")))
 
 # %%
 agreement = terr.agreement_with_published(control, other_maps)

@@ -9,11 +9,13 @@
 The topic's one public surface: its loading entry points, and the analysis functions and figure
 builders a notebook applies to what they return (re-exported from `analysis.territory` and
 `figures.territory`, whose docstrings state each method). The central series and its method are the
-`territory_control` resource: `ah.describe("territory_control")["notes"]`.
+`territory_control` resource: `ah.describe("territory_control")["schema"]["notes"]`, the one place it is written;
+`method_note(heading)` quotes one part of it.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +34,7 @@ from .analysis.territory import (
     with_region_names,
 )
 from .conventions import NATIONAL_ID
-from .data import load
+from .data import describe, load
 from .data.geo import boundaries_path, load_boundaries
 from .figures.territory import (
     claimed_vs_controlled_figure,
@@ -46,7 +48,7 @@ from .figures.territory import (
 
 __all__ = ["EVE_OF_INVASION", "NATIONAL_ID", "agreement_with_published", "boundaries", "change_between",
            "claimed_vs_controlled", "claimed_vs_controlled_figure", "compare_lines", "control_map",
-           "control_timeseries", "full_coverage_dates", "gains_per_year", "lines_explorer_report", "lines_figure",
+           "control_timeseries", "full_coverage_dates", "gains_per_year", "lines_explorer_report", "lines_figure", "method_note",
            "monthly_change_figure", "monthly_net_change", "named_lines", "regional_date",
            "sources_comparison_figure", "with_region_names"]
 
@@ -56,3 +58,19 @@ def boundaries(data_dir: Path | str | None = None) -> pd.DataFrame:
     against it (see `data.geo.load_boundaries`)."""
     path = boundaries_path(Path(data_dir)) if data_dir is not None else None
     return load_boundaries(list(load("regions", data_dir)["region_id"]), path)
+
+
+# The notes are sections headed in capitals ("MEASURE: ...", "AGREEMENT WITH THE MAP MAKER: ...").
+NOTE_HEADING = re.compile(r"(?:^|(?<=\s))([A-Z][A-Z ,-]*[A-Z]): ")
+
+
+def method_note(heading: str, dataset: str = "territory_control", data_dir: Path | str | None = None) -> str:
+    """The section of `dataset`'s schema notes headed `heading` (without the heading), so that a report
+    quotes the method where it is written once instead of restating it. KeyError naming the headings
+    there are if `heading` is not one of them."""
+    notes = describe(dataset, data_dir)["schema"].get("notes", "")
+    parts = NOTE_HEADING.split(notes)  # [before, heading, text, heading, text, ...]
+    sections = {name: text.strip() for name, text in zip(parts[1::2], parts[2::2], strict=True)}
+    if heading not in sections:
+        raise KeyError(f"{dataset}'s notes have no section {heading!r}; they have: {', '.join(sections)}")
+    return sections[heading]

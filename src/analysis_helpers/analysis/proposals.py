@@ -329,8 +329,12 @@ def _by_text(long: pd.DataFrame, column: str, proposals: pd.DataFrame) -> pd.Dat
 
 def side_metrics(table: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
     """Texts x the sides of each line (area, share of Ukraine, pre-war population, damage and needs
-    on each side) from the long `compare_table`, in date order."""
-    return _by_text(table[table["metric"].str.match(SIDE_METRIC_PATTERN)], "metric", proposals)
+    on each side) from the long `compare_table`, in date order. A metric `<measure>:<side>` becomes the
+    column `<side>_side_<measure>` (`share_of_ukraine` as `<side>_side_share`), so its unit ends the name."""
+    rows = table[table["metric"].str.match(SIDE_METRIC_PATTERN)]
+    measure, _, side = rows["metric"].str.partition(":").T.to_numpy()
+    columns = [f"{s}_side_{'share' if m == 'share_of_ukraine' else m}" if s else m for m, s in zip(measure, side, strict=True)]
+    return _by_text(rows.assign(metric=columns), "metric", proposals)
 
 
 def beyond_interval_table(table: pd.DataFrame, proposals: pd.DataFrame, model: str = "compromise") -> pd.DataFrame:
