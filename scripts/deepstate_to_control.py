@@ -10,6 +10,9 @@
     # controller of each site in data/territory/sites.csv on the date of one snapshot
     .venv/bin/python scripts/deepstate_to_control.py sites ../shared/reference/deepstate_history/deepstate_20250801T1952Z.geojson
 
+`build` and `sites` also list the files they read, with size and SHA-256, in
+data/territory/provenance.csv (scripts/provenance.py).
+
 The central series rests on one basis, DeepState, measured one way (`control_from_snapshot`):
 the layered archive (DanielRose2310/deepstatemaps-history, every month from April 2022) wherever
 it has a date, the single-layer archive (cyterat/deepstate-map-data) for the dates only it has.
@@ -30,6 +33,8 @@ import shapely
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+
+from provenance import file_rows, record  # noqa: E402
 
 from analysis_helpers import DataValidationError, load  # noqa: E402
 from analysis_helpers.analysis.territory import (  # noqa: E402
@@ -213,6 +218,10 @@ def main() -> None:
         layered, single_layer = snapshots_in(args.layered_folder), snapshots_in(args.single_layer_folder)
         write_csv(central_series(layered, single_layer, frame), CONTROL_CSV)
         write_csv(comparison_series(args.liveuamap_csv), COMPARISON_CSV)
+        # Every file read, including the single-layer maps used only to check the layered ones.
+        record(file_rows("territory_control", HISTORY_SOURCE, [s.path for s in layered]),
+               file_rows("territory_control", SINGLE_LAYER_SOURCE, [s.path for s in single_layer]),
+               file_rows("territory_comparison", LIVEUAMAP_SOURCE, [args.liveuamap_csv]))
     else:
         snapshot = read_deepstate_snapshot(args.snapshot)
         source = HISTORY_SOURCE if snapshot.has_contested_layer else SINGLE_LAYER_SOURCE
@@ -220,6 +229,7 @@ def main() -> None:
         out = site_controllers(snapshot, sites.astype({"lat": float, "lon": float}), source)
         sites[["controller", "as_of", "source_id"]] = out[["controller", "as_of", "source_id"]]
         write_csv(sites, SITES_CSV)
+        record(file_rows("sites", source, [args.snapshot]))
 
 
 if __name__ == "__main__":
