@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 
+import pandas as pd
 import pytest
 
 import analysis_helpers
@@ -88,3 +89,46 @@ def test_reports_show_tables_only_through_formatted_table(built_reports):
     assert pages
     bare = [page.name for page in pages if 'class="dataframe"' in page.read_text()]
     assert not bare, f"reports showing a bare DataFrame (use analysis_helpers.formatted_table): {bare}"
+
+
+# What the front modules took over from the notebooks.
+
+def test_regional_date_is_the_latest_full_map_on_or_before_as_of():
+    from analysis_helpers import territory
+
+    regions = pd.DataFrame({"region_id": ["UA-01", "UA-02"], "name": ["A", "B"]})
+    control = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-03-01",
+                                                    "2024-03-01"]),
+                            "region_id": ["UA-01", "UA-02", "UA-01", "UA-01", "UA-02"]})
+    assert territory.regional_date(control, regions, "2024-02-20") == pd.Timestamp("2024-01-01")
+    assert territory.regional_date(control, regions, "2024-03-01") == pd.Timestamp("2024-03-01")
+    with pytest.raises(ValueError, match="no date on or before 2023-12-31"):
+        territory.regional_date(control, regions, "2023-12-31")
+    named = territory.with_region_names(pd.DataFrame({"region_id": ["UA-02", "UA"]}), regions)
+    assert list(named["name"]) == ["B", "Ukraine"]
+
+
+def test_method_note_quotes_a_section_of_the_schema_notes():
+    from analysis_helpers import territory
+
+    assert "5 km band" in territory.method_note("MEASURE")
+    with pytest.raises(KeyError, match="they have: ONE BASIS, ONE MEASURE, MEASURE"):
+        territory.method_note("METHOD")
+
+
+def test_proposal_tables_are_wide_and_in_date_order():
+    from analysis_helpers import proposals
+
+    texts = pd.DataFrame({"proposal_id": ["late", "early"], "date": pd.to_datetime(["2025-01-01", "2022-01-01"])})
+    table = pd.DataFrame({"proposal_id": ["late", "late", "early", "late"],
+                          "metric": ["area_km2:russian", "share_of_ukraine:russian", "area_km2:russian",
+                                     "beyond_interval:compromise:territory"],
+                          "value": [10.0, 0.5, 5.0, 12.0]})
+    sides = proposals.side_metrics(table, texts)
+    assert list(sides.index) == ["early", "late"]
+    assert list(sides.columns) == ["russian_side_area_km2", "russian_side_share"]
+    assert proposals.beyond_interval_table(table, texts).loc["late", "territory"] == 12.0
+    matrix = pd.DataFrame({"proposal_id": ["late", "late", "early"], "state": ["silent", "coded", "not reported"]})
+    counts = proposals.open_counts(matrix, texts)
+    assert counts.loc["early"].to_dict() == {"not reported": 1, "silent": 0}
+    assert counts.loc["late"].to_dict() == {"not reported": 0, "silent": 1}
