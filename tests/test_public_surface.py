@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import analysis_helpers
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, REPORTS_GROUP
 
 PACKAGE_DIR = REPO_ROOT / "src" / "analysis_helpers"
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9]*.py"))
@@ -82,6 +82,7 @@ def test_package_ships_py_typed():
 
 
 @pytest.mark.notebooks
+@REPORTS_GROUP
 def test_reports_show_tables_only_through_formatted_table(built_reports):
     # pandas writes a bare DataFrame as <table class="dataframe">; formatted_table's Styler does not.
     report_dir, _ = built_reports
