@@ -16,9 +16,11 @@ from conftest import REPO_ROOT, REPORTS_GROUP
 PACKAGE_DIR = REPO_ROOT / "src" / "analysis_helpers"
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9]*.py"))
 # Every topic of the layers (one module per topic in analysis/ and figures/) has a front module at the
-# package top. The bargaining models are reached through `stances` and `scenarios`; `theme` is the look.
+# package top. Shared by several topics, and so no topic: the bargaining models (reached through
+# `stances` and `scenarios`), the scores of forecasts and model checks, and the figures' look.
+SHARED_MODULES = {"__init__", "bargaining", "scoring", "theme"}
 FRONT_MODULES = sorted({path.stem for layer in ("analysis", "figures") for path in (PACKAGE_DIR / layer).glob("*.py")}
-                       - {"__init__", "theme", "bargaining"})
+                       - SHARED_MODULES)
 WIDGET_MODULES = sorted(path.stem for path in (PACKAGE_DIR / "widgets").glob("*.py") if path.stem != "__init__")
 
 

@@ -73,4 +73,4 @@ def method_note(heading: str, dataset: str = "territory_control", data_dir: Path
     sections = {name: text.strip() for name, text in zip(parts[1::2], parts[2::2], strict=True)}
     if heading not in sections:
         raise KeyError(f"{dataset}'s notes have no section {heading!r}; they have: {', '.join(sections)}")
-    return sections[heading]
+    return sections[heading][:1].upper() + sections[heading][1:]
