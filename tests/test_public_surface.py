@@ -135,3 +135,22 @@ def test_proposal_tables_are_wide_and_in_date_order():
     counts = proposals.open_counts(matrix, texts)
     assert counts.loc["early"].to_dict() == {"not reported": 1, "silent": 0}
     assert counts.loc["late"].to_dict() == {"not reported": 0, "silent": 1}
+
+
+def test_front_modules_load_what_was_known_on_the_date():
+    import analysis_helpers as ah
+    from analysis_helpers import reconstruction, stances, territory
+    from analysis_helpers.analysis import reconstruction as reconstruction_analysis
+    from analysis_helpers.analysis import stances as stance_analysis
+
+    day = pd.Timestamp("2025-05-15")
+    held = territory.control_by_region(day)
+    assert held["date"].nunique() == 1 and held["date"].iloc[0] <= day
+    assert "Ukraine" in set(held["name"]) and held["name"].notna().all()
+    published = ah.load("reconstruction_assessments")
+    known = published[published["published"] <= day]
+    pd.testing.assert_frame_equal(reconstruction.needs(["2026-12-31"], as_of=day),
+                                  reconstruction_analysis.needs_at(known, ["2026-12-31"]))
+    wide = stance_analysis.stances_wide(ah.load("stances"), day)
+    pd.testing.assert_frame_equal(stances.outcomes(day, draws=0),
+                                  stance_analysis.predict_outcomes(wide, ah.load("actors"), draws=0, seed=1))

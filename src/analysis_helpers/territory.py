@@ -5,6 +5,7 @@
     >>> control = ah.load("territory_control", as_of="2025-05-15")
     >>> territory.regional_date(control, ah.load("regions"))   # the latest map covering every region
     >>> territory.boundaries()                                  # region outlines, checked against regions
+    >>> territory.control_by_region(as_of="2025-05-15")        # each region on the map of that day
 
 The topic's one public surface: its loading entry points, and the analysis functions and figure
 builders a notebook applies to what they return (re-exported from `analysis.territory` and
@@ -33,8 +34,8 @@ from .analysis.territory import (
     regional_date,
     with_region_names,
 )
-from .conventions import NATIONAL_ID
-from .data import describe, load
+from .conventions import NATIONAL_ID, AsOf
+from .data import describe, load, resolve_as_of
 from .data.geo import boundaries_path, load_boundaries
 from .figures.territory import (
     claimed_vs_controlled_figure,
@@ -47,10 +48,18 @@ from .figures.territory import (
 )
 
 __all__ = ["EVE_OF_INVASION", "NATIONAL_ID", "agreement_with_published", "boundaries", "change_between",
-           "claimed_vs_controlled", "claimed_vs_controlled_figure", "compare_lines", "control_map",
-           "control_timeseries", "full_coverage_dates", "gains_per_year", "lines_explorer_report", "lines_figure", "method_note",
-           "monthly_change_figure", "monthly_net_change", "named_lines", "regional_date",
-           "sources_comparison_figure", "with_region_names"]
+           "claimed_vs_controlled", "claimed_vs_controlled_figure", "compare_lines", "control_by_region",
+           "control_map", "control_timeseries", "full_coverage_dates", "gains_per_year", "lines_explorer_report",
+           "lines_figure", "method_note", "monthly_change_figure", "monthly_net_change", "named_lines",
+           "regional_date", "sources_comparison_figure", "with_region_names"]
+
+
+def control_by_region(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The rows of the latest map covering every region on or before `as_of` (default: the latest
+    map), as known then, with each region's `name` ("Ukraine" for the national row)."""
+    day = resolve_as_of(as_of, data_dir, datasets=["territory_control"])
+    control, regions = load("territory_control", data_dir, as_of=day), load("regions", data_dir)
+    return with_region_names(control[control["date"] == regional_date(control, regions, day)], regions)
 
 
 def boundaries(data_dir: Path | str | None = None) -> pd.DataFrame:
