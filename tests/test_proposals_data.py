@@ -165,3 +165,35 @@ def test_scenario_cannot_move_territory_under_a_text(package):
         load_scenario("us_28_point_terms", package)
     assert any("assumptions.territory" in str(p) and "settlement.proposal" in str(p)
                for p in caught.value.problems), caught.value
+
+
+def test_a_text_is_known_once_presented_and_reported():
+    # Presented in Paris on 17 April 2025, its text first reported on 25 April.
+    assert "us-framework-2025-04" not in set(ah.load("proposals", as_of="2025-04-20")["proposal_id"])
+    assert "us-framework-2025-04" in set(ah.load("proposals", as_of="2025-04-25")["proposal_id"])
+    assert "us-framework-2025-04" not in set(ah.load("proposal_provisions", as_of="2025-04-20")["proposal_id"])
+
+
+def test_publication_after_its_source_is_rejected(package):
+    path = package / "proposals" / "proposals.csv"
+    text = path.read_text()
+    path.write_text(text.replace("2022-11-15,2022-11-15,published", "2022-11-15,2022-12-15,published", 1))
+    found = problems(package, "proposals")
+    assert any("column published_on: must not be after its source's publication date" in p for p in found), found
+
+
+def test_a_fixed_anchor_has_one_value_in_every_text():
+    """CODEBOOK 11.8: every provision naming the same fixed anchor carries the same position."""
+    provisions = ah.load("proposal_provisions")
+    named = provisions.assign(anchor=provisions["provision"].str.extract(r"Fixed anchor ([A-Z]\d+)")[0]).dropna(
+        subset=["anchor"])
+    assert len(named) >= 8
+    values = named.groupby(["issue_id", "anchor"])["position"].agg(["min", "max"])
+    assert (values["min"] == values["max"]).all(), values
+    assert (named["anchor"].str[1:].astype(float) == named["position"]).all()
+
+
+def test_bilateral_sanctions_clauses_are_not_sanctions_relief():
+    provisions = ah.load("proposal_provisions").set_index(["proposal_id", "issue_id"])
+    for text in ("ru-memorandum-2025", "istanbul-draft-treaty"):
+        assert provisions.loc[(text, "sanctions_relief"), "silent"], text
