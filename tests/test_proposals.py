@@ -117,7 +117,7 @@ def test_compare_on_the_shipped_texts():
     sides = table[table["metric"].str.startswith("share_of_ukraine:")]
     assert np.allclose(sides.groupby("proposal_id")["value"].sum(), 1.0)
     # A frozen line is the territory data on the text's date, not a typed number.
-    control, regions = ah.load("territory_control"), ah.load("regions")
+    control = ah.load("territory_control")
     held = territory.control_at(control, "2025-11-20").set_index("region_id")["share"]
     lines = facade.resolved_lines().set_index(["proposal_id", "region_id"])
     assert lines.loc[("us-28-point", "UA-23"), "russian_share"] == pytest.approx(held["UA-23"])
