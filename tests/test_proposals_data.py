@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import analysis_helpers as ah
@@ -197,3 +198,22 @@ def test_bilateral_sanctions_clauses_are_not_sanctions_relief():
     provisions = ah.load("proposal_provisions").set_index(["proposal_id", "issue_id"])
     for text in ("ru-memorandum-2025", "istanbul-draft-treaty"):
         assert provisions.loc[(text, "sanctions_relief"), "silent"], text
+
+
+def test_crosswalk_covers_every_issue_and_rejects_an_unknown_category(package):
+    crosswalk = ah.load("pax_crosswalk")
+    assert set(crosswalk["issue_id"]) == set(ah.load("issues")["issue_id"])
+    assert (crosswalk["reason"].str.len() > 40).all()
+    assert crosswalk.loc[crosswalk["relation"] == "none", "pax_category"].isna().all()
+    row = append(package, "proposals/pax_crosswalk.csv", "territory,Xyz,direct,0-1,a reason,prop-pax-v10")
+    found = problems(package, "pax_crosswalk")
+    assert any(f"pax_crosswalk.csv, row {row}, column pax_category" in p for p in found), found
+
+
+def test_crosswalk_categories_are_pax_v10_columns_on_their_scale(reference_dir):
+    pax = pd.read_csv(reference_dir / "pax" / "pax_all_agreements_v10.csv", low_memory=False)
+    crosswalk = ah.load("pax_crosswalk").dropna(subset=["pax_category"])
+    for row in crosswalk.itertuples(index=False):
+        assert row.pax_category in pax.columns, row.pax_category
+        top = int(row.pax_scale.split("-")[1])
+        assert pax[row.pax_category].dropna().between(0, top).all(), row.pax_category
