@@ -95,3 +95,13 @@ def test_summary_gives_the_share_of_rows_on_official_or_wire_sources():
 def test_true_and_false_read_as_yes_and_no_even_with_gaps():
     frame = pd.DataFrame({"beats_baseline": [True, None, False]}, dtype="object")
     assert cells(formatted_table(frame)) == [["yes"], ["—"], ["no"]]
+
+
+def test_sources_table_marks_a_title_not_read_on_the_page():
+    from analysis_helpers.figures.catalogue import sources_table_html
+
+    sources = pd.DataFrame({"source_id": ["a", "b"], "publisher": ["P", "Q"], "title": ["Read", "Described"],
+                            "title_read": [True, False], "url": ["https://example.org/a", "https://example.org/b"],
+                            "published": pd.to_datetime(["2024-01-01", "2024-01-02"])})
+    page = sources_table_html(sources)
+    assert page.count("headline not read") == 1 and page.index("Described") < page.index("headline not read")
