@@ -172,6 +172,26 @@ open_counts = open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_v
 ah.formatted_table(open_counts.reindex(texts["proposal_id"]).fillna(0).astype(int))
 
 # %% [markdown]
+# ## Beside every peace agreement since 1990
+#
+# The PA-X database (PeaceRep, v10) codes 2,257 agreements from 1990 to 2025 on some 225
+# provision categories. Four of the kit's issues map directly onto one category each
+# (`pax_crosswalk`, with the reason for each mapping; the nuclear plant and sanctions have no PA-X
+# counterpart, amnesty and peacekeeping only partial ones). A text carries the provision when it
+# codes the issue, lacks it when it is silent; texts whose reports do not say are left out. The
+# past agreements' shares are base rates (`pax_profile`), not matched comparisons: how long
+# agreements with each provision held is not in the kit (the UCDP data were not joined).
+
+# %%
+presence = engine.pax_presence(provisions, texts, ah.load("pax_crosswalk"))
+pax_profile = ah.load("pax_profile")
+beside = engine.beside_past_agreements(presence, pax_profile)
+figs.past_agreements_figure(beside, as_of, cited=cited_by(pax_profile, provisions), sources=sources)
+
+# %%
+ah.formatted_table(beside.set_index("pax_category"))
+
+# %% [markdown]
 # ## Limits of one number per issue
 #
 # * **A text is more than its seven numbers.** Timing, sequencing, verification, who guarantees

@@ -185,3 +185,27 @@ def test_scenario_on_a_text_prices_its_line_and_positions():
     assert results["buffer_km2"] == pytest.approx(sides["area_km2:buffer"])
     assert results["settlement:territory"] == 80.0
     assert "settlement_compromise:territory" in results.index
+
+
+def test_pax_presence_reads_coded_silent_and_unreported_cells():
+    crosswalk = pd.DataFrame({"issue_id": ["a", "b", "c", "a"], "pax_category": ["Ce", "TjRep", "StBor", "TjAm"],
+                              "relation": ["direct", "direct", "direct", "partial"]})
+    provisions = pd.DataFrame({"proposal_id": ["t", "t"], "issue_id": ["a", "b"], "position": [50.0, np.nan],
+                               "silent": [False, True]})
+    texts = pd.DataFrame({"proposal_id": ["t"], "date": pd.to_datetime(["2025-01-01"])})
+    presence = prop.pax_presence(provisions, texts, crosswalk).set_index("pax_category")["present"]
+    assert presence["Ce"] == 1.0 and presence["TjRep"] == 0.0 and np.isnan(presence["StBor"])
+    assert "TjAm" not in presence.index  # partial mappings need a reading of each text
+    profile = pd.DataFrame({"group": ["all", "all"], "pax_category": ["Ce", "TjRep"], "share": [0.46, 0.11]})
+    table = prop.beside_past_agreements(prop.pax_presence(provisions, texts, crosswalk), profile).set_index(
+        "pax_category")
+    assert table.loc["Ce", ["texts_with", "texts_known"]].tolist() == [1, 1]
+    assert table.loc["Ce", "share_all"] == 0.46 and table.loc["TjRep", "texts_share"] == 0.0
+
+
+def test_shipped_texts_beside_past_agreements():
+    presence = prop.pax_presence(ah.load("proposal_provisions"), ah.load("proposals"), ah.load("pax_crosswalk"))
+    table = prop.beside_past_agreements(presence, ah.load("pax_profile")).set_index("pax_category")
+    assert {"Ce", "SsrGua", "StBor", "TjRep"} == set(table.index)
+    assert (table["texts_known"] >= table["texts_with"]).all()
+    assert table[["share_all", "share_substantive", "share_interstate_substantive"]].notna().all().all()

@@ -321,3 +321,37 @@ def diff(a: str, b: str, provisions: pd.DataFrame, resolved: pd.DataFrame, issue
                      detail_a, detail_b))
     return pd.DataFrame(rows, columns=["kind", "id", "name", "a", "b", "change", "state_a", "state_b", "detail_a",
                                        "detail_b"])
+
+
+PAX_PRESENCE_COLUMNS = ["proposal_id", "pax_category", "issue_id", "present"]
+
+
+def pax_presence(provisions: pd.DataFrame, proposals: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Per text and PA-X category mapped `direct` in the crosswalk: `present` 1.0 when the text
+    codes the issue, 0.0 when it is silent on it, NaN when no report says (PA-X's own test of a
+    provision: is it in the text). Partial mappings (amnesty, peacekeeping) need a reading of each
+    text and are left out."""
+    direct = crosswalk[(crosswalk["relation"] == "direct") & crosswalk["pax_category"].notna()]
+    rows = []
+    for text in proposals_in_order(proposals)["proposal_id"]:
+        cells = provisions[provisions["proposal_id"] == text].set_index("issue_id")
+        for mapping in direct.itertuples(index=False):
+            if mapping.issue_id not in cells.index:
+                present = np.nan
+            else:
+                present = 0.0 if bool(cells.loc[mapping.issue_id, "silent"]) else 1.0
+            rows.append((text, mapping.pax_category, mapping.issue_id, present))
+    return pd.DataFrame(rows, columns=PAX_PRESENCE_COLUMNS)
+
+
+def beside_past_agreements(presence: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
+    """Per PA-X category: how many of the kit's texts carry the provision (`texts_with`, of
+    `texts_known`, those whose reports say either way) beside the share of past agreements that
+    do, one column per `profile` group (`share_<group>`, 0-1)."""
+    known = presence.dropna(subset=["present"])
+    texts = known.groupby("pax_category")["present"].agg(texts_with="sum", texts_known="count")
+    texts["texts_share"] = texts["texts_with"] / texts["texts_known"]
+    past = profile.pivot(index="pax_category", columns="group", values="share").add_prefix("share_")
+    table = texts.join(past, how="left")
+    table["texts_with"] = table["texts_with"].astype(int)
+    return table.reset_index()
