@@ -24,7 +24,9 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # communiqué, Putin's conditions of June 2024, the US "final offer" and the Ukrainian-European
 # reply of April 2025, the memoranda exchanged in Istanbul in June 2025, the European-Ukrainian
 # 12-point proposal of October 2025, the US 28-point draft and its Geneva revision, the European
-# counter-proposal, the 20-point framework and the Paris declaration of January 2026. This notebook sets them on the kit's seven
+# counter-proposal, the Berlin statement and the 20-point framework of December 2025 and the
+# France-UK-Ukraine declaration of intent of January 2026, with the China-Brazil points (May 2024)
+# and the US-Ukraine Jeddah statement (March 2025). This notebook sets them on the kit's seven
 # issue scales, draws the line each implies, prices it in area, people and (where the data allow)
 # reconstruction needs, and measures how far each actor stood from each text on the day it appeared.
 #
@@ -33,23 +35,21 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # section 11, or marked silent), `proposal_lines` (the line per region: whole region, explicit
 # shares, or *line of contact on a date*, which is read from `territory_control` and never typed
 # in), with `regions`, `stances`, `actors` and the reconstruction tables. Every row names its
-# source; texts known only through reports say so (`text_access`).
+# source; texts known only through reports say so (`text_access`). Recurring formulas carry one
+# fixed value each (CODEBOOK 11.8), and a text counts as known from the day its content was first
+# reported (`published_on`), which `as_of` respects.
 
 # %%
 import pandas as pd
 
 import analysis_helpers as ah
 from analysis_helpers import proposals
-from analysis_helpers.analysis import proposals as engine
-from analysis_helpers.analysis.stances import latest_stances
-from analysis_helpers.conventions import cited_by
-from analysis_helpers.data.geo import load_boundaries
-from analysis_helpers.figures import proposals as figs
+from analysis_helpers.stances import latest_stances
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.proposals import comparator_figures, comparator_static, proposal_comparator
 
 # %% tags=["parameters"]
-as_of = None  # texts dated on or before this day; None means every text in the data
+as_of = None  # texts known on this day (presented and reported); None means every text in the data
 text_a = "us-28-point"  # the comparator's first text (a proposal_id)
 text_b = "us-ua-20-point"  # the comparator's second text
 draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
@@ -57,20 +57,20 @@ draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
 # %%
 as_of = ah.resolve_as_of(as_of, datasets=["proposals"])
 texts = proposals.list_proposals(as_of)
-known = set(texts["proposal_id"])
-provisions = ah.load("proposal_provisions").query("proposal_id in @known")
+provisions = ah.load("proposal_provisions", as_of=as_of)
 regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
-stances, sources = ah.load("stances"), ah.load("sources")
+stances, sources = ah.load("stances", as_of=as_of), ah.load("sources")
 resolved = proposals.resolved_lines(as_of)
-sides = engine.sides(resolved, regions)
+sides = proposals.sides(resolved, regions)
 regional_costs = ah.load("reconstruction_regions")
-costs = engine.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
-distances = engine.actor_distances(provisions, texts, stances)
-boundaries = load_boundaries(list(regions["region_id"]))
+costs = proposals.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
+distances = proposals.actor_distances(provisions, texts, stances)
+boundaries = proposals.boundaries()
 # What each chart cites: the rows it is drawn from.
-side_cited = cited_by(resolved, regions, regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
-stance_cited = cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
-texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assign(date=lambda f: f["date"].dt.date)
+side_cited = ah.cited_by(resolved, regions,
+                         regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
+stance_cited = ah.cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
+ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]])
 
 # %% [markdown]
 # ## What each text says on each issue
@@ -82,7 +82,7 @@ texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assig
 
 # %%
 matrix = proposals.position_matrix(as_of)
-figs.position_matrix_figure(matrix, sources, as_of)
+proposals.position_matrix_figure(matrix, sources, as_of)
 
 # %% [markdown]
 # ## Where each line runs, and what lies on each side
@@ -94,10 +94,10 @@ figs.position_matrix_figure(matrix, sources, as_of)
 # or whose line was not reported (the Geneva framework) draw no line.
 
 # %%
-figs.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
+proposals.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
 
 # %%
-figs.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
+proposals.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
 
 # %% [markdown]
 # **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
@@ -112,11 +112,9 @@ for measure, rows in costs.groupby("measure"):
 if costs.empty:
     print("No assessment in the data publishes regional figures: no needs or damage are assigned to a side.")
 
-table = engine.compare_table(texts, provisions, resolved, regions, costs, distances,
-                             engine.model_intervals(provisions, texts, stances, actors, draws=draws))
-side_metrics = table[table["metric"].str.match(r"(area_km2|population|share_of_ukraine|damage|needs)")]
-side_metrics.pivot(index="proposal_id", columns="metric", values="value").reindex(
-    [p for p in texts["proposal_id"] if p in set(side_metrics["proposal_id"])]).round(3)
+table = proposals.compare_table(texts, provisions, resolved, regions, costs, distances,
+                                proposals.model_intervals(provisions, texts, stances, actors, draws=draws))
+ah.formatted_table(proposals.side_metrics(table, texts))
 
 # %% [markdown]
 # ## Who would have to move most
@@ -126,7 +124,7 @@ side_metrics.pivot(index="proposal_id", columns="metric", values="value").reinde
 # the actor had no coded stance on any issue the text codes at that date.
 
 # %%
-figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
+proposals.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
 
 # %% [markdown]
 # **Against the bargaining models.** For each text and issue, where the text lies relative to the
@@ -134,10 +132,7 @@ figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, source
 # interval, positive beyond it toward Russia's demand, negative toward Ukraine's.
 
 # %%
-beyond = table[table["metric"].str.startswith("beyond_interval:compromise:")].assign(
-    issue=lambda f: f["metric"].str.rsplit(":", n=1).str[-1])
-beyond.pivot(index="proposal_id", columns="issue", values="value").reindex(
-    [p for p in texts["proposal_id"] if p in set(beyond["proposal_id"])]).round(0)
+ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromise").round(0))
 
 # %% [markdown]
 # ## Compare two texts
@@ -153,20 +148,38 @@ show(proposal_comparator(texts, provisions, resolved, issues, regions, boundarie
                                           as_of, sources=sources)))
 
 # %%
-proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])
+ah.formatted_table(proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"]))
 
 # %% [markdown]
 # ## What the texts leave open
 #
 # The count of issues each text is silent on, or that no report covers. Texts that stop short
-# of a settlement (the Bürgenstock communiqué, the Paris declaration) are silent by design; the
+# of a settlement (the Bürgenstock communiqué, the Paris declaration of intent) are silent by design; the
 # reported drafts of late 2025 are open where the parties still disagreed (Donetsk, the nuclear
 # plant) or where only fragments were reported.
 
 # %%
-open_cells = matrix[matrix["state"] != "coded"]
-open_counts = open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0)
-open_counts.reindex(texts["proposal_id"]).fillna(0).astype(int)
+ah.formatted_table(proposals.open_counts(matrix, texts))
+
+# %% [markdown]
+# ## Beside every peace agreement since 1990
+#
+# The PA-X database (PeaceRep, v10) codes 2,257 agreements from 1990 to 2025 on some 225
+# provision categories. Four of the kit's issues map directly onto one category each
+# (`pax_crosswalk`, with the reason for each mapping; the nuclear plant and sanctions have no PA-X
+# counterpart, amnesty and peacekeeping only partial ones). A text carries the provision when it
+# codes the issue, lacks it when it is silent; texts whose reports do not say are left out. The
+# past agreements' shares are base rates (`pax_profile`), not matched comparisons: how long
+# agreements with each provision held is not in the kit (the UCDP data were not joined).
+
+# %%
+presence = proposals.pax_presence(provisions, texts, ah.load("pax_crosswalk"))
+pax_profile = ah.load("pax_profile")
+beside = proposals.beside_past_agreements(presence, pax_profile)
+proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, provisions), sources=sources)
+
+# %%
+ah.formatted_table(beside.set_index("pax_category"))
 
 # %% [markdown]
 # ## Limits of one number per issue
