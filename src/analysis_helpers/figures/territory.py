@@ -197,8 +197,10 @@ def control_timeseries(control: pd.DataFrame, regions: pd.DataFrame, events: pd.
 
 def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
     """Dotted vertical lines and hoverable diamonds (at `level`) for negotiation events."""
-    for row in marked.itertuples():
-        fig.add_vline(x=row.date, line={"width": 1, "dash": "dot", "color": "#888"})
+    # The shapes add_vline makes, set at once: add_vline costs ~30 ms a line (it re-validates every shape).
+    lines = [{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+              "line": {"width": 1, "dash": "dot", "color": "#888"}} for day in marked["date"]]
+    fig.update_layout(shapes=[*fig.layout.shapes, *lines])
     if not marked.empty:
         fig.add_trace(go.Scatter(x=marked["date"], y=[level] * len(marked), mode="markers", name="Talks, summits, agreements",
                                  marker={"symbol": "diamond", "size": 9, "color": "#000"},
