@@ -213,22 +213,29 @@ def control_at(control: pd.DataFrame, as_of: AsOf, method: str = "step",
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     when = as_timestamp(as_of)
     value_columns = [c for c in _VALUE_COLUMNS if c in control.columns]  # bounds and share are optional
-    rows = []
-    for region_id, series in control.sort_values("date").groupby("region_id", sort=True):
-        before = series[series["date"] <= when]
-        if before.empty:
-            continue
-        last = before.iloc[-1]
-        if max_age_days is not None and (when - last["date"]).days > max_age_days:
-            continue
-        values = last[value_columns].astype(float)
-        after = series[series["date"] > when]
-        if method == "linear" and not after.empty and last["date"] < when:
-            nxt = after.iloc[0]
-            weight = (when - last["date"]) / (nxt["date"] - last["date"])
-            values = values + weight * (nxt[value_columns].astype(float) - values)
-        rows.append({"region_id": region_id, **values.to_dict(), "observed": last["date"]})
-    return pd.DataFrame(rows, columns=["region_id", *value_columns, "observed"])
+    columns = ["region_id", *value_columns, "observed"]
+    # Vectorised (a map asks for every date of its slider): per region, its latest row on or
+    # before `when` and, for `linear`, its first row after.
+    before = control[control["date"] <= when]
+    if before.empty:
+        return pd.DataFrame([], columns=columns)
+    last = before.loc[before.groupby("region_id", sort=True)["date"].idxmax()]
+    if max_age_days is not None:
+        last = last[(when - last["date"]).dt.days <= max_age_days]
+        if last.empty:
+            return pd.DataFrame([], columns=columns)
+    out = last[["region_id"]].reset_index(drop=True)
+    values = last[value_columns].astype(float).reset_index(drop=True)
+    observed = last["date"].reset_index(drop=True)
+    after = control[control["date"] > when]
+    if method == "linear" and not after.empty:
+        following = after.loc[after.groupby("region_id")["date"].idxmin()].set_index("region_id")
+        nxt = following.reindex(out["region_id"])
+        between = nxt["date"].notna().to_numpy() & (observed < when).to_numpy()
+        weight = ((when - observed) / (nxt["date"].reset_index(drop=True) - observed)).to_numpy()
+        moved = values + weight[:, None] * (nxt[value_columns].astype(float).reset_index(drop=True) - values)
+        values = values.where(np.broadcast_to(~between[:, None], values.shape), moved)
+    return pd.concat([out, values, observed.rename("observed")], axis=1)[columns]
 
 
 def change_between(control: pd.DataFrame, start: AsOf, end: AsOf, method: str = "step") -> pd.DataFrame:
