@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import polls as opinion
+from .analysis import polls as opinion_engine
 from .analysis import proposals as engine
 from .conventions import AsOf
 from .data import load, resolve_as_of
@@ -51,10 +53,12 @@ def resolved_lines(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd
 
 
 def position_matrix(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Texts x issues with each cell's state (coded, silent, not reported), position, provision, source."""
+    """Texts x issues with each cell's state (coded, silent, not reported), position, provision, source,
+    and the latest poll share accepting the provision where an item matches it (`acceptance*`)."""
     tables = _tables(data_dir)
-    return engine.position_matrix(tables["proposal_provisions"], _known_on(tables["proposals"], as_of, data_dir),
-                                  tables["issues"])
+    matrix = engine.position_matrix(tables["proposal_provisions"], _known_on(tables["proposals"], as_of, data_dir),
+                                    tables["issues"])
+    return opinion_engine.with_acceptance(matrix, opinion.acceptability(as_of=as_of, data_dir=data_dir))
 
 
 def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, draws: int = engine.DEFAULT_DRAWS,
@@ -65,7 +69,8 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     zones and on Ukraine's side), damage and needs by side where regional figures exist (with the
     share of the national total assigned), coded positions, each actor's salience-weighted
     distance at the text's date, and where the bargaining `models`' 80 % interval lies
-    (`draws` Monte Carlo draws, `seed`)."""
+    (`draws` Monte Carlo draws, `seed`); and, where a poll item matches a provision, the latest share
+    accepting it (`acceptance:<issue>` with `acceptance_low`/`_high` and `acceptance_released`)."""
     tables = _tables(data_dir)
     known = _known_on(tables["proposals"], as_of, data_dir)
     ids = set(known["proposal_id"])
@@ -75,7 +80,11 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     costs = engine.costs_by_side(resolved, tables["reconstruction_regions"], tables["reconstruction_assessments"])
     distances = engine.actor_distances(provisions, known, tables["stances"])
     intervals = engine.model_intervals(provisions, known, tables["stances"], tables["actors"], models, draws, seed)
-    return engine.compare_table(known, provisions, resolved, tables["regions"], costs, distances, intervals)
+    table = engine.compare_table(known, provisions, resolved, tables["regions"], costs, distances, intervals)
+    accepted = opinion_engine.acceptance_metrics(opinion.acceptability(as_of=as_of, data_dir=data_dir))
+    order = {pid: i for i, pid in enumerate(engine.proposals_in_order(known)["proposal_id"])}
+    table = pd.concat([table, accepted[accepted["proposal_id"].isin(ids)]], ignore_index=True)
+    return table.sort_values("proposal_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
 def diff(a: str, b: str, data_dir: Path | str | None = None) -> pd.DataFrame:

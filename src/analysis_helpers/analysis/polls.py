@@ -290,3 +290,16 @@ def referendum_arithmetic(accepted: pd.DataFrame, referendums: pd.DataFrame, dra
                      "not_covered": f"{r.excludes}; and {NOT_COVERED}",
                      "source_id": r.source_id, "wave_source_id": r.wave_source_id})
     return pd.DataFrame(rows)
+
+
+ACCEPTANCE_COLUMNS = {"accept": "acceptance", "accept_low": "acceptance_low", "accept_high": "acceptance_high",
+                      "published": "acceptance_released", "question_id": "acceptance_item",
+                      "match": "acceptance_match", "source_id": "acceptance_source"}
+
+
+def with_acceptance(matrix: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFrame:
+    """The proposals position matrix with `ACCEPTANCE_COLUMNS` beside each provision that has a
+    matching poll item (empty elsewhere). The poll's source is `acceptance_source`, not a
+    `*source_id` column, so that charts of positions alone do not cite polls they do not draw."""
+    extra = accepted[["proposal_id", "issue_id", *ACCEPTANCE_COLUMNS]].rename(columns=ACCEPTANCE_COLUMNS)
+    return matrix.merge(extra, on=["proposal_id", "issue_id"], how="left")
