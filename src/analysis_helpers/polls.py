@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import polls as engine
-from .conventions import AsOf
+from .conventions import NATIONAL_ID, AsOf
 from .data import load, resolve_as_of
 
-__all__ = ["acceptability", "answers", "compare_waves", "mapping", "referendum", "series", "shares",
+__all__ = ["acceptability", "answers", "compare_waves", "context", "mapping", "referendum", "series", "shares",
            "term_history", "trend"]
 
 
@@ -72,13 +72,23 @@ def mapping(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def term_history(min_match: str = "partial", as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Every wave of every item matched to a provision at `min_match` or better."""
-    return engine.term_history(load("poll_mapping", data_dir), shares(as_of, data_dir), min_match)
+    """Every wave of every item matched to a provision at `min_match` or better, with the issue's
+    name and the text's title."""
+    history = engine.term_history(load("poll_mapping", data_dir), shares(as_of, data_dir), min_match)
+    return engine.with_names(history, load("issues", data_dir), load("proposals", data_dir))
 
 
 def acceptability(min_match: str = "partial", as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Per provision with a matching item: the latest share accepting it, its interval and wave."""
     return engine.acceptability(term_history(min_match, as_of, data_dir))
+
+
+def context(as_of: AsOf = None, data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rounds of talks and the share of Ukraine held by Russia since the first poll, known on `as_of`."""
+    when = _when(as_of, data_dir)
+    start = load("poll_waves", data_dir, as_of=when)["fieldwork_start"].min()
+    return engine.context_between(load("events", data_dir, as_of=when), load("territory_control", data_dir, as_of=when),
+                                  start, when, NATIONAL_ID)
 
 
 def referendum(draws: int = 4000, seed: int = 0, as_of: AsOf = None,

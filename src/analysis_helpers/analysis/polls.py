@@ -303,3 +303,22 @@ def with_acceptance(matrix: pd.DataFrame, accepted: pd.DataFrame) -> pd.DataFram
     `*source_id` column, so that charts of positions alone do not cite polls they do not draw."""
     extra = accepted[["proposal_id", "issue_id", *ACCEPTANCE_COLUMNS]].rename(columns=ACCEPTANCE_COLUMNS)
     return matrix.merge(extra, on=["proposal_id", "issue_id"], how="left")
+
+
+def context_between(events: pd.DataFrame, control: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                    national_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What to set the polls against between `start` and `end`: the rounds of talks (events of
+    kind `talks`) and the share of Ukraine under Russian control (`control` rows of `national_id`)."""
+    talks = events[(events["kind"] == "talks") & events["date"].between(start, end)]
+    front = control[(control["region_id"] == national_id) & control["date"].between(start, end)]
+    return talks.sort_values("date").reset_index(drop=True), front.sort_values("date").reset_index(drop=True)
+
+
+def with_names(table: pd.DataFrame, issues: pd.DataFrame, proposals: pd.DataFrame,
+               short: int = 40) -> pd.DataFrame:
+    """`table` (rows with `issue_id` and `proposal_id`) with the issue's `issue` name, the text's
+    `title` and a `title_short` of at most `short` characters, for labels."""
+    named = table.merge(issues[["issue_id", "name"]].rename(columns={"name": "issue"}), on="issue_id", how="left")
+    named = named.merge(proposals[["proposal_id", "title"]], on="proposal_id", how="left")
+    named["title_short"] = [t if len(t) <= short else t[: short - 1].rstrip() + "…" for t in named["title"]]
+    return named
