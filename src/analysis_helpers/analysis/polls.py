@@ -35,14 +35,16 @@ Referendum arithmetic
 
 from __future__ import annotations
 
+import warnings
+from functools import cache
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 DEFAULT_DESIGN_EFFECT = 1.3
 CONFIDENCE = 0.95
-Z = float(norm.ppf(0.5 + CONFIDENCE / 2))
+Z = NormalDist().inv_cdf(0.5 + CONFIDENCE / 2)
 MATCH_ORDER = ("exact", "close", "partial", "loose")
 STANCES = ("accept", "reject", "unsure")
 TRACKING_QUESTION = "kiis-concessions"
@@ -111,44 +113,55 @@ def series(shares: pd.DataFrame, question_id: str, stance: str = "accept") -> pd
     return out.reset_index(drop=True)
 
 
-class _PollLocalLevel(MLEModel):
-    """Local level with known, unequal observation variances and a drift variance per day."""
+@cache
+def _local_level_model() -> type:
+    """The state-space model class, built on first use: statsmodels takes seconds to import, and
+    most uses of this module (the proposals matrix among them) never fit a trend."""
+    from statsmodels.tsa.statespace.mlemodel import MLEModel  # noqa: PLC0415 (slow import, see above)
 
-    def __init__(self, endog: np.ndarray, observation_variance: np.ndarray, gaps_days: np.ndarray) -> None:
-        super().__init__(endog, k_states=1, k_posdef=1, initialization="diffuse")
-        self["design"] = np.ones((1, 1))
-        self["transition"] = np.ones((1, 1))
-        self["selection"] = np.ones((1, 1))
-        # Where no poll sits on a grid point its variance is unused (the observation is missing).
-        self["obs_cov"] = np.nan_to_num(observation_variance, nan=1.0).reshape(1, 1, -1)
-        self["state_cov"] = np.ones((1, 1, len(endog)))
-        self._gaps = gaps_days
+    class PollLocalLevel(MLEModel):
+        """Local level with known, unequal observation variances and a drift variance per day."""
 
-    @property
-    def param_names(self) -> list[str]:
-        return ["drift_variance_per_day"]
+        def __init__(self, endog: np.ndarray, observation_variance: np.ndarray, gaps_days: np.ndarray) -> None:
+            super().__init__(endog, k_states=1, k_posdef=1, initialization="diffuse")
+            self["design"] = np.ones((1, 1))
+            self["transition"] = np.ones((1, 1))
+            self["selection"] = np.ones((1, 1))
+            # Where no poll sits on a grid point its variance is unused (the observation is missing).
+            self["obs_cov"] = np.nan_to_num(observation_variance, nan=1.0).reshape(1, 1, -1)
+            self["state_cov"] = np.ones((1, 1, len(endog)))
+            self._gaps = gaps_days
 
-    @property
-    def start_params(self) -> np.ndarray:
-        return np.array([1e-5])
+        @property
+        def param_names(self) -> list[str]:
+            return ["drift_variance_per_day"]
 
-    def transform_params(self, unconstrained):
-        return np.asarray(unconstrained) ** 2
+        @property
+        def start_params(self) -> np.ndarray:
+            return np.array([1e-5])
 
-    def untransform_params(self, constrained):
-        return np.sqrt(np.asarray(constrained))
+        def transform_params(self, unconstrained):
+            return np.asarray(unconstrained) ** 2
 
-    def update(self, params, **kwargs):
-        params = super().update(params, **kwargs)
-        self["state_cov", 0, 0, :] = params[0] * self._gaps
-        return params
+        def untransform_params(self, constrained):
+            return np.sqrt(np.asarray(constrained))
+
+        def update(self, params, **kwargs):
+            params = super().update(params, **kwargs)
+            self["state_cov", 0, 0, :] = params[0] * self._gaps
+            return params
+
+    return PollLocalLevel
 
 
 def local_level_trend(points: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     """The smoothed level of a series (from `series`) on a grid of month starts plus the poll
     dates: `date`, `level`, `low`, `high` (95 % input-noise band), `observed` (a poll sits there)
-    and `drift_sd_per_month` (the fitted random-walk step over 30 days, one value repeated).
+    `drift_sd_per_month` (the fitted random-walk step over 30 days, one value repeated) and
+    `converged` (the optimiser's word; false when the drift sits on its bound of zero).
     Needs at least three polls (ValueError otherwise)."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning  # noqa: PLC0415 (slow import)
+
     if len(points) < 3:
         raise ValueError(f"a trend needs at least three polls; this series has {len(points)}")
     polls = points.groupby("date", as_index=True).agg(share=("share", "mean"), variance=("variance", "mean"))
@@ -157,14 +170,18 @@ def local_level_trend(points: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     endog = polls["share"].reindex(dates).to_numpy(dtype=float)
     variance = polls["variance"].reindex(dates).to_numpy(dtype=float)
     gaps = np.append(np.diff(dates.to_numpy()).astype("timedelta64[D]").astype(float), 1.0)
-    model = _PollLocalLevel(endog, variance, gaps)
-    fitted = model.fit(disp=False)
+    model = _local_level_model()(endog, variance, gaps)
+    with warnings.catch_warnings():
+        # A series with no drift beyond sampling noise puts the variance on its bound of zero,
+        # where the optimiser reports non-convergence; the fit is still the answer (`converged`).
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = model.fit(disp=False)
     level = fitted.smoothed_state[0]
     spread = np.sqrt(np.maximum(fitted.smoothed_state_cov[0, 0], 0.0))
     drift = float(np.sqrt(fitted.params[0] * 30.0))
     return pd.DataFrame({"date": dates, "level": level, "low": np.clip(level - Z * spread, 0, 1),
                          "high": np.clip(level + Z * spread, 0, 1), "observed": ~np.isnan(endog),
-                         "drift_sd_per_month": drift})
+                         "drift_sd_per_month": drift, "converged": bool(fitted.mle_retvals.get("converged", True))})
 
 
 def wave_difference(shares: pd.DataFrame, question_id: str, wave_a: str, wave_b: str,
@@ -184,7 +201,7 @@ def wave_difference(shares: pd.DataFrame, question_id: str, wave_a: str, wave_b:
     return pd.Series({"question_id": question_id, "stance": stance, "wave_a": wave_a, "wave_b": wave_b,
                       "share_a": float(a["share"]), "share_b": float(b["share"]), "difference": difference,
                       "se": se, "low": difference - Z * se, "high": difference + Z * se, "z": z,
-                      "p_value": float(2 * norm.sf(abs(z)))})
+                      "p_value": 2 * (1 - NormalDist().cdf(abs(z)))})
 
 
 def mapping_table(mapping: pd.DataFrame, questions: pd.DataFrame, issues: pd.DataFrame,
