@@ -23,8 +23,8 @@ def acceptability_explorer(history: pd.DataFrame, proposals: pd.DataFrame, as_of
     options = [(f"{t.date:%Y-%m-%d} · {t.title}", t.proposal_id) for t in texts.itertuples()]
     text = widgets.Dropdown(options=options, value=start if start in titles else options[0][1], description="Text",
                             layout={"width": "70%"})
-    stance = widgets.ToggleButtons(options=[("share accepting", "accept"), ("share rejecting", "reject")],
-                                   value="accept", description="Show")
+    stance = widgets.Dropdown(options=[("share accepting", "accept"), ("share rejecting", "reject")],
+                              value="accept", description="Show", layout={"width": "28%"})
     output = widgets.Output()
 
     def draw() -> None:
