@@ -61,7 +61,7 @@ def answers(polls: pd.DataFrame, waves: pd.DataFrame, questions: pd.DataFrame) -
     wave_columns = ["wave_id", "pollster", "country", "fieldwork_start", "fieldwork_end", "fieldwork_precision",
                     "published", "mode", "sample_size", "sample_size_note", "population", "excludes", "moe_stated",
                     "design_effect"]
-    merged = polls.merge(waves[wave_columns + ["source_id"]].rename(columns={"source_id": "wave_source_id"}),
+    merged = polls.merge(waves[[*wave_columns, "source_id"]].rename(columns={"source_id": "wave_source_id"}),
                          on="wave_id", how="left")
     merged = merged.merge(questions[["question_id", "series", "wording_en"]], on="question_id", how="left")
     merged["date"] = merged["fieldwork_start"] + (merged["fieldwork_end"] - merged["fieldwork_start"]) / 2
@@ -117,7 +117,7 @@ def series(shares: pd.DataFrame, question_id: str, stance: str = "accept") -> pd
 def _local_level_model() -> type:
     """The state-space model class, built on first use: statsmodels takes seconds to import, and
     most uses of this module (the proposals matrix among them) never fit a trend."""
-    from statsmodels.tsa.statespace.mlemodel import MLEModel  # noqa: PLC0415 (slow import, see above)
+    from statsmodels.tsa.statespace.mlemodel import MLEModel  # slow import: see the docstring
 
     class PollLocalLevel(MLEModel):
         """Local level with known, unequal observation variances and a drift variance per day."""
@@ -160,7 +160,7 @@ def local_level_trend(points: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     `drift_sd_per_month` (the fitted random-walk step over 30 days, one value repeated) and
     `converged` (the optimiser's word; false when the drift sits on its bound of zero).
     Needs at least three polls (ValueError otherwise)."""
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning  # noqa: PLC0415 (slow import)
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning  # slow import, only when fitting
 
     if len(points) < 3:
         raise ValueError(f"a trend needs at least three polls; this series has {len(points)}")

@@ -187,9 +187,9 @@ def acceptability_explorer_report(history: pd.DataFrame, titles: dict[str, str],
     for proposal_id, title in titles.items():
         rows = history[history["proposal_id"] == proposal_id]
         traces = _term_traces(rows, proposal_id == start)
-        spans.append((proposal_id, title, len(fig.data), len(fig.data) + len(traces), rows))
+        spans.append((title, len(fig.data), len(fig.data) + len(traces), rows))
         fig.add_traces(traces)
-    for proposal_id, title, begin, end, rows in spans:
+    for title, begin, end, rows in spans:
         visible = [begin <= i < end for i in range(len(fig.data))]
         buttons.append({"label": title[:60], "method": "update",
                         "args": [{"visible": visible}, {"title": {"text": terms_title(rows, title)}}]})
