@@ -17,9 +17,13 @@ from plotly.subplots import make_subplots
 
 from ..analysis.polls import MAJORITY
 from ..conventions import AsOf, as_percent, cited_by
-from .theme import MENU_PLACE, OKABE_ITO, STANCE_COLOURS, add_caption, fit_height
+from .theme import OKABE_ITO, STANCE_COLOURS, add_caption, fit_height
 
 PLOT_HEIGHT = 460
+# The report twin's text menu sits above the legend (both would otherwise take the chart's top edge).
+# and its legend at the side, since a text's legend may take two rows.
+REPORT_MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
+SIDE_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 BAND_OPACITY = 0.18
 TALKS_COLOUR = "#777777"
 FRONT_COLOUR = OKABE_ITO[7]
@@ -96,8 +100,13 @@ def trend_figure(points: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame
     return fit_height(fig, PLOT_HEIGHT)
 
 
+LABEL_WIDTH = 34
+
+
 def _row_label(row: pd.Series) -> str:
-    return f"{row['title_short']} · {row['issue']}"
+    """Text (cut to `LABEL_WIDTH`) over its issue: two short lines keep the plot area wide."""
+    title = row["title"] if len(row["title"]) <= LABEL_WIDTH else row["title"][: LABEL_WIDTH - 1].rstrip() + "…"
+    return f"{html.escape(title)}<br><i>{html.escape(row['issue'])}</i>"
 
 
 def acceptability_title(accepted: pd.DataFrame) -> str:
@@ -133,7 +142,7 @@ def acceptability_figure(accepted: pd.DataFrame, as_of: AsOf, *, sources: pd.Dat
     add_caption(fig, cited_by(rows), sources, as_of,
                 note=("Each row: the best-matching poll item's latest wave (data/polls/CODEBOOK.md rules; matches "
                       "'partial' or better). " + BAND_NOTE))
-    return fit_height(fig, max(PLOT_HEIGHT, 34 * len(rows)))
+    return fit_height(fig, max(PLOT_HEIGHT, 40 * len(rows)))
 
 
 STANCE_VERBS = {"accept": "accepting", "reject": "rejecting"}
@@ -172,7 +181,8 @@ def terms_figure(history: pd.DataFrame, title: str, as_of: AsOf, *, sources: pd.
     fig.add_hline(y=as_percent(MAJORITY), line={"dash": "dash", "color": "#999", "width": 1})
     fig.update_layout(title=terms_title(history, title),
                       yaxis={"title": f"Share {STANCE_VERBS[stance]} (%)", "range": [0, 100]},
-                      xaxis={"title": "Fieldwork midpoint (date)"}, hovermode="closest")
+                      xaxis={"title": "Fieldwork midpoint (date)"}, hovermode="closest", legend=SIDE_LEGEND,
+                      margin={"r": 280})
     add_caption(fig, cited_by(history), sources, as_of,
                 note="Legend: issue, poll item and its match quality to the text's provision. " + BAND_NOTE)
     return fit_height(fig, PLOT_HEIGHT)
@@ -198,8 +208,8 @@ def acceptability_explorer_report(history: pd.DataFrame, titles: dict[str, str],
     fig.update_layout(title=terms_title(start_rows, titles[start]), hovermode="closest",
                       yaxis={"title": "Share accepting (%)", "range": [0, 100]},
                       xaxis={"title": "Fieldwork midpoint (date)"},
-                      updatemenus=[{"buttons": buttons, "active": list(titles).index(start), **MENU_PLACE}],
-                      margin={"t": 130})
+                      updatemenus=[{"buttons": buttons, "active": list(titles).index(start), **REPORT_MENU_PLACE}],
+                      legend=SIDE_LEGEND, margin={"t": 120, "r": 280})
     add_caption(fig, cited_by(history), sources, as_of,
                 note="Pick a text in the menu. Legend: issue, poll item and its match quality. " + BAND_NOTE)
     return fit_height(fig, PLOT_HEIGHT)
