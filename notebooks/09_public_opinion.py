@@ -34,7 +34,6 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # %%
 import analysis_helpers as ah
 from analysis_helpers import formatted_table, polls
-from analysis_helpers.figures import polls as figs
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.polls import acceptability_explorer
 
@@ -66,7 +65,7 @@ formatted_table(waves[["wave_id", "pollster", "fieldwork_start", "fieldwork_end"
 points = {stance: polls.series(question, stance, as_of) for stance in ("accept", "reject")}
 trends = {stance: polls.trend(question, stance, as_of) for stance in ("accept", "reject")}
 talks, front = polls.context(as_of)
-figs.trend_figure(points, trends, talks, front, as_of, sources=sources)
+polls.trend_figure(points, trends, talks, front, as_of, sources=sources)
 
 # %%
 drift = trends["accept"]["drift_sd_per_month"].iloc[0]
@@ -99,7 +98,7 @@ formatted_table(mapping[["question_id", "issue", "title", "match", "reason"]])
 
 # %%
 accepted = polls.acceptability(as_of=as_of)
-figs.acceptability_figure(accepted, as_of, sources=sources)
+polls.acceptability_figure(accepted, as_of, sources=sources)
 
 # %%
 formatted_table(accepted[["title_short", "issue", "question_id", "match", "wave_id", "published", "accept",
@@ -117,7 +116,7 @@ formatted_table(accepted[["title_short", "issue", "question_id", "match", "wave_
 history = polls.term_history(as_of=as_of)
 titles = history.drop_duplicates("proposal_id").set_index("proposal_id")["title"].to_dict()
 show(acceptability_explorer(history, ah.load("proposals", as_of=as_of), as_of, sources=sources, start=text),
-     figs.acceptability_explorer_report(history, titles, text if text in titles else next(iter(titles)), as_of,
+     polls.acceptability_explorer_report(history, titles, text if text in titles else next(iter(titles)), as_of,
                                         sources=sources))
 
 # %% [markdown]

@@ -6,6 +6,7 @@
     >>> polls.compare_waves("kiis-2025-02", "kiis-2025-12")
     >>> polls.acceptability()                            # latest share accepting each mapped provision
     >>> polls.referendum()                               # texts that need a referendum: can it pass?
+    >>> polls.trend_figure(points, trends, *polls.context(), as_of, sources=ah.load("sources"))
 
 The surveys, items, answers and their mapping to issues and provisions are the `poll_waves`,
 `poll_questions`, `polls` and `poll_mapping` resources (`data/polls/`); the mapping rules are in
@@ -22,9 +23,11 @@ import pandas as pd
 from .analysis import polls as engine
 from .conventions import NATIONAL_ID, AsOf
 from .data import load, resolve_as_of
+from .figures.polls import acceptability_explorer_report, acceptability_figure, terms_figure, trend_figure
 
-__all__ = ["acceptability", "answers", "compare_waves", "context", "mapping", "referendum", "series", "shares",
-           "term_history", "trend"]
+__all__ = ["acceptability", "acceptability_explorer_report", "acceptability_figure", "answers", "compare_waves",
+           "context", "mapping", "referendum", "series", "shares", "term_history", "terms_figure", "trend",
+           "trend_figure"]
 
 
 
