@@ -84,11 +84,16 @@ def kit_fingerprint() -> tuple[str, str]:
     return version, digest.hexdigest()
 
 
+def _worker_fingerprint() -> tuple[str, str]:
+    """`kit_fingerprint` as a worker computes it (sent by reference: the worker runs its own kit's code)."""
+    return kit_fingerprint()
+
+
 def check_cluster(client) -> int:
     """Number of workers, after checking each runs this kit (`kit_fingerprint`); ClusterMismatch otherwise."""
     local = kit_fingerprint()
     try:
-        remote = client.run(kit_fingerprint)
+        remote = client.run(_worker_fingerprint)
     except Exception as exc:  # a worker without the kit cannot unpickle the function: say so, whatever failed
         raise ClusterMismatch(f"a Dask worker cannot run the kit's code ({type(exc).__name__}: {exc}); install "
                               f"{DISTRIBUTION} {local[0]} from the same source on every worker") from None

@@ -62,11 +62,14 @@ def skill_chart(skill: pd.DataFrame, pairs: pd.DataFrame, sources: pd.DataFrame,
         raise ValueError("no skill rows to draw")
     target_set = str(skill["target_set"].iloc[0])
     rows = skill.dropna(subset=["crps_difference"])
-    predictive = sorted(set(rows.loc[rows["verdict"] == "predictive", "model"]))
     label = model_checks.MODEL_LABELS
-    title = (f"{target_set.capitalize()} targets: {len(predictive)} of {rows['model'].nunique()} models beat a "
-             f"baseline beyond sampling error" + (f" ({', '.join(label[m] for m in predictive)})" if predictive
-                                                  else ""))
+    verdicts = []
+    for baseline, part in rows.groupby("baseline", sort=False):
+        better = [label[m] for m in part.loc[part["verdict"] == "predictive", "model"]]
+        name = label[baseline].removeprefix("Baseline: ")
+        verdicts.append(f"{' and '.join(better)} beat{'s' if len(better) == 1 else ''} the {name}" if better
+                        else f"no model beats the {name}")
+    title = f"{target_set.capitalize()} targets: " + "; ".join(verdicts) + " beyond sampling error"
     fig = go.Figure()
     for k, (baseline, part) in enumerate(rows.groupby("baseline", sort=False)):
         fig.add_trace(go.Scatter(
