@@ -277,7 +277,7 @@ def analyse(scenario: str | Scenario, outputs: Sequence[str] | None = None, meth
     table = core.indices(uncertain, X, Y, chosen, method, units=units, seed=seed, grouped=groups)
     table.insert(0, "scenario", loaded.name)
     table.attrs.update(samples=2 * samples if convergence else samples, evaluations=len(X), seed=seed,
-                       as_of=baseline.as_of, groups=groups)
+                       as_of=baseline.as_of, groups=groups, cited=baseline.cited)
     if convergence:
         table.attrs["convergence"] = core.convergence(uncertain, X, Y, chosen, samples, seed=seed, grouped=groups)
     return table

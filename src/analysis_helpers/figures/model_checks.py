@@ -17,6 +17,8 @@ from .theme import OKABE_ITO, add_caption
 
 TORNADO_NOTE = ("Importance of each ranged input of the scenario file, each varied over its stated range "
                 "(SALib {method}, {samples} {unit}); whiskers: 95% bootstrap confidence interval.")
+BASELINE_NAMES = {"persistence": "persistence", "midpoint": "the parties' midpoint",
+                  "mediator": "the mediator's own position"}
 INDEX_AXIS = {"mu_star": "Morris μ* (mean absolute effect, {unit})", "ST": "Sobol total index (share of variance)"}
 
 
@@ -25,7 +27,8 @@ def _cited(rows: pd.DataFrame) -> list[str]:
 
 
 def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
-    """Horizontal bars of the main index (Morris μ* or Sobol ST) per input, largest on top."""
+    """Horizontal bars of the main index (Morris μ* or Sobol ST) per input, largest on top; cites
+    the inputs' sources and the baseline rows the runs rest on (`table.attrs["cited"]`)."""
     rows = core.tornado_order(table, output)
     if rows.empty:
         raise ValueError(f"no rows for output {output!r} in the sensitivity table")
@@ -52,7 +55,8 @@ def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf
                                unit="trajectories" if method == "morris" else "base samples")
     if note_of_output:
         note += f" This output {note_of_output}: it depends on fixed assumptions only."
-    return add_caption(fig, _cited(rows), sources, as_of, note=note)
+    # The engine's results rest on the rows of its baseline (stances for positions), whatever the inputs cite.
+    return add_caption(fig, [*_cited(rows), *table.attrs.get("cited", ())], sources, as_of, note=note)
 
 
 def skill_chart(skill: pd.DataFrame, pairs: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
@@ -66,9 +70,9 @@ def skill_chart(skill: pd.DataFrame, pairs: pd.DataFrame, sources: pd.DataFrame,
     verdicts = []
     for baseline, part in rows.groupby("baseline", sort=False):
         better = [label[m] for m in part.loc[part["verdict"] == "predictive", "model"]]
-        name = label[baseline].removeprefix("Baseline: ")
-        verdicts.append(f"{' and '.join(better)} beat{'s' if len(better) == 1 else ''} the {name}" if better
-                        else f"no model beats the {name}")
+        name = BASELINE_NAMES[baseline]
+        verdicts.append(f"{' and '.join(better)} beat{'s' if len(better) == 1 else ''} {name}" if better
+                        else f"no model beats {name}")
     title = f"{target_set.capitalize()} targets: " + "; ".join(verdicts) + " beyond sampling error"
     fig = go.Figure()
     for k, (baseline, part) in enumerate(rows.groupby("baseline", sort=False)):
