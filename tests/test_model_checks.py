@@ -174,3 +174,14 @@ def test_tornado_puts_the_strongest_input_on_top():
     assert sensitivity_core.tornado_order(table, "occupied_km2")["input"].tolist() == ["b", "a"]
     with pytest.raises(ValueError, match="no rows"):
         check_figures.tornado(table, "needs_usd_bn", sources, "2026-01-01")
+
+
+def test_tornado_draws_no_bar_and_claims_no_driver_where_an_index_is_not_resolved():
+    table = pd.DataFrame({
+        "output": "occupied_km2", "input": ["a", "b", "a", "b"], "method": "sobol",
+        "index": ["S1", "S1", "ST", "ST"], "value": [0.9, -0.1, 0.5, 0.3], "conf": [0.3, 0.2, 0.2, 0.1],
+        "low": 0.0, "high": 0.0, "resolved": [False, False, False, False], "unit": "share of variance", "note": "",
+        "source_id": "terr-deepstate-archive"})
+    figure = check_figures.tornado(table, "occupied_km2", load("sources"), "2026-01-01")
+    assert figure.layout.title.text == "Russian-held area: no index resolved at this sample size"
+    assert list(figure.data[0].x) == [0.0, 0.0] and set(figure.data[0].text) == {"not resolved"}

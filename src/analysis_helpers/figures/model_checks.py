@@ -34,10 +34,13 @@ def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf
         raise ValueError(f"no rows for output {output!r} in the sensitivity table")
     method, index, unit, note_of_output = (str(rows.loc[0, c]) for c in ("method", "index", "unit", "note"))
     label = core.output_label(output)
+    resolved_rows = rows[rows["resolved"].astype(bool)] if "resolved" in rows else rows
     if (rows["value"] == 0).all():
         title = f"{label}: no ranged input of this scenario moves it"
+    elif resolved_rows.empty or (resolved_rows["value"] == 0).all():
+        title = f"{label}: no index resolved at this sample size"
     else:
-        title = f"{label}: driven most by {rows.loc[0, 'input']!s}"
+        title = f"{label}: driven most by {resolved_rows.iloc[0]['input']!s}"
     ordered = rows.iloc[::-1]
     resolved = ordered["resolved"].astype(bool) if "resolved" in ordered else pd.Series(True, index=ordered.index)
     # An index that is negative or whose S1 exceeds ST is sampling noise: no bar, the words instead.
