@@ -47,7 +47,6 @@ from IPython.display import Markdown, display
 
 import analysis_helpers as ah
 from analysis_helpers import model_checks, sensitivity
-from analysis_helpers.figures import model_checks as check_figures
 
 as_of = ah.resolve_as_of(as_of, datasets=["stances", "proposals", "territory_control"])
 sources = ah.load("sources")
@@ -82,7 +81,7 @@ display(Markdown(f"Freezes: {len(schedule)} on the written schedule ({schedule[0
 # %%
 for name, check in results.items():
     display(Markdown(f"### Target set: {name} ({check.description})"))
-    display(check_figures.skill_chart(check.skill, check.pairs, sources, as_of))
+    display(model_checks.skill_chart(check.skill, check.pairs, sources, as_of))
     display(ah.formatted_table(check.scores.drop(columns=["model"]).set_index("label"),
                                formats={"mae": "{:.1f}", "crps": "{:.1f}", "coverage_50": "{:.0%}",
                                         "coverage_80": "{:.0%}", "coverage_95": "{:.0%}",
@@ -108,7 +107,7 @@ except ah.DataValidationError as missing:
 
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)
-display(check_figures.pace_chart(pace, pace_sources, sources, as_of, horizon_months=6))
+display(model_checks.pace_chart(pace, pace_sources, sources, as_of, horizon_months=6))
 display(ah.formatted_table(pace_scores, formats={"mae_km2": "{:,.0f}", "coverage_80": "{:.0%}"}))
 
 # %% [markdown]
@@ -136,13 +135,13 @@ display(ah.formatted_table(pace_scores, formats={"mae_km2": "{:,.0f}", "coverage
 scenario_inputs = sensitivity.analyse(sensitivity_scenario, ["occupied_km2", "funding_gap_usd_bn"], method="sobol",
                                       samples=file_samples, seed=seed, convergence=True, workers=workers,
                                       as_of=as_of)
-display(check_figures.tornado(scenario_inputs, "occupied_km2", sources, as_of))
+display(model_checks.tornado(scenario_inputs, "occupied_km2", sources, as_of))
 ranges = {f"actors[{actor}].{setting}": bounds for actor in sensitivity_actors
           for setting, bounds in (("capability_factor", (0.8, 1.0, 1.2)), ("position_shift", (-10.0, 0.0, 10.0)))}
 actor_inputs = sensitivity.analyse(sensitivity_scenario, ["settlement:territory"], method="sobol",
                                    samples=actor_samples, seed=seed, ranges=ranges, inputs=list(ranges), groups=True,
                                    convergence=True, workers=workers, as_of=as_of)
-display(check_figures.tornado(actor_inputs, "settlement:territory", sources, as_of))
+display(model_checks.tornado(actor_inputs, "settlement:territory", sources, as_of))
 convergence = pd.concat([scenario_inputs.attrs["convergence"], actor_inputs.attrs["convergence"]], ignore_index=True)
 moving = convergence[convergence["ST_2N"] != 0]
 display(Markdown(f"Converged (largest half-width ≤ 0.05 and ST moved ≤ 0.02 from N to 2N): "

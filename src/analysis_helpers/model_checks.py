@@ -4,6 +4,9 @@
     >>> check = model_checks.position_check("mediated")      # or "party"; the target set is required
     >>> check.scores, check.skill                             # every table carries its target set
     >>> pace, pace_scores, sources = model_checks.pace_check("baseline")
+
+The figure builders for these results (and the sensitivity tornado) are re-exported from
+`figures.model_checks`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from .conventions import NATIONAL_ID, as_timestamp
 from .data import load
 from .data.errors import DataValidationError, Problem
 from .data.scenarios import as_range
+from .figures.model_checks import pace_chart, skill_chart, tornado
 from .scenarios import load_scenario
 
-__all__ = ["PositionCheck", "freeze_schedule", "pace_check", "position_check"]
+__all__ = ["PositionCheck", "freeze_schedule", "pace_chart", "pace_check", "position_check", "skill_chart", "tornado"]
 
 SCHEDULE = "freeze_schedule"
 MOMENTUM_MONTHS = 6
