@@ -74,7 +74,7 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
     values = {
         "date": np.asarray(dates)[index // per_day], "region_id": region, "occupied_km2": occupied,
         "occupied_km2_low": np.round(occupied * 0.98, 1), "occupied_km2_high": np.round(occupied * 1.02, 1),
-        "share": np.round(share, 4),
+        "share": np.round(share, 4), "outline_km2": area,  # the region's outline: share = occupied / outline
         "basis": "DeepState", "method": "computed", "source_id": np.array(SOURCES)[index % len(SOURCES)],
     }
     # Every other column of the shipped schema (optional ids, notes) stays empty.
