@@ -48,10 +48,14 @@ def make_package(folder: Path, rows: int, broken_share: float) -> Path:
     """A copy of the data folder whose territory_control has `rows` synthetic rows before the shipped ones."""
     data = folder / "data"
     shutil.copytree(REPO_ROOT / "data", data)
-    with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
-        for source in SOURCES:
-            stream.write(f"{source},Benchmark,Synthetic rows,https://example.org/{source},2024-01-01,2024-01-01,"
-                         "secondary,\n")
+    core = data / "sources" / "core.csv"
+    header = core.read_text(encoding="utf-8").splitlines()[0].split(",")
+    with core.open("a", encoding="utf-8") as stream:
+        for source in SOURCES:  # by the shipped header's columns (others left empty)
+            cells = {"source_id": source, "publisher": "Benchmark", "title": "Synthetic rows", "title_read": "true",
+                     "url": f"https://example.org/{source}", "published": "2024-01-01", "accessed": "2024-01-01",
+                     "source_type": "secondary"}
+            stream.write(",".join(cells.get(column, "") for column in header) + "\n")
     schema_path = data / "schemas" / "territory_control.json"
     schema = json.loads(schema_path.read_text())
     schema["primaryKey"] = ["date", "region_id", "source_id"]
