@@ -51,20 +51,17 @@ from ..conventions import DAYS_PER_MONTH, AsOf, as_timestamp
 WAR_START = pd.Timestamp("2022-02-24")
 UNIT = "USD bn"
 TREND_KIND = "rdna"
+MIN_TREND_ASSESSMENTS = 2  # a trend is fitted through two RDNAs or more
 DEFAULT_PURPOSES = ("reconstruction", "mixed")
 GAP_QUANTITIES = ("needs", "immobilised_assets", "committed_instruments", "donor_support",
                   "private_capital", "total_funding", "gap")
 
 
-def known_on(table: pd.DataFrame, as_of: AsOf, column: str = "published") -> pd.DataFrame:
-    """The rows of `table` whose `column` date is on or before `as_of` (what was known then)."""
-    return table[table[column] <= as_timestamp(as_of)]
-
-
 def latest_needs(assessments: pd.DataFrame, as_of: AsOf) -> pd.Series | None:
-    """The most recent assessment with a needs figure published on or before `as_of`."""
-    known = known_on(assessments[assessments["needs_usd_bn"].notna()], as_of)
-    return None if known.empty else known.sort_values("published").iloc[-1]
+    """The most recent assessment with a needs figure published on or before `as_of` (e.g. a
+    claim's date: the table itself is read as of the report's date)."""
+    with_needs = assessments[assessments["needs_usd_bn"].notna() & (assessments["published"] <= as_timestamp(as_of))]
+    return None if with_needs.empty else with_needs.sort_values("published").iloc[-1]
 
 
 def immobilised_total(funding: pd.DataFrame) -> pd.Series | None:
@@ -89,6 +86,17 @@ def months_of_war(dates) -> np.ndarray:
 def _trend_series(assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> pd.DataFrame:
     rows = assessments[(assessments["kind"] == TREND_KIND) & assessments[measure].notna()]
     return rows.sort_values("period_end").reset_index(drop=True)
+
+
+def trend_assessments(assessments: pd.DataFrame) -> pd.DataFrame:
+    """The assessments the needs trend rests on: RDNAs with a needs figure, oldest first."""
+    return _trend_series(assessments)
+
+
+def needs_estimable(assessments: pd.DataFrame) -> bool:
+    """Whether `needs_at` can estimate needs from these assessments (it fits a trend through at
+    least two RDNAs; before the second was published, e.g. in 2022, it cannot)."""
+    return len(_trend_series(assessments)) >= MIN_TREND_ASSESSMENTS
 
 
 def _consecutive_changes(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -148,7 +156,7 @@ class _NeedsSeries:
     @classmethod
     def of(cls, assessments: pd.DataFrame) -> _NeedsSeries:
         rows = _trend_series(assessments)
-        if len(rows) < 2:
+        if len(rows) < MIN_TREND_ASSESSMENTS:
             raise ValueError("needs at least two joint assessments (RDNAs) with needs to fit a trend")
         horizons = rows["horizon_years"].dropna()
         return cls(rows["assessment_id"].to_numpy(), rows["period_end"].to_numpy(),

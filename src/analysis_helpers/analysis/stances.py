@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..conventions import PARTIES, AsOf
+from ..conventions import PARTIES, AsOf, as_timestamp
 from . import bargaining
 
 QUANTITIES = ("position", "salience", "uncertainty")
@@ -35,7 +35,7 @@ Z_80 = 1.2816
 
 def latest_stances(stances: pd.DataFrame, as_of: AsOf = None) -> pd.DataFrame:
     """Each actor's latest stance per issue dated on or before `as_of` (all dates when None)."""
-    rows = stances if as_of is None else stances[stances["as_of"] <= pd.Timestamp(as_of)]
+    rows = stances if as_of is None else stances[stances["as_of"] <= as_timestamp(as_of)]
     latest = rows.sort_values("as_of").groupby(["actor_id", "issue_id"], as_index=False).tail(1)
     return latest.sort_values(["issue_id", "actor_id"]).reset_index(drop=True)
 
