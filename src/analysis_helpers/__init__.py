@@ -9,8 +9,8 @@ the kit's chart theme); call it in the first cell. `formatted_table(frame)` show
 for reading (units, separators, dates, no row numbers).
 """
 
-from .data import DataValidationError, Problem, datasets, describe, load, resolve_as_of, validate
+from .data import DataValidationError, Problem, datasets, describe, first_known, load, resolve_as_of, validate
 from .publish.notebook import formatted_table, setup_notebook
 
-__all__ = ["DataValidationError", "Problem", "datasets", "describe", "formatted_table", "load", "resolve_as_of",
-           "setup_notebook", "validate"]
+__all__ = ["DataValidationError", "Problem", "datasets", "describe", "first_known", "formatted_table", "load",
+           "resolve_as_of", "setup_notebook", "validate"]
