@@ -103,7 +103,7 @@ def test_engine_results_at_a_past_date_are_those_of_the_rows_known_then(read_by_
 
 
 def test_a_text_not_known_yet_is_refused_with_its_reason():
-    day = first_known("proposals", rows=ah.load("proposals")["proposal_id"] == "us-28-point") - pd.Timedelta(days=1)
+    day = first_known("proposals", where=lambda f: f["proposal_id"] == "us-28-point") - pd.Timedelta(days=1)
     reasons = scenarios.runnable_scenarios(day)
     assert "us-28-point" in reasons["us_28_point_terms"] and not reasons["baseline"]
     with pytest.raises(ValueError, match="not known on"):
@@ -113,8 +113,10 @@ def test_a_text_not_known_yet_is_refused_with_its_reason():
 
 def test_first_known_dates_come_from_the_data():
     assert first_known("proposals") == ah.load("proposals")["date"].min()
-    rdna = ah.load("reconstruction_assessments")["kind"] == "rdna"
-    assert first_known("reconstruction_assessments", rows=rdna) == pd.Timestamp("2022-09-09")
+    rdna = ah.load("reconstruction_assessments").query("kind == 'rdna'")
+    assert first_known("reconstruction_assessments", where=lambda f: f["kind"] == "rdna") == rdna["published"].min()
+    assert first_known("reconstruction_assessments", where=lambda f: f["kind"] == "rdna",
+                       after=rdna["published"].min()) == rdna["published"].nsmallest(2).iloc[-1]
     # a child table is known with its parent
     assert first_known("proposal_provisions") == ah.load("proposals")["date"].min()
     assert pd.isna(first_known("regions"))

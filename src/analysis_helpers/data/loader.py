@@ -8,7 +8,7 @@ boundaries) keys its own memo on that signature rather than keeping a cache of i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -85,15 +85,14 @@ def known_since(pkg: DataPackage, name: str, frame: pd.DataFrame, _via: tuple[st
     return pd.concat([d.astype("datetime64[ns]") for d in dated], axis=1).max(axis=1)
 
 
-def first_known(name: str, data_dir: Path | str | None = None, rows: pd.Series | None = None,
-                after: AsOf = None) -> pd.Timestamp:
-    """The first day on which a row of table `name` (of its `rows`, a boolean mask over
-    `load(name)`) became known, or the first day after `after`: what an "it did not exist yet"
-    note quotes (e.g. "the first damage assessment was published on 25 March 2022"). NaT if
-    none ever was."""
+def first_known(name: str, data_dir: Path | str | None = None,
+                where: Callable[[pd.DataFrame], pd.Series] | None = None, after: AsOf = None) -> pd.Timestamp:
+    """The first day on which a row of table `name` (of the rows `where(table)` selects) became
+    known, or the first day after `after`: what an "it did not exist yet" note quotes (e.g. "the
+    first joint assessment was published on 9 September 2022"). NaT if none ever was."""
     pkg = package(data_dir)
     frame = pkg.load_valid(name)
-    since = known_since(pkg, name, frame if rows is None else frame[rows.to_numpy()])
+    since = known_since(pkg, name, frame if where is None else frame[where(frame).to_numpy()])
     since = since[since < pd.Timestamp.max]
     return (since if after is None else since[since > as_timestamp(after)]).min()
 
