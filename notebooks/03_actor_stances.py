@@ -54,10 +54,11 @@ from analysis_helpers.figures import stances as stance_figures
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.stances import what_if_explorer
 
-stances, actors, issues, sources = ah.load("stances"), ah.load("actors"), ah.load("issues"), ah.load("sources")
 as_of = ah.resolve_as_of(as_of, datasets=["stances"])
-latest = latest_stances(stances, as_of)
-wide = stances_wide(stances, as_of)
+stances = ah.load("stances", as_of=as_of)
+actors, issues, sources = ah.load("actors"), ah.load("issues"), ah.load("sources")
+latest = latest_stances(stances)
+wide = stances_wide(stances)
 print(f"{len(latest)} stances of {latest['actor_id'].nunique()} actors on {latest['issue_id'].nunique()} issues, "
       f"as of {as_of:%Y-%m-%d}")
 
@@ -83,7 +84,7 @@ stance_figures.issue_bubbles(latest, actors, issues, as_of, sources=sources)
 # (error bars: the stated uncertainty).
 
 # %%
-stance_figures.stance_changes(stances[stances["as_of"] <= as_of], actors, issues, as_of, sources=sources)
+stance_figures.stance_changes(stances, actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # ## What the models predict
