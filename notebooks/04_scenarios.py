@@ -60,9 +60,14 @@ from analysis_helpers.widgets.scenarios import scenario_explorer
 as_of = ah.resolve_as_of(as_of)
 baseline = scenarios.baseline_for(as_of)
 sources = ah.load("sources")
-defined = {name: scenarios.load_scenario(name) for name in scenarios.list_scenarios()}
-if scenario not in defined:
-    raise ValueError(f"unknown scenario {scenario!r}; defined: {', '.join(defined)}")
+left_out = scenarios.runnable_scenarios(as_of)  # scenario -> why it cannot run at as_of ("" when it can)
+defined = {name: scenarios.load_scenario(name) for name in left_out if not left_out[name]}
+if scenario not in left_out:
+    raise ValueError(f"unknown scenario {scenario!r}; defined: {', '.join(left_out)}")
+for name, reason in left_out.items():
+    if reason:
+        display(Markdown(f"**{name}** is left out as of {as_of:%d %B %Y}: {reason}."))
+scenario = scenario if scenario in defined else "baseline"  # the one this report puts first
 titles = pd.DataFrame({"name": list(defined), "title": [s.title for s in defined.values()]})
 results = scenarios.run_all(draws=draws, seed=seed, as_of=as_of)
 chosen = defined[scenario]
