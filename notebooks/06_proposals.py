@@ -57,19 +57,20 @@ draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
 # %%
 as_of = ah.resolve_as_of(as_of, datasets=["proposals"])
 texts = proposals.list_proposals(as_of)
-known = set(texts["proposal_id"])
-provisions = ah.load("proposal_provisions").query("proposal_id in @known")
+provisions = ah.load("proposal_provisions", as_of=as_of)
 regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
-stances, sources = ah.load("stances"), ah.load("sources")
+stances, sources = ah.load("stances", as_of=as_of), ah.load("sources")
+text_a, text_b = engine.comparator_pair(texts, text_a, text_b)  # the parameters' texts, if known on as_of
+first_text = ah.first_known("proposals", after=as_of)  # the next text, for charts with none yet
 resolved = proposals.resolved_lines(as_of)
 sides = engine.sides(resolved, regions)
-regional_costs = ah.load("reconstruction_regions")
-costs = engine.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
+regional_costs = ah.load("reconstruction_regions", as_of=as_of)
+costs = engine.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments", as_of=as_of))
 distances = engine.actor_distances(provisions, texts, stances)
 boundaries = load_boundaries(list(regions["region_id"]))
 # What each chart cites: the rows it is drawn from.
 side_cited = cited_by(resolved, regions, regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
-stance_cited = cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
+stance_cited = cited_by(*[latest_stances(stances, d) for d in texts["date"].unique()])
 texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assign(date=lambda f: f["date"].dt.date)
 
 # %% [markdown]
@@ -82,7 +83,7 @@ texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assig
 
 # %%
 matrix = proposals.position_matrix(as_of)
-figs.position_matrix_figure(matrix, sources, as_of)
+figs.position_matrix_figure(matrix, sources, as_of, next_known=first_text)
 
 # %% [markdown]
 # ## Where each line runs, and what lies on each side
@@ -94,10 +95,10 @@ figs.position_matrix_figure(matrix, sources, as_of)
 # or whose line was not reported (the Geneva framework) draw no line.
 
 # %%
-figs.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
+figs.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources, next_known=first_text)
 
 # %%
-figs.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
+figs.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources, next_known=first_text)
 
 # %% [markdown]
 # **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
@@ -126,7 +127,7 @@ side_metrics.pivot(index="proposal_id", columns="metric", values="value").reinde
 # the actor had no coded stance on any issue the text codes at that date.
 
 # %%
-figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
+figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources, next_known=first_text)
 
 # %% [markdown]
 # **Against the bargaining models.** For each text and issue, where the text lies relative to the
@@ -148,12 +149,12 @@ beyond.pivot(index="proposal_id", columns="issue", values="value").reindex(
 
 # %%
 show(proposal_comparator(texts, provisions, resolved, issues, regions, boundaries, as_of, sources=sources,
-                         a=text_a, b=text_b),
+                         a=text_a, b=text_b, next_known=first_text),
      comparator_static(comparator_figures(text_a, text_b, texts, provisions, resolved, issues, regions, boundaries,
-                                          as_of, sources=sources)))
+                                          as_of, sources=sources, next_known=first_text)))
 
 # %%
-proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])
+proposals.diff(text_a, text_b, as_of=as_of).drop(columns=["detail_a", "detail_b"])
 
 # %% [markdown]
 # ## What the texts leave open

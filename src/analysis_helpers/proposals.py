@@ -70,12 +70,14 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     return engine.compare_table(known, provisions, resolved, tables["regions"], costs, distances, intervals)
 
 
-def diff(a: str, b: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def diff(a: str, b: str, data_dir: Path | str | None = None, as_of: AsOf = None) -> pd.DataFrame:
     """What changed from text `a` to text `b`, issue by issue and region by region (see
-    `analysis.proposals.diff`). KeyError naming the known ids if either is unknown."""
-    tables = _tables(data_dir)
+    `analysis.proposals.diff`), with the data known on `as_of` (None: all). KeyError naming the
+    known ids if either is unknown; no row when both are "" (no text known yet, as
+    `analysis.proposals.comparator_pair` gives before the first text)."""
+    tables = _tables(data_dir, as_of)
     known = set(tables["proposals"]["proposal_id"])
-    unknown = [p for p in (a, b) if p not in known]
+    unknown = [p for p in (a, b) if p not in known and (a or b)]
     if unknown:
         raise KeyError(f"unknown proposal_id {unknown[0]!r}; known: {', '.join(sorted(known))}")
     resolved = engine.resolve_lines(tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin({a, b})],

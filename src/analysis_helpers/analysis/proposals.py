@@ -56,6 +56,17 @@ def proposals_in_order(proposals: pd.DataFrame) -> pd.DataFrame:
     return proposals.sort_values(["date", "proposal_id"]).reset_index(drop=True)
 
 
+def comparator_pair(proposals: pd.DataFrame, a: str, b: str) -> tuple[str, str]:
+    """The two texts a comparator starts from: `a` and `b` where they are among `proposals` (the
+    texts known on the report's date), the latest other texts in place of those that are not (the
+    one text twice when only one is known), ("", "") when none is."""
+    ordered = list(proposals_in_order(proposals)["proposal_id"])
+    chosen = [text for text in dict.fromkeys((a, b)) if text in ordered]
+    others = [text for text in reversed(ordered) if text not in chosen]
+    pair = (chosen + others) * 2
+    return (pair[0], pair[1]) if pair else ("", "")
+
+
 def _line_shares(control: pd.DataFrame, regions: pd.DataFrame, when) -> pd.DataFrame:
     """Russian-held share of each region on `when`, the map date used and that row's source."""
     at = territory.control_at(control, when, max_age_days=LINE_MAX_AGE_DAYS).set_index("region_id")
