@@ -54,7 +54,11 @@ def plan(scenario: str | Scenario, outputs: Sequence[str] | None = None, method:
     baseline = baseline_for(as_of, data_dir)
     central = engine.run(scenario, baseline, draws=0)
     known = list(central["metric"])
-    wanted = outputs if outputs is not None else core.default_outputs(list(baseline.issues["issue_id"]))
+    # By default the main outputs the engine can estimate at the baseline's date: not needs before two
+    # RDNAs were published, nor an issue no actor had a stance on yet (every issue has one since 2025).
+    unestimated = set(central.loc[central["value"].isna(), "metric"])
+    wanted = outputs if outputs is not None else [output for output in core.default_outputs(list(baseline.issues["issue_id"]))
+                                                  if output in known and output not in unestimated]
     chosen = core.check_outputs(wanted, known)
     units = dict(zip(central["metric"], central["unit"], strict=True))
     X = core.design(uncertain, method, samples, seed)
