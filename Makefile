@@ -11,11 +11,14 @@ DATA ?=
 PORT ?= 8866
 # CODE=show keeps code cells visible when a report opens (readers can toggle them either way).
 CODE ?= hide
-# Extra options for JupyterLab or Voila, e.g. make lab ARGS="--allow-root --port 8890"; a --port
-# in ARGS replaces the dashboard's PORT.
+# Extra options for JupyterLab or Voila, e.g. make lab ARGS="--allow-root --port 8890".
 ARGS ?=
+# The dashboard's port option: PORT, unless ARGS names a port itself (make dashboard ARGS="--port 9000").
+DASHBOARD_PORT = $(if $(findstring --port,$(ARGS)),,--port=$(PORT))
 # make sweep DATES=2022-03-31,2023-06-01 renders at those as_of dates only (default: every quarter's end).
 DATES ?=
+# make report NOTEBOOKS=notebooks/01_territory.ipynb (or sweep) runs only those notebooks (default: all).
+NOTEBOOKS ?=
 # make benchmark BENCHMARKS=benchmarks/scenarios.py runs only those scripts.
 BENCHMARKS ?= $(wildcard benchmarks/*.py)
 # make validate MAX_AGE=90 also lists datasets older than 90 days (exit status 3).
@@ -34,12 +37,12 @@ $(STAMP): $(PACKAGE_FILES)
 	touch $(STAMP)
 
 report: setup
-	$(PY) -m analysis_helpers report --params "$(PARAMS)" --code $(CODE) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m analysis_helpers report --params "$(PARAMS)" --code $(CODE) $(if $(JOBS),--jobs $(JOBS)) $(NOTEBOOKS)
 
 # Every report at as_of = each quarter's end since March 2022 (long: ~20 dates x 14 reports), into
 # reports/sweep/<date>/, then a list of every failure.
 sweep: setup
-	$(PY) -m analysis_helpers sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(DATES),--dates $(DATES))
+	$(PY) -m analysis_helpers sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(DATES),--dates $(DATES)) $(NOTEBOOKS)
 
 test: setup lint
 	$(PY) -m pytest
@@ -54,7 +57,7 @@ lab: setup
 
 dashboard: setup
 	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 \
-		$(if $(findstring --port,$(ARGS)),,--port=$(PORT)) --template=kit_dashboard \
+		$(DASHBOARD_PORT) --template=kit_dashboard \
 		--VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|js|css)']" $(ARGS)
 
 validate: setup

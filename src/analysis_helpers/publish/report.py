@@ -203,7 +203,7 @@ def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_sce
     whose parameters include `scenario`."""
     jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters, show_code) for nb in notebooks]
     for notebook in notebooks if per_scenario else []:
-        if _has_parameter(notebook, "scenario"):
+        if has_parameter(notebook, "scenario"):
             from ..scenarios import list_scenarios
 
             jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name},
@@ -212,7 +212,8 @@ def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_sce
     return jobs
 
 
-def _has_parameter(notebook: Path, name: str) -> bool:
+def has_parameter(notebook: Path, name: str) -> bool:
+    """Whether the notebook's `parameters` cell defines `name`."""
     for cell in nbformat.read(notebook, as_version=4).cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             return any(line.split("=")[0].strip() == name for line in cell.source.splitlines())
