@@ -36,8 +36,6 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # source; texts known only through reports say so (`text_access`).
 
 # %%
-import pandas as pd
-
 import analysis_helpers as ah
 from analysis_helpers import proposals
 from analysis_helpers.analysis import proposals as engine

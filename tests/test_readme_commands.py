@@ -13,15 +13,12 @@ import re
 import shlex
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO_ROOT
-
-sys.path.insert(0, str(Path(__file__).parent))
-from lab import free_port, wait_for_http  # noqa: E402
+from lab import free_port, wait_for_http
 
 README = REPO_ROOT / "README.md"
 STAMP = ".venv/.installed"  # `make -o` it: a test never reinstalls the environment

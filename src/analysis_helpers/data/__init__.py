@@ -14,7 +14,16 @@ from ..paths import DATA_DIR_ENV, default_data_dir
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
 from .loader import (
-    datasets, describe, first_known, known_on, known_since, latest_as_of, load, package, resolve_as_of, table_as_of,
+    datasets,
+    describe,
+    first_known,
+    known_on,
+    known_since,
+    latest_as_of,
+    load,
+    package,
+    resolve_as_of,
+    table_as_of,
     validate,
 )
 from .package import DataPackage

@@ -12,7 +12,14 @@ import plotly.graph_objects as go
 from ..analysis.stances import MODEL_LABELS, MODELS
 from ..conventions import PARTIES, RUSSIA, UKRAINE, AsOf
 from .theme import (
-    DIVERGING_POSITION, HEADER_LAYOUT, MENU_PLACE, SIDE_COLOURS, add_caption, colour_for, not_yet_figure, wrap_text,
+    DIVERGING_POSITION,
+    HEADER_LAYOUT,
+    MENU_PLACE,
+    SIDE_COLOURS,
+    add_caption,
+    colour_for,
+    not_yet_figure,
+    wrap_text,
 )
 
 DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/stances.csv following "
