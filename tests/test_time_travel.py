@@ -19,7 +19,7 @@ from analysis_helpers.analysis import scenarios as engine
 from analysis_helpers.data import first_known, known_since, package
 from analysis_helpers.memo import Memo
 from analysis_helpers.publish.report import Job, NotebookFailed, execute, has_parameter
-from conftest import notebooks
+from conftest import REPO_ROOT, notebooks
 
 # A month into the war (no RDNA, no settlement text, two coded stances), between RDNA2 and RDNA3,
 # and the eve of the Istanbul talks (the README's example: before RDNA5 and the 2025-26 decisions).
@@ -166,3 +166,16 @@ def test_every_notebook_runs_cleanly_at_past_dates(offline_kernels):
         errors = list(pool.map(_execute, *zip(*runs, strict=True)))
     failed = [f"as_of={day}: {error}" for (_, day), error in zip(runs, errors, strict=True) if error]
     assert not failed, "\n".join(failed)
+
+
+def test_landing_page_and_report_header_state_the_as_of_in_force():
+    from analysis_helpers.publish.report_page import Freshness, as_of_in_force, index_page
+
+    past = as_of_in_force({"as_of": "2023-06-01"}, "2026-08-22")
+    assert "2023-06-01" in past and "later rows are left out" in past
+    assert "latest data (2026-08-22)" in as_of_in_force({}, "2026-08-22")
+    page = index_page({}, Freshness(pd.DataFrame(columns=["dataset", "as_of", "age_days"]), "2026-08-22"),
+                      {"as_of": "2023-06-01"}, "abc")
+    assert past in page
+    header = (REPO_ROOT / "src/analysis_helpers/templates/kit_offline/index.html.j2").read_text()
+    assert "resources.kit.as_of" in header
