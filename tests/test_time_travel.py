@@ -18,7 +18,7 @@ from analysis_helpers import proposals, scenarios
 from analysis_helpers.analysis import scenarios as engine
 from analysis_helpers.data import first_known, known_since, package
 from analysis_helpers.memo import Memo
-from analysis_helpers.publish.report import Job, NotebookFailed, execute, has_parameter
+from analysis_helpers.publish.report import Job, NotebookFailed, execute, parameter_defaults
 from conftest import REPO_ROOT, notebooks
 
 # A month into the war (no RDNA, no settlement text, two coded stances), between RDNA2 and RDNA3,
@@ -151,7 +151,7 @@ def _runs() -> list[tuple]:
 
 def _execute(notebook, day) -> str:
     """'' when the notebook ran cleanly at `day` (no error, nothing on stderr), else the error."""
-    parameters = {"as_of": day, **{k: v for k, v in CHEAP.items() if has_parameter(notebook, k)}}
+    parameters = {"as_of": day, **{k: v for k, v in CHEAP.items() if k in parameter_defaults(notebook)}}
     try:
         execute(Job(notebook, notebook.with_suffix(".html"), parameters))
     except NotebookFailed as exc:
