@@ -113,13 +113,15 @@ def test_a_text_not_known_yet_is_refused_with_its_reason():
 
 
 def test_first_known_dates_come_from_the_data():
-    assert first_known("proposals") == ah.load("proposals")["date"].min()
+    first = first_known("proposals")
+    day_before = first - pd.Timedelta(days=1)
+    assert ah.load("proposals", as_of=day_before).empty and not ah.load("proposals", as_of=first).empty
+    assert first_known("proposal_provisions") == first  # a child table is known with its parent
+    assert first_known("proposals", after=day_before) == first
     rdna = ah.load("reconstruction_assessments").query("kind == 'rdna'")
     assert first_known("reconstruction_assessments", where=lambda f: f["kind"] == "rdna") == rdna["published"].min()
     assert first_known("reconstruction_assessments", where=lambda f: f["kind"] == "rdna",
                        after=rdna["published"].min()) == rdna["published"].nsmallest(2).iloc[-1]
-    # a child table is known with its parent
-    assert first_known("proposal_provisions") == ah.load("proposals")["date"].min()
     assert pd.isna(first_known("regions"))
 
 
@@ -140,6 +142,18 @@ def test_sensitivity_varies_only_what_the_engine_can_estimate_at_as_of():
     assert issues and set(issues) <= set(baseline.stances_wide.index)
 
 
+def test_sensitivity_says_what_it_could_not_estimate_yet():
+    from analysis_helpers import model_checks, sensitivity
+
+    table = sensitivity.analyse("baseline", ["settlement:territory"], method="morris", samples=4, workers=1,
+                                as_of=PAST[0])
+    assert table.empty and table.attrs["not_estimated"] == ["settlement:territory"]
+    figure = model_checks.tornado(table, "settlement:territory", ah.load("sources"), PAST[0])
+    assert "not estimated at this date" in figure.layout.title.text
+    with pytest.raises(ValueError, match="unknown output"):  # a typo is still refused
+        sensitivity.analyse("baseline", ["settlement:territori"], method="morris", samples=4, as_of=PAST[0])
+
+
 # ---------------------------------------------------------------------------------------------
 # Every notebook at past dates (execution only; the report tests check the pages at the default date)
 
@@ -150,8 +164,8 @@ CHEAP = {"draws": 50}
 # scenario not yet runnable (04), a few texts without lines (06). The others take the same path as
 # at the default date, which the report tests execute.
 BETWEEN_ASSESSMENTS = ("02_reconstruction", "04_scenarios", "06_proposals")
-# 07 (the slowest notebook) depends on as_of only through the sensitivity's default outputs,
-# checked without a kernel below (`make sweep` executes it at every quarter).
+# 07 (the slowest notebook) depends on as_of through the sensitivity's outputs, checked without a
+# kernel above (`make sweep` executes it at every quarter).
 NOT_EXECUTED = ("07_model_checks",)
 
 

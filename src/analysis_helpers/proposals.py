@@ -22,37 +22,39 @@ import pandas as pd
 from .analysis import proposals as engine
 from .analysis.proposals import (
     actor_distances,
+    beside_past_agreements,
     beyond_interval_table,
     comparator_pair,
     compare_table,
     costs_by_side,
     model_intervals,
     open_counts,
+    pax_presence,
     side_metrics,
     sides,
 )
 from .conventions import AsOf
 from .data import load
-from .figures.proposals import distance_figure, lines_map, position_matrix_figure, sides_figure
+from .figures.proposals import distance_figure, lines_map, past_agreements_figure, position_matrix_figure, sides_figure
 from .territory import boundaries
 
-__all__ = ["actor_distances", "beyond_interval_table", "boundaries", "comparator_pair", "compare", "compare_table",
-           "costs_by_side",
-           "diff", "distance_figure", "lines_map", "list_proposals", "model_intervals", "open_counts",
-           "position_matrix", "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
+__all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
+           "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "lines_map", "list_proposals",
+           "model_intervals", "open_counts", "past_agreements_figure", "pax_presence", "position_matrix",
+           "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
           "issues", "reconstruction_regions", "reconstruction_assessments")
 
 
 def _tables(data_dir: Path | str | None, as_of: AsOf = None) -> dict[str, pd.DataFrame]:
-    """The tables as known on `as_of` (None: every row): texts, their provisions and lines, and
-    the map, stances and assessments their metrics read."""
+    """The tables as known on `as_of` (each schema's knownFrom: a text once it was presented and
+    its content reported, its provisions and line with it); all rows when `as_of` is None."""
     return {name: load(name, data_dir, as_of=as_of) for name in TABLES}
 
 
 def list_proposals(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The texts dated on or before `as_of` (default: all), in date order."""
+    """The texts known on `as_of` (default: all), in date order."""
     return engine.proposals_in_order(load("proposals", data_dir, as_of=as_of))
 
 
