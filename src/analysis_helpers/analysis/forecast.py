@@ -1,0 +1,297 @@
+"""Front model: calibrated forecasts of Russian-held area, nationally and per region, 1-12 months ahead.
+
+Pure functions (tables in, tables out). The recipe, and why each step is there:
+
+* **Monthly levels.** The first map of each calendar month (`monthly_levels`); extra mid-month
+  maps are skipped so that one step is one month.
+* **Regime-aware fitting window.** A model is fitted only on the months after the last regime
+  break known at the origin (`fit_start`; breaks are a dataset with reasons and sources, e.g.
+  the invasion and the 2022 counter-offensives). A trend that spans a break predicts the wrong
+  pace or even the wrong sign, which is why the old factor x twelve-month-pace rule failed.
+* **State-space model.** statsmodels' `UnobservedComponents` with a local linear trend
+  (level, a drifting slope, and noise), variances by maximum likelihood: its h-step variance
+  grows with the horizon through both the level noise and the slope's drift, so a slow front
+  still gets a band (the old rule's band was proportional to the trend and collapsed).
+* **Calibration on a rolling origin (split conformal).** At each origin, the standardised
+  errors z = (outcome - mean) / model sd of the forecasts issued at earlier origins whose target
+  month is already observed form the calibration pool; the predictive distribution is
+  mean + sd x the symmetrised empirical quantiles of z (per horizon when that horizon has
+  `MIN_PER_HORIZON` resolved errors, else pooled over the series' horizons). Fewer than
+  `MIN_POOL` resolved errors: `ForecastError` (too few origins to calibrate).
+* **Reconciliation.** Region draws are shifted so that they sum, draw by draw, to the national
+  draws; each region takes a share of the gap in proportion to its predictive variance (the
+  diagonal-weight MinT projection), so regions that do not move keep their level exactly.
+
+Draws are deterministic: quantiles on a fixed grid of probabilities (regions get fixed
+permutations of it so that they are not perfectly correlated).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..conventions import NATIONAL_ID, AsOf, as_timestamp
+from . import model_checks, scoring
+
+HORIZONS = tuple(range(1, 13))
+#: Months of data after the last break a model needs before it may be fitted.
+MIN_FIT_MONTHS = 6
+#: Resolved standardised errors needed to calibrate at all, and to calibrate one horizon on its own.
+MIN_POOL = 8
+MIN_PER_HORIZON = 10
+#: Only the most recent resolved errors per horizon calibrate (the front's regime drifts).
+POOL_WINDOW = 36
+#: A region "moves" when its level spans more than this within the fitting window.
+MOVING_KM2 = 25.0
+#: Floor of the model's h-step sd (km²): a region that has not moved still gets a finite z.
+SD_FLOOR_KM2 = 1.0
+DRAWS = 400
+LEVELS = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
+#: Central intervals reported and scored (nominal coverage).
+INTERVALS = (0.5, 0.8, 0.95)
+
+
+class ForecastError(ValueError):
+    """A forecast cannot be made as asked (horizon beyond the data, too few origins...)."""
+
+
+def monthly_levels(control: pd.DataFrame) -> pd.DataFrame:
+    """Russian-held km² on the first map of each month: index = month start, one column per region
+    (the national row `NATIONAL_ID` included), plus the map's own date in `map_date`."""
+    firsts = control.groupby(control["date"].dt.to_period("M"))["date"].min()
+    table = control[control["date"].isin(firsts)].pivot(index="date", columns="region_id", values="occupied_km2")
+    table = table.sort_index()
+    map_dates = pd.Series(table.index, index=table.index.to_period("M").to_timestamp())
+    table.index = map_dates.index
+    table["map_date"] = map_dates
+    return table
+
+
+def fit_start(breaks: pd.DataFrame, origin: AsOf) -> pd.Timestamp:
+    """First month a model may use at `origin`: the month after the last break dated on or before it."""
+    day = as_timestamp(origin)
+    known = breaks.loc[breaks["date"] <= day, "date"]
+    if known.empty:
+        raise ForecastError(f"no regime break is dated on or before {day:%Y-%m-%d}: the fitting window is undefined")
+    return (known.max().to_period("M") + 1).to_timestamp()
+
+
+def _local_linear_trend(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of the 1..horizon-step forecasts of a local linear trend fitted by ML."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    if np.ptp(y) == 0:
+        return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
+    scale = max(float(np.std(np.diff(y))), 1.0)
+    model = UnobservedComponents((y - y[0]) / scale, level="local linear trend")
+    with warnings.catch_warnings():
+        # Short series often end the optimiser at a variance of zero; the fit is still the ML one.
+        warnings.simplefilter("ignore")
+        result = model.fit(disp=False, maxiter=200)
+        forecast = result.get_forecast(horizon)
+    mean = np.asarray(forecast.predicted_mean) * scale + y[0]
+    sd = np.sqrt(np.asarray(forecast.var_pred_mean)) * scale
+    return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+
+@dataclass(frozen=True)
+class ModelForecast:
+    """Uncalibrated model forecast at one origin: `mean` and `sd` per (series, horizon)."""
+
+    origin: pd.Timestamp
+    last_month: pd.Timestamp
+    frame: pd.DataFrame  # columns: region_id, horizon_months, target_month, last_km2, mean_km2, sd_km2, moving
+
+
+def model_forecast(control: pd.DataFrame, breaks: pd.DataFrame, origin: AsOf,
+                   horizons: Sequence[int] = HORIZONS) -> ModelForecast:
+    """Fit the local-linear-trend model per series on the months after the last break known at
+    `origin`, from `control` (the rows known at the origin: the caller reads them with
+    `load(..., as_of=origin)`). Regions that did not move within the window keep their level."""
+    day = as_timestamp(origin)
+    if (control["date"] > day).any():
+        raise ForecastError(f"the territory rows passed for origin {day:%Y-%m-%d} include later maps")
+    levels = monthly_levels(control)
+    start = fit_start(breaks, day)
+    window = levels.loc[levels.index >= start].drop(columns="map_date")
+    if len(window) < MIN_FIT_MONTHS:
+        raise ForecastError(f"origin {day:%Y-%m-%d}: {len(window)} months since the last regime break "
+                            f"({start:%Y-%m}), at least {MIN_FIT_MONTHS} needed to fit the model")
+    horizon = max(horizons)
+    last_month = window.index[-1]
+    rows = []
+    for region_id in window.columns:
+        y = window[region_id].to_numpy(float)
+        moving = region_id == NATIONAL_ID or np.ptp(y) > MOVING_KM2
+        if moving:
+            mean, sd = _local_linear_trend(y, horizon)
+        else:
+            mean, sd = np.full(horizon, y[-1]), np.zeros(horizon)
+        for h in horizons:
+            rows.append((region_id, h, last_month + pd.DateOffset(months=h), y[-1], mean[h - 1], sd[h - 1], moving))
+    frame = pd.DataFrame(rows, columns=["region_id", "horizon_months", "target_month", "last_km2", "mean_km2",
+                                        "sd_km2", "moving"])
+    return ModelForecast(day, last_month, frame)
+
+
+def standardised_errors(issued: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """Resolved errors of issued forecasts: `issued` (region_id, origin, horizon_months,
+    target_month, mean_km2, sd_km2) joined to the observed level of the target month in
+    `levels` (from `monthly_levels` of the rows known now); adds `outcome_km2` and `z`."""
+    observed = levels.drop(columns="map_date").stack().rename("outcome_km2").reset_index()
+    observed.columns = ["target_month", "region_id", "outcome_km2"]
+    resolved = issued.merge(observed, on=["target_month", "region_id"], how="inner")
+    resolved = resolved[resolved["sd_km2"] > 0]
+    return resolved.assign(z=(resolved["outcome_km2"] - resolved["mean_km2"]) / resolved["sd_km2"])
+
+
+def calibration_pool(errors: pd.DataFrame, region_id: str, horizon: int) -> pd.DataFrame:
+    """The resolved errors that calibrate `region_id` at `horizon`, the first of these with enough
+    cases: that series at that horizon (its latest `POOL_WINDOW`, at least `MIN_PER_HORIZON`);
+    that series at every horizon; every region at that horizon (a region that has just started to
+    move borrows the others' errors; never the national series). Raises `ForecastError` when
+    none holds `MIN_POOL` (too few origins to calibrate)."""
+    own = errors[errors["region_id"] == region_id].sort_values("origin")
+    at_horizon = own[own["horizon_months"] == horizon].tail(POOL_WINDOW)
+    if len(at_horizon) >= MIN_PER_HORIZON:
+        return at_horizon
+    if len(own) >= MIN_POOL:
+        return own.tail(POOL_WINDOW * 3)
+    if region_id != NATIONAL_ID:
+        regions = errors[(errors["region_id"] != NATIONAL_ID) & (errors["horizon_months"] == horizon)]
+        regions = regions.sort_values("origin").tail(POOL_WINDOW * 3)
+        if len(regions) >= MIN_POOL:
+            return regions
+    raise ForecastError(f"{region_id}, horizon {horizon} months: {len(own)} resolved forecasts, at least "
+                        f"{MIN_POOL} needed to calibrate (too few origins)")
+
+
+def calibration_quantiles(errors: pd.DataFrame, region_id: str, horizon: int,
+                          probabilities: np.ndarray) -> np.ndarray:
+    """Quantiles (at `probabilities`) of the symmetrised standardised errors of `calibration_pool`."""
+    z = np.abs(calibration_pool(errors, region_id, horizon)["z"].to_numpy(float))
+    return np.quantile(np.concatenate([z, -z]), probabilities)
+
+
+def _grid(draws: int) -> np.ndarray:
+    return (np.arange(draws) + 0.5) / draws
+
+
+def calibrated_draws(forecast: ModelForecast, errors: pd.DataFrame, draws: int = DRAWS) -> pd.DataFrame:
+    """Reconciled predictive draws: one row per (region_id, horizon_months), columns 0..draws-1,
+    plus `target_month`, `last_km2`, `mean_km2` (of the reconciled draws), `sd_km2` (the model's,
+    before calibration) and `moving`. National draws come from its calibrated
+    distribution; region draws are shifted to sum to them draw by draw."""
+    grid = _grid(draws)
+    frame = forecast.frame
+    out = []
+    for h, group in frame.groupby("horizon_months"):
+        values = {}
+        for position, row in enumerate(group.itertuples(index=False)):
+            if not row.moving:
+                values[row.region_id] = np.full(draws, row.mean_km2)
+                continue
+            z = calibration_quantiles(errors, row.region_id, int(h), grid)
+            if row.region_id != NATIONAL_ID:
+                # A fixed permutation per region: regions are drawn independently, not comonotone.
+                z = z[np.random.default_rng(position).permutation(draws)]
+            values[row.region_id] = row.mean_km2 + row.sd_km2 * z
+        reconciled = reconcile(values, group.set_index("region_id")["sd_km2"].to_dict())
+        for row in group.itertuples(index=False):
+            draws_of = reconciled[row.region_id]
+            out.append({"region_id": row.region_id, "horizon_months": int(h), "target_month": row.target_month,
+                        "last_km2": row.last_km2, "mean_km2": float(np.mean(draws_of)), "sd_km2": row.sd_km2,
+                        "moving": row.moving, "draws": draws_of})
+    table = pd.DataFrame(out)
+    return table
+
+
+def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """Shift region draws so that, draw by draw, they sum to the national draws: each region
+    takes the gap in proportion to its variance (regions with sd 0 keep their draws)."""
+    regions = [r for r in values if r != NATIONAL_ID]
+    national = np.asarray(values[NATIONAL_ID], float)
+    stacked = np.vstack([values[r] for r in regions])
+    variance = np.array([sd.get(r, 0.0) ** 2 for r in regions])
+    if variance.sum() == 0:
+        variance = np.ones(len(regions))
+    gap = national - stacked.sum(axis=0)
+    shifted = stacked + (variance / variance.sum())[:, None] * gap[None, :]
+    return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
+
+
+def draws_matrix(table: pd.DataFrame) -> np.ndarray:
+    """The `draws` column of a `calibrated_draws` table as a 2-D array (one row per forecast)."""
+    return np.vstack(table["draws"].to_numpy())
+
+
+def quantile_table(table: pd.DataFrame, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
+    """`calibrated_draws` with the draws replaced by quantile columns `q0.1`... and the median."""
+    quantiles = scoring.quantiles_from_draws(draws_matrix(table), levels)
+    quantiles.columns = [f"q{level:g}" for level in levels]
+    return pd.concat([table.drop(columns="draws").reset_index(drop=True), quantiles], axis=1)
+
+
+# --- baselines -----------------------------------------------------------------------------------
+
+
+def baseline_means(levels: pd.Series, horizons: Iterable[int]) -> pd.DataFrame:
+    """Point forecasts of the two naive baselines from a monthly national series known at the
+    origin: `no_change` (the last level) and `trailing_3m` (the last level plus h x the mean
+    monthly change of the last three months)."""
+    y = levels.to_numpy(float)
+    pace = (y[-1] - y[-4]) / 3 if len(y) >= 4 else 0.0
+    return pd.DataFrame([(h, y[-1], y[-1] + h * pace) for h in horizons],
+                        columns=["horizon_months", "no_change", "trailing_3m"])
+
+
+def pace_rule(levels: pd.Series, horizons: Iterable[int], factor: tuple[float, float, float] = (1.0, 0.5, 1.5),
+              window_months: int = 12) -> pd.DataFrame:
+    """Today's scenario rule, as `model_checks.pace_backtest` scores it: last level + factor x
+    months x the mean monthly change over the trailing `window_months` (which may cross a
+    regime break), its 80 % band the triangular factor's 10th-90th percentile times the trend."""
+    y = levels.to_numpy(float)
+    if len(y) <= window_months:
+        raise ForecastError(f"the pace rule needs {window_months + 1} months of data, {len(y)} known")
+    value, low, high = factor
+    factor_low, factor_high = (model_checks._triangular_quantile(q, low, value, high) for q in model_checks.INTERVAL)
+    rate = (y[-1] - y[-1 - window_months]) / window_months
+    rows = []
+    for h in horizons:
+        lower, upper = sorted((factor_low * rate * h, factor_high * rate * h))
+        rows.append((h, y[-1] + value * rate * h, y[-1] + lower, y[-1] + upper))
+    return pd.DataFrame(rows, columns=["horizon_months", "rule_mean", "rule_lower", "rule_upper"])
+
+
+def interval_bounds(table: pd.DataFrame, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of the central `level` interval of each row's draws."""
+    tail = (1 - level) / 2
+    bounds = np.quantile(draws_matrix(table), [tail, 1 - tail], axis=1)
+    return bounds[0], bounds[1]
+
+
+def backtest_scores(backtest: pd.DataFrame) -> pd.DataFrame:
+    """Per horizon, from a national backtest table (`outcome_km2`, `median_km2`, `lower_<p>`,
+    `upper_<p>` per interval, `crps`, baselines' means and the rule's band): comparisons, MAE of
+    the model and each baseline, coverage of the 50/80/95 % intervals, mean interval score
+    (alpha 0.2) of the model and of the rule, and mean CRPS."""
+    rows = []
+    for h, group in backtest.groupby("horizon_months"):
+        y = group["outcome_km2"].to_numpy(float)
+        row = {"horizon_months": int(h), "comparisons": len(group),
+               "mae_model": float(np.mean(np.abs(group["median_km2"] - y))),
+               "mae_no_change": float(np.mean(np.abs(group["no_change"] - y))),
+               "mae_trailing_3m": float(np.mean(np.abs(group["trailing_3m"] - y))),
+               "mae_rule": float(np.mean(np.abs(group["rule_mean"] - y)))}
+        for level in INTERVALS:
+            row[f"coverage_{level:g}"] = scoring.coverage(y, group[f"lower_{level:g}"], group[f"upper_{level:g}"])
+        row["interval_score_model"] = float(np.mean(scoring.interval_score(y, group["lower_0.8"], group["upper_0.8"], 0.2)))
+        row["interval_score_rule"] = float(np.mean(scoring.interval_score(y, group["rule_lower"], group["rule_upper"], 0.2)))
+        row["crps_model"] = float(group["crps"].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
