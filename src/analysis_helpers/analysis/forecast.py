@@ -153,7 +153,8 @@ def standardised_errors(issued: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFr
 def calibration_pool(errors: pd.DataFrame, region_id: str, horizon: int) -> pd.DataFrame:
     """The resolved errors that calibrate `region_id` at `horizon`, the first of these with enough
     cases: that series at that horizon (its latest `POOL_WINDOW`, at least `MIN_PER_HORIZON`);
-    that series at every horizon; every region at that horizon (a region that has just started to
+    that series at the nearest horizons that
+    hold `MIN_PER_HORIZON` errors; every region at that horizon (a region that has just started to
     move borrows the others' errors; never the national series). Raises `ForecastError` when
     none holds `MIN_POOL` (too few origins to calibrate)."""
     own = errors[errors["region_id"] == region_id].sort_values("origin")
@@ -161,7 +162,12 @@ def calibration_pool(errors: pd.DataFrame, region_id: str, horizon: int) -> pd.D
     if len(at_horizon) >= MIN_PER_HORIZON:
         return at_horizon
     if len(own) >= MIN_POOL:
-        return own.tail(POOL_WINDOW * 3)
+        # The nearest horizons first: standardised errors change with the horizon (the model's sd
+        # grows faster than the errors do), so borrowing 1-month errors for 12 months over-widens.
+        distance = (own["horizon_months"] - horizon).abs()
+        nearest = own.assign(distance=distance).sort_values(["distance", "origin"], ascending=[True, False])
+        cut = nearest["distance"].iloc[min(MIN_PER_HORIZON, len(nearest)) - 1]
+        return nearest[nearest["distance"] <= cut].drop(columns="distance")
     if region_id != NATIONAL_ID:
         regions = errors[(errors["region_id"] != NATIONAL_ID) & (errors["horizon_months"] == horizon)]
         regions = regions.sort_values("origin").tail(POOL_WINDOW * 3)
@@ -295,3 +301,58 @@ def backtest_scores(backtest: pd.DataFrame) -> pd.DataFrame:
         row["crps_model"] = float(group["crps"].mean())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --- the ledger's track record --------------------------------------------------------------------
+
+QUANTILE_COLUMNS = tuple(f"q{level:g}" for level in LEVELS)
+
+
+def resolved_ledger(ledger: pd.DataFrame, levels: pd.DataFrame, region_id: str = NATIONAL_ID) -> pd.DataFrame:
+    """The calibrated ledger rows of `region_id` whose target month is observed in `levels`
+    (`monthly_levels` of the rows known now), with `outcome_km2`."""
+    rows = ledger[(ledger["region_id"] == region_id) & ledger["calibrated"]]
+    outcome = levels[region_id].rename("outcome_km2")
+    return rows.merge(outcome, left_on="target_month", right_index=True, how="inner").reset_index(drop=True)
+
+
+def draws_from_quantiles(rows: pd.DataFrame, draws: int = DRAWS) -> np.ndarray:
+    """Draws rebuilt from each row's issued quantiles (linear between levels, flat beyond the
+    outermost): what the ledger keeps of a forecast, used for its PIT and CRPS."""
+    grid = _grid(draws)
+    values = rows[list(QUANTILE_COLUMNS)].to_numpy(float)
+    return np.vstack([np.interp(grid, LEVELS, row) for row in values])
+
+
+def ledger_scores(resolved: pd.DataFrame) -> pd.DataFrame:
+    """Per horizon, from `resolved_ledger`: comparisons, coverage of the issued 50/80/95 %
+    intervals, MAE of the median and of no change, mean interval score (alpha 0.2), mean CRPS
+    (from the issued quantiles) and the CRPS skill over no change (model - baseline, negative
+    is better) with its block-bootstrap interval over origins."""
+    rows = []
+    for h, group in resolved.groupby("horizon_months"):
+        y = group["outcome_km2"].to_numpy(float)
+        crps = scoring.crps_draws(y, draws_from_quantiles(group))
+        no_change_loss = np.abs(group["last_km2"].to_numpy(float) - y)  # CRPS of a point forecast = its absolute error
+        row = {"horizon_months": int(h), "comparisons": len(group)}
+        for level in INTERVALS:
+            tail = (1 - level) / 2
+            row[f"coverage_{level:g}"] = scoring.coverage(y, group[f"q{tail:g}"], group[f"q{1 - tail:g}"])
+        row["mae_model"] = float(np.mean(np.abs(group["q0.5"] - y)))
+        row["mae_no_change"] = float(no_change_loss.mean())
+        row["interval_score_80"] = float(np.mean(scoring.interval_score(y, group["q0.1"], group["q0.9"], 0.2)))
+        row["crps_model"] = float(crps.mean())
+        if len(group) >= 2:
+            # Forecasts h months ahead from origins less than h apart share outcomes: blocks of h
+            # consecutive origins are resampled together.
+            months = group["origin"].dt.to_period("M").astype("int64").to_numpy()
+            skill = scoring.paired_skill(crps, no_change_loss, clusters=(months - months.min()) // int(h))
+            row.update(skill_vs_no_change=skill.difference, skill_low=skill.lower, skill_high=skill.upper,
+                       verdict=skill.verdict)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ledger_pit(resolved: pd.DataFrame) -> np.ndarray:
+    """PIT values of the resolved forecasts (from the issued quantiles)."""
+    return scoring.pit(resolved["outcome_km2"].to_numpy(float), draws_from_quantiles(resolved))

@@ -194,3 +194,39 @@ def no_settlement_probability(base: pd.DataFrame, multiplier: float) -> pd.DataF
         raise ValueError(f"a hazard multiplier must be at least 0, not {multiplier}")
     survival = 1 - base["probability"].to_numpy(float)
     return base.assign(no_settlement=survival ** multiplier, settlement=1 - survival ** multiplier)
+
+
+def _curve(rates: pd.DataFrame, method: str) -> pd.DataFrame:
+    rows = rates[(rates["measure"] == "survival") & (rates["method"] == method)]
+    return rows.sort_values("elapsed_months")
+
+
+def conditional_from_curves(rates: pd.DataFrame, elapsed: float, horizons: Sequence[float]) -> pd.DataFrame:
+    """From a base-rate table (`settlement_base_rates`): for each horizon, `probability` (the
+    parametric curve's 1 - S(elapsed + h) / S(elapsed), log-linear between grid points),
+    `base_rate` (Kaplan-Meier 1 - S(h): wars ending within h months of their start, ignoring the
+    months elapsed) and `at_risk` (wars that lasted at least `elapsed`)."""
+    parametric = rates.loc[(rates["measure"] == "survival") & ~rates["method"].isin(["kaplan_meier"])]
+    parametric = parametric.sort_values("elapsed_months")
+    km = _curve(rates, "kaplan_meier").rename(columns={"elapsed_months": "months", "estimate": "survival"})
+    grid, log_s = parametric["elapsed_months"].to_numpy(float), np.log(parametric["estimate"].to_numpy(float))
+    if elapsed + max(horizons) > grid[-1]:
+        raise ValueError(f"the base-rate curve ends at {grid[-1]:.0f} months; {elapsed:.0f} + {max(horizons):.0f} asked")
+    def survival(t):
+        return np.exp(np.interp(t, grid, log_s))
+    horizons = np.asarray(horizons, float)
+    probability = 1 - survival(elapsed + horizons) / survival(elapsed)
+    base_rate = 1 - _km_survival(km, horizons)
+    at_risk = int(km.loc[km["months"] >= elapsed, "n"].max()) if (km["months"] >= elapsed).any() else 0
+    return pd.DataFrame({"horizon_months": horizons, "probability": probability, "base_rate": base_rate,
+                         "at_risk": at_risk, "elapsed_months": elapsed})
+
+
+def implied_multiplier(conditional_survival_at_months: float) -> float:
+    """The hazard multiplier k that makes a stated settlement time the median under proportional
+    hazards: S_base(m | elapsed) ** k = 0.5, with S_base(m | elapsed) the base rate's probability
+    that the war is still going `m` months on (k > 1: the scenario is more hopeful than history)."""
+    survival = float(conditional_survival_at_months)
+    if not 0 < survival < 1:
+        raise ValueError(f"a conditional survival must lie strictly between 0 and 1, not {survival}")
+    return float(np.log(0.5) / np.log(survival))
