@@ -19,7 +19,7 @@ import pandas as pd
 from .analysis import forecast as front
 from .analysis import scoring
 from .conventions import DAYS_PER_MONTH, NATIONAL_ID, AsOf, as_timestamp
-from .data import load, package
+from .data import load, package, resolve_as_of
 from .data.forecasts import HASHES, origin_hashes
 from .publish.report import write_atomically
 
@@ -280,7 +280,7 @@ def settlement_probability(as_of: AsOf, horizons: Sequence[float], data_dir: Pat
     that ended within the horizon from their start, Kaplan-Meier) and the wars at risk."""
     from .analysis import forecast_settlement as settle
 
-    day = as_timestamp(as_of)
+    day = as_timestamp(resolve_as_of(as_of, data_dir, datasets=["territory_control"]))
     rates = load(BASE_RATES, data_dir, as_of=day)
     if rates.empty:
         raise front.ForecastError(f"no settlement base rate is known on {day:%Y-%m-%d}")
@@ -523,6 +523,7 @@ def outlook_table(as_of: AsOf = None, horizons: Sequence[float] = (3, 6, 12, 24,
                   data_dir: Path | str | None = None) -> pd.DataFrame:
     """P(the war ends within h months | lasted until `as_of`): parametric with its bootstrap band,
     Kaplan-Meier, the naive base rate, and the wars at risk."""
+    as_of = resolve_as_of(as_of, data_dir, datasets=["territory_control"])
     outlook = settlement_probability(as_of, horizons, data_dir)
     rates = load(BASE_RATES, data_dir, as_of=as_of)
     ended = rates[rates["measure"] == "war_end_within"]

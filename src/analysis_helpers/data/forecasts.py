@@ -14,7 +14,7 @@ import pandas as pd
 from .checks import CheckContext, cross_check
 from .errors import Problem
 
-LEDGERS = ("front_forecasts",)
+LEDGERS = ("front_forecasts", "binary_forecasts")
 HASHES = "forecast_issued_hashes"
 
 
@@ -66,3 +66,18 @@ def front_ledger_sealed(table: pd.DataFrame, ctx: CheckContext):
             yield ctx.problem(index, quantiles[int(pd.isna(values).argmax())], "a calibrated forecast needs every quantile")
         elif (values[1:] < values[:-1] - 1e-6).any():
             yield ctx.problem(index, quantiles[0], "quantiles must not decrease with the probability")
+
+
+@cross_check("binary_forecasts")
+def binary_ledger_sealed(table: pd.DataFrame, ctx: CheckContext):
+    """Issued yes/no forecasts are never rewritten."""
+    yield from _sealed(table, ctx)
+
+
+@cross_check("forecast_questions")
+def resolutions_cite_their_evidence(table: pd.DataFrame, ctx: CheckContext):
+    """A resolved question names what resolved it, and closes after it opens."""
+    for index in table.index[table["resolution"].notna() & table["resolution_source_id"].isna()]:
+        yield ctx.problem(index, "resolution_source_id", "a resolved question must cite the data or report that resolved it")
+    for index in table.index[table["closes"] <= table["opens"]]:
+        yield ctx.problem(index, "closes", "a question must close after it opens", table.loc[index, "closes"])
