@@ -58,7 +58,9 @@ def issue_front(origin: AsOf, issued: pd.DataFrame | None = None, data_dir: Path
 
 
 def issued_rows(origin: pd.Timestamp, table: pd.DataFrame, calibrated: bool) -> pd.DataFrame:
-    """Ledger rows (one per region and horizon) of the forecast issued at `origin`."""
+    """Ledger rows (one per modelled region and horizon) of the forecast issued at `origin`; regions
+    the model keeps at their level (no movement in the fitting window) are left out."""
+    table = table[table["moving"].astype(bool)]
     out = front.quantile_table(table) if calibrated else table.drop(columns="draws", errors="ignore")
     out.insert(0, "origin", origin)
     out["calibrated"] = calibrated
@@ -158,15 +160,25 @@ def append_front_origins(end: AsOf = None, data_dir: Path | str | None = None) -
         new.append(_ledger_frame(rows, columns, national))
     if not new:
         return 0
-    appended = pd.concat(new, ignore_index=True)
-    ledger_path = pkg.root / pkg.resource(LEDGER)["path"]
-    hashes_path = pkg.root / pkg.resource(HASHES)["path"]
-    seals = origin_hashes(appended).assign(ledger=LEDGER)[["origin", "ledger", "rows", "sha256"]]
-    old_seals = load(HASHES, data_dir)
-    full = pd.concat([ledger.reindex(columns=columns), appended], ignore_index=True)
-    write_atomically(ledger_path, _csv(full))
-    write_atomically(hashes_path, _csv(pd.concat([old_seals, seals], ignore_index=True)))
+    full = pd.concat([ledger.reindex(columns=columns), *new], ignore_index=True)
+    write_atomically(pkg.root / pkg.resource(LEDGER)["path"], _csv(full))
+    seal_new_origins(LEDGER, data_dir)
     return len(new)
+
+
+def seal_new_origins(ledger_name: str, data_dir: Path | str | None = None) -> int:
+    """Record the hash of every origin of `ledger_name` that has none yet, computed from the rows
+    as read back from the file (so the seal is of what was written). Returns the origins sealed."""
+    pkg = package(data_dir)
+    seals = load(HASHES, data_dir)
+    sealed = set(seals.loc[seals["ledger"] == ledger_name, "origin"])
+    ledger = load(ledger_name, data_dir)
+    fresh = origin_hashes(ledger[~ledger["origin"].isin(sealed)]).assign(ledger=ledger_name)
+    if fresh.empty:
+        return 0
+    table = pd.concat([seals, fresh[["origin", "ledger", "rows", "sha256"]]], ignore_index=True)
+    write_atomically(pkg.root / pkg.resource(HASHES)["path"], _csv(table.sort_values(["ledger", "origin"])))
+    return len(fresh)
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -438,14 +450,10 @@ def append_binary_origins(end: AsOf = None, data_dir: Path | str | None = None) 
     q_columns = [f["name"] for f in pkg.schema(QUESTIONS)["fields"]]
     b_columns = [f["name"] for f in pkg.schema(BINARY)["fields"]]
     all_rows = all_rows.reindex(columns=b_columns)
-    seals = load(HASHES, data_dir)
-    sealed = set(seals.loc[seals["ledger"] == BINARY, "origin"])
-    fresh = origin_hashes(all_rows[~all_rows["origin"].isin(sealed)]).assign(ledger=BINARY)
     write_atomically(pkg.root / pkg.resource(QUESTIONS)["path"],
                      _csv(all_questions.reindex(columns=q_columns).astype({"resolution": "Int64"})))
     write_atomically(pkg.root / pkg.resource(BINARY)["path"], _csv(all_rows))
-    write_atomically(pkg.root / pkg.resource(HASHES)["path"],
-                     _csv(pd.concat([seals, fresh[["origin", "ledger", "rows", "sha256"]]], ignore_index=True)))
+    seal_new_origins(BINARY, data_dir)
     return len(new_rows)
 
 

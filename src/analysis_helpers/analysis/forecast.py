@@ -316,7 +316,12 @@ def resolved_ledger(ledger: pd.DataFrame, levels: pd.DataFrame, region_id: str =
     return rows.merge(outcome, left_on="target_month", right_index=True, how="inner").reset_index(drop=True)
 
 
-def draws_from_quantiles(rows: pd.DataFrame, draws: int = DRAWS) -> np.ndarray:
+#: Draws rebuilt from the nine issued quantiles: more add nothing (the shape between them is linear),
+#: and properscoring's CRPS grows with the square of the draws.
+LEDGER_DRAWS = 100
+
+
+def draws_from_quantiles(rows: pd.DataFrame, draws: int = LEDGER_DRAWS) -> np.ndarray:
     """Draws rebuilt from each row's issued quantiles (linear between levels, flat beyond the
     outermost): what the ledger keeps of a forecast, used for its PIT and CRPS."""
     grid = _grid(draws)

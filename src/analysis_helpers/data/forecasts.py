@@ -2,13 +2,14 @@
 
 An issued forecast is evidence of what the kit said on a day; rewriting it would rewrite the
 track record. Each origin's rows are sealed in `forecast_issued_hashes` (SHA-256 of the rows as
-canonical CSV); `validate` then refuses a ledger whose sealed rows changed or vanished.
+canonical bytes); `validate` then refuses a ledger whose sealed rows changed or vanished.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
 from .checks import CheckContext, cross_check
@@ -18,19 +19,41 @@ LEDGERS = ("front_forecasts", "binary_forecasts")
 HASHES = "forecast_issued_hashes"
 
 
-def canonical_rows(rows: pd.DataFrame) -> str:
-    """The rows as canonical CSV: sorted by every column in order, dates ISO, numbers to 6 significant digits."""
-    frame = rows.copy()
+#: Numbers are sealed to this many significant digits: what the CSV keeps (written with %.6g).
+SEALED_DIGITS = 6
+
+
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """`values` rounded to `SEALED_DIGITS` significant digits (NaN kept), vectorised."""
+    values = np.asarray(values, float)
+    magnitude = np.floor(np.log10(np.abs(np.where((values == 0) | ~np.isfinite(values), 1.0, values))))
+    scale = 10.0 ** (SEALED_DIGITS - 1 - magnitude)
+    return np.where(np.isfinite(values), np.round(values * scale) / scale, np.nan)
+
+
+def canonical_bytes(rows: pd.DataFrame) -> bytes:
+    """The rows as canonical bytes, independent of row order and of the pandas version: sorted by
+    the first three columns; per column, numbers rounded to `SEALED_DIGITS` significant digits as
+    float64, dates as ISO days, everything else as text."""
+    frame = rows.sort_values(list(rows.columns[:3]), kind="stable").reset_index(drop=True)
+    parts = []
     for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    frame = frame.sort_values(list(frame.columns[:3])).reset_index(drop=True)
-    return frame.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series):
+            parts.append(series.to_numpy(bool).astype(np.uint8).tobytes())
+        elif pd.api.types.is_numeric_dtype(series):
+            parts.append(_rounded(series.to_numpy(float)).tobytes())
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            parts.append("\x1f".join(series.dt.strftime("%Y-%m-%d").fillna("")).encode())
+        else:
+            parts.append("\x1f".join(series.fillna("").astype(str)).encode())
+        parts.append(f"\x1e{column}\x1e".encode())
+    return b"".join(parts)
 
 
 def origin_hashes(ledger: pd.DataFrame) -> pd.DataFrame:
     """`origin`, `rows`, `sha256` of each origin's rows of a ledger table."""
-    out = [(origin, len(rows), hashlib.sha256(canonical_rows(rows).encode()).hexdigest())
+    out = [(origin, len(rows), hashlib.sha256(canonical_bytes(rows)).hexdigest())
            for origin, rows in ledger.groupby("origin", sort=True)]
     return pd.DataFrame(out, columns=["origin", "rows", "sha256"])
 
@@ -59,13 +82,14 @@ def front_ledger_sealed(table: pd.DataFrame, ctx: CheckContext):
     """Issued front forecasts are never rewritten; quantiles are ordered and present when calibrated."""
     yield from _sealed(table, ctx)
     quantiles = [c for c in table.columns if c.startswith("q")]
-    calibrated = table[table["calibrated"]]
-    for index, row in calibrated[quantiles].iterrows():
-        values = row.to_numpy(float)
-        if pd.isna(values).any():
-            yield ctx.problem(index, quantiles[int(pd.isna(values).argmax())], "a calibrated forecast needs every quantile")
-        elif (values[1:] < values[:-1] - 1e-6).any():
-            yield ctx.problem(index, quantiles[0], "quantiles must not decrease with the probability")
+    values = table.loc[table["calibrated"], quantiles]
+    for index in values.index[values.isna().any(axis=1)]:
+        yield ctx.problem(index, quantiles[int(values.loc[index].isna().to_numpy().argmax())],
+                          "a calibrated forecast needs every quantile")
+    steps = values.to_numpy(float)
+    decreasing = (np.diff(steps, axis=1) < -1e-6).any(axis=1)
+    for index in values.index[decreasing]:
+        yield ctx.problem(index, quantiles[0], "quantiles must not decrease with the probability")
 
 
 @cross_check("binary_forecasts")

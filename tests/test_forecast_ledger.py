@@ -1,4 +1,4 @@
-"""Forecast machinery: what an origin may read, reconciliation, the append-only ledgers, bad input.
+"""Forecast ledgers and base rates: append-only seals, bad input, calibration pools, settlement timing.
 
 Tests check the machinery, never the scores (benchmarks/forecast_calibration.py measures those).
 """
@@ -16,7 +16,7 @@ from analysis_helpers import forecasts
 from analysis_helpers.analysis import forecast as front
 from analysis_helpers.analysis import forecast_settlement as settle
 from analysis_helpers.conventions import NATIONAL_ID
-from analysis_helpers.data import DataValidationError
+from analysis_helpers.data import DataValidationError, package
 from analysis_helpers.data.forecasts import origin_hashes
 
 ORIGIN = pd.Timestamp("2025-03-01")
@@ -26,27 +26,25 @@ ORIGIN = pd.Timestamp("2025-03-01")
 def data_copy(tmp_path):
     """A writable copy of the kit's data package."""
     target = tmp_path / "data"
-    shutil.copytree(ah.package().root, target)
+    shutil.copytree(package().root, target)
     return target
 
 
 def _rewrite(path, edit):
+    """Rewrite a CSV through `edit` (frame of strings in, frame out)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    edit(frame)
-    frame.to_csv(path, index=False)
+    edit(frame).to_csv(path, index=False)
 
 
-def test_a_forecast_at_an_origin_reads_no_later_data(data_copy):
-    """Deleting every map and ledger row after the origin changes nothing the origin issues."""
-    before = forecasts.issue_front(ORIGIN)
-    _rewrite(data_copy / "territory" / "territory_control.csv",
-             lambda f: f.drop(f.index[pd.to_datetime(f["date"]) > ORIGIN], inplace=True))
-    _rewrite(data_copy / "forecasts" / "front_forecasts.csv",
-             lambda f: f.drop(f.index[pd.to_datetime(f["origin"]) > ORIGIN], inplace=True))
-    _rewrite(data_copy / "forecasts" / "issued_hashes.csv",
-             lambda f: f.drop(f.index[pd.to_datetime(f["origin"]) > ORIGIN], inplace=True))
-    after = forecasts.issue_front(ORIGIN, data_dir=data_copy)
-    np.testing.assert_allclose(front.draws_matrix(before), front.draws_matrix(after))
+def _drop(mask_of):
+    return lambda f: f[~mask_of(f)]
+
+
+def _set(row_of, column, value):
+    def edit(frame):
+        frame.loc[row_of(frame), column] = value
+        return frame
+    return edit
 
 
 def test_the_model_refuses_rows_dated_after_its_origin():
@@ -62,14 +60,6 @@ def test_no_fitting_window_crosses_a_regime_break():
     with pytest.raises(front.ForecastError):
         front.fit_start(breaks, "2022-01-01")
     assert front.fit_start(breaks, "2022-05-01") == pd.Timestamp("2022-03-01")
-
-
-def test_regions_reconcile_to_the_national_draws():
-    table = forecasts.issue_front(ORIGIN)
-    for _, group in table.groupby("horizon_months"):
-        national = group.loc[group["region_id"] == NATIONAL_ID, "draws"].iloc[0]
-        regions = np.vstack(group.loc[group["region_id"] != NATIONAL_ID, "draws"].to_numpy())
-        np.testing.assert_allclose(regions.sum(axis=0), national, rtol=0, atol=1e-6)
 
 
 def test_reconcile_leaves_still_regions_alone():
@@ -96,20 +86,10 @@ def test_calibration_uses_the_nearest_horizons_first():
 def test_the_ledger_is_append_only(data_copy):
     path = data_copy / "forecasts" / "front_forecasts.csv"
 
-    def edit(frame):
-        frame.loc[frame.index[frame["origin"] == "2024-05-01"][0], "mean_km2"] = "1"
-
-    _rewrite(path, edit)
+    _rewrite(path, _set(lambda f: f.index[f["origin"] == "2024-05-01"][0], "mean_km2", "1"))
     with pytest.raises(DataValidationError) as error:
         ah.load("front_forecasts", data_copy)
     assert "2024-05-01 was rewritten" in str(error.value) and "front_forecasts.csv, row" in str(error.value)
-
-
-def test_removing_an_issued_origin_is_refused(data_copy):
-    path = data_copy / "forecasts" / "front_forecasts.csv"
-    _rewrite(path, lambda f: f.drop(f.index[f["origin"] == "2024-05-01"], inplace=True))
-    with pytest.raises(DataValidationError, match="2024-05-01 were removed"):
-        ah.load("front_forecasts", data_copy)
 
 
 def test_the_shipped_seals_match_the_ledger():
@@ -122,31 +102,16 @@ def test_the_shipped_seals_match_the_ledger():
 
 def test_a_question_without_a_resolution_rule_is_refused(data_copy):
     path = data_copy / "forecasts" / "questions.csv"
-    _rewrite(path, lambda f: f.loc.__setitem__((f.index[0], "resolution_rule"), ""))
+    _rewrite(path, _set(lambda f: f.index[0], "resolution_rule", ""))
     with pytest.raises(DataValidationError, match=r"questions.csv, row 2, column resolution_rule"):
         ah.load("forecast_questions", data_copy)
 
 
 def test_a_horizon_beyond_the_model_is_refused(data_copy):
     path = data_copy / "forecasts" / "front_forecasts.csv"
-    _rewrite(path, lambda f: f.loc.__setitem__((f.index[-1], "horizon_months"), "13"))
+    _rewrite(path, _set(lambda f: f.index[-1], "horizon_months", "13"))
     with pytest.raises(DataValidationError, match=r"column horizon_months"):
         ah.load("front_forecasts", data_copy)
-
-
-def test_appending_an_origin_seals_it_and_keeps_the_old_rows(data_copy):
-    ledger = ah.load("front_forecasts", data_copy)
-    last = ledger["origin"].max()
-    _rewrite(data_copy / "forecasts" / "front_forecasts.csv",
-             lambda f: f.drop(f.index[pd.to_datetime(f["origin"]) == last], inplace=True))
-    _rewrite(data_copy / "forecasts" / "issued_hashes.csv",
-             lambda f: f.drop(f.index[(pd.to_datetime(f["origin"]) == last) & (f["ledger"] == "front_forecasts")],
-                              inplace=True))
-    assert forecasts.append_front_origins(data_dir=data_copy) == 1
-    again = ah.load("front_forecasts", data_copy)
-    pd.testing.assert_frame_equal(again[again["origin"] < last].reset_index(drop=True),
-                                  ledger[ledger["origin"] < last].reset_index(drop=True))
-    assert forecasts.append_front_origins(data_dir=data_copy) == 0
 
 
 def test_hazard_multiplier_moves_the_no_settlement_probability():
@@ -168,6 +133,11 @@ def test_base_rates_rederive_from_the_reference_files(reference_dir):
     derived = forecasts.build_base_rates(reference_dir / "base_rates", n_boot=2)
     shipped = ah.load("settlement_base_rates")
     key = ["measure", "method", "category", "elapsed_months", "horizon_months"]
-    merged = shipped.fillna({"category": ""}).merge(derived.fillna({"category": ""}), on=key, suffixes=("", "_new"))
+
+    def keyed(frame):
+        # The file keeps 6 significant digits: compare durations at that precision.
+        return frame.fillna({"category": ""}).assign(elapsed_months=frame["elapsed_months"].round(2))
+
+    merged = keyed(shipped).merge(keyed(derived), on=key, suffixes=("", "_new"))
     assert len(merged) == len(shipped)
     np.testing.assert_allclose(merged["estimate"], merged["estimate_new"], atol=1e-5)
