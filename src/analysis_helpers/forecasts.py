@@ -144,7 +144,7 @@ def append_front_origins(end: AsOf = None, data_dir: Path | str | None = None) -
     done = set(ledger["origin"])
     control = load("territory_control", data_dir, as_of=end)
     national = control[control["region_id"] == NATIONAL_ID].set_index("date")["source_id"]
-    new = []
+    new: list[pd.DataFrame] = []
     for origin in origins(ISSUE_FROM, end, data_dir):
         if origin in done:
             continue

@@ -339,7 +339,7 @@ def ledger_scores(resolved: pd.DataFrame) -> pd.DataFrame:
         y = group["outcome_km2"].to_numpy(float)
         crps = scoring.crps_draws(y, draws_from_quantiles(group))
         no_change_loss = np.abs(group["last_km2"].to_numpy(float) - y)  # CRPS of a point forecast = its absolute error
-        row = {"horizon_months": int(h), "comparisons": len(group)}
+        row: dict[str, object] = {"horizon_months": int(h), "comparisons": len(group)}
         for level in INTERVALS:
             tail = (1 - level) / 2
             row[f"coverage_{level:g}"] = scoring.coverage(y, group[f"q{tail:g}"], group[f"q{1 - tail:g}"])

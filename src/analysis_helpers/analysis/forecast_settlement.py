@@ -126,17 +126,17 @@ def conditional_end(model: DurationModel, elapsed: Sequence[float] | float,
     """P(the war ends within h more months | it has lasted `elapsed`), one row per (elapsed,
     horizon): `parametric`, `kaplan_meier` (NaN where no war in the sample lasted that long) and
     `at_risk` (wars in the sample that lasted at least `elapsed`)."""
-    elapsed = np.atleast_1d(np.asarray(elapsed, float))
-    horizons = np.asarray(horizons, float)
-    t, h = np.meshgrid(elapsed, horizons, indexing="ij")
+    lasted = np.atleast_1d(np.asarray(elapsed, float))
+    ahead = np.asarray(horizons, float)
+    t, h = np.meshgrid(lasted, ahead, indexing="ij")
     parametric = 1 - model.survival(t + h) / model.survival(t)
     base = _km_survival(model.km, t)
     with np.errstate(invalid="ignore", divide="ignore"):
         empirical = np.where(base > 0, 1 - _km_survival(model.km, t + h) / base, np.nan)
-    at_risk = np.array([(model.durations >= value).sum() for value in elapsed])
+    at_risk = np.array([(model.durations >= value).sum() for value in lasted])
     return pd.DataFrame({"elapsed_months": t.ravel(), "horizon_months": h.ravel().astype(int),
                          "parametric": parametric.ravel(), "kaplan_meier": empirical.ravel(),
-                         "at_risk": np.repeat(at_risk, len(horizons))})
+                         "at_risk": np.repeat(at_risk, len(ahead))})
 
 
 def bootstrap_conditional(wars: pd.DataFrame, elapsed: Sequence[float] | float, horizons: Sequence[float] = HORIZONS,
@@ -212,13 +212,15 @@ def conditional_from_curves(rates: pd.DataFrame, elapsed: float, horizons: Seque
     grid, log_s = parametric["elapsed_months"].to_numpy(float), np.log(parametric["estimate"].to_numpy(float))
     if elapsed + max(horizons) > grid[-1]:
         raise ValueError(f"the base-rate curve ends at {grid[-1]:.0f} months; {elapsed:.0f} + {max(horizons):.0f} asked")
+
     def survival(t):
         return np.exp(np.interp(t, grid, log_s))
-    horizons = np.asarray(horizons, float)
-    probability = 1 - survival(elapsed + horizons) / survival(elapsed)
-    base_rate = 1 - _km_survival(km, horizons)
+
+    ahead = np.asarray(horizons, float)
+    probability = 1 - survival(elapsed + ahead) / survival(elapsed)
+    base_rate = 1 - _km_survival(km, ahead)
     at_risk = int(km.loc[km["months"] >= elapsed, "n"].max()) if (km["months"] >= elapsed).any() else 0
-    return pd.DataFrame({"horizon_months": horizons, "probability": probability, "base_rate": base_rate,
+    return pd.DataFrame({"horizon_months": ahead, "probability": probability, "base_rate": base_rate,
                          "at_risk": at_risk, "elapsed_months": elapsed})
 
 
