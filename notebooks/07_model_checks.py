@@ -20,7 +20,8 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # # Model checks: are the models any good, and which assumptions matter?
 #
 # The kit's bargaining models reproduce a published textbook run and its scenarios give 80%
-# intervals; this notebook tests both against what happened in this war, and shows which
+# bands (assumption ranges and input-noise bands, not calibrated predictive intervals); this
+# notebook tests both against what happened in this war, and shows which
 # assumptions of a scenario file drive its results.
 #
 # 1. **Bargaining models against later texts.** The stances are frozen as they stood at past
@@ -28,7 +29,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 #    issue, which is scored against the positions of the settlement texts that followed, next to a
 #    naive baseline (the midpoint of Ukraine's and Russia's positions).
 # 2. **Front-line pace.** The scenario engine's front assumption (a factor times the trailing
-#    twelve-month pace, with its 80% interval), set at past dates from the data then available,
+#    twelve-month pace, with its 80% assumption range), set at past dates from the data then available,
 #    against the area that changed hands 3, 6 and 12 months later.
 # 3. **Sensitivity.** Every ranged input of a scenario file varied over its range (SALib Morris
 #    or Sobol); a tornado chart per output.
@@ -37,7 +38,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 as_of = None  # date the sensitivity baseline describes (YYYY-MM-DD); None means the latest observation in the data
 freezes = ["2022-03-15", "2022-12-31", "2025-05-15", "2025-11-15", "2026-01-15"]  # dates the stances are frozen at
 horizon_months = 12  # a later text counts if dated within this many months after the freeze
-draws = 500  # Monte Carlo draws for the models' 80% intervals
+draws = 500  # Monte Carlo draws for the models' 80% input-noise bands
 seed = 0  # random seed: same seed, same intervals and same sensitivity design
 pace_scenario = "baseline"  # scenario whose front assumption (factor, window) is backtested
 sensitivity_scenario = "baseline"  # scenario whose ranged inputs are varied
@@ -66,10 +67,10 @@ display(Markdown(f"Realised positions: **{targets_from}**; horizon {horizon_mont
 #
 # **Method.** At each freeze date the models run on the stances coded up to that date (actors
 # who had not yet stated a stance are left out) and predict a position per issue on the 0–100
-# scale, with an 80% Monte Carlo interval over the coded uncertainty. Every realised position on
+# scale, with an 80% input-noise band (Monte Carlo over the coded uncertainty). Every realised position on
 # that issue dated within the horizon is one comparison; all models are scored on the same
 # comparisons. **MAE**: mean absolute error in points; **coverage**: share of realised positions
-# inside the 80% interval (a calibrated interval holds about 80%). A model is useful only where it
+# inside the 80% band (a calibrated predictive interval would hold about 80%). A model is useful only where it
 # beats the naive baseline; where it does not, the table says so.
 #
 # **Limits.** Tens of comparisons, not hundreds, and those at one freeze date are not independent;
@@ -87,11 +88,12 @@ display(ah.formatted_table(checks.freeze_counts(pairs, freezes)))
 #
 # **Method.** Every quarter from the first date with a year of map history, the scenario's front
 # factor (value and range) times the national change of Russian-held area per month over the
-# trailing window, using only map observations dated on or before the freeze; its 80% interval
+# trailing window, using only map observations dated on or before the freeze; its 80% assumption range
 # is the 10th–90th percentile of the triangular factor the engine draws. Compared with the change
 # 3, 6 and 12 months later. **Limits.** The series is scored as it stands today (later map
 # corrections count as known); it is one DeepState series, monthly from April 2022; and quarters
-# overlap at the longer horizons.
+# overlap at the longer horizons. Notebook 08 replaces this rule with a calibrated front model
+# (measured coverage beside every interval).
 
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)
