@@ -144,6 +144,18 @@ display(ah.formatted_table(forecasts.crowd_table(as_of)))
 display(ah.formatted_table(forecasts.scenario_timing(as_of)))
 
 # %% [markdown]
+# **Scenario fronts from the calibrated model.** Each scenario's front factor restated as a shift of
+# the model's expected change (factor 1: the model's median path; 0: no expected change), with the
+# model's own spread around it: national Russian-held area at the scenario's central settlement
+# time, median and 80 % calibrated predictive interval (coverage measured up to 12 months; beyond,
+# the spread is extrapolated and has no measured coverage). Scenarios that set a text's line or
+# regions themselves get those on top in the engine (notebook 04), which still uses its own
+# factor × trailing-pace rule.
+
+# %%
+display(ah.formatted_table(forecasts.scenario_fronts(as_of)))
+
+# %% [markdown]
 # **Yes/no ledger.** Will the war have ended 3, 6 and 12 months after each origin? The kit (the
 # base rate conditioned on the months elapsed) against the naive base rate (ignoring them), scored
 # on the questions the maps have resolved. Every resolved question so far resolved "no", and they

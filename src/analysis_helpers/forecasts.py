@@ -554,3 +554,28 @@ def endings_table(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.
     rates = load(BASE_RATES, data_dir, as_of=as_of)
     rows = rates[rates["measure"].isin(["war_outcome", "agreement_ended"])]
     return rows[["measure", "sample", "category", "horizon_months", "estimate", "low", "high", "n"]].reset_index(drop=True)
+
+
+def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """National Russian-held km² at each scenario's central settlement time, from the calibrated
+    front model with the scenario's front factor as a stated shift of the model's expected change
+    (`analysis.forecast.front_path`): median and 80 % calibrated predictive interval, beside the
+    area at the origin. A scenario that names a text's line, or sets regions itself, is marked:
+    the engine applies those on top."""
+    from .data.scenarios import as_range
+    from .scenarios import list_scenarios, load_scenario
+
+    issued = issued_fan(as_of, data_dir)
+    national = issued[issued["region_id"] == NATIONAL_ID]
+    rows = []
+    for name in list_scenarios(data_dir):
+        assumptions = load_scenario(name, data_dir).assumptions
+        months = as_range(assumptions["settlement"]["months"])[0]
+        factor = as_range(assumptions["front"]["factor"])[0]
+        path = front.front_path(national, months, factor).iloc[0]
+        rows.append({"scenario": name, "origin": issued["origin"].iloc[0], "months": months, "factor": factor,
+                     "held_at_origin_km2": path["last_km2"], "median_km2": path["q0.5"],
+                     "low_80_km2": path["q0.1"], "high_80_km2": path["q0.9"],
+                     "engine_adds": ", ".join(k for k in ("territory",) if assumptions.get(k))
+                     or ("text's line" if assumptions["settlement"].get("proposal") else "")})
+    return pd.DataFrame(rows)

@@ -361,3 +361,38 @@ def ledger_scores(resolved: pd.DataFrame) -> pd.DataFrame:
 def ledger_pit(resolved: pd.DataFrame) -> np.ndarray:
     """PIT values of the resolved forecasts (from the issued quantiles)."""
     return scoring.pit(resolved["outcome_km2"].to_numpy(float), draws_from_quantiles(resolved))
+
+
+# --- scenario fronts: a stated shift of the model's mean -------------------------------------------
+
+
+def front_path(issued: pd.DataFrame, months: float, factor: float, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
+    """Quantiles of Russian-held km² per region `months` after the issued forecast's origin when a
+    scenario multiplies the model's expected change by `factor` (the scenario's front assumption
+    as a stated shift of the mean; the calibrated spread around it is the model's).
+
+    `issued`: one origin's ledger rows (`region_id`, `horizon_months`, `last_km2`, the `q...`
+    columns). Up to 12 months the median change and the spread are interpolated between issued
+    horizons (0 at the origin); beyond, the median change goes on at the last month's pace and the
+    spread grows with the square root of time (a random-walk extrapolation: no coverage was
+    measured there). Returns `region_id`, `months`, `factor`, `last_km2` and one column per level."""
+    if months < 0:
+        raise ForecastError(f"months must be 0 or more, not {months}")
+    columns = [f"q{level:g}" for level in levels]
+    rows = []
+    for region_id, group in issued.groupby("region_id", sort=False):
+        group = group.sort_values("horizon_months")
+        horizons = np.concatenate([[0.0], group["horizon_months"].to_numpy(float)])
+        last = float(group["last_km2"].iloc[0])
+        median = np.concatenate([[0.0], group["q0.5"].to_numpy(float) - last])
+        offsets = np.vstack([np.zeros(len(columns)), group[columns].to_numpy(float) - group[["q0.5"]].to_numpy(float)])
+        top = horizons[-1]
+        if months <= top:
+            change = np.interp(months, horizons, median)
+            spread = np.array([np.interp(months, horizons, offsets[:, j]) for j in range(len(columns))])
+        else:
+            change = median[-1] + (months - top) * (median[-1] - median[-2])
+            spread = offsets[-1] * np.sqrt(months / top)
+        rows.append({"region_id": region_id, "months": months, "factor": factor, "last_km2": last,
+                     **dict(zip(columns, last + factor * change + spread, strict=True))})
+    return pd.DataFrame(rows)
