@@ -15,10 +15,15 @@ CODE ?= hide
 ARGS ?=
 # make validate MAX_AGE=90 also lists datasets older than 90 days (exit status 3).
 MAX_AGE ?=
+# make test runs the suite on WORKERS processes (pytest-xdist; the report build, JupyterLab and
+# Voila each stay in one worker); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="--reports-dir reports"
+# to check reports that `make report` already built instead of building them again.
+WORKERS ?= auto
+PYTEST_ARGS ?=
 PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/*/*) \
 	jupyter-config/jupyter_nbconvert_config.json
 
-.PHONY: setup report test lint lab dashboard validate benchmark lock clean distclean
+.PHONY: setup report test fuzz lint lab dashboard validate benchmark lock clean distclean
 
 setup: $(STAMP)
 
@@ -32,7 +37,12 @@ report: setup
 	$(PY) -m analysis_helpers report --params "$(PARAMS)" --code $(CODE) $(if $(JOBS),--jobs $(JOBS))
 
 test: setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The property tests with fresh random seeds and many more examples (the Hypothesis profile
+# `fuzz`, tests/conftest.py); every failure it finds becomes an @example of its test.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m property -n $(WORKERS) $(PYTEST_ARGS)
 
 # Ruff (rules and reasons in pyproject.toml) on everything, mypy on the package.
 lint: setup

@@ -34,9 +34,8 @@
 from IPython.display import HTML, display
 
 import analysis_helpers as ah
-from analysis_helpers.analysis.catalogue import PRIMARY_SOURCE_TYPES, dataset_summary
-from analysis_helpers.figures.catalogue import coverage_chart, sources_table_html
-from analysis_helpers.publish.report_page import build_time
+from analysis_helpers.catalogue import (PRIMARY_SOURCE_TYPES, build_time, coverage_chart, dataset_summary,
+                                        sources_table_html)
 
 ah.setup_notebook()
 

@@ -37,26 +37,17 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # markers. Every row names its source.
 #
 # **One basis, measured one way.** Every central figure rests on DeepStateMap.Live's maps, read
-# from two public archives of its exports (DanielRose2310/deepstatemaps-history, all layers, every
-# month from April 2022; cyterat/deepstate-map-data, the Russian-held area, for later dates). The
-# Russian-held layers (occupied since 2022, and the parts held since 2014) are clipped to each
-# region's outline extended by a 5 km band beyond Ukraine's coast and land border (the map's coast
-# and border are not Natural Earth's) and measured on an equal-area projection: that is the map's
-# own area, the figure DeepState publishes. The Sea of Azov, the Black Sea and the Syvash count
-# only as far as the map's polygon covers them within the band. The eve of the invasion is the
-# map's own pre-2022 layers; the spring-2022 peak came before the first archived map, so it is
-# shown only by the comparison sources below, never spliced in. The schema notes
-# (`ah.describe("territory_control")`) give the details.
+# from two public archives of its exports and measured one way; the spring-2022 peak came before
+# the first archived map, so it is shown only by the comparison sources below, never spliced in.
+# The method is written once, in the dataset's schema notes
+# (`ah.describe("territory_control")["schema"]["notes"]`), and quoted from there below.
 
 # %%
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 import analysis_helpers as ah
-from analysis_helpers.analysis import territory as terr
-from analysis_helpers.conventions import NATIONAL_ID, cited_by
-from analysis_helpers.data.geo import load_boundaries
-from analysis_helpers.figures import territory as figs
+from analysis_helpers import territory as terr
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.territory import lines_explorer
 
@@ -76,14 +67,23 @@ other_maps = ah.load("territory_comparison")
 other_maps = other_maps[other_maps["date"] <= report_as_of]
 claims = ah.load("annexation_claims")
 sites = ah.load("sites")
-boundaries = load_boundaries(list(regions["region_id"]))
+boundaries = terr.boundaries()
 events = ah.load("events") if "events" in ah.datasets() else None
-regional_date = max(d for d in terr.full_coverage_dates(control, regions) if d <= report_as_of)
+regional_date = terr.regional_date(control, regions, report_as_of)
 print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {report_as_of:%d %b %Y}.")
 # What the charts below rest on: the maps they draw, the claims, the regions' areas and populations.
-map_sources = cited_by(control)
-claim_sources = cited_by(claims, control[control["date"] == regional_date], regions)
-line_sources = cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASION, regional_date])], regions)
+map_sources = ah.cited_by(control)
+claim_sources = ah.cited_by(claims, control[control["date"] == regional_date], regions)
+line_sources = ah.cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASION, regional_date])], regions)
+
+# %% [markdown]
+# ## How the series is measured
+#
+# Quoted from the schema notes of `territory_control`:
+
+# %%
+display(Markdown("\n\n".join(f"**{heading.capitalize()}.** {terr.method_note(heading)}"
+                              for heading in ("ONE BASIS, ONE MEASURE", "MEASURE", "BOUNDS"))))
 
 # %% [markdown]
 # ## Control by region on the map
@@ -94,7 +94,7 @@ line_sources = cited_by(claims, control[control["date"].isin([terr.EVE_OF_INVASI
 # Zaporizhzhia nuclear plant.
 
 # %%
-figs.control_map(control, regions, boundaries, sites, sources=sources)
+terr.control_map(control, regions, boundaries, sites, sources=sources)
 
 # %% [markdown]
 # ## Occupied area over time, with the negotiations
@@ -104,7 +104,7 @@ figs.control_map(control, regions, boundaries, sites, sources=sources)
 # band closes. Diamonds mark talks, summits and agreements from the `events` dataset.
 
 # %%
-figs.control_timeseries(control, regions, events, sources=sources)
+terr.control_timeseries(control, regions, events, sources=sources)
 
 # %% [markdown]
 # ### Month by month, region by region
@@ -117,7 +117,7 @@ figs.control_timeseries(control, regions, events, sources=sources)
 
 # %%
 monthly = terr.monthly_net_change(control)
-figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events, sources=sources)
+terr.monthly_change_figure(monthly, regions, map_sources, regional_date, events, sources=sources)
 
 # %% [markdown]
 # ### The mapping sources side by side
@@ -131,13 +131,13 @@ figs.monthly_change_figure(monthly, regions, map_sources, regional_date, events,
 # polygons) was not found in a text the kit could read, so only the published share is shown.
 
 # %%
-figs.sources_comparison_figure(control, other_maps, regions, report_as_of, sources=sources)
+terr.sources_comparison_figure(control, other_maps, regions, report_as_of, sources=sources)
 
 # %% [markdown]
 # Key dates (national totals; low = the Russian-held layers, high = plus the contested layer):
 
 # %%
-national = control[control["region_id"] == NATIONAL_ID].set_index("date")
+national = control[control["region_id"] == terr.NATIONAL_ID].set_index("date")
 key_dates = pd.to_datetime(["2022-02-23", "2022-04-03", "2022-09-01", "2022-12-01", "2024-01-01", "2025-01-01",
                             "2025-05-15", f"{regional_date:%Y-%m-%d}"])
 key = national.loc[national.index.isin(key_dates), ["occupied_km2", "occupied_km2_low", "occupied_km2_high", "share", "note"]]
@@ -148,16 +148,15 @@ display(ah.formatted_table(key, formats={"share": lambda share: f"{100 * share:.
 #
 # DeepState publishes its own totals and per-oblast shares. The table sets the kit's figures
 # against them: totals against the first map on or after the published date (in percent), shares
-# against the map of the same date (in percentage points). Totals agree within 0.2%; the
-# 1 January 2026 shares within 0.4 points (Donetsk is the largest gap: Natural Earth's Azov coast
-# runs beyond DeepState's). The start-of-2023 shares, as DeepState recalled them in January 2026,
-# agree within 0.3 points except Kherson (+0.6: the outline's strips along the Dnipro and the
-# coast). Where both archives hold a map of the same day (11 months from July 2024), they agree
-# within 0.07% nationally and 0.26 points per region (`tests/test_territory_control.py`).
+# against the map of the same date (in percentage points). The schema notes record the agreement
+# (and, under "One basis, one measure" above, how the two archives agree where both hold a map):
+
+# %%
+display(Markdown(terr.method_note("AGREEMENT WITH THE MAP MAKER")))
 
 # %%
 agreement = terr.agreement_with_published(control, other_maps)
-agreement = agreement.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
+agreement = terr.with_region_names(agreement, regions)
 display(ah.formatted_table(agreement.set_index(["date", "name"]).drop(columns="region_id"),
                            formats={**dict.fromkeys(("published", "kit"),  # km² rows and 0-1 share rows
                                                     lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3f}"),
@@ -171,7 +170,7 @@ display(ah.formatted_table(agreement.set_index(["date", "name"]).drop(columns="r
 
 # %%
 change = terr.change_between(control, compare_from, regional_date, method)
-change = change.merge(regions[["region_id", "name"]], on="region_id", how="left").fillna({"name": "Ukraine"})
+change = terr.with_region_names(change, regions)
 display(ah.formatted_table(change[change["change_km2"].abs() >= 1].sort_values("change_km2", ascending=False)
                            .set_index("name"), formats={"change_km2": "{:+,.0f}"}))
 
@@ -191,7 +190,7 @@ claimed = terr.claimed_vs_controlled(claims, regions, control, regional_date)
 display(ah.formatted_table(claimed.set_index("name").drop(columns="region_id")))
 
 # %%
-figs.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources=sources)
+terr.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources=sources)
 
 # %% [markdown]
 # ## Lines: what each would leave on either side
@@ -210,10 +209,10 @@ comparison = terr.compare_lines(lines, regions)
 display(ah.formatted_table(comparison.set_index("line")))
 
 # %%
-figs.lines_figure(comparison, regional_date, line_sources, sources=sources)
+terr.lines_figure(comparison, regional_date, line_sources, sources=sources)
 
 # %%
-figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
+terr.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources)
 
 # %% [markdown]
 # ## Explorer
@@ -225,7 +224,7 @@ figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, lin
 # %%
 show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, user_line=user_line,
                     sources=sources),
-     figs.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
+     terr.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
 
 # %% [markdown]
 # ## What is not here

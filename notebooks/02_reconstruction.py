@@ -54,9 +54,7 @@ private_bn = 0.0  # private capital assumed, USD bn
 import pandas as pd
 
 import analysis_helpers as ah
-from analysis_helpers.analysis import reconstruction as rec
-from analysis_helpers.conventions import cited_by
-from analysis_helpers.figures import reconstruction as recfig
+from analysis_helpers import reconstruction as rec
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.reconstruction import funding_gap_explorer
 
@@ -74,7 +72,7 @@ funding = rec.known_on(ah.load("funding_sources"), as_of, column="as_of")
 # losses to be recovered and higher standards for what is rebuilt.
 
 # %%
-recfig.assessments_figure(assessments, sources=sources)
+rec.assessments_figure(assessments, sources=sources)
 
 # %% [markdown]
 # ## How fast the estimates grew
@@ -84,7 +82,7 @@ recfig.assessments_figure(assessments, sources=sources)
 # assessments.
 
 # %%
-recfig.growth_figure(assessments, sources=sources)
+rec.growth_figure(assessments, sources=sources)
 
 # %%
 ah.formatted_table(rec.growth_between_assessments(assessments))
@@ -97,10 +95,10 @@ ah.formatted_table(rec.growth_between_assessments(assessments))
 # assessments; the kit maps them to one list and keeps the source's own name (hover a bar).
 
 # %%
-recfig.sectors_figure(sectors, assessments, "needs_usd_bn", sources=sources)
+rec.sectors_figure(sectors, assessments, "needs_usd_bn", sources=sources)
 
 # %%
-recfig.sectors_figure(sectors, assessments, "damage_usd_bn", sources=sources)
+rec.sectors_figure(sectors, assessments, "damage_usd_bn", sources=sources)
 
 # %% [markdown]
 # Growth of sector needs between the RDNAs that publish the sector (here RDNA3 and RDNA5, two
@@ -159,7 +157,7 @@ ah.formatted_table(funding[["item_id", "kind", "holder", "purpose", "amount", "c
 # * **Private capital** is whatever you assume.
 
 # %%
-gap_sources = cited_by(assessments[assessments["kind"] == rec.TREND_KIND], funding)
+gap_sources = ah.cited_by(assessments[assessments["kind"] == rec.TREND_KIND], funding)
 donor_rate = rec.donor_rate(funding) if donor_bn_per_year is None else donor_bn_per_year
 assumptions = {"windfall_only": windfall_only, "asset_share": asset_share, "donor_bn_per_year": donor_rate,
                "donor_years": donor_years, "private_bn": private_bn}
@@ -173,7 +171,7 @@ ah.formatted_table(gap)
 # for the parameters above instead.
 
 # %%
-static_gap = recfig.funding_gap_figure(gap, settlement_date, gap_sources, as_of, sources=sources)
+static_gap = rec.funding_gap_figure(gap, settlement_date, gap_sources, as_of, sources=sources)
 show(funding_gap_explorer(assessments, funding, settlement_date=settlement_date, cited=gap_sources,
                           as_of=as_of, sources=sources, **assumptions),
      static_gap)
@@ -192,4 +190,4 @@ cases = {"windfall profits only": (True, 0.0), "25% of principal": (False, 0.25)
          "50% of principal": (False, 0.5), "all principal": (False, 1.0)}
 grid = rec.funding_gap_cases(assessments, funding, dates, cases, donor_bn_per_year=donor_rate,
                              donor_years=donor_years, private_bn=private_bn)
-recfig.funding_gap_explorer_report(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)
+rec.funding_gap_explorer_report(grid, {case: case for case in cases}, gap_sources, as_of, sources=sources)

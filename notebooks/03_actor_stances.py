@@ -47,10 +47,8 @@ explorer_issue = "territory"  # issue the live explorer starts on
 from IPython.display import display
 
 import analysis_helpers as ah
-from analysis_helpers.analysis.stances import (
-    WhatIf, latest_stances, party_gap, predict_outcomes, stances_wide, what_if_outcomes,
-)
-from analysis_helpers.figures import stances as stance_figures
+from analysis_helpers import stances as actor_stances
+from analysis_helpers.stances import WhatIf, latest_stances, party_gap, predict_outcomes, stances_wide, what_if_outcomes
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.stances import what_if_explorer
 
@@ -67,14 +65,14 @@ print(f"{len(latest)} stances of {latest['actor_id'].nunique()} actors on {lates
 # Hover over a cell for the statement coded, its date and its source.
 
 # %%
-stance_figures.position_heatmap(latest, actors, issues, as_of, sources=sources)
+actor_stances.position_heatmap(latest, actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # Position against capability, one issue at a time (pick it in the menu); a bubble's size is the
 # actor's salience on the issue.
 
 # %%
-stance_figures.issue_bubbles(latest, actors, issues, as_of, sources=sources)
+actor_stances.issue_bubbles(latest, actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # ## How stances have moved
@@ -83,7 +81,7 @@ stance_figures.issue_bubbles(latest, actors, issues, as_of, sources=sources)
 # (error bars: the stated uncertainty).
 
 # %%
-stance_figures.stance_changes(stances[stances["as_of"] <= as_of], actors, issues, as_of, sources=sources)
+actor_stances.stance_changes(stances[stances["as_of"] <= as_of], actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # ## What the models predict
@@ -107,7 +105,7 @@ stance_figures.stance_changes(stances[stances["as_of"] <= as_of], actors, issues
 # %%
 outcomes = predict_outcomes(wide, actors, draws=draws, seed=seed, expected_utility_draws=expected_utility_draws)
 gaps = party_gap(wide)
-stance_figures.outcome_intervals(outcomes, gaps, issues, as_of, cited=latest["source_id"], sources=sources)
+actor_stances.outcome_intervals(outcomes, gaps, issues, as_of, cited=latest["source_id"], sources=sources)
 
 # %%
 display(ah.formatted_table(outcomes.pivot(index="issue_id", columns="model", values=["median", "low", "high"]),
@@ -127,8 +125,8 @@ display(ah.formatted_table(gaps.set_index("issue_id")[["ukraine_position", "russ
 baseline = predict_outcomes(wide, actors, draws=0)
 explorer = what_if_explorer(wide, actors, issues, as_of, actor_id=explorer_actor, issue_id=explorer_issue,
                             cited=latest["source_id"], sources=sources)
-show(explorer, stance_figures.what_if_explorer_report(baseline, issues, as_of, cited=latest["source_id"],
-                                                      sources=sources))
+show(explorer, actor_stances.what_if_explorer_report(baseline, issues, as_of, cited=latest["source_id"],
+                                                     sources=sources))
 
 # %%
 presets = [
@@ -139,5 +137,5 @@ presets = [
     WhatIf("EU capability doubled", "eu", capability_factor=2.0),
     WhatIf("Russia concedes 20 points on every issue", "russia", position_shift=-20),
 ]
-stance_figures.what_if_presets(what_if_outcomes(wide, actors, presets, stances, draws=0), issues, as_of,
-                               cited=latest["source_id"], sources=sources)
+actor_stances.what_if_presets(what_if_outcomes(wide, actors, presets, stances, draws=0), issues, as_of,
+                              cited=latest["source_id"], sources=sources)

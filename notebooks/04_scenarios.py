@@ -51,9 +51,6 @@ from IPython.display import HTML, Markdown, display
 
 import analysis_helpers as ah
 from analysis_helpers import scenarios
-from analysis_helpers.analysis.scenarios import assumption_table
-from analysis_helpers.figures import scenarios as scenario_figures
-from analysis_helpers.publish.notebook import csv_download_link
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.scenarios import scenario_explorer
 
@@ -80,15 +77,15 @@ ah.formatted_table(titles.assign(path=pd.array([s.path for s in defined.values()
 # uncovered.
 
 # %%
-scenario_figures.headline_grid(results, as_of, titles, cited=baseline.cited, sources=sources)
+scenarios.headline_grid(results, as_of, titles, cited=baseline.cited, sources=sources)
 
 # %% [markdown]
 # The predicted settlement on each issue (compromise model: the weighted mean of positions,
 # weighted by capability and salience). The other two models are in the results table.
 
 # %%
-scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles, cited=baseline.cited,
-                                       sources=sources)
+scenarios.settlement_comparison(results, ah.load("issues"), as_of, titles, cited=baseline.cited,
+                                sources=sources)
 
 # %% [markdown]
 # ## One scenario at a time
@@ -99,9 +96,9 @@ scenario_figures.settlement_comparison(results, ah.load("issues"), as_of, titles
 # %%
 order = [scenario] + [name for name in defined if name != scenario]
 ordered = results.set_index("scenario").loc[order].reset_index()
-scenario_figures.scenario_profile(ordered, ah.load("issues"), as_of,
-                                  reference=None if scenario == "baseline" else "baseline", scenarios=titles,
-                                  cited=baseline.cited, sources=sources)
+scenarios.scenario_profile(ordered, ah.load("issues"), as_of,
+                           reference=None if scenario == "baseline" else "baseline", scenarios=titles,
+                           cited=baseline.cited, sources=sources)
 
 # %% [markdown]
 # ### The assumptions of the scenario this report puts first
@@ -109,7 +106,7 @@ scenario_figures.scenario_profile(ordered, ah.load("issues"), as_of,
 # %%
 display(Markdown(f"**{chosen.title}** (`data/scenarios/{chosen.name}.yaml`, written {chosen.written}). "
                  f"{chosen.narrative}"))
-ah.formatted_table(assumption_table(chosen))
+ah.formatted_table(scenarios.assumption_table(chosen))
 
 # %% [markdown]
 # ### Its results
@@ -122,7 +119,7 @@ ah.formatted_table(assumption_table(chosen))
 # `party_gap:<issue>` how far apart the two parties' 80% input-noise bands of their positions are.
 
 # %%
-display(HTML(csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
+display(HTML(ah.csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
 if results_csv:
     results.to_csv(results_csv, index=False)
 ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),  # one unit per row
@@ -140,5 +137,5 @@ ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenar
 # %% tags=["dashboard-top"]
 show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,
                        draws=draws, seed=seed, sources=sources, known=results),
-     scenario_figures.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles,
-                                               cited=baseline.cited, sources=sources))
+     scenarios.scenario_explorer_report(results, ah.load("issues"), as_of, scenario, titles,
+                                        cited=baseline.cited, sources=sources))

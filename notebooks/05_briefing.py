@@ -30,10 +30,9 @@
 from IPython.display import HTML, display
 
 import analysis_helpers as ah
-from analysis_helpers.analysis import briefing
-from analysis_helpers.data.briefing import load_available
-from analysis_helpers.figures.briefing import (claims_table_html, front_movement_figure, timeline_explorer_report,
-                                               verdict_figure)
+from analysis_helpers import briefing
+from analysis_helpers.briefing import (claims_table_html, front_movement_figure, load_available,
+                                       timeline_explorer_report, verdict_figure)
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.briefing import timeline_explorer
 

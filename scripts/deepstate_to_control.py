@@ -10,6 +10,9 @@
     # controller of each site in data/territory/sites.csv on the date of one snapshot
     .venv/bin/python scripts/deepstate_to_control.py sites ../shared/reference/deepstate_history/deepstate_20250801T1952Z.geojson
 
+`build` and `sites` also list the files they read, with size and SHA-256, in
+data/territory/provenance.csv (scripts/provenance.py).
+
 The central series rests on one basis, DeepState, measured one way (`control_from_snapshot`):
 the layered archive (DanielRose2310/deepstatemaps-history, every month from April 2022) wherever
 it has a date, the single-layer archive (cyterat/deepstate-map-data) for the dates only it has.
@@ -22,9 +25,7 @@ central series. The snapshot files are never committed: only the numbers compute
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,8 @@ import shapely
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+
+from provenance import file_rows, record  # noqa: E402
 
 from analysis_helpers import DataValidationError, load  # noqa: E402
 from analysis_helpers.analysis.territory import (  # noqa: E402
@@ -50,6 +53,7 @@ from analysis_helpers.data.territory import (  # noqa: E402
     read_deepstate_snapshot,
     snapshots_in,
 )
+from analysis_helpers.publish.report import write_atomically  # noqa: E402
 
 CONTROL_CSV = REPO / "data" / "territory" / "territory_control.csv"
 COMPARISON_CSV = REPO / "data" / "territory" / "territory_comparison.csv"
@@ -186,16 +190,9 @@ def site_controllers(snapshot: Snapshot, sites: pd.DataFrame, source_id: str) ->
     return out
 
 
-def write_atomically(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV through a temporary file in the same folder, so a failure never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            frame.to_csv(stream, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a CSV atomically (a failure never leaves half a file) and say so."""
+    write_atomically(path, frame.to_csv(index=False))
     print(f"wrote {path} ({len(frame)} rows)")
 
 
@@ -219,15 +216,20 @@ def main() -> None:
     elif args.command == "build":
         frame = measuring()
         layered, single_layer = snapshots_in(args.layered_folder), snapshots_in(args.single_layer_folder)
-        write_atomically(central_series(layered, single_layer, frame), CONTROL_CSV)
-        write_atomically(comparison_series(args.liveuamap_csv), COMPARISON_CSV)
+        write_csv(central_series(layered, single_layer, frame), CONTROL_CSV)
+        write_csv(comparison_series(args.liveuamap_csv), COMPARISON_CSV)
+        # Every file read, including the single-layer maps used only to check the layered ones.
+        record(file_rows("territory_control", HISTORY_SOURCE, [s.path for s in layered]),
+               file_rows("territory_control", SINGLE_LAYER_SOURCE, [s.path for s in single_layer]),
+               file_rows("territory_comparison", LIVEUAMAP_SOURCE, [args.liveuamap_csv]))
     else:
         snapshot = read_deepstate_snapshot(args.snapshot)
         source = HISTORY_SOURCE if snapshot.has_contested_layer else SINGLE_LAYER_SOURCE
         sites = pd.read_csv(SITES_CSV, dtype=str, keep_default_na=False)
         out = site_controllers(snapshot, sites.astype({"lat": float, "lon": float}), source)
         sites[["controller", "as_of", "source_id"]] = out[["controller", "as_of", "source_id"]]
-        write_atomically(sites, SITES_CSV)
+        write_csv(sites, SITES_CSV)
+        record(file_rows("sites", source, [args.snapshot]))
 
 
 if __name__ == "__main__":

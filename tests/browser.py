@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from live_page import wait_until_drawn
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # As root in a container Chromium needs --no-sandbox; the rest stop its own background traffic.
@@ -40,7 +44,7 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
 
 
-def visit_offline(browser, html_file: Path, screenshot: Path | None = None, settle_ms: int = 1500,
+def visit_offline(browser, html_file: Path, screenshot: Path | None = None,
                   scroll_to_chart: bool = False) -> PageVisit:
     """Load `html_file` with every request but the file itself aborted; count drawn plotly charts.
 
@@ -62,7 +66,8 @@ def visit_offline(browser, html_file: Path, screenshot: Path | None = None, sett
     page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
     page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(own_url, wait_until="load", timeout=120_000)
-    page.wait_for_timeout(settle_ms)
+    with contextlib.suppress(PlaywrightTimeout):  # a chart that never draws is counted below, reported by the caller
+        wait_until_drawn(page, timeout_ms=30_000)
     visit.chart_divs = page.locator(".js-plotly-plot").count()
     visit.drawn_charts = page.locator(".js-plotly-plot:has(.main-svg)").count()
     if screenshot is not None:

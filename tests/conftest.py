@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: every run of the suite (local and CI) uses the derandomised `ci` profile, so a
+# change can only go red for what it changed. `make fuzz` explores with fresh seeds and many more
+# examples (HYPOTHESIS_PROFILE=fuzz); turn each failure it finds into an `@example` of its test.
+settings.register_profile("ci", max_examples=20, derandomize=True, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=1000, derandomize=False, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO_ROOT / "data"
@@ -66,8 +77,6 @@ def notebooks() -> list[Path]:
 @pytest.fixture(scope="session")
 def offline_kernels(tmp_path_factory):
     """Kernels started while this is active refuse outbound connections (see kernel_profile/)."""
-    import os
-
     profile = tmp_path_factory.mktemp("ipython")
     shutil.copytree(KERNEL_PROFILE, profile, dirs_exist_ok=True)
     previous = os.environ.get("IPYTHONDIR")
@@ -79,13 +88,51 @@ def offline_kernels(tmp_path_factory):
         os.environ["IPYTHONDIR"] = previous
 
 
+#: Reports of a test run carry this build date, so that every build in the run is byte-reproducible.
+SOURCE_DATE_EPOCH = "1747267200"  # 2025-05-15
+
+
+def pytest_addoption(parser):
+    parser.addoption("--reports-dir", type=Path, default=None,
+                     help="check the reports already built in this folder (by `make report`) instead of building them")
+
+
+def pytest_configure(config):
+    os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
+
+
+#: With pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test that reads one expensive
+#: session artefact carries the same group, so that the artefact is built once, in one worker.
+REPORTS_GROUP = pytest.mark.xdist_group("reports")
+
+
+def scenarios_to_render() -> list[str]:
+    """The scenario pages a test build renders: the notebook's default (copied from its report)
+    and one other (a real render with another scenario first). `make report` renders them all;
+    every scenario is also run inside each 04 execution."""
+    from analysis_helpers.scenarios import list_scenarios
+
+    names = list_scenarios()
+    return [names[0], names[-1]]
+
+
 @pytest.fixture(scope="session")
-def built_reports(tmp_path_factory, offline_kernels):
-    """Every notebook executed headless (network blocked) and exported, as `make report` does."""
+def built_reports(request, tmp_path_factory, offline_kernels):
+    """Every notebook executed once, headless (network blocked), and exported, as `make report`
+    does; or, with `--reports-dir`, the reports already there (outcomes then come from the manifest)."""
     from analysis_helpers.publish import report
 
+    given = request.config.getoption("--reports-dir")
+    if given is not None:
+        return given.resolve(), []
     report_dir = tmp_path_factory.mktemp("reports")
-    outcomes = report.run(notebooks(), {}, report_dir, jobs=2)
+    outcomes = report.run(notebooks(), {}, report_dir, jobs=2, scenarios=scenarios_to_render())
     return report_dir, outcomes
 
 

@@ -60,6 +60,20 @@ FINGERPRINT_JS = """(r) => {
     return parts.join('\\n');
 }"""
 
+# Resolves once the page's DOM has not changed for `quiet` ms (or after `limit` ms at most): what
+# "the redraw is over" looks like from outside, without guessing a fixed sleep.
+QUIET_JS = """([quiet, limit]) => new Promise(resolve => {
+    let timer;
+    const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+    const cap = setTimeout(done, limit);
+    function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(cap); resolve(true); }
+    observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+    timer = setTimeout(done, quiet);
+})"""
+
+# True once every plotly chart on the page has drawn its SVG.
+ALL_DRAWN_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].every(el => !!el.querySelector('.main-svg'))"""
+
 DISABLED_JS = """(el) => !!(el.matches('[disabled]') || el.querySelector('[disabled], .noUi-target[disabled]')
                      || el.classList.contains('mod-disabled'))"""
 
@@ -73,6 +87,17 @@ class ControlMove:
     kind: str
     changed: bool
     seconds: float
+
+
+def settle(page, quiet_ms: int = 150, limit_ms: int = 10_000) -> None:
+    """Wait until the page has stopped changing (see QUIET_JS)."""
+    page.evaluate(QUIET_JS, [quiet_ms, limit_ms])
+
+
+def wait_until_drawn(page, timeout_ms: int = 60_000) -> None:
+    """Wait until every plotly chart on the page has drawn, then until the page is quiet."""
+    page.wait_for_function(ALL_DRAWN_JS, timeout=timeout_ms, polling=100)
+    settle(page)
 
 
 def charts(page) -> list[dict]:
@@ -95,7 +120,7 @@ def click_legend(page, index: int) -> None:
     chart = page.locator(".js-plotly-plot").nth(index)
     chart.scroll_into_view_if_needed()
     chart.locator(".legend .traces .legendtoggle").first.click(force=True)
-    page.wait_for_timeout(300)
+    settle(page)
 
 
 def move_chart_sliders(page, index: int) -> None:
@@ -107,7 +132,7 @@ def move_chart_sliders(page, index: int) -> None:
         box = rail.bounding_box()
         if box:
             rail.click(position={"x": box["width"] / 3, "y": box["height"] / 2}, force=True)
-            page.wait_for_timeout(300)
+            settle(page)
 
 
 def use_chart_menus(page, index: int) -> None:
@@ -116,17 +141,17 @@ def use_chart_menus(page, index: int) -> None:
     headers = chart.locator(".updatemenu-header-group")
     for number in range(headers.count()):
         headers.nth(number).click(force=True)
-        page.wait_for_timeout(200)
+        settle(page)
         entries = chart.locator(".updatemenu-dropdown-button-group .updatemenu-button")
         if entries.count() > 1:
             entries.nth(1).click(force=True)
-            page.wait_for_timeout(300)
+            settle(page)
     rows = chart.locator(".updatemenu-container").filter(has_not=chart.locator(".updatemenu-header-group"))
     for number in range(rows.count()):
         buttons = rows.nth(number).locator(".updatemenu-button")
         if buttons.count() > 1:
             buttons.nth(1).click(force=True)
-            page.wait_for_timeout(300)
+            settle(page)
 
 
 def mark_explorers(page) -> list[list[dict]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis_helpers.analysis.bargaining import (
@@ -198,7 +198,6 @@ actor_rows = st.integers(min_value=2, max_value=12).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None)
 @given(actor_rows)
 def test_outcomes_lie_within_the_bargaining_range_and_ignore_actor_order(rows):
     position, capability, salience = (np.array(v) for v in rows)

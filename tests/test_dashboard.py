@@ -36,7 +36,8 @@ from live_page import chart_problems, click_legend, drive_explorers, use_chart_m
 
 sync_playwright = sync_api.sync_playwright
 
-pytestmark = pytest.mark.browser
+# One Voilà server for the module: its tests stay together in one xdist worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("dashboard")]
 
 NOTEBOOK = "notebooks/04_scenarios.ipynb"
 START_TIMEOUT_S = 60
@@ -125,8 +126,10 @@ def test_voila_config_culls_kernels_left_without_a_page():
     assert 0 < config["cull_interval"] <= config["cull_idle_timeout"]
 
 
-def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashboard):
-    dashboard, _server = dashboard
+def test_dashboard_recomputes_stays_on_localhost_and_frees_its_kernel(dashboard):
+    """One page load (one execution of 04): controls recompute, nothing leaves 127.0.0.1, every
+    chart survives its legend and menus, and closing the page frees its kernel."""
+    dashboard, server = dashboard
     own = urlparse(dashboard).netloc
     attempted_outside, failed_locally, sockets, console = [], [], [], []
 
@@ -146,9 +149,11 @@ def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashbo
         page.on("response", lambda r: failed_locally.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda error: console.append(f"page error: {error}"))
+        before = set(kernels_of(server))
         page.goto(dashboard, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
         page.wait_for_selector(NUMBER, timeout=RENDER_TIMEOUT_MS)
-        page.wait_for_timeout(1000)
+        own = set(kernels_of(server)) - before
+        live_page.wait_until_drawn(page)
 
         shown_text = page.inner_text("body")
         assert "setup_notebook()" not in shown_text and "import analysis_helpers" not in shown_text, "code is shown"
@@ -167,7 +172,7 @@ def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashbo
         page.wait_for_function(
             "([selector, before]) => document.querySelector(selector)?.innerText !== before",
             arg=[NUMBER, number_before], timeout=CHANGE_TIMEOUT_MS)
-        page.wait_for_timeout(500)
+        live_page.settle(page)
         number_after = page.locator(NUMBER).inner_text()
         title_after = page.locator(".widget-output .js-plotly-plot").last.locator(".gtitle").text_content()
 
@@ -181,7 +186,7 @@ def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashbo
             arg=[MONTHS, months_before], timeout=CHANGE_TIMEOUT_MS)
         months_after = page.locator(MONTHS).inner_text()
 
-        page.wait_for_timeout(1500)  # the builder's last redraw settles
+        live_page.settle(page, quiet_ms=500)  # the builder's last redraw (several slider steps) is over
         problems = []
         shown = live_page.charts(page)
         for chart in shown:
@@ -194,6 +199,7 @@ def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashbo
                 use_chart_menus(page, chart["index"])
             problems += chart_problems(page, f"after using chart {chart['index']}")
         problems += [f"moving {m.kind} {m.label!r} changed nothing" for m in drive_explorers(page) if not m.changed]
+        page.close(run_before_unload=True)
         browser.close()
 
     assert number_after != number_before
@@ -204,22 +210,7 @@ def test_dashboard_recomputes_when_a_control_moves_and_stays_on_localhost(dashbo
     assert not failed_locally, failed_locally
     assert not problems, "\n".join(problems)
     assert not [message for message in console if KNOWN_VOILA_PLOTLY_ERROR not in message], "\n".join(console)
-
-
-def test_closing_the_page_frees_its_kernel(dashboard):
-    url, server = dashboard
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
-                   or route.request.url.startswith(("data:", "blob:")) else route.abort())
-        before = set(kernels_of(server))
-        page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
-        page.wait_for_selector(NUMBER, timeout=RENDER_TIMEOUT_MS)
-        own = set(kernels_of(server)) - before
-        assert len(own) == 1, f"the page should have started one kernel, not {own}"
-        page.close(run_before_unload=True)
-        browser.close()
+    assert len(own) == 1, f"the page should have started one kernel, not {own}"
     deadline = time.monotonic() + CULL_TIMEOUT_S
     while own & set(kernels_of(server)):
         assert time.monotonic() < deadline, f"kernel {own} still running {CULL_TIMEOUT_S} s after the page closed"

@@ -19,7 +19,7 @@ CELL = st.one_of(
     st.text(alphabet=string.printable + "Київ\u00a0\ufeff", max_size=12),
 )
 ROW = st.lists(CELL, min_size=0, max_size=8)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def csv_line(cells, separator=","):

@@ -31,6 +31,7 @@ def test_wheel_installed_outside_the_checkout_loads_its_data(tmp_path):
     # A wheel is a zip of the package's files; unpacking it is all a pure-Python install does that
     # load() needs. (`pip install --prefix` from this environment would uninstall its own editable kit.)
     with zipfile.ZipFile(wheel) as archive:
+        assert "analysis_helpers/py.typed" in archive.namelist()  # PEP 561: type checkers read the kit's hints
         archive.extractall(site_packages)
     probe = ("import analysis_helpers as ah, analysis_helpers.paths as p; "
              "print(p.checkout_root(), p.default_data_dir().name, len(ah.load('regions')))")

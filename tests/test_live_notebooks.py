@@ -15,13 +15,22 @@ import pytest
 
 from conftest import notebooks
 
-pytestmark = pytest.mark.browser
+# One JupyterLab for the module: its tests stay together in one xdist worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
 from browser import CHROMIUM_CANDIDATES, launch  # noqa: E402
 from lab import LabServer, close_notebook, open_notebook, run_all  # noqa: E402
-from live_page import chart_problems, charts, click_legend, drive_explorers, move_chart_sliders, use_chart_menus  # noqa: E402
+from live_page import (  # noqa: E402
+    chart_problems,
+    charts,
+    click_legend,
+    drive_explorers,
+    move_chart_sliders,
+    use_chart_menus,
+    wait_until_drawn,
+)
 
 STDERR_JS = """() => [...document.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error')]
@@ -60,7 +69,7 @@ def test_notebook_survives_legend_clicks_chart_controls_and_explorers(lab, chrom
     try:
         open_notebook(page, lab, notebook)
         assert run_all(page), f"{notebook}: a cell failed ({lab.log})"
-        page.wait_for_timeout(1500)  # plotly draws after the outputs arrive
+        wait_until_drawn(page)  # plotly draws after the outputs arrive
 
         problems = [f"stderr or error output: {text}" for text in page.evaluate(STDERR_JS)]
         problems += [f"warning in an output: {text}" for text in page.evaluate(WARNING_JS)]

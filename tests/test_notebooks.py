@@ -8,7 +8,7 @@ import jupytext
 import nbformat
 import pytest
 
-from conftest import NOTEBOOK_DIR, notebooks
+from conftest import NOTEBOOK_DIR, REPORTS_GROUP, notebooks
 
 pytestmark = pytest.mark.notebooks
 
@@ -43,6 +43,7 @@ def test_first_code_cell_sets_up_the_notebook(path):
     assert "setup_notebook()" in code[0].source
 
 
+@REPORTS_GROUP
 def test_every_notebook_executes_headless_with_network_blocked(built_reports):
     report_dir, outcomes = built_reports
     failures = [o.error for o in outcomes if not o.ok]

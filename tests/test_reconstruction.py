@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis_helpers.analysis import reconstruction as rec
@@ -102,7 +102,6 @@ def test_needs_at_needs_two_assessments():
         rec.needs_at(THREE.iloc[:1], "2025-01-01")
 
 
-@settings(max_examples=60, deadline=None)
 @given(months_after=st.floats(min_value=0, max_value=120))
 def test_band_contains_value_and_widens_with_time(months_after):
     date = pd.Timestamp("2025-02-24") + pd.Timedelta(days=months_after * rec.DAYS_PER_MONTH)

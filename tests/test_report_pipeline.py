@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from analysis_helpers.publish import report
+from conftest import NOTEBOOK_DIR
 
 
 def make_notebook(path, *sources, parameters="as_of = None"):
@@ -169,3 +170,13 @@ def test_index_lists_reports_with_question_headline_thumbnail_and_scenarios(tmp_
     assert "<polyline" in index and "Scenario reports" in index and "<strong>Talks</strong>" in index
     for label in ("Data as of:", "Git commit:", "Built: 2026-12-01", "age (days)"):
         assert label in index
+
+
+def test_the_default_scenario_page_is_a_copy_of_the_notebooks_report(tmp_path):
+    notebook = NOTEBOOK_DIR / "04_scenarios.ipynb"
+    default = report.parameter_defaults(notebook)["scenario"]
+    jobs = report.plan_jobs([notebook], {}, tmp_path)
+    copies = [job for job in jobs if job.same_as is not None]
+    assert [(job.output.name, job.same_as.name) for job in copies] == [(f"{default}.html", "04_scenarios.html")]
+    chosen = report.plan_jobs([notebook], {"scenario": "russian_escalation"}, tmp_path, scenarios=[default, "russian_escalation"])
+    assert [job.output.name for job in chosen if job.same_as is not None] == ["russian_escalation.html"]

@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import launch, visit_offline
+from conftest import REPORTS_GROUP
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, REPORTS_GROUP]
 
 
 @pytest.fixture(scope="module")

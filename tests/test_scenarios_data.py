@@ -158,7 +158,7 @@ ANY_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_
                        st.lists(st.integers(), max_size=3))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(leaf=st.sampled_from(LEAVES), value=ANY_SCALAR)
 def test_any_corrupted_value_is_either_valid_or_reported_with_line_and_key(leaf, value):
     document = copy.deepcopy(BASELINE_DOCUMENT)
@@ -173,7 +173,6 @@ def test_any_corrupted_value_is_either_valid_or_reported_with_line_and_key(leaf,
         assert exc.problems and all(p.row is not None and p.column for p in exc.problems), exc.problems
 
 
-@settings(max_examples=60, deadline=None)
 @given(text=st.text(max_size=200))
 def test_arbitrary_text_never_crashes_the_reader(text):
     try:
@@ -182,7 +181,6 @@ def test_arbitrary_text_never_crashes_the_reader(text):
         assert exc.problems
 
 
-@settings(max_examples=60, deadline=None)
 @given(data=st.binary(max_size=200))
 def test_arbitrary_bytes_in_a_scenario_file_give_a_clear_error(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("scenario") / "broken.yaml"

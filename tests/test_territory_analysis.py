@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pyproj import Geod
 
@@ -79,7 +79,6 @@ def test_ground_enclosed_by_held_ground_does_not_stop_a_region_being_whole(toy):
     assert out.loc["UA-02", "occupied_km2"] >= terr.area_km2(_box(31, 49, 32, 50)) - 0.5
 
 
-@settings(max_examples=10, deadline=None)
 @given(st.floats(30.1, 31.9))
 def test_share_is_monotone_in_the_occupied_extent(split):
     boundaries = pd.DataFrame({"region_id": ["UA-01"], "geometry": [_box(30, 49, 32, 50)]})

@@ -3,25 +3,47 @@ clean, 1 invalid, 2 usage error, 3 valid but a dataset older than --max-age."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 
+from analysis_helpers.__main__ import main
 from conftest import DATA_DIR
 
 
-def run_validate(*args, env_data=None, epoch=None):
-    import os
+@dataclass
+class Completed:
+    """What one `validate` run gave, shaped like `subprocess.CompletedProcess`."""
 
-    env = {k: v for k, v in os.environ.items() if k not in {"ANALYSIS_HELPERS_DATA", "SOURCE_DATE_EPOCH"}}
-    if env_data is not None:
-        env["ANALYSIS_HELPERS_DATA"] = str(env_data)
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = str(epoch)
-    return subprocess.run([sys.executable, "-m", "analysis_helpers", "validate", *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_validate(capsys, monkeypatch):
+    """`python -m analysis_helpers validate ARGS` run in this process (the entry point itself is
+    covered once, by a real subprocess, in `test_shipped_data_is_clean`)."""
+
+    def run(*args, env_data=None, epoch=None) -> Completed:
+        for name, value in (("ANALYSIS_HELPERS_DATA", env_data), ("SOURCE_DATE_EPOCH", epoch)):
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, str(value))
+        capsys.readouterr()
+        try:
+            code = main(["validate", *map(str, args)])
+        except SystemExit as exit_:  # argparse's usage errors
+            code = exit_.code if isinstance(exit_.code, int) else 2
+        captured = capsys.readouterr()
+        return Completed(code, captured.out, captured.err)
+
+    return run
 
 
 @pytest.fixture
@@ -32,12 +54,14 @@ def data_copy(tmp_path):
 
 
 def test_shipped_data_is_clean():
-    result = run_validate()
+    env = {k: v for k, v in os.environ.items() if k not in {"ANALYSIS_HELPERS_DATA", "SOURCE_DATE_EPOCH"}}
+    result = subprocess.run([sys.executable, "-m", "analysis_helpers", "validate"], capture_output=True, text=True,
+                            env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "datasets valid" in result.stdout
 
 
-def test_reports_every_problem_in_a_copy_passed_by_path(data_copy):
+def test_reports_every_problem_in_a_copy_passed_by_path(data_copy, run_validate):
     regions = data_copy / "territory" / "regions.csv"
     lines = regions.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -54,13 +78,13 @@ def test_reports_every_problem_in_a_copy_passed_by_path(data_copy):
     assert "problem" in result.stderr
 
 
-def test_honours_the_environment_variable(data_copy):
+def test_honours_the_environment_variable(data_copy, run_validate):
     (data_copy / "sources" / "core.csv").write_bytes(b"\xff\xfe not text")
     result = run_validate(env_data=data_copy)
     assert result.returncode == 1 and "not valid UTF-8" in result.stdout
 
 
-def test_unknown_reference_and_future_date_are_caught(data_copy):
+def test_unknown_reference_and_future_date_are_caught(data_copy, run_validate):
     control = data_copy / "territory" / "territory_control.csv"
     lines = control.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -74,11 +98,11 @@ def test_unknown_reference_and_future_date_are_caught(data_copy):
     assert "UA-99" in result.stdout
 
 
-def test_usage_error_exit_code():
+def test_usage_error_exit_code(run_validate):
     assert run_validate("--bogus").returncode == 2
 
 
-def test_computed_national_total_must_match_its_regions(data_copy):
+def test_computed_national_total_must_match_its_regions(data_copy, run_validate):
     control = data_copy / "territory" / "territory_control.csv"
     lines = control.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -97,7 +121,7 @@ DAY_S = 86_400
 EPOCH_2026_12_01 = 1_796_083_200  # 2026-12-01T00:00:00Z
 
 
-def test_max_age_lists_stale_datasets_with_their_own_exit_status(data_copy):
+def test_max_age_lists_stale_datasets_with_their_own_exit_status(data_copy, run_validate):
     sites = data_copy / "territory" / "sites.csv"
     if not sites.exists():
         pytest.skip("sites.csv moved")
@@ -112,13 +136,13 @@ def test_max_age_lists_stale_datasets_with_their_own_exit_status(data_copy):
     assert fresh_enough.returncode == 0 and "stale:" not in fresh_enough.stdout
 
 
-def test_a_schema_failure_wins_over_staleness(data_copy):
+def test_a_schema_failure_wins_over_staleness(data_copy, run_validate):
     with (data_copy / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
         stream.write("core-broken,Publisher,Title,not a url,2024-01-01,,official,\n")
     result = run_validate("--max-age", 0, data_copy, epoch=EPOCH_2026_12_01)
     assert result.returncode == 1 and "column url" in result.stdout
 
 
-def test_max_age_must_be_a_number_of_days():
+def test_max_age_must_be_a_number_of_days(run_validate):
     assert run_validate("--max-age", "soon").returncode == 2
     assert run_validate("--max-age", "-1").returncode == 2

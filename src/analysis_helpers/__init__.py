@@ -6,11 +6,16 @@
 
 `setup_notebook()` prepares a notebook (offline plotly rendering, deterministic figure ids,
 the kit's chart theme); call it in the first cell. `formatted_table(frame)` shows a table
-for reading (units, separators, dates, no row numbers).
+for reading (units, separators, dates, no row numbers). `cited_by(*frames)` gathers the source
+ids a caption cites. Each topic has a front module beside this one (`territory`, `reconstruction`,
+`stances`, `scenarios`, `briefing`, `proposals`, `model_checks`, `sensitivity`, `catalogue`): it
+loads what the topic needs and re-exports the analysis functions and figure builders applied to it.
+Notebooks import only this package, those modules and `widgets`.
 """
 
+from .conventions import cited_by
 from .data import DataValidationError, Problem, datasets, describe, load, resolve_as_of, validate
-from .publish.notebook import formatted_table, setup_notebook
+from .publish.notebook import csv_download_link, formatted_table, setup_notebook
 
-__all__ = ["DataValidationError", "Problem", "datasets", "describe", "formatted_table", "load", "resolve_as_of",
-           "setup_notebook", "validate"]
+__all__ = ["DataValidationError", "Problem", "cited_by", "csv_download_link", "datasets", "describe",
+           "formatted_table", "load", "resolve_as_of", "setup_notebook", "validate"]

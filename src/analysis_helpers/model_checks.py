@@ -3,6 +3,9 @@
     >>> from analysis_helpers import model_checks
     >>> pairs, scores, targets_from = model_checks.position_check()
     >>> pace, pace_scores, sources = model_checks.pace_check("baseline")
+
+The figure builders for these results (and the sensitivity tornado) are re-exported from
+`figures.model_checks`.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import model_checks as checks
+from .analysis.model_checks import freeze_counts
 from .conventions import AsOf
 from .data import datasets, load
 from .data.scenarios import as_range
+from .figures.model_checks import pace_chart, position_scores_chart, tornado
 from .scenarios import load_scenario
 
-__all__ = ["DEFAULT_FREEZES", "pace_check", "position_check"]
+__all__ = ["DEFAULT_FREEZES", "freeze_counts", "pace_chart", "pace_check", "position_check", "position_scores_chart",
+           "tornado"]
 
 # Spring 2022 (before the Istanbul communiqué), end of 2022, May 2025 (before the Istanbul talks),
 # November 2025 (before the US 28-point plan), January 2026 (between the 20-point draft and later rounds).

@@ -8,7 +8,8 @@
 The texts, their coded provisions and their lines are the `proposals`, `proposal_provisions`
 and `proposal_lines` resources of the data package (`data/proposals/`); the coding rules are in
 `data/stances/CODEBOOK.md` (section 11). The computations are `analysis_helpers.analysis.proposals`
-(see its docstring for what each metric means and assumes).
+(see its docstring for what each metric means and assumes); this module also re-exports the
+analysis functions and figure builders a notebook applies to what these functions return.
 """
 
 from __future__ import annotations
@@ -19,10 +20,24 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import proposals as engine
+from .analysis.proposals import (
+    actor_distances,
+    beyond_interval_table,
+    compare_table,
+    costs_by_side,
+    model_intervals,
+    open_counts,
+    side_metrics,
+    sides,
+)
 from .conventions import AsOf
 from .data import load, resolve_as_of
+from .figures.proposals import distance_figure, lines_map, position_matrix_figure, sides_figure
+from .territory import boundaries
 
-__all__ = ["compare", "diff", "list_proposals", "position_matrix", "resolved_lines"]
+__all__ = ["actor_distances", "beyond_interval_table", "boundaries", "compare", "compare_table", "costs_by_side",
+           "diff", "distance_figure", "lines_map", "list_proposals", "model_intervals", "open_counts",
+           "position_matrix", "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
           "issues", "reconstruction_regions", "reconstruction_assessments")

@@ -7,7 +7,8 @@
 
 Scenario files live in `data/scenarios/` (one YAML file each, validated against
 `data/scenarios/scenario.schema.json`); add one by copying a file. The engine is
-`analysis_helpers.analysis.scenarios` (see its docstring for what each metric means).
+`analysis_helpers.analysis.scenarios` (see its docstring for what each metric means); the figure
+builders a notebook applies to the results are re-exported here from `figures.scenarios`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import scenarios as engine
+from .analysis.scenarios import assumption_table
 from .conventions import AsOf
 from .data import default_data_dir, load, package, resolve_as_of
 from .data.scenarios import Scenario, read_scenario, scenario_from_dict, scenario_names
+from .figures.scenarios import headline_grid, scenario_explorer_report, scenario_profile, settlement_comparison
 from .memo import Memo
 
-__all__ = ["Scenario", "baseline_for", "list_scenarios", "load_scenario", "run_all", "run_scenario",
-           "scenario_from_dict"]
+__all__ = ["Scenario", "assumption_table", "baseline_for", "headline_grid", "list_scenarios", "load_scenario",
+           "run_all", "run_scenario", "scenario_explorer_report", "scenario_from_dict", "scenario_profile",
+           "settlement_comparison"]
 
 DEFAULT_DRAWS = 1000
 

@@ -23,11 +23,12 @@ import pandas as pd
 
 from .analysis import scenarios as engine
 from .analysis import sensitivity as core
+from .analysis.sensitivity import output_label
 from .conventions import AsOf
 from .data.scenarios import Scenario
 from .scenarios import baseline_for, load_scenario
 
-__all__ = ["SCHEDULER_ENV", "SchedulerUnreachable", "analyse", "plan"]
+__all__ = ["SCHEDULER_ENV", "SchedulerUnreachable", "analyse", "output_label", "plan"]
 
 SCHEDULER_ENV = "ANALYSIS_HELPERS_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 10

@@ -316,3 +316,38 @@ def diff(a: str, b: str, provisions: pd.DataFrame, resolved: pd.DataFrame, issue
                      detail_a, detail_b))
     return pd.DataFrame(rows, columns=["kind", "id", "name", "a", "b", "change", "state_a", "state_b", "detail_a",
                                        "detail_b"])
+
+
+SIDE_METRIC_PATTERN = r"(area_km2|population|share_of_ukraine|damage|needs)"
+
+
+def _by_text(long: pd.DataFrame, column: str, proposals: pd.DataFrame) -> pd.DataFrame:
+    """`long` (proposal_id, `column`, value) as texts x `column`, rows in the texts' date order."""
+    wide = long.pivot(index="proposal_id", columns=column, values="value")
+    return wide.reindex([p for p in proposals_in_order(proposals)["proposal_id"] if p in wide.index])
+
+
+def side_metrics(table: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
+    """Texts x the sides of each line (area, share of Ukraine, pre-war population, damage and needs
+    on each side) from the long `compare_table`, in date order. A metric `<measure>:<side>` becomes the
+    column `<side>_side_<measure>` (`share_of_ukraine` as `<side>_side_share`), so its unit ends the name."""
+    rows = table[table["metric"].str.match(SIDE_METRIC_PATTERN)]
+    measure, _, side = rows["metric"].str.partition(":").T.to_numpy()
+    columns = [f"{s}_side_{'share' if m == 'share_of_ukraine' else m}" if s else m for m, s in zip(measure, side, strict=True)]
+    return _by_text(rows.assign(metric=columns), "metric", proposals)
+
+
+def beyond_interval_table(table: pd.DataFrame, proposals: pd.DataFrame, model: str = "compromise") -> pd.DataFrame:
+    """Texts x issues: how far each text lies beyond `model`'s 80 % interval (0 inside, positive toward
+    Russia's demand), from the long `compare_table`, in date order."""
+    prefix = f"beyond_interval:{model}:"
+    rows = table[table["metric"].str.startswith(prefix)]
+    return _by_text(rows.assign(issue=rows["metric"].str.removeprefix(prefix)), "issue", proposals)
+
+
+def open_counts(matrix: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
+    """Per text (in date order), how many issues it is silent on and how many no report covers
+    (columns: the states other than `coded` found in the `position_matrix`)."""
+    open_cells = matrix[matrix["state"] != "coded"]
+    counts = open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0)
+    return counts.reindex(proposals_in_order(proposals)["proposal_id"]).fillna(0).astype(int)

@@ -267,6 +267,22 @@ def full_coverage_dates(control: pd.DataFrame, regions: pd.DataFrame) -> list[pd
     return list(counts[counts == len(regions)].index)
 
 
+def regional_date(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf) -> pd.Timestamp:
+    """The latest date on or before `as_of` on which every region has an observation (the map a
+    per-region chart shows at `as_of`); ValueError if there is none."""
+    day = as_timestamp(as_of)
+    covered = [date for date in full_coverage_dates(control, regions) if date <= day]
+    if not covered:
+        raise ValueError(f"no date on or before {day:%Y-%m-%d} has an observation for every region")
+    return max(covered)
+
+
+def with_region_names(frame: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each row's region `name` from `regions` ("Ukraine" for the national rows)."""
+    names = regions[["region_id", "name"]]
+    return frame.merge(names, on="region_id", how="left").fillna({"name": "Ukraine"})
+
+
 def shares_at(control: pd.DataFrame, regions: pd.DataFrame, as_of: AsOf, method: str = "step",
               max_age_days: int | None = None) -> pd.DataFrame:
     """Every region with its occupied km² and `share` (0-1) at `as_of` (NaN where unobserved).

@@ -49,10 +49,21 @@ def _read_features(path: Path, root: Path | None = None) -> list[dict]:
     return features
 
 
-def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
+def readable_geometry(mapping: object):
+    """The shapely geometry of a GeoJSON geometry mapping, or None when it is not one.
+
+    The one place that knows what shapely raises on a mapping it cannot read: Python's own
+    errors for a wrong structure, and `ShapelyError` (the base of `GeometryTypeError` for an
+    unknown or empty "type" and of `GEOSException` for broken coordinates)."""
     try:
-        geom = shape(feature.get("geometry") or {})
-    except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        return shape(mapping or {})
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
+        return None
+
+
+def _geometry(feature: dict, shown: str, number: int, problems: list[Problem]):
+    geom = readable_geometry(feature.get("geometry"))
+    if geom is None:
         problems.append(Problem(shown, None, "geometry", f"feature {number}: not a readable GeoJSON geometry"))
         return None
     if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
-from shapely.geometry import shape
 
 from ..conventions import NATIONAL_ID
 from ..paths import default_data_dir
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
-from .geo import BOUNDARIES_FILE, _read_features, load_boundaries, snapshot_date
+from .geo import BOUNDARIES_FILE, _read_features, load_boundaries, readable_geometry, snapshot_date
 from .package import display_path
 
 # Ukraine's area as the kit first took it; no citable official page stating it was found (its relay
@@ -118,11 +117,10 @@ LAND_BORDER_FILE = Path("geo") / "ukraine_land_border.geojson"
 def load_land_border(data_dir: Path | None = None):
     """Ukraine's land borders with its neighbours (WGS84 lines; scripts/build_boundaries.py writes them)."""
     path = (data_dir or default_data_dir()) / LAND_BORDER_FILE
-    features = _read_features(path)
-    try:
-        return shapely.union_all([shape(feature["geometry"]) for feature in features])
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        raise DataValidationError([Problem(display_path(path), None, "geometry", "not a readable GeoJSON geometry")]) from None
+    lines = [readable_geometry(feature.get("geometry")) for feature in _read_features(path)]
+    if any(line is None for line in lines):
+        raise DataValidationError([Problem(display_path(path), None, "geometry", "not a readable GeoJSON geometry")])
+    return shapely.union_all(lines)
 
 
 # -- DeepState snapshots ---------------------------------------------------------------------
@@ -228,9 +226,8 @@ def read_deepstate_snapshot(path: Path, today: date | None = None) -> Snapshot:
         if kind is None:
             unknown.append(str(name))
             continue
-        try:
-            geom = shape(feature.get("geometry") or {})
-        except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        geom = readable_geometry(feature.get("geometry"))
+        if geom is None:
             problems.append(Problem(shown, None, "geometry", f"feature {number} ({name}): not a readable GeoJSON geometry"))
             continue
         if not geom.is_valid:

@@ -14,6 +14,7 @@ commit and every dataset's as-of date and age.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -50,6 +51,8 @@ class Job:
     output: Path
     parameters: dict
     show_code: bool = False
+    #: The report this one equals (the notebook run with its own default scenario): copied, not re-run.
+    same_as: Path | None = None
 
     @property
     def label(self) -> str:
@@ -198,25 +201,39 @@ def _shown(path: Path) -> str:
 
 
 def plan_jobs(notebooks: list[Path], parameters: dict, report_dir: Path, per_scenario: bool = True,
-              show_code: bool = False) -> list[Job]:
-    """One report per notebook; with `per_scenario`, also one per scenario file for a notebook
-    whose parameters include `scenario`."""
+              show_code: bool = False, scenarios: list[str] | None = None) -> list[Job]:
+    """One report per notebook; with `per_scenario`, also one per scenario file (or per name in
+    `scenarios`) for a notebook whose parameters include `scenario`. The notebook's own default
+    scenario is not run twice: its page is a copy of the notebook's report."""
     jobs = [Job(nb, report_dir / f"{nb.stem}.html", parameters, show_code) for nb in notebooks]
     for notebook in notebooks if per_scenario else []:
-        if _has_parameter(notebook, "scenario"):
-            from ..scenarios import list_scenarios
+        defaults = parameter_defaults(notebook)
+        if "scenario" not in defaults:
+            continue
+        from ..scenarios import list_scenarios
 
-            jobs += [Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name},
-                         show_code)
-                     for name in list_scenarios()]
+        default_scenario = parameters.get("scenario", defaults["scenario"])
+        for name in list_scenarios() if scenarios is None else scenarios:
+            same_as = report_dir / f"{notebook.stem}.html" if name == default_scenario else None
+            jobs.append(Job(notebook, report_dir / "scenarios" / f"{name}.html", {**parameters, "scenario": name},
+                            show_code, same_as))
     return jobs
 
 
-def _has_parameter(notebook: Path, name: str) -> bool:
+def parameter_defaults(notebook: Path) -> dict:
+    """The literal values of the notebook's `parameters` cell (names assigned something else are left out)."""
     for cell in nbformat.read(notebook, as_version=4).cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return any(line.split("=")[0].strip() == name for line in cell.source.splitlines())
-    return False
+            defaults = {}
+            for statement in ast.parse(cell.source).body:
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                        and isinstance(statement.targets[0], ast.Name):
+                    try:
+                        defaults[statement.targets[0].id] = ast.literal_eval(statement.value)
+                    except ValueError:
+                        continue
+            return defaults
+    return {}
 
 
 def git_commit() -> str:
@@ -259,21 +276,39 @@ def _scenario_entry(name: str) -> dict:
     return {"scenario": name, "scenario_title": load_scenario(name).title}
 
 
+def _copied(job: Job, outcomes: list[Outcome]) -> Outcome:
+    """The report of a job whose page equals another report's: a copy of that report, if it was built."""
+    [source] = [outcome for outcome in outcomes if outcome.job.output == job.same_as]
+    if not source.ok:
+        return Outcome(job, False, 0.0, error=f"not built: {_shown(source.job.output)} failed")
+    write_atomically(job.output, source.job.output.read_text())
+    return Outcome(job, True, 0.0, figures=source.figures, summary=source.summary)
+
+
 def run(notebooks: list[Path], parameters: dict, report_dir: Path = REPORT_DIR, jobs: int | None = None,
-        per_scenario: bool = True, show_code: bool = False) -> list[Outcome]:
+        per_scenario: bool = True, show_code: bool = False, scenarios: list[str] | None = None) -> list[Outcome]:
     """Build every report; print a progress line per report; return the outcomes."""
-    planned = plan_jobs(notebooks, parameters, report_dir, per_scenario, show_code)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
-    outcomes = []
+    planned = plan_jobs(notebooks, parameters, report_dir, per_scenario, show_code, scenarios)
+    executed = [job for job in planned if job.same_as is None]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(executed)))
+    outcomes: list[Outcome] = []
+
+    def progress(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        status = f"ok, {outcome.figures} figures" if outcome.ok else "FAILED"
+        copied = " (copy of the default report)" if outcome.job.same_as else ""
+        print(f"[{len(outcomes)}/{len(planned)}] {outcome.job.label}: {status} ({outcome.seconds:.1f} s){copied}",
+              flush=True)
+        if not outcome.ok:
+            print(f"    {outcome.error}", flush=True)
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(build, job): job for job in planned}
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            outcomes.append(outcome)
-            status = f"ok, {outcome.figures} figures" if outcome.ok else "FAILED"
-            print(f"[{done}/{len(planned)}] {outcome.job.label}: {status} ({outcome.seconds:.1f} s)", flush=True)
-            if not outcome.ok:
-                print(f"    {outcome.error}", flush=True)
+        futures = [pool.submit(build, job) for job in executed]
+        for future in as_completed(futures):
+            progress(future.result())
+    for job in planned:
+        if job.same_as is not None:
+            progress(_copied(job, outcomes))
     write_manifest(report_dir, outcomes)
     write_index(report_dir, parameters)
     return outcomes
