@@ -41,7 +41,6 @@ from IPython.display import display
 
 import analysis_helpers as ah
 from analysis_helpers import forecasts
-from analysis_helpers.figures import forecast as forecast_figures
 
 as_of = ah.resolve_as_of(as_of, datasets=["territory_control", "front_forecasts"])
 sources = ah.load("sources")
@@ -61,7 +60,7 @@ coverage_12 = forecasts.interval_coverage(scores, 12)
 # carried at their level.
 
 # %%
-display(forecast_figures.front_fan(fan, history, names, cited, sources, as_of, coverage=coverage_12))
+display(forecasts.fan_chart(fan, history, names, cited, sources, as_of, coverage=coverage_12))
 
 # %%
 moving = fan[fan["moving"] & fan["horizon_months"].isin([1, 3, 6, 12])]
@@ -93,10 +92,10 @@ display(ah.formatted_table(table[["region", "horizon_months", "last_km2", "chang
 display(ah.formatted_table(scores))
 
 # %%
-display(forecast_figures.reliability_diagram(scores, cited, sources, as_of))
+display(forecasts.reliability_diagram(scores, cited, sources, as_of))
 
 # %%
-display(forecast_figures.pit_histogram(pit, cited, sources, as_of))
+display(forecasts.pit_histogram(pit, cited, sources, as_of))
 
 # %% [markdown]
 # ## 3. How long wars last, and what the scenarios assume
@@ -111,7 +110,7 @@ display(forecast_figures.pit_histogram(pit, cited, sources, as_of))
 rates = ah.load("settlement_base_rates", as_of=as_of)
 outlook = forecasts.settlement_probability(as_of, horizons)
 crowd = forecasts.crowd_points(as_of)
-display(forecast_figures.survival_curve(rates, outlook, crowd, sorted(set(rates["source_id"]) | set(crowd["source_id"])),
+display(forecasts.survival_chart(rates, outlook, crowd, sorted(set(rates["source_id"]) | set(crowd["source_id"])),
                                         sources, as_of))
 display(ah.formatted_table(forecasts.outlook_table(as_of, horizons)))
 

@@ -13,8 +13,8 @@ import pytest
 
 import analysis_helpers as ah
 from analysis_helpers import forecasts
-from analysis_helpers.analysis import forecast as front
-from analysis_helpers.analysis import forecast_settlement as settle
+from analysis_helpers.analysis import forecasts as front
+from analysis_helpers.analysis import forecasts as settle
 from analysis_helpers.conventions import NATIONAL_ID
 from analysis_helpers.data import DataValidationError, package
 from analysis_helpers.data.forecasts import origin_hashes

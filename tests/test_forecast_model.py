@@ -13,7 +13,7 @@ import pytest
 
 import analysis_helpers as ah
 from analysis_helpers import forecasts
-from analysis_helpers.analysis import forecast as front
+from analysis_helpers.analysis import forecasts as front
 from analysis_helpers.conventions import NATIONAL_ID
 from analysis_helpers.data import DataValidationError, package
 

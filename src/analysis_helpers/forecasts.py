@@ -1,8 +1,10 @@
-"""Forecasts the kit issues, and their track record (method: `analysis.forecast`, `analysis.forecast_settlement`).
+"""Forecasts the kit issues, and their track record (method: `analysis.forecasts`: front model, then settlement timing).
 
     >>> from analysis_helpers import forecasts
-    >>> fan = forecasts.front_fan("2026-08-01")                 # calibrated draws per region and horizon
-    >>> issued, scores = forecasts.front_backtest()             # every monthly origin, data then known
+    >>> fan = forecasts.issued_fan("2026-08-22")                # the forecast the ledger issued, per region
+    >>> scores, pit, cited = forecasts.front_track_record()     # how the issued forecasts fared
+    >>> forecasts.settlement_probability("2026-08-22", [12])    # base rate, conditional on months elapsed
+    >>> issued, scores = forecasts.front_backtest()             # re-run every monthly origin (minutes)
 
 Every origin reads the past one way, `load(name, as_of=origin)`: the territory rows, the regime
 breaks and the forecasts already issued (whose resolved errors calibrate the next ones).
@@ -16,15 +18,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .analysis import forecast as front
+from .analysis import forecasts as front
 from .analysis import scoring
 from .conventions import DAYS_PER_MONTH, NATIONAL_ID, AsOf, as_timestamp
 from .data import load, package, resolve_as_of
 from .data.forecasts import HASHES, origin_hashes
+from .figures.forecasts import fan_chart, pit_histogram, reliability_diagram, survival_chart
 from .publish.report import write_atomically
 
-__all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_front_origins", "front_backtest", "front_fan", "issue_front",
-           "issued_rows", "origins"]
+__all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front_origins", "binary_rows",
+           "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart",
+           "front_backtest", "front_track_record", "interval_coverage", "issue_front", "issued_fan", "issued_rows",
+           "monthly_history", "origins", "outlook_table", "pit_histogram", "reliability_diagram",
+           "resolve_questions", "scenario_fronts", "scenario_timing", "seal_new_origins", "settlement_probability",
+           "survival_chart", "war_is_on", "war_start", "write_base_rates"]
 
 #: Scored origins start here (the issue's rolling-origin backtest); earlier origins only warm up
 #: the calibration pool (their forecasts are issued but uncalibrated).
@@ -118,15 +125,6 @@ def _resolve(comparison: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
     return resolved.reset_index(drop=True)
 
 
-def front_fan(as_of: AsOf = None, data_dir: Path | str | None = None,
-              regions: Sequence[str] | None = None) -> pd.DataFrame:
-    """Quantiles of the front forecast issued at `as_of` (default: the latest map), calibrated on
-    the ledger's resolved forecasts, per region (all, or `regions`) and horizon."""
-    day = as_timestamp(as_of) if as_of is not None else origins(data_dir=data_dir)[-1]
-    table = front.quantile_table(issue_front(day, data_dir=data_dir))
-    return table if regions is None else table[table["region_id"].isin(regions)].reset_index(drop=True)
-
-
 def _ledger_frame(rows: pd.DataFrame, columns: Sequence[str], source_of: pd.Series) -> pd.DataFrame:
     """Issued rows in the ledger's column order, with each origin's map source."""
     out = rows.assign(source_id=rows["origin"].map(source_of))
@@ -215,7 +213,7 @@ def build_base_rates(reference_dir: Path | str, n_boot: int = 200, seed: int = 0
     """The settlement base-rate table (`settlement_base_rates`' columns) derived from the COW
     inter-state wars and UCDP peace agreements files in `reference_dir` (the reference folder's
     `base_rates/`). Deterministic for a given seed."""
-    from .analysis import forecast_settlement as settle
+    from .analysis import forecasts as settle
 
     folder = Path(reference_dir)
     wars = settle.cow_war_durations(_read_reference_csv(folder / COW_FILE))
@@ -290,7 +288,7 @@ def settlement_probability(as_of: AsOf, horizons: Sequence[float], data_dir: Pat
     """P(the war ends within each horizon | it has lasted until `as_of`) from the base-rate table
     known at `as_of` (parametric survival curve), beside the naive base rate (the share of all wars
     that ended within the horizon from their start, Kaplan-Meier) and the wars at risk."""
-    from .analysis import forecast_settlement as settle
+    from .analysis import forecasts as settle
 
     day = as_timestamp(resolve_as_of(as_of, data_dir, datasets=["territory_control"]))
     rates = load(BASE_RATES, data_dir, as_of=day)
@@ -463,7 +461,7 @@ def scenario_timing(as_of: AsOf = None, data_dir: Path | str | None = None) -> p
     settlement within the scenario's stated high bound) under the base rate alone and under that
     multiplier. Every 'at the settlement' result of a scenario is conditional on a settlement
     happening, which this table says is not certain."""
-    from .analysis import forecast_settlement as settle
+    from .analysis import forecasts as settle
     from .data.scenarios import as_range
     from .scenarios import list_scenarios, load_scenario
 
@@ -559,7 +557,7 @@ def endings_table(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.
 def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """National Russian-held km² at each scenario's central settlement time, from the calibrated
     front model with the scenario's front factor as a stated shift of the model's expected change
-    (`analysis.forecast.front_path`): median and 80 % calibrated predictive interval, beside the
+    (`analysis.forecasts.front_path`): median and 80 % calibrated predictive interval, beside the
     area at the origin. A scenario that names a text's line, or sets regions itself, is marked:
     the engine applies those on top."""
     from .data.scenarios import as_range

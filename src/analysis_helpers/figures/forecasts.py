@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..analysis.forecast import INTERVALS
+from ..analysis.forecasts import INTERVALS
 from ..conventions import NATIONAL_ID, AsOf
 from .theme import MENU_PLACE, OKABE_ITO, add_caption, colour_for
 
@@ -32,7 +32,7 @@ def _coverage_text(level: float, coverage: Mapping[float, tuple[float, int]] | N
     return f"{level:.0%} calibrated predictive interval (held {held:.0%} of {n} past outcomes)"
 
 
-def front_fan(fan: pd.DataFrame, history: pd.DataFrame, names: Mapping[str, str], cited: Iterable[str],
+def fan_chart(fan: pd.DataFrame, history: pd.DataFrame, names: Mapping[str, str], cited: Iterable[str],
               sources: pd.DataFrame, as_of: AsOf, coverage: Mapping[float, tuple[float, int]] | None = None,
               first: str = NATIONAL_ID) -> go.Figure:
     """Fan chart of Russian-held km² per region: the monthly history (`history`: `month`,
@@ -88,7 +88,7 @@ def _fan_title(fan: pd.DataFrame, region_id: str, names: Mapping[str, str]) -> s
             f"(80% interval {low:+,.0f} to {high:+,.0f})")
 
 
-def survival_curve(rates: pd.DataFrame, outlook: pd.DataFrame, crowd: pd.DataFrame, cited: Iterable[str],
+def survival_chart(rates: pd.DataFrame, outlook: pd.DataFrame, crowd: pd.DataFrame, cited: Iterable[str],
                    sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """How long inter-state wars lasted (Kaplan-Meier with its band, and the parametric fit), the
     point this war has reached, the kit's P(ended within h months) from there, and crowd
