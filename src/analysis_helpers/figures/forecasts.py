@@ -142,7 +142,8 @@ def reliability_diagram(scores: pd.DataFrame, cited: Iterable[str], sources: pd.
                                  mode="lines+markers", marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
                                  name=f"{h} month{'s' if h > 1 else ''} ({int(row['comparisons'])} outcomes)"))
     worst = max((abs(scores[f"coverage_{level:g}"] - level).max() for level in INTERVALS), default=np.nan)
-    fig.update_layout(title=f"Issued intervals held close to their nominal share (worst gap {worst:.0%} points)",
+    verdict = "held close to their nominal share" if worst <= 0.1 else "mostly held their nominal share"
+    fig.update_layout(title=f"Issued intervals {verdict} (worst gap {worst * 100:.0f} points)",
                       xaxis_title="Nominal coverage of the interval", yaxis_title="Share of outcomes inside",
                       xaxis={"tickformat": ".0%", "range": [0, 1]}, yaxis={"tickformat": ".0%", "range": [0, 1.05]})
     return add_caption(fig, cited, sources, as_of,
