@@ -50,7 +50,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 import analysis_helpers as ah
-from analysis_helpers import scenarios
+from analysis_helpers import forecasts, scenarios
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.scenarios import scenario_explorer
 
@@ -125,6 +125,17 @@ if results_csv:
 ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenario"),  # one unit per row
                    formats=dict.fromkeys(("value", "low", "high"),
                                          lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"))
+
+# %% [markdown]
+# ### Will there be a settlement at all?
+#
+# Every result above is *at the settlement*: conditional on one happening. Read as a change to the
+# base rate of how long inter-state wars last (notebook 08), each scenario's central settlement
+# time asks the hazard to be multiplied by the factor below; even then, the last column gives the
+# probability of **no settlement** by the scenario's own upper bound.
+
+# %%
+ah.formatted_table(forecasts.scenario_timing(as_of))
 
 # %% [markdown] tags=["dashboard-top"]
 # ## Build your own scenario
