@@ -157,3 +157,10 @@ def test_a_scenario_front_is_a_shift_of_the_model_mean():
         assert path["q0.1"] <= path["q0.5"] <= path["q0.9"]
     with pytest.raises(front.ForecastError):
         front.front_path(national, -1, 1.0)
+
+
+def test_the_settlement_outlook_lies_inside_its_band():
+    table = forecasts.outlook_table("2026-08-22")
+    centre = table["P(ends within h), parametric"]
+    assert (table["90% input-noise band, low"] <= centre).all() and (centre <= table["90% input-noise band, high"]).all()
+    assert centre.is_monotonic_increasing

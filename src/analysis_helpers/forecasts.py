@@ -537,7 +537,9 @@ def outlook_table(as_of: AsOf = None, horizons: Sequence[float] = (3, 6, 12, 24,
     at = ended[ended["elapsed_months"] == elapsed]
     band = at[at["method"] != "kaplan_meier"].set_index("horizon_months")
     km = at[at["method"] == "kaplan_meier"].set_index("horizon_months")["estimate"]
-    table = outlook.assign(horizon_months=outlook["horizon_months"].astype(int))
+    table = outlook.assign(horizon_months=outlook["horizon_months"].astype(int), elapsed_months=float(elapsed))
+    # The table's rows are at whole months: the estimate beside its own band (same fit, same month).
+    table["probability"] = table["horizon_months"].map(band["estimate"]).fillna(table["probability"])
     table["band_low"] = table["horizon_months"].map(band["low"])
     table["band_high"] = table["horizon_months"].map(band["high"])
     table["kaplan_meier"] = table["horizon_months"].map(km)
