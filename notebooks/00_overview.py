@@ -48,7 +48,8 @@ as_of = None  # the date the overview describes; None means the latest date in t
 # For each dataset: its rows, the dates it covers, the sources it cites, its as-of date (latest
 # observation) and that date's age in days when this page was built, and the share of its rows
 # that rest on primary evidence: an **official** source (the body's own document, statement or
-# dataset) or a **wire** agency, as set in the `source_type` column of `data/sources/`.
+# dataset) or a **wire** agency on its own site, as set in the `source_type` column of `data/sources/`;
+# and the share resting on an outlet's copy of such a text (a wire story republished, named in `relays`).
 
 # %%
 as_of = ah.resolve_as_of(as_of)
@@ -56,6 +57,7 @@ tables = {name: ah.load(name) for name in ah.datasets()}
 summary = dataset_summary(tables, today=build_time().date())
 ah.formatted_table(summary.set_index("dataset"),
                    labels={"primary_share": f"Rows on {' or '.join(PRIMARY_SOURCE_TYPES)} sources (%)",
+                           "relayed_share": "Rows on outlets relaying a wire or official text (%)",
                            "first_date": "First date", "last_date": "Last date", "as_of": "As of",
                            "age_days": "Age (days)"})
 

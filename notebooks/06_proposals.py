@@ -24,7 +24,9 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # communiqué, Putin's conditions of June 2024, the US "final offer" and the Ukrainian-European
 # reply of April 2025, the memoranda exchanged in Istanbul in June 2025, the European-Ukrainian
 # 12-point proposal of October 2025, the US 28-point draft and its Geneva revision, the European
-# counter-proposal, the 20-point framework and the Paris declaration of January 2026. This notebook sets them on the kit's seven
+# counter-proposal, the Berlin statement and the 20-point framework of December 2025 and the
+# France-UK-Ukraine declaration of intent of January 2026, with the China-Brazil points (May 2024)
+# and the US-Ukraine Jeddah statement (March 2025). This notebook sets them on the kit's seven
 # issue scales, draws the line each implies, prices it in area, people and (where the data allow)
 # reconstruction needs, and measures how far each actor stood from each text on the day it appeared.
 #
@@ -33,7 +35,9 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # section 11, or marked silent), `proposal_lines` (the line per region: whole region, explicit
 # shares, or *line of contact on a date*, which is read from `territory_control` and never typed
 # in), with `regions`, `stances`, `actors` and the reconstruction tables. Every row names its
-# source; texts known only through reports say so (`text_access`).
+# source; texts known only through reports say so (`text_access`). Recurring formulas carry one
+# fixed value each (CODEBOOK 11.8), and a text counts as known from the day its content was first
+# reported (`published_on`), which `as_of` respects.
 
 # %%
 import pandas as pd
@@ -45,7 +49,7 @@ from analysis_helpers.widgets import show
 from analysis_helpers.widgets.proposals import comparator_figures, comparator_static, proposal_comparator
 
 # %% tags=["parameters"]
-as_of = None  # texts dated on or before this day; None means every text in the data
+as_of = None  # texts known on this day (presented and reported); None means every text in the data
 text_a = "us-28-point"  # the comparator's first text (a proposal_id)
 text_b = "us-ua-20-point"  # the comparator's second text
 draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
@@ -53,10 +57,9 @@ draws = 500  # Monte Carlo draws for the bargaining models' 80% intervals
 # %%
 as_of = ah.resolve_as_of(as_of, datasets=["proposals"])
 texts = proposals.list_proposals(as_of)
-known = set(texts["proposal_id"])
-provisions = ah.load("proposal_provisions").query("proposal_id in @known")
+provisions = ah.load("proposal_provisions", as_of=as_of)
 regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
-stances, sources = ah.load("stances"), ah.load("sources")
+stances, sources = ah.load("stances", as_of=as_of), ah.load("sources")
 resolved = proposals.resolved_lines(as_of)
 sides = proposals.sides(resolved, regions)
 regional_costs = ah.load("reconstruction_regions")
@@ -67,7 +70,7 @@ boundaries = proposals.boundaries()
 side_cited = ah.cited_by(resolved, regions,
                          regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
 stance_cited = ah.cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
-ah.formatted_table(texts.set_index("date")[["proposal_id", "title", "author", "status", "text_access"]])
+ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]])
 
 # %% [markdown]
 # ## What each text says on each issue
@@ -151,12 +154,32 @@ ah.formatted_table(proposals.diff(text_a, text_b).drop(columns=["detail_a", "det
 # ## What the texts leave open
 #
 # The count of issues each text is silent on, or that no report covers. Texts that stop short
-# of a settlement (the Bürgenstock communiqué, the Paris declaration) are silent by design; the
+# of a settlement (the Bürgenstock communiqué, the Paris declaration of intent) are silent by design; the
 # reported drafts of late 2025 are open where the parties still disagreed (Donetsk, the nuclear
 # plant) or where only fragments were reported.
 
 # %%
 ah.formatted_table(proposals.open_counts(matrix, texts))
+
+# %% [markdown]
+# ## Beside every peace agreement since 1990
+#
+# The PA-X database (PeaceRep, v10) codes 2,257 agreements from 1990 to 2025 on some 225
+# provision categories. Four of the kit's issues map directly onto one category each
+# (`pax_crosswalk`, with the reason for each mapping; the nuclear plant and sanctions have no PA-X
+# counterpart, amnesty and peacekeeping only partial ones). A text carries the provision when it
+# codes the issue, lacks it when it is silent; texts whose reports do not say are left out. The
+# past agreements' shares are base rates (`pax_profile`), not matched comparisons: how long
+# agreements with each provision held is not in the kit (the UCDP data were not joined).
+
+# %%
+presence = proposals.pax_presence(provisions, texts, ah.load("pax_crosswalk"))
+pax_profile = ah.load("pax_profile")
+beside = proposals.beside_past_agreements(presence, pax_profile)
+proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, provisions), sources=sources)
+
+# %%
+ah.formatted_table(beside.set_index("pax_category"))
 
 # %% [markdown]
 # ## Limits of one number per issue

@@ -19,78 +19,92 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # %% [markdown]
 # # Model checks: are the models any good, and which assumptions matter?
 #
-# The kit's bargaining models reproduce a published textbook run and its scenarios give 80%
-# bands (assumption ranges and input-noise bands, not calibrated predictive intervals); this
-# notebook tests both against what happened in this war, and shows which
-# assumptions of a scenario file drive its results.
-#
-# 1. **Bargaining models against later texts.** The stances are frozen as they stood at past
-#    dates; the weighted median, compromise and expected-utility models predict a position per
-#    issue, which is scored against the positions of the settlement texts that followed, next to a
-#    naive baseline (the midpoint of Ukraine's and Russia's positions).
-# 2. **Front-line pace.** The scenario engine's front assumption (a factor times the trailing
-#    twelve-month pace, with its 80% assumption range), set at past dates from the data then available,
-#    against the area that changed hands 3, 6 and 12 months later.
-# 3. **Sensitivity.** Every ranged input of a scenario file varied over its range (SALib Morris
-#    or Sobol); a tornado chart per output.
+# 1. **Bargaining models against what followed**, one estimand at a time, each with its own
+#    baseline: a party's next stance or a text by one party (baseline: the party keeps its
+#    position), and a third-party or joint text (baselines: the parties' midpoint and the
+#    mediator's own position). Arrangements both parties accepted would be a third estimand; none
+#    is coded yet, and the notebook says so rather than scoring something else.
+# 2. **Front-line pace.** The scenario engine's front assumption, set at past dates from the data
+#    then available, against the area that changed hands 3, 6 and 12 months later.
+# 3. **Sensitivity.** Which inputs of a scenario, including the actor settings that move the
+#    predicted positions, drive its results (Sobol indices per actor group, with a convergence check).
 
 # %% tags=["parameters"]
 as_of = None  # date the sensitivity baseline describes (YYYY-MM-DD); None means the latest observation in the data
-freezes = ["2022-03-15", "2022-12-31", "2025-05-15", "2025-11-15", "2026-01-15"]  # dates the stances are frozen at
-horizon_months = 12  # a later text counts if dated within this many months after the freeze
-draws = 500  # Monte Carlo draws for the models' 80% input-noise bands
-seed = 0  # random seed: same seed, same intervals and same sensitivity design
+target_sets = ["party", "mediated"]  # estimands scored: "party", "mediated" (and "accepted" once coded)
+draws = 100  # Monte Carlo draws per prediction (coding noise; out-of-sample errors are added to them)
+seed = 0  # random seed: same seed, same tables
 pace_scenario = "baseline"  # scenario whose front assumption (factor, window) is backtested
-sensitivity_scenario = "baseline"  # scenario whose ranged inputs are varied
-method = "morris"  # "morris" (screening, cheap) or "sobol" (variance shares; a power of two of samples)
-samples = 10  # Morris trajectories or Sobol base samples (1024 for a report-grade Sobol run)
+sensitivity_scenario = "baseline"  # scenario whose inputs are varied
+sensitivity_actors = ["russia", "usa", "eu"]  # actors whose capability factor and position shift are varied
+file_samples = 64  # Sobol base samples N for the file's ranges (power of two; the run uses 2N; 1024 for a report)
+actor_samples = 8  # the same for the actors' settings (each run re-solves the bargaining models: costlier)
 workers = None  # local processes for the sensitivity runs (None: every core)
-progress = False  # True shows a progress bar while the sensitivity runs
 
 # %%
+import pandas as pd
 from IPython.display import Markdown, display
 
 import analysis_helpers as ah
 from analysis_helpers import model_checks, sensitivity
 
-as_of = ah.resolve_as_of(as_of)
+as_of = ah.resolve_as_of(as_of, datasets=["stances", "proposals", "territory_control"])
 sources = ah.load("sources")
-pairs, scores, targets_from = model_checks.position_check(freezes, horizon_months=horizon_months, draws=draws,
-                                                          seed=seed)
-display(Markdown(f"Realised positions: **{targets_from}**; horizon {horizon_months} months after each freeze."))
+results = {name: model_checks.position_check(name, draws=draws, seed=seed, expected_utility_draws=50)
+           for name in target_sets}
+schedule = model_checks.freeze_schedule()
+display(Markdown(f"Freezes: {len(schedule)} on the written schedule ({schedule[0]:%Y-%m-%d} to "
+                 f"{schedule[-1]:%Y-%m-%d}, quarterly); each target is scored once, from the latest freeze "
+                 "before it, on the stances known at that freeze."))
 
 # %% [markdown]
-# ## 1. Bargaining models against later texts
+# ## 1. Bargaining models against what followed
 #
-# **Method.** At each freeze date the models run on the stances coded up to that date (actors
-# who had not yet stated a stance are left out) and predict a position per issue on the 0–100
-# scale, with an 80% input-noise band (Monte Carlo over the coded uncertainty). Every realised position on
-# that issue dated within the horizon is one comparison; all models are scored on the same
-# comparisons. **MAE**: mean absolute error in points; **coverage**: share of realised positions
-# inside the 80% band (a calibrated predictive interval would hold about 80%). A model is useful only where it
-# beats the naive baseline; where it does not, the table says so.
+# **Method.** At each scheduled freeze the models run on the stances known then (read with
+# `load("stances", as_of=freeze)`); only issues on which both parties hold a stance are scored.
+# Models: the weighted median, compromise and expected-utility rules over all actors; **Nash
+# bargaining** between Ukraine and Russia alone, third parties shifting their reservation points
+# and Russia's bargaining power scaled by the front's six-month momentum; the **author-aware**
+# model, author's position + λ × (compromise − author's position), λ learnt per issue from the
+# pairs resolved before the freeze with partial pooling. Every prediction has draws over the coded
+# uncertainty plus the model's own earlier out-of-sample errors (a *calibrated predictive
+# interval* once five errors are known, an *input-noise band* before: `calibrated_share`).
+# **Scores**: MAE and CRPS (points), coverage of the 50/80/95% intervals, 80% interval score. The
+# skill table gives each model's mean CRPS minus the baseline's with a 95% cluster-bootstrap
+# interval (clusters: freeze × issue) and the Harvey–Leybourne–Newbold Diebold–Mariano test. A
+# model is **predictive** only where the whole interval lies below zero; otherwise it is
+# **descriptive**.
 #
-# **Limits.** Tens of comparisons, not hundreds, and those at one freeze date are not independent;
-# capabilities are today's (the actors table is not dated); no stances are coded before October
-# 2022, so the spring-2022 freeze cannot be scored; the texts' positions are this kit's codings.
+# **Limits.** Tens of pairs in 10–18 clusters; capabilities are today's; texts and stances are
+# this kit's codings by one team; no second coding has measured their reliability yet.
 
 # %%
-display(model_checks.position_scores_chart(scores, pairs, sources, as_of))
-display(ah.formatted_table(scores.drop(columns="model").set_index("label"),
-                           formats={"mae": "{:.1f}", "coverage_80": "{:.0%}"}))
-display(ah.formatted_table(model_checks.freeze_counts(pairs, freezes)))
+for name, check in results.items():
+    display(Markdown(f"### Target set: {name} ({check.description})"))
+    display(model_checks.skill_chart(check.skill, check.pairs, sources, as_of))
+    display(ah.formatted_table(check.scores.drop(columns=["model"]).set_index("label"),
+                               formats={"mae": "{:.1f}", "crps": "{:.1f}", "coverage_50": "{:.0%}",
+                                        "coverage_80": "{:.0%}", "coverage_95": "{:.0%}",
+                                        "interval_score_80": "{:.0f}", "calibrated_share": "{:.0%}"}))
+    display(ah.formatted_table(check.skill, formats={"crps_difference": "{:+.1f}", "low": "{:+.1f}",
+                                                     "high": "{:+.1f}", "dm_statistic": "{:+.2f}",
+                                                     "dm_p_value": "{:.2f}"}))
+try:
+    model_checks.position_check("accepted")
+except ah.DataValidationError as missing:
+    display(Markdown(f"**Target set: accepted.** Not scored: {missing.problems[0].rule}."))
 
 # %% [markdown]
 # ## 2. Front-line pace
 #
 # **Method.** Every quarter from the first date with a year of map history, the scenario's front
 # factor (value and range) times the national change of Russian-held area per month over the
-# trailing window, using only map observations dated on or before the freeze; its 80% assumption range
-# is the 10th–90th percentile of the triangular factor the engine draws. Compared with the change
-# 3, 6 and 12 months later. **Limits.** The series is scored as it stands today (later map
-# corrections count as known); it is one DeepState series, monthly from April 2022; and quarters
-# overlap at the longer horizons. Notebook 08 replaces this rule with a calibrated front model
-# (measured coverage beside every interval).
+# trailing window, using only map observations dated on or before the freeze; its 80% interval
+# is the 10th–90th percentile of the triangular factor the engine draws (an *assumption range*,
+# not a calibrated interval: its coverage is in the title). Compared with the change 3, 6 and 12
+# months later. **Limits.** The series is scored as it stands today; quarters overlap at the
+# longer horizons.
+# Notebook 08 replaces this rule by a calibrated front model, every monthly origin scored.
 
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)
@@ -100,23 +114,37 @@ display(ah.formatted_table(pace_scores, formats={"mae_km2": "{:,.0f}", "coverage
 # %% [markdown]
 # ## 3. Which inputs drive the results
 #
-# Each ranged input of the scenario file ({value, low, high}) is varied uniformly over its range;
-# one evaluation is the engine's central run with those inputs. Morris μ* is the mean absolute
-# effect of an input in the output's unit, σ its spread (non-linearity, interaction); Sobol S1 and
-# ST are the shares of the output's variance due to the input alone and with its interactions,
-# with 95% bootstrap intervals. Actor, mediation and funding assumptions are fixed numbers in the
-# scenario files, so the predicted positions do not vary here (their indices are 0). Runs fan out
-# over the local cores; `sensitivity.analyse(..., scheduler="tcp://...")` runs them on a Dask
-# cluster, and `python -m analysis_helpers sensitivity` writes the table to CSV.
+# Two runs of Sobol indices (95% bootstrap intervals), each on 2N base samples so that the indices
+# at N and 2N can be compared. Inputs are drawn from triangles peaked at their central value (the
+# engine's own distribution); one evaluation is the engine's central run. S1 is the share of an
+# output's variance due to an input alone, ST with its interactions; an index that is negative or
+# whose S1 exceeds ST is **not resolved** (sampling noise), and the chart says so instead of
+# drawing a bar.
+#
+# * **The scenario file's ranges** (settlement date, front factor, damage) on the area and the
+#   funding gap.
+# * **The actors' settings** on the predicted territory position: each listed actor's capability
+#   factor (0.8–1.2) and position shift (−10 to +10 points), grouped per actor. The file's ranges
+#   cannot move a position (the positions depend on actors and mediation only), so they are left
+#   out of this run rather than shown as zeros.
+#
+# At the notebook's N the indices are not converged (the table says which are): use
+# `samples=1024` for a report-grade run; `sensitivity.analyse(..., scheduler="tcp://...")` runs it
+# on a Dask cluster, after checking that every worker runs this same kit.
 
 # %%
-table = sensitivity.analyse(sensitivity_scenario, method=method, samples=samples, seed=seed, workers=workers,
-                            progress=progress, as_of=as_of)
-for output in [name for name in dict.fromkeys(table["output"]) if not name.startswith("settlement:")]:
-    display(model_checks.tornado(table, output, sources, as_of))
-positions = [name for name in dict.fromkeys(table["output"]) if name.startswith("settlement:")]
-unmoved = [name for name in positions if (table.loc[table["output"] == name, "value"] == 0).all()]
-display(Markdown(f"{len(unmoved)} of {len(positions)} predicted positions are moved by no ranged input of "
-                 f"**{sensitivity_scenario}**: {', '.join(sensitivity.output_label(n) for n in unmoved)}."))
-display(model_checks.tornado(table, positions[0], sources, as_of))
-ah.formatted_table(table.pivot_table(index=["output", "input"], columns="index", values="value"))
+scenario_inputs = sensitivity.analyse(sensitivity_scenario, ["occupied_km2", "funding_gap_usd_bn"], method="sobol",
+                                      samples=file_samples, seed=seed, convergence=True, workers=workers,
+                                      as_of=as_of)
+display(model_checks.tornado(scenario_inputs, "occupied_km2", sources, as_of))
+ranges = {f"actors[{actor}].{setting}": bounds for actor in sensitivity_actors
+          for setting, bounds in (("capability_factor", (0.8, 1.0, 1.2)), ("position_shift", (-10.0, 0.0, 10.0)))}
+actor_inputs = sensitivity.analyse(sensitivity_scenario, ["settlement:territory"], method="sobol",
+                                   samples=actor_samples, seed=seed, ranges=ranges, inputs=list(ranges), groups=True,
+                                   convergence=True, workers=workers, as_of=as_of)
+display(model_checks.tornado(actor_inputs, "settlement:territory", sources, as_of))
+convergence = pd.concat([scenario_inputs.attrs["convergence"], actor_inputs.attrs["convergence"]], ignore_index=True)
+moving = convergence[convergence["ST_2N"] != 0]
+display(Markdown(f"Converged (largest half-width ≤ 0.05 and ST moved ≤ 0.02 from N to 2N): "
+                 f"**{int(moving['converged'].sum())} of {len(moving)}** input-output pairs with a non-zero index."))
+ah.formatted_table(moving)

@@ -58,7 +58,7 @@ from analysis_helpers.publish.report import write_atomically  # noqa: E402
 CONTROL_CSV = REPO / "data" / "territory" / "territory_control.csv"
 COMPARISON_CSV = REPO / "data" / "territory" / "territory_comparison.csv"
 SITES_CSV = REPO / "data" / "territory" / "sites.csv"
-COLUMNS = ["date", "region_id", "occupied_km2", "occupied_km2_low", "occupied_km2_high", "share",
+COLUMNS = ["date", "region_id", "occupied_km2", "occupied_km2_low", "occupied_km2_high", "share", "outline_km2",
            "basis", "method", "source_id", "low_source_id", "high_source_id", "note"]
 COMPARISON_COLUMNS = ["date", "region_id", "occupied_km2", "share", "basis", "method", "source_id", "note"]
 HISTORY_SOURCE = "terr-deepstate-history"
@@ -102,9 +102,17 @@ def measuring() -> MeasuringFrame:
     return measuring_frame(load_boundaries(list(regions["region_id"])), load_land_border())
 
 
+def outline_km2(frame: MeasuringFrame) -> pd.Series:
+    """km² of each region's land outline, the area its `share` is measured against (national: their sum,
+    the weights of the national share)."""
+    areas = pd.Series(shapely.area(frame.outlines) / 1e6, index=frame.region_ids)
+    return pd.concat([areas, pd.Series({NATIONAL_ID: areas.sum()})])
+
+
 def snapshot_control(snapshot: Snapshot, frame: MeasuringFrame, source_id: str) -> pd.DataFrame:
     """Rows of `territory_control` (national and per region) for one snapshot."""
     rows = control_from_snapshot(snapshot.russian_held, snapshot.contested, frame)
+    rows["outline_km2"] = rows["region_id"].map(outline_km2(frame))
     rows["date"] = pd.Timestamp(snapshot.date)
     rows["occupied_km2_low"] = rows["occupied_km2"]
     rows["basis"], rows["method"], rows["source_id"] = "DeepState", "computed", source_id
@@ -116,6 +124,7 @@ def snapshot_control(snapshot: Snapshot, frame: MeasuringFrame, source_id: str) 
 def eve_control(snapshot: Snapshot, frame: MeasuringFrame) -> pd.DataFrame:
     """The line of 23 Feb 2022: the layers held since 2014 on the earliest layered map."""
     rows = control_from_snapshot(snapshot.layers[HELD_SINCE_2014], None, frame, whole_map=snapshot.russian_held)
+    rows["outline_km2"] = rows["region_id"].map(outline_km2(frame))
     rows["date"] = EVE_OF_INVASION
     rows["occupied_km2_low"] = rows["occupied_km2"]
     rows["basis"], rows["method"], rows["source_id"] = "DeepState", "computed", HISTORY_SOURCE
@@ -125,7 +134,7 @@ def eve_control(snapshot: Snapshot, frame: MeasuringFrame) -> pd.DataFrame:
 
 def _rounded(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.copy()
-    for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high"):
+    for column in ("occupied_km2", "occupied_km2_low", "occupied_km2_high", "outline_km2"):
         rows[column] = rows[column].round(1)
     rows["share"] = rows["share"].round(5)
     rows["date"] = pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d")

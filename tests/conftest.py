@@ -36,8 +36,8 @@ OBSERVATIONS_SCHEMA = {
     "primaryKey": ["region_id", "date"],
     "foreignKeys": [{"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}}],
 }
-SOURCES_CSV = ("source_id,publisher,title,url,published,accessed,source_type,relays\n"
-               "core-a,Publisher A,Title A,https://example.org/a,2024-01-01,2024-02-01,official,\n")
+SOURCES_CSV = ("source_id,publisher,title,title_read,url,published,accessed,source_type,relays\n"
+               "core-a,Publisher A,Title A,true,https://example.org/a,2024-01-01,2024-02-01,official,\n")
 GOOD_OBSERVATIONS = ("region_id,date,occupied_km2,count,basis,source_id\n"
                      "UA,2024-01-01,100.5,3,DeepState,core-a\n"
                      "UA-14,2024-01-01,20,,ISW,core-a\n")

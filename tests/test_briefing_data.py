@@ -13,8 +13,8 @@ import analysis_helpers as ah
 from analysis_helpers.data import briefing as data_briefing
 from conftest import DATA_DIR
 
-SOURCES = ("source_id,publisher,title,url,published,accessed,source_type,relays\n"
-           "event-a,Publisher A,Title A,https://example.org/a,2025-05-16,2026-11-26,wire,\n")
+SOURCES = ("source_id,publisher,title,title_read,url,published,accessed,source_type,relays\n"
+           "event-a,Publisher A,Title A,true,https://example.org/a,2025-05-16,2026-11-26,wire,\n")
 EVENTS = ("event_id,date,end_date,event,kind,location,participants,outcome,source_id\n"
           "2025-05-16-istanbul,2025-05-16,,Talks,talks,Istanbul,Russia; Ukraine,Swap agreed,event-a\n")
 CLAIMS = ("claim_id,claim,topic,claim_date,claimed_value,verdict,evidence,decided_by,computed,source_id\n"

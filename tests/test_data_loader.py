@@ -136,8 +136,8 @@ def test_missing_data_file_and_schema(tiny_package):
 
 
 def test_invalid_reference_is_named_from_the_dependent_side(tiny_package):
-    (tiny_package / "sources.csv").write_text("source_id,publisher,title,url,published,accessed,source_type,relays\n"
-                                               "core-a,P,T,not-a-url,2024-01-01,,wire,\n")
+    (tiny_package / "sources.csv").write_text("source_id,publisher,title,title_read,url,published,accessed,source_type,relays\n"
+                                               "core-a,P,T,true,not-a-url,2024-01-01,,wire,\n")
     problems = ah.validate(tiny_package)
     assert any(p.file.endswith("sources.csv") and p.column == "url" for p in problems)
     assert any(p.file.endswith("observations.csv") and "cannot be checked until" in p.rule for p in problems)
@@ -191,3 +191,22 @@ def test_known_from_must_name_date_fields(tiny_package):
     schema_path.write_text(json.dumps(schema))
     with pytest.raises(DataValidationError, match="must name date fields"):
         load("observations", tiny_package)
+
+
+@pytest.mark.parametrize(("column", "second_row"), [
+    ("title", "core-b,Publisher A,Another title,true,https://example.org/a,2024-01-01,,official,\n"),
+    ("published", "core-b,Publisher A,Title A,true,https://example.org/a,2024-03-01,,official,\n"),
+])
+def test_one_url_cannot_carry_two_titles_or_two_dates(tiny_package, column, second_row):
+    with (tiny_package / "sources.csv").open("a", encoding="utf-8") as stream:
+        stream.write(second_row)
+    problems = [p for p in ah.validate(tiny_package) if p.file.endswith("sources.csv")]
+    assert len(problems) == 1 and problems[0].row == 3 and problems[0].column == column, problems
+    assert "core-a citing the same URL https://example.org/a" in problems[0].rule
+
+
+def test_shipped_sources_are_honest_about_what_was_read():
+    sources = ah.load("sources")
+    assert sources.groupby("url")[["title", "published"]].nunique().max().max() == 1
+    assert not sources["title"].str.startswith("[").any()  # no invented bracketed titles: see title_read
+    assert sources["accessed"].value_counts().max() < len(sources) / 2  # no bulk-filled reading date

@@ -17,6 +17,7 @@ CONTROL = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-01-01", "202
                         "region_id": ["UA-01", "UA-02", "UA-03", "UA-02"],
                         "occupied_km2": [100.0, 50.0, 0.0, 150.0],
                         "occupied_km2_low": [100.0, 50.0, 0.0, 150.0], "occupied_km2_high": [100.0, 50.0, 0.0, 150.0],
+                        "share": [1.0, 0.25, 0.0, 0.75], "outline_km2": [100.0, 200.0, 700.0, 200.0],
                         "source_id": ["map-jan", "map-jan", "map-jan", "map-mar"]})
 
 
@@ -116,12 +117,11 @@ def test_compare_on_the_shipped_texts():
     sides = table[table["metric"].str.startswith("share_of_ukraine:")]
     assert np.allclose(sides.groupby("proposal_id")["value"].sum(), 1.0)
     # A frozen line is the territory data on the text's date, not a typed number.
-    control, regions = ah.load("territory_control"), ah.load("regions")
-    held = territory.control_at(control, "2025-11-20").set_index("region_id")["occupied_km2"]
-    area = regions.set_index("region_id")["area_km2"]
+    control = ah.load("territory_control")
+    held = territory.control_at(control, "2025-11-20").set_index("region_id")["share"]
     lines = facade.resolved_lines().set_index(["proposal_id", "region_id"])
-    assert lines.loc[("us-28-point", "UA-23"), "russian_share"] == pytest.approx(held["UA-23"] / area["UA-23"])
-    assert lines.loc[("us-28-point", "UA-14"), "buffer_share"] == pytest.approx(1 - held["UA-14"] / area["UA-14"])
+    assert lines.loc[("us-28-point", "UA-23"), "russian_share"] == pytest.approx(held["UA-23"])
+    assert lines.loc[("us-28-point", "UA-14"), "buffer_share"] == pytest.approx(1 - held["UA-14"])
     metrics = set(table.loc[table["proposal_id"] == "us-28-point", "metric"])
     assert {"area_km2:buffer", "position:territory", "distance:ukraine", "distance:russia",
             "beyond_interval:compromise:territory"} <= metrics
@@ -132,6 +132,36 @@ def test_compare_on_the_shipped_texts():
     # Ukraine stands closer to its own formula than Russia does, and the reverse for Russia's terms.
     distance = table[table["metric"].str.startswith("distance:")].set_index(["proposal_id", "metric"])["value"]
     assert distance[("ru-memorandum-2025", "distance:russia")] < distance[("ru-memorandum-2025", "distance:ukraine")]
+
+
+def test_a_line_reads_the_map_share_not_km2_over_the_official_area():
+    # The map measured more km² than the official area (a coastal fringe): the region is still held whole.
+    control = CONTROL.assign(occupied_km2=[104.0, 50.0, 0.0, 150.0])
+    resolved = prop.resolve_lines(LINES, control, REGIONS).set_index(["proposal_id", "region_id"])
+    assert resolved.loc[("freeze", "UA-01"), "russian_share"] == 1.0
+    with pytest.raises(ValueError, match="share"):
+        prop.resolve_lines(LINES, CONTROL.drop(columns="share"), REGIONS)
+
+
+WHOLLY_HELD = ("UA-40", "UA-43")  # Sevastopol and Crimea, held whole since 2014
+
+
+def test_a_region_held_whole_is_100_percent_on_every_path():
+    lines = facade.resolved_lines()
+    frozen = lines[lines["rule"].str.startswith("line of contact") & lines["region_id"].isin(WHOLLY_HELD)]
+    assert len(frozen) >= 2 * 4  # four texts freeze the line of contact
+    assert (frozen["russian_share"] == 1.0).all() and (frozen["ukrainian_share"] == 0.0).all()
+    # compare(): a text freezing the line leaves both regions' whole area on Russia's side.
+    regions = ah.load("regions").set_index("region_id")
+    table = facade.compare(draws=0).set_index(["proposal_id", "metric"])["value"]
+    one_text = lines[(lines["proposal_id"] == "e3-counter-proposal")].set_index("region_id")
+    russian_area = float((one_text["russian_share"] * regions["area_km2"].reindex(one_text.index)).sum())
+    assert table[("e3-counter-proposal", "area_km2:russian")] == pytest.approx(russian_area)
+    assert one_text.loc[list(WHOLLY_HELD), "russian_share"].tolist() == [1.0, 1.0]
+    # diff(): a frozen line and a text ceding the region whole differ nowhere in either region.
+    for a, b in [("ua-memorandum-2025", "us-28-point"), ("e3-counter-proposal", "us-ua-20-point")]:
+        changes = facade.diff(a, b)
+        assert not changes["id"].isin(WHOLLY_HELD).any(), (a, b)
 
 
 def test_compare_as_of_keeps_the_texts_known_then():
@@ -155,3 +185,27 @@ def test_scenario_on_a_text_prices_its_line_and_positions():
     assert results["buffer_km2"] == pytest.approx(sides["area_km2:buffer"])
     assert results["settlement:territory"] == 80.0
     assert "settlement_compromise:territory" in results.index
+
+
+def test_pax_presence_reads_coded_silent_and_unreported_cells():
+    crosswalk = pd.DataFrame({"issue_id": ["a", "b", "c", "a"], "pax_category": ["Ce", "TjRep", "StBor", "TjAm"],
+                              "relation": ["direct", "direct", "direct", "partial"]})
+    provisions = pd.DataFrame({"proposal_id": ["t", "t"], "issue_id": ["a", "b"], "position": [50.0, np.nan],
+                               "silent": [False, True]})
+    texts = pd.DataFrame({"proposal_id": ["t"], "date": pd.to_datetime(["2025-01-01"])})
+    presence = prop.pax_presence(provisions, texts, crosswalk).set_index("pax_category")["present"]
+    assert presence["Ce"] == 1.0 and presence["TjRep"] == 0.0 and np.isnan(presence["StBor"])
+    assert "TjAm" not in presence.index  # partial mappings need a reading of each text
+    profile = pd.DataFrame({"group": ["all", "all"], "pax_category": ["Ce", "TjRep"], "share": [0.46, 0.11]})
+    table = prop.beside_past_agreements(prop.pax_presence(provisions, texts, crosswalk), profile).set_index(
+        "pax_category")
+    assert table.loc["Ce", ["texts_with", "texts_known"]].tolist() == [1, 1]
+    assert table.loc["Ce", "share_all"] == 0.46 and table.loc["TjRep", "texts_share"] == 0.0
+
+
+def test_shipped_texts_beside_past_agreements():
+    presence = prop.pax_presence(ah.load("proposal_provisions"), ah.load("proposals"), ah.load("pax_crosswalk"))
+    table = prop.beside_past_agreements(presence, ah.load("pax_profile")).set_index("pax_category")
+    assert {"Ce", "SsrGua", "StBor", "TjRep"} == set(table.index)
+    assert (table["texts_known"] >= table["texts_with"]).all()
+    assert table[["share_all", "share_substantive", "share_interstate_substantive"]].notna().all().all()

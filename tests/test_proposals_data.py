@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import analysis_helpers as ah
@@ -165,3 +166,54 @@ def test_scenario_cannot_move_territory_under_a_text(package):
         load_scenario("us_28_point_terms", package)
     assert any("assumptions.territory" in str(p) and "settlement.proposal" in str(p)
                for p in caught.value.problems), caught.value
+
+
+def test_a_text_is_known_once_presented_and_reported():
+    # Presented in Paris on 17 April 2025, its text first reported on 25 April.
+    assert "us-framework-2025-04" not in set(ah.load("proposals", as_of="2025-04-20")["proposal_id"])
+    assert "us-framework-2025-04" in set(ah.load("proposals", as_of="2025-04-25")["proposal_id"])
+    assert "us-framework-2025-04" not in set(ah.load("proposal_provisions", as_of="2025-04-20")["proposal_id"])
+
+
+def test_publication_after_its_source_is_rejected(package):
+    path = package / "proposals" / "proposals.csv"
+    text = path.read_text()
+    path.write_text(text.replace("2022-11-15,2022-11-15,published", "2022-11-15,2022-12-15,published", 1))
+    found = problems(package, "proposals")
+    assert any("column published_on: must not be after its source's publication date" in p for p in found), found
+
+
+def test_a_fixed_anchor_has_one_value_in_every_text():
+    """CODEBOOK 11.8: every provision naming the same fixed anchor carries the same position."""
+    provisions = ah.load("proposal_provisions")
+    named = provisions.assign(anchor=provisions["provision"].str.extract(r"Fixed anchor ([A-Z]\d+)")[0]).dropna(
+        subset=["anchor"])
+    assert len(named) >= 8
+    values = named.groupby(["issue_id", "anchor"])["position"].agg(["min", "max"])
+    assert (values["min"] == values["max"]).all(), values
+    assert (named["anchor"].str[1:].astype(float) == named["position"]).all()
+
+
+def test_bilateral_sanctions_clauses_are_not_sanctions_relief():
+    provisions = ah.load("proposal_provisions").set_index(["proposal_id", "issue_id"])
+    for text in ("ru-memorandum-2025", "istanbul-draft-treaty"):
+        assert provisions.loc[(text, "sanctions_relief"), "silent"], text
+
+
+def test_crosswalk_covers_every_issue_and_rejects_an_unknown_category(package):
+    crosswalk = ah.load("pax_crosswalk")
+    assert set(crosswalk["issue_id"]) == set(ah.load("issues")["issue_id"])
+    assert (crosswalk["reason"].str.len() > 40).all()
+    assert crosswalk.loc[crosswalk["relation"] == "none", "pax_category"].isna().all()
+    row = append(package, "proposals/pax_crosswalk.csv", "territory,Xyz,direct,0-1,a reason,prop-pax-v10")
+    found = problems(package, "pax_crosswalk")
+    assert any(f"pax_crosswalk.csv, row {row}, column pax_category" in p for p in found), found
+
+
+def test_crosswalk_categories_are_pax_v10_columns_on_their_scale(reference_dir):
+    pax = pd.read_csv(reference_dir / "pax" / "pax_all_agreements_v10.csv", low_memory=False)
+    crosswalk = ah.load("pax_crosswalk").dropna(subset=["pax_category"])
+    for row in crosswalk.itertuples(index=False):
+        assert row.pax_category in pax.columns, row.pax_category
+        top = int(row.pax_scale.split("-")[1])
+        assert pax[row.pax_category].dropna().between(0, top).all(), row.pax_category

@@ -51,3 +51,12 @@ def test_diff_map_recolours_in_place_for_another_pair():
     assert [trace.x for trace in fig.data[: len(boundaries)]] == outlines
     assert "Business Insider" in caption(fig) and "LIGA" not in caption(fig)
     assert "more of Ukraine to Russia" in fig.layout.title.text
+
+
+def test_past_agreements_figure_titles_the_widest_gap_and_cites_pax():
+    presence = engine.pax_presence(ah.load("proposal_provisions"), ah.load("proposals"), ah.load("pax_crosswalk"))
+    table = engine.beside_past_agreements(presence, ah.load("pax_profile"))
+    fig = figs.past_agreements_figure(table, "2026-07-01", cited=["prop-pax-v10"], sources=ah.load("sources"))
+    assert len(fig.data) == 3 and "widest gap" in fig.layout.title.text
+    assert all(max(trace.x) <= 100 for trace in fig.data)
+    assert "PA-X" in str(fig.layout.annotations[-1].text)

@@ -58,7 +58,7 @@ def hostile_data(tmp_path, monkeypatch):
     shutil.copytree(DATA_DIR, data)
     with (data / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
         title = HOSTILE_TITLE.replace('"', '""')
-        stream.write(f'core-hostile,"<b onmouseover=alert(1)>Publisher</b>","{title}",'
+        stream.write(f'core-hostile,"<b onmouseover=alert(1)>Publisher</b>","{title}",true,'
                      'https://example.org/x,2024-01-01,2024-01-02,outlet,\n')
     monkeypatch.setenv("ANALYSIS_HELPERS_DATA", str(data))
     return data

@@ -66,7 +66,7 @@ def test_sobol_indices_have_confidence_intervals_and_same_seed_same_table(levera
 def test_same_seed_same_results_on_a_dask_cluster(leverage, morris_table):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         on_cluster = sensitivity.analyse(leverage, OUTPUTS, method="morris", samples=4, seed=3,
                                          scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(on_cluster, morris_table)
@@ -113,3 +113,109 @@ def test_command_line_writes_the_csv_only_when_the_run_succeeds(tmp_path, capsys
     before = out.read_text()
     assert main(["sensitivity", "baseline", "--samples", "2", "--out", str(out)]) == 2  # never overwrites
     assert out.read_text() == before
+
+
+def test_seed_zero_gives_the_same_table_twice(leverage):
+    # SALib reads seed 0 as "no seed" (unseeded bootstrap); the kit hands it seed + 1.
+    first = sensitivity.analyse(leverage, ["occupied_km2"], method="sobol", samples=8, seed=0, workers=1)
+    again = sensitivity.analyse(leverage, ["occupied_km2"], method="sobol", samples=8, seed=0, workers=1)
+    pd.testing.assert_frame_equal(first, again)
+    assert core.salib_seed(0) == 1
+
+
+def test_sobol_draws_the_engines_triangles():
+    inputs = pd.DataFrame({"input": ["a"], "value": [-1.0], "low": [-2.0], "high": [2.0], "source_id": [""],
+                           "group": ["a"]})
+    inputs.attrs["paths"] = [("front", "factor")]
+    X = core.design(inputs, "sobol", 256, seed=0)[:, 0]
+    assert X.min() >= -2 and X.max() <= 2
+    assert np.mean(X) == pytest.approx((-2 - 1 + 2) / 3, abs=0.1)  # the triangle's mean, not the uniform's 0
+
+
+def test_actor_ranges_move_positions_grouped_per_actor_with_convergence(leverage):
+    ranges = {"actors[russia].capability_factor": (0.8, 1.0, 1.2), "actors[russia].position_shift": (-10, 10),
+              "actors[usa].salience": (30, 60, 90)}
+    table = sensitivity.analyse(leverage, ["settlement:territory"], method="sobol", samples=4, seed=0,
+                                workers=1, ranges=ranges, groups=True, convergence=True,
+                                inputs=["front.factor", *ranges])
+    assert set(table["input"]) == {"front.factor", "russia", "usa"}
+    st = table[table["index"] == "ST"].set_index("input")["value"]
+    assert st["front.factor"] == 0 and (st[["russia", "usa"]] != 0).any()  # positions now move
+    assert table.attrs["evaluations"] == 8 * (3 + 2)
+    report = table.attrs["convergence"]
+    assert list(report.columns) == core.CONVERGENCE_COLUMNS and not report["converged"].all()
+    bad = table[~table["resolved"]]
+    for (_, name), rows in table[table["method"] == "sobol"].groupby(["output", "input"]):
+        values = rows.set_index("index")["value"]
+        unresolved = values.min() < 0 or values["S1"] > values["ST"]
+        assert unresolved == (name in set(bad["input"]))
+
+
+def test_ranges_the_engine_cannot_vary_are_refused(leverage):
+    with pytest.raises(DataValidationError, match="engine cannot vary"):
+        sensitivity.analyse(leverage, ["occupied_km2"], samples=2, ranges={"stances.territory": (0, 10)})
+    with pytest.raises(DataValidationError, match=r"engine cannot vary actors\.rounds"):
+        sensitivity.analyse(leverage, ["occupied_km2"], samples=2, ranges={"actors[usa].rounds": (1, 10)})
+    with pytest.raises(DataValidationError, match="low <= value <= high"):
+        sensitivity.analyse(leverage, ["occupied_km2"], samples=2, ranges={"actors[usa].salience": (50, 150)})
+    with pytest.raises(DataValidationError, match="no such actor"):
+        sensitivity.analyse(leverage, ["occupied_km2"], samples=2, ranges={"actors[mars].salience": (10, 50)})
+    with pytest.raises(ValueError, match="convergence check compares Sobol"):
+        sensitivity.analyse(leverage, ["occupied_km2"], samples=2, convergence=True)
+
+
+def test_two_threads_per_worker_give_the_local_table_and_another_kit_is_refused(leverage, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    ranges = {"actors[russia].capability_factor": (0.8, 1.0, 1.2)}
+    outputs = ["settlement:territory", "occupied_km2"]
+    local = sensitivity.analyse(leverage, outputs, method="sobol", samples=4, seed=0, workers=1, ranges=ranges)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0") as cluster:
+        on_cluster = sensitivity.analyse(leverage, outputs, method="sobol", samples=4, seed=0, ranges=ranges,
+                                         scheduler=cluster.scheduler_address)
+        pd.testing.assert_frame_equal(on_cluster, local)  # the worker's two threads share one memo
+        # This process now claims another source: the (unchanged) worker no longer matches it.
+        monkeypatch.setattr(sensitivity, "kit_fingerprint", lambda: ("0.1.0", "0" * 64))
+        with pytest.raises(sensitivity.ClusterMismatch, match="1 of 1 Dask workers run another kit"):
+            sensitivity.analyse(leverage, ["occupied_km2"], method="morris", samples=2,
+                                scheduler=cluster.scheduler_address)
+
+
+@pytest.mark.slow
+def test_a_worker_from_another_venv_with_another_kit_is_refused(leverage, tmp_path):
+    """A real worker process started from a separate virtual environment whose kit is a changed copy
+    (another version, another source): the run stops before any evaluation and names the worker."""
+    distributed = pytest.importorskip("distributed")
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+    from importlib import resources
+
+    kit = tmp_path / "kit"
+    shutil.copytree(str(resources.files("analysis_helpers")), kit / "analysis_helpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    with open(kit / "analysis_helpers" / "conventions.py", "a") as changed:
+        changed.write("\n# another source\n")
+    metadata = kit / "analysis_helpers-0.0.9.dist-info"
+    metadata.mkdir()
+    (metadata / "METADATA").write_text("Metadata-Version: 2.1\nName: analysis-helpers\nVersion: 0.0.9\n")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python*/site-packages"))
+    # The copy first; the libraries (dask, pandas...) from this environment's site-packages, whose
+    # .pth files (the editable install of the kit) a path added this way does not run.
+    (site / "other_kit.pth").write_text(f"{kit}\n{sysconfig.get_paths()['purelib']}\n")
+    with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=":0") as cluster:
+        worker = subprocess.Popen([str(venv / "bin" / "python"), "-m", "distributed.cli.dask_worker",
+                                   cluster.scheduler_address, "--nthreads", "1", "--no-nanny",
+                                   "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with distributed.Client(cluster) as client:
+                client.wait_for_workers(1, timeout=60)
+            with pytest.raises(sensitivity.ClusterMismatch, match=r"version 0\.0\.9"):
+                sensitivity.analyse(leverage, ["occupied_km2"], method="morris", samples=2,
+                                    scheduler=cluster.scheduler_address)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)

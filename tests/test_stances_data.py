@@ -15,7 +15,7 @@ ACTOR_IDS = {"ukraine", "russia", "usa", "eu", "uk", "germany", "france", "polan
              "saudi_arabia", "china", "india", "brazil", "iran", "belarus", "north_korea", "un", "nato", "vatican"}
 ISSUE_IDS = {"territory", "security_guarantees", "accountability", "reparations_assets", "nuclear_safety",
              "ceasefire_sequencing", "sanctions_relief"}
-GOOD_ROW = "ukraine,territory,2025-01-01,10,90,high,5,A statement,stance-eu-loan-2025"
+GOOD_ROW = "ukraine,territory,2025-01-01,2025-01-02,10,90,high,5,A statement,stance-eu-loan-2025"
 
 
 @pytest.fixture
@@ -55,12 +55,12 @@ def test_positions_move_over_time_for_the_main_actors():
 
 
 @pytest.mark.parametrize(("line", "column", "rule"), [
-    ("atlantis,territory,2025-01-01,10,90,high,5,x,stance-ua-g20-formula", "actor_id", "actors"),
-    ("ukraine,moon,2025-01-01,10,90,high,5,x,stance-ua-g20-formula", "issue_id", "issues"),
-    ("ukraine,territory,2025-01-01,120,90,high,5,x,stance-ua-g20-formula", "position", "100"),
-    ("ukraine,territory,2025-01-01,10,-5,high,5,x,stance-ua-g20-formula", "salience", "0"),
-    ("ukraine,territory,2025-01-01,10,90,high,5,x,", "source_id", "required"),
-    ("ukraine,territory,2025-01-01,10,90,high,5,x,stance-nowhere", "source_id", "sources"),
+    ("atlantis,territory,2025-01-01,2025-01-02,10,90,high,5,x,stance-ua-g20-formula", "actor_id", "actors"),
+    ("ukraine,moon,2025-01-01,2025-01-02,10,90,high,5,x,stance-ua-g20-formula", "issue_id", "issues"),
+    ("ukraine,territory,2025-01-01,2025-01-02,120,90,high,5,x,stance-ua-g20-formula", "position", "100"),
+    ("ukraine,territory,2025-01-01,2025-01-02,10,-5,high,5,x,stance-ua-g20-formula", "salience", "0"),
+    ("ukraine,territory,2025-01-01,2025-01-02,10,90,high,5,x,", "source_id", "required"),
+    ("ukraine,territory,2025-01-01,2025-01-02,10,90,high,5,x,stance-nowhere", "source_id", "sources"),
 ])
 def test_bad_stance_is_named_by_file_row_column_and_rule(package, line, column, rule):
     row = append_stance(package, line)
@@ -85,6 +85,25 @@ def test_uncertainty_must_follow_confidence(package):
 
 
 def test_stance_cannot_postdate_its_source(package):
-    row = append_stance(package, GOOD_ROW.replace("2025-01-01", "2026-01-01"))
+    row = append_stance(package, GOOD_ROW.replace("2025-01-01,2025-01-02", "2026-01-01,2026-01-01"))
     found = problem_lines(package)
-    assert len(found) == 1 and f"row {row}, column as_of: must not be after" in found[0], found
+    assert any(f"row {row}, column as_of: must not be after" in text for text in found), found
+
+
+@pytest.mark.parametrize(("published_on", "rule"), [
+    ("2024-12-31", "must not be before the statement's date 2025-01-01"),
+    ("2025-12-31", "must not be after its source's publication date"),
+])
+def test_publication_date_lies_between_statement_and_source(package, published_on, rule):
+    row = append_stance(package, GOOD_ROW.replace("2025-01-02", published_on))
+    found = problem_lines(package)
+    assert len(found) == 1 and f"row {row}, column published_on: {rule}" in found[0], found
+
+
+def test_a_stance_is_known_only_once_reported():
+    stances = ah.load("stances")
+    assert (stances["published_on"] >= stances["as_of"]).all()
+    late = stances[stances["published_on"] > stances["as_of"]].iloc[0]
+    on_the_day = ah.load("stances", as_of=late["as_of"])
+    key = ["actor_id", "issue_id", "as_of"]
+    assert not (on_the_day[key] == late[key]).all(axis=1).any()

@@ -67,7 +67,7 @@ def test_given_formats_and_labels_win():
 
 def tables() -> dict[str, pd.DataFrame]:
     sources = pd.DataFrame({"source_id": ["a", "b", "c"], "source_type": ["official", "outlet", "wire"],
-                            "published": pd.to_datetime(["2024-01-01"] * 3)})
+                            "relays": ["", "Reuters", ""], "published": pd.to_datetime(["2024-01-01"] * 3)})
     series = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-03-01"]), "source_id": ["a", "b"]})
     lookup = pd.DataFrame({"population_as_of": pd.to_datetime(["2022-01-01"]), "source_id": ["c"]})
     return {"sources": sources, "series": series, "lookup": lookup, "issues": pd.DataFrame({"issue_id": ["x"]})}
@@ -85,6 +85,8 @@ def test_freshness_ages_are_counted_from_the_given_day_oldest_first():
 def test_summary_gives_the_share_of_rows_on_official_or_wire_sources():
     summary = dataset_summary(tables(), today=dt.date(2025, 3, 11)).set_index("dataset")
     assert summary.loc["series", "primary_share"] == 0.5
+    assert summary.loc["series", "relayed_share"] == 0.5  # b: an outlet's copy of a Reuters story
+    assert summary.loc["lookup", "relayed_share"] == 0.0
     assert summary.loc["lookup", "primary_share"] == 1.0
     assert pd.isna(summary.loc["issues", "primary_share"])
     assert summary.loc["series", "age_days"] == 10
@@ -93,3 +95,13 @@ def test_summary_gives_the_share_of_rows_on_official_or_wire_sources():
 def test_true_and_false_read_as_yes_and_no_even_with_gaps():
     frame = pd.DataFrame({"beats_baseline": [True, None, False]}, dtype="object")
     assert cells(formatted_table(frame)) == [["yes"], ["—"], ["no"]]
+
+
+def test_sources_table_marks_a_title_not_read_on_the_page():
+    from analysis_helpers.figures.catalogue import sources_table_html
+
+    sources = pd.DataFrame({"source_id": ["a", "b"], "publisher": ["P", "Q"], "title": ["Read", "Described"],
+                            "title_read": [True, False], "url": ["https://example.org/a", "https://example.org/b"],
+                            "published": pd.to_datetime(["2024-01-01", "2024-01-02"])})
+    page = sources_table_html(sources)
+    assert page.count("headline not read") == 1 and page.index("Described") < page.index("headline not read")

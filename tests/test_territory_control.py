@@ -9,6 +9,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -132,6 +133,15 @@ def test_fully_held_units_are_exactly_whole():
     assert (held["share"] == 1.0).all()
 
 
+def test_each_share_carries_the_area_it_is_measured_against():
+    control = ah.load("territory_control")
+    per_region = control.groupby("region_id")["outline_km2"].nunique()
+    assert (per_region == 1).all()  # one outline per region, whatever the date
+    regions = control[control["region_id"] != "UA"].groupby("date")["outline_km2"].sum()
+    national = control[control["region_id"] == "UA"].set_index("date")["outline_km2"]
+    assert np.allclose(regions.reindex(national.index), national, atol=0.5)
+
+
 def test_central_series_agrees_with_deepstate_published_figures():
     """National totals within 0.3% of every published total; published per-oblast shares of
     1 Jan 2026 within 0.5 percentage points. The start-of-2023 shares are reported in the notebook."""
@@ -169,8 +179,9 @@ def test_committed_rows_reproduce_from_a_snapshot():
     computed = snapshot_control(snapshot, measuring(), "").set_index("region_id")
     committed = ah.load("territory_control")
     committed = committed[committed["date"] == "2025-05-15"].set_index("region_id")
-    pd.testing.assert_series_equal(computed["occupied_km2"].sort_index(), committed["occupied_km2"].sort_index(),
-                                   check_names=False, atol=0.06)
+    for column in ("occupied_km2", "outline_km2"):
+        pd.testing.assert_series_equal(computed[column].sort_index(), committed[column].sort_index(),
+                                       check_names=False, atol=0.06)
 
 
 def test_site_in_the_contested_layer_is_contested(tmp_path: Path):

@@ -70,7 +70,7 @@ def test_reports_every_problem_in_a_copy_passed_by_path(data_copy, run_validate)
     lines[1] = ",".join(first)
     regions.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with (data_copy / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
-        stream.write("core-broken,Publisher,Title,not a url,2024-01-01,,outlet,\n")
+        stream.write("core-broken,Publisher,Title,true,not a url,2024-01-01,,outlet,\n")
     result = run_validate(data_copy)
     assert result.returncode == 1
     assert "regions.csv, row 2, column area_km2: minimum 0 (value: -5.0)" in result.stdout
@@ -138,7 +138,7 @@ def test_max_age_lists_stale_datasets_with_their_own_exit_status(data_copy, run_
 
 def test_a_schema_failure_wins_over_staleness(data_copy, run_validate):
     with (data_copy / "sources" / "core.csv").open("a", encoding="utf-8") as stream:
-        stream.write("core-broken,Publisher,Title,not a url,2024-01-01,,official,\n")
+        stream.write("core-broken,Publisher,Title,true,not a url,2024-01-01,,official,\n")
     result = run_validate("--max-age", 0, data_copy, epoch=EPOCH_2026_12_01)
     assert result.returncode == 1 and "column url" in result.stdout
 

@@ -14,32 +14,51 @@ leave untouched, per their inputs).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 Value = TypeVar("Value")
 
 
 class Memo(Generic[Value]):
-    """At most `size` results, least recently used dropped first."""
+    """At most `size` results, least recently used dropped first.
+
+    Safe to share between threads (a Dask worker's threads share one scattered baseline): the
+    bookkeeping holds a lock; `compute()` runs outside it, so two threads may compute the same
+    result once each, which changes nothing since results depend only on the key."""
 
     def __init__(self, size: int) -> None:
         """An empty memo that keeps at most `size` results."""
         self.size = size
         self._results: OrderedDict[Hashable, Value] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its lock (a lock cannot be pickled; the copy gets its own)."""
+        with self._lock:
+            return {"size": self.size, "results": OrderedDict(self._results)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuilt from `__getstate__` with a fresh lock."""
+        self.size, self._results, self._lock = state["size"], state["results"], threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
         """The result for `key`, computed with `compute()` the first time it is asked for."""
-        if key in self._results:
-            self._results.move_to_end(key)
-            return self._results[key]
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
         value = compute()
-        self._results[key] = value
-        if len(self._results) > self.size:
-            self._results.popitem(last=False)
+        with self._lock:
+            self._results[key] = value
+            self._results.move_to_end(key)
+            if len(self._results) > self.size:
+                self._results.popitem(last=False)
         return value
 
     def forget(self, key: Hashable) -> None:
         """Drop the result for `key` (it is computed afresh when next asked for)."""
-        self._results.pop(key, None)
+        with self._lock:
+            self._results.pop(key, None)

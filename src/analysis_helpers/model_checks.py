@@ -1,7 +1,8 @@
 """Are the models any good? Backtests on this war's data (method and limits: `analysis.model_checks`).
 
     >>> from analysis_helpers import model_checks
-    >>> pairs, scores, targets_from = model_checks.position_check()
+    >>> check = model_checks.position_check("mediated")      # or "party"; the target set is required
+    >>> check.scores, check.skill                             # every table carries its target set
     >>> pace, pace_scores, sources = model_checks.pace_check("baseline")
 
 The figure builders for these results (and the sensitivity tornado) are re-exported from
@@ -10,46 +11,93 @@ The figure builders for these results (and the sensitivity tornado) are re-expor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .analysis import model_checks as checks
-from .analysis.model_checks import freeze_counts
-from .conventions import AsOf
-from .data import datasets, load
+from .analysis import territory
+from .conventions import NATIONAL_ID, as_timestamp
+from .data import load
+from .data.errors import DataValidationError, Problem
 from .data.scenarios import as_range
-from .figures.model_checks import pace_chart, position_scores_chart, tornado
+from .figures.model_checks import pace_chart, skill_chart, tornado
 from .scenarios import load_scenario
 
-__all__ = ["DEFAULT_FREEZES", "freeze_counts", "pace_chart", "pace_check", "position_check", "position_scores_chart",
-           "tornado"]
+__all__ = ["PositionCheck", "freeze_schedule", "pace_chart", "pace_check", "position_check", "skill_chart", "tornado"]
 
-# Spring 2022 (before the Istanbul communiqué), end of 2022, May 2025 (before the Istanbul talks),
-# November 2025 (before the US 28-point plan), January 2026 (between the 20-point draft and later rounds).
-DEFAULT_FREEZES = ("2022-03-15", "2022-12-31", "2025-05-15", "2025-11-15", "2026-01-15")
-PROPOSAL_TABLES = ("proposals", "proposal_provisions")
+SCHEDULE = "freeze_schedule"
+MOMENTUM_MONTHS = 6
 
 
-def position_check(freezes: Sequence[AsOf] = DEFAULT_FREEZES, horizon_months: int = 12, draws: int = 500,
-                   seed: int = 0, data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(pairs, scores per model, what the realised positions are): the bargaining models at each
-    freeze date scored against the settlement texts of the next `horizon_months` (the proposals
-    dataset when the data package has it, else the parties' next coded stances)."""
-    stances, actors = load("stances", data_dir), load("actors", data_dir)
-    if set(PROPOSAL_TABLES) <= set(datasets(data_dir)):
-        targets = checks.targets_from_proposals(load("proposals", data_dir), load("proposal_provisions", data_dir))
-        kind = "positions coded for the settlement texts of the proposals dataset"
-    else:
-        targets = checks.targets_from_stances(stances)
-        kind = "the coded positions of Ukraine and Russia in the next round (no proposals dataset in the package)"
-    pairs = checks.position_backtest(stances, actors, targets, freezes, horizon_months=horizon_months, draws=draws,
-                                     seed=seed)
-    return pairs, checks.position_scores(pairs), kind
+@dataclass(frozen=True)
+class PositionCheck:
+    """One estimand's backtest: what it scores (`target_set`, `description`), the scored pairs,
+    scores per model and baseline, skill against each baseline, and the freezes used."""
+
+    target_set: str
+    description: str
+    pairs: pd.DataFrame
+    scores: pd.DataFrame
+    skill: pd.DataFrame
+    freezes: list[pd.Timestamp]
 
 
-def pace_check(scenario: str = "baseline", horizons: Sequence[int] = (3, 6, 12), step_months: int = 3,
+def freeze_schedule(data_dir: Path | str | None = None) -> list[pd.Timestamp]:
+    """The written freeze schedule (`data/model_checks/freeze_schedule.csv`), in date order."""
+    return sorted(load(SCHEDULE, data_dir)["freeze"])
+
+
+def _front_change(freezes: list[pd.Timestamp], data_dir) -> dict[pd.Timestamp, float]:
+    """Change of Russian-held area over the six months before each freeze, from the maps known then."""
+    changes = {}
+    for freeze in freezes:
+        control = load("territory_control", data_dir, as_of=freeze)
+        national = control[control["region_id"] == NATIONAL_ID]
+        if national.empty:
+            changes[freeze] = 0.0
+            continue
+        start = freeze - pd.DateOffset(months=MOMENTUM_MONTHS)
+        now = float(territory.control_at(national, freeze)["occupied_km2"].iloc[0])
+        before = territory.control_at(national, start)["occupied_km2"]
+        changes[freeze] = now - float(before.iloc[0]) if len(before) and pd.notna(before.iloc[0]) else 0.0
+    return changes
+
+
+def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_utility_draws: int = 100,
+                   until: str | None = None, data_dir: Path | str | None = None) -> PositionCheck:
+    """The bargaining models and the target set's baselines, each (target, issue) pair scored once
+    from the latest scheduled freeze before it on the data known at that freeze.
+
+    `target_set`: "party", "mediated" or "accepted" (`analysis.model_checks.TARGET_SETS`; no
+    default and no fallback). `until`: score only targets dated on or before it (default: all).
+    Raises ValueError for an unknown target set, DataValidationError when the set has no coded
+    target or `until` lies before the first freeze."""
+    checks.check_target_set(target_set)
+    schedule = freeze_schedule(data_dir)
+    stances = load("stances", data_dir)
+    table = checks.targets(target_set, load("proposals", data_dir), load("proposal_provisions", data_dir), stances)
+    if until is not None:
+        if as_timestamp(until) <= schedule[0]:
+            raise DataValidationError([Problem("data/model_checks/freeze_schedule.csv", None, "until",
+                                               f"lies on or before the first freeze ({schedule[0]:%Y-%m-%d}): "
+                                               "nothing could be scored", str(until))], "position check")
+        table = table[table["date"] <= as_timestamp(until)]
+    if table.empty:
+        raise DataValidationError([Problem("data/proposals/proposals.csv", None, "author;status",
+                                           f"no target of the set {target_set!r} is coded "
+                                           f"({checks.TARGET_SETS[target_set]})")], "position check")
+    used = sorted(set(checks.assign_freezes(table, schedule).dropna()))
+    stances_at = {freeze: load("stances", data_dir, as_of=freeze) for freeze in used}
+    pairs = checks.position_backtest(target_set, table, stances_at, load("actors", data_dir), schedule, draws=draws,
+                                     seed=seed, expected_utility_draws=expected_utility_draws,
+                                     front_change=_front_change(used, data_dir))
+    return PositionCheck(target_set, checks.TARGET_SETS[target_set], pairs, checks.position_scores(pairs),
+                         checks.skill_table(pairs, seed=seed), used)
+
+
+def pace_check(scenario: str = "baseline", horizons=(3, 6, 12), step_months: int = 3,
                data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """(per freeze and horizon, scores per horizon, source ids of the map rows used): the front-pace
     assumption of `scenario` (its factor and window), set quarterly from the data then available."""

@@ -22,54 +22,51 @@ import pandas as pd
 from .analysis import proposals as engine
 from .analysis.proposals import (
     actor_distances,
+    beside_past_agreements,
     beyond_interval_table,
     compare_table,
     costs_by_side,
     model_intervals,
     open_counts,
+    pax_presence,
     side_metrics,
     sides,
 )
 from .conventions import AsOf
-from .data import load, resolve_as_of
-from .figures.proposals import distance_figure, lines_map, position_matrix_figure, sides_figure
+from .data import load
+from .figures.proposals import distance_figure, lines_map, past_agreements_figure, position_matrix_figure, sides_figure
 from .territory import boundaries
 
-__all__ = ["actor_distances", "beyond_interval_table", "boundaries", "compare", "compare_table", "costs_by_side",
-           "diff", "distance_figure", "lines_map", "list_proposals", "model_intervals", "open_counts",
-           "position_matrix", "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
+__all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "compare",
+           "compare_table", "costs_by_side", "diff", "distance_figure", "lines_map", "list_proposals", "model_intervals",
+           "open_counts", "past_agreements_figure", "pax_presence", "position_matrix", "position_matrix_figure",
+           "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
           "issues", "reconstruction_regions", "reconstruction_assessments")
 
 
-def _tables(data_dir: Path | str | None) -> dict[str, pd.DataFrame]:
-    return {name: load(name, data_dir) for name in TABLES}
-
-
-def _known_on(proposals: pd.DataFrame, as_of: AsOf, data_dir: Path | str | None) -> pd.DataFrame:
-    when = resolve_as_of(as_of, data_dir)
-    return proposals[proposals["date"] <= when]
+def _tables(data_dir: Path | str | None, as_of: AsOf = None) -> dict[str, pd.DataFrame]:
+    """The tables as known on `as_of` (each schema's knownFrom: a text once it was presented and
+    its content reported, its provisions and line with it); all rows when `as_of` is None."""
+    return {name: load(name, data_dir, as_of=as_of) for name in TABLES}
 
 
 def list_proposals(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The texts dated on or before `as_of` (default: all), in date order."""
-    return engine.proposals_in_order(_known_on(load("proposals", data_dir), as_of, data_dir))
+    """The texts known on `as_of` (default: all), in date order."""
+    return engine.proposals_in_order(load("proposals", data_dir, as_of=as_of))
 
 
 def resolved_lines(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Every region under every text's line (shares on Russia's side, in a buffer, on Ukraine's side)."""
-    tables = _tables(data_dir)
-    known = set(_known_on(tables["proposals"], as_of, data_dir)["proposal_id"])
-    lines = tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin(known)]
-    return engine.resolve_lines(lines, tables["territory_control"], tables["regions"])
+    tables = _tables(data_dir, as_of)
+    return engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
 
 
 def position_matrix(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Texts x issues with each cell's state (coded, silent, not reported), position, provision, source."""
-    tables = _tables(data_dir)
-    return engine.position_matrix(tables["proposal_provisions"], _known_on(tables["proposals"], as_of, data_dir),
-                                  tables["issues"])
+    tables = _tables(data_dir, as_of)
+    return engine.position_matrix(tables["proposal_provisions"], tables["proposals"], tables["issues"])
 
 
 def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, draws: int = engine.DEFAULT_DRAWS,
@@ -81,12 +78,9 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     share of the national total assigned), coded positions, each actor's salience-weighted
     distance at the text's date, and where the bargaining `models`' 80 % interval lies
     (`draws` Monte Carlo draws, `seed`)."""
-    tables = _tables(data_dir)
-    known = _known_on(tables["proposals"], as_of, data_dir)
-    ids = set(known["proposal_id"])
-    provisions = tables["proposal_provisions"][tables["proposal_provisions"]["proposal_id"].isin(ids)]
-    lines = tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin(ids)]
-    resolved = engine.resolve_lines(lines, tables["territory_control"], tables["regions"])
+    tables = _tables(data_dir, as_of)
+    known, provisions = tables["proposals"], tables["proposal_provisions"]
+    resolved = engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
     costs = engine.costs_by_side(resolved, tables["reconstruction_regions"], tables["reconstruction_assessments"])
     distances = engine.actor_distances(provisions, known, tables["stances"])
     intervals = engine.model_intervals(provisions, known, tables["stances"], tables["actors"], models, draws, seed)

@@ -20,9 +20,12 @@ def dataset_summary(tables: dict[str, pd.DataFrame], today: dt.date | pd.Timesta
 
     `as_of` is `dataset_as_of`; `sources` counts distinct `source_id` values; `primary_share`
     (0-1) is the share of rows whose source's `source_type` is one of `PRIMARY_SOURCE_TYPES`
-    (empty when the dataset cites no source or the sources table has no `source_type`).
+    (empty when the dataset cites no source or the sources table has no `source_type`);
+    `relayed_share` (0-1) the share of rows on another source that names what it relays (a wire
+    story or an official document republished by an outlet, in the source's `relays`).
     """
     source_types = _source_types(tables.get("sources"))
+    relaying = _relaying(tables.get("sources"))
     rows = []
     for name, frame in tables.items():
         dates = _dates(frame)
@@ -33,10 +36,11 @@ def dataset_summary(tables: dict[str, pd.DataFrame], today: dt.date | pd.Timesta
             "last_date": dates.max() if len(dates) else pd.NaT,
             "sources": frame["source_id"].nunique() if "source_id" in frame else 0,
             "primary_share": _primary_share(frame, source_types),
+            "relayed_share": _cited_share(frame, relaying),
             "as_of": dataset_as_of(frame),
         })
     summary = pd.DataFrame(rows, columns=["dataset", "rows", "first_date", "last_date", "sources", "primary_share",
-                                          "as_of"])
+                                          "relayed_share", "as_of"])
     if today is not None:
         summary["age_days"] = _age_days(summary["as_of"], today)
     return summary
@@ -80,6 +84,21 @@ def _source_types(sources: pd.DataFrame | None) -> pd.Series | None:
     if sources is None or "source_type" not in sources:
         return None
     return sources.set_index("source_id")["source_type"]
+
+
+def _relaying(sources: pd.DataFrame | None) -> pd.Series | None:
+    """Per source: true when it is not primary but names the original it relays."""
+    if sources is None or "source_type" not in sources or "relays" not in sources:
+        return None
+    relays = sources["relays"].fillna("").astype(str).str.strip() != ""
+    return pd.Series((relays & ~sources["source_type"].isin(PRIMARY_SOURCE_TYPES)).to_numpy(),
+                     index=sources["source_id"])
+
+
+def _cited_share(frame: pd.DataFrame, flags: pd.Series | None) -> float:
+    if flags is None or "source_id" not in frame or frame["source_id"].isna().all():
+        return float("nan")
+    return float(frame["source_id"].dropna().map(flags).fillna(False).astype(bool).mean())
 
 
 def _primary_share(frame: pd.DataFrame, source_types: pd.Series | None) -> float:

@@ -2,17 +2,54 @@
 
 Pure functions: tables in, tables out.
 
-Bargaining models against later texts (`position_backtest`, `position_scores`)
-    At each freeze date the stances are taken as they stood then (`stances_wide(as_of=freeze)`),
-    and the weighted median, compromise and expected-utility models predict a position per issue
-    with their 80 % Monte Carlo interval (`stances.predict_outcomes`). Each prediction is scored
-    against every realised position on that issue dated after the freeze and within `horizon`
-    months: the positions coded for the settlement texts of the period (`targets_from_proposals`)
-    or, without a proposals dataset, the coded positions of Ukraine and Russia in the next round
-    (`targets_from_stances`). Naive baseline: the midpoint of Ukraine's and Russia's positions
-    at the freeze, with the 80 % interval of a midpoint of two coded positions (1.2816 x the
-    root sum of their squared `uncertainty`, halved). Scores per model: mean absolute error on
-    the 0-100 scale and the share of realised positions inside the 80 % interval.
+Position backtest (`position_backtest`, `position_scores`, `skill_table`)
+    Three estimands, never mixed, each with its own baselines; the target set is an argument and
+    every table carries it (`TARGET_SETS`):
+
+    * ``party``: a party's next coded stance, or a text written by one party alone (memoranda,
+      the peace formula). Baseline: persistence (the author's own position at the freeze).
+    * ``mediated``: a text written by a third party or jointly (the US drafts, the E3 text, the
+      20-point framework, the April 2022 draft treaty). Baselines: the midpoint of Ukraine's and
+      Russia's positions, and the mediator's own position (the mean of its non-party authors'
+      stances at the freeze, where they hold one).
+    * ``accepted``: arrangements both belligerents signed or carried out. None is coded in the
+      proposals table (its texts are drafts, bids and declarations), so this set is empty and
+      asking for it is an error that says so.
+
+    Each (target, issue) pair is scored once, from the latest freeze of the written schedule
+    (`data/model_checks/freeze_schedule.csv`) strictly before its date, on the stances known at that
+    freeze (the caller passes them per freeze, read with `load("stances", as_of=freeze)`), and
+    only where both parties hold a stance on the issue then (every model and baseline is then
+    defined, so all are scored on the same pairs; the mediator baseline only where a mediator
+    author holds a stance, and its skill is computed on those pairs).
+
+Models
+    The three rules of `stances.predict_outcomes` (weighted median, compromise, expected utility),
+    and two added here:
+
+    * ``nash``: asymmetric Nash bargaining between Ukraine and Russia only. Each party's point is
+      its position pulled towards the third parties' weighted mean by the third parties' weight
+      (third parties shift the parties' reservation points instead of voting); the outcome is
+      beta x Ukraine's point + (1 - beta) x Russia's, kept within the parties' positions, with
+      beta = Ukraine's share of capability x salience, Russia's share scaled by the front's
+      momentum at the freeze (`momentum`: 1 + the change of Russian-held area over the six months
+      before the freeze / `MOMENTUM_KM2`, kept within 0.5-1.5; an assumption, not an estimate).
+      Aid flows and sanctions are not inputs: the package holds no dated series of either.
+    * ``author_aware``: target = author's position + lambda x (compromise - author's position),
+      lambda per issue estimated from the pairs resolved before the freeze (least squares through
+      the origin, shrunk towards the pooled lambda with a prior worth `POOLING_STRENGTH` pairs;
+      kept within 0-1; 0, i.e. persistence, before any pair is resolved).
+
+Intervals and scores
+    Draws: every model and baseline on `draws` perturbations of the coded positions, saliences
+    and capabilities (the coding noise), plus a residual drawn from that model's signed
+    out-of-sample errors on the pairs resolved before the freeze (conformal widening). With fewer
+    than `MIN_RESIDUALS` such errors the draws carry coding noise only and the pair's interval is
+    an *input-noise band* (`calibrated` False); otherwise a *calibrated predictive interval*.
+    Scores per model: MAE, CRPS from the draws, interval scores and coverage at 50 / 80 / 95 %,
+    PIT; against each baseline, the paired cluster-bootstrap interval of the CRPS difference
+    (clusters: freeze x issue) and the HLN-corrected Diebold-Mariano test (`analysis.scoring`).
+    A model is "predictive" only where that interval lies below zero, "descriptive" otherwise.
 
 Front-line pace (`pace_backtest`, `pace_scores`)
     At each freeze date the engine's front assumption is rebuilt from the data then available:
@@ -23,118 +60,315 @@ Front-line pace (`pace_backtest`, `pace_scores`)
     series, the map as shown on each date).
 
 Limits
-    Few texts and few freeze dates: the scores rest on tens of comparisons, not hundreds, and
-    the comparisons at one freeze date are not independent. Capabilities are today's (the
-    actors table is not dated). Positions of texts are codings of this kit, on the same scale
-    as the stances. The territory series is scored as it stands now (no vintages: later
-    corrections of the maps count as if known); it is one DeepState series, monthly from April 2022.
+    Few texts: tens of pairs in a handful of independent (freeze, issue) clusters. Capabilities
+    are today's (the actors table is not dated). Stances are known from their statement date (or
+    their publication date where the table has one: `load(as_of=)` follows the schema). Positions
+    of texts are codings of this kit, on the same scale as the stances, by the same coders. The
+    territory series is scored as it stands now (no vintages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from ..conventions import NATIONAL_ID, PARTIES, AsOf, as_timestamp
+from ..conventions import NATIONAL_ID, PARTIES, RUSSIA, UKRAINE, AsOf, as_timestamp
+from . import scoring, territory
 from . import stances as stance_models
-from . import territory
 
-BASELINE_MODEL = "naive_midpoint"
-MODEL_LABELS = {**stance_models.MODEL_LABELS, BASELINE_MODEL: "Naive baseline (midpoint of Ukraine and Russia)"}
+TARGET_SETS = {
+    "party": "a party's next stance or a text by one party (baseline: persistence)",
+    "mediated": "a third-party or joint text (baselines: midpoint, mediator's own position)",
+    "accepted": "an arrangement both parties accepted or carried out (baseline: midpoint)",
+}
+BASELINES = {"party": ("persistence",), "mediated": ("midpoint", "mediator"), "accepted": ("midpoint",)}
+MODELS = (*stance_models.MODELS, "nash", "author_aware")
+MODEL_LABELS = {**stance_models.MODEL_LABELS, "nash": "Nash bargaining (Ukraine and Russia)",
+                "author_aware": "Author-aware text model", "persistence": "Baseline: persistence",
+                "midpoint": "Baseline: midpoint of the parties", "mediator": "Baseline: mediator's own position"}
+ACCEPTED_STATUSES = ("signed", "in force", "implemented")
+LEVELS = (0.5, 0.8, 0.95)
 INTERVAL = (0.1, 0.9)
-PAIR_COLUMNS = ["freeze", "issue_id", "model", "predicted", "low", "high", "target", "target_date", "realised",
-                "abs_error", "covered", "source_id"]
-TARGET_COLUMNS = ["target", "date", "issue_id", "position", "source_id"]
-SCORE_COLUMNS = ["model", "label", "comparisons", "freezes", "mae", "coverage_80", "beats_baseline"]
+MIN_RESIDUALS = 5
+POOLING_STRENGTH = 3.0
+MOMENTUM_KM2 = 6000.0
+TARGET_COLUMNS = ["target", "date", "issue_id", "position", "authors", "source_id"]
+PAIR_COLUMNS = ["target_set", "freeze", "issue_id", "target", "target_date", "authors", "model", "predicted",
+                "realised", "abs_error", "crps", "pit", "calibrated", "low_50", "high_50", "low_80", "high_80",
+                "low_95", "high_95", "source_id"]
+SCORE_COLUMNS = ["target_set", "model", "label", "pairs", "clusters", "freezes", "mae", "crps", "coverage_50",
+                 "coverage_80", "coverage_95", "interval_score_80", "calibrated_share"]
+SKILL_COLUMNS = ["target_set", "model", "baseline", "pairs", "clusters", "crps_difference", "low", "high",
+                 "dm_statistic", "dm_p_value", "verdict"]
 PACE_COLUMNS = ["freeze", "horizon_months", "rate_km2_per_month", "predicted_km2", "low_km2", "high_km2",
                 "realised_km2", "abs_error_km2", "covered"]
 
 
-def targets_from_proposals(proposals: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
-    """Realised positions from settlement texts (`TARGET_COLUMNS`; provisions that are silent on an
-    issue, or carry no position, are left out)."""
-    rows = provisions.merge(proposals[["proposal_id", "date"]], on="proposal_id", how="inner")
+def _authors(text: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in str(text).split(";") if a.strip())
+
+
+def target_set_of(authors: Sequence[str], status: str) -> str:
+    """Which estimand a text belongs to (`TARGET_SETS`), from its authors and status."""
+    if len(authors) == 1 and authors[0] in PARTIES:
+        return "party"
+    if set(PARTIES) <= set(authors) and status in ACCEPTED_STATUSES:
+        return "accepted"
+    return "mediated"
+
+
+def check_target_set(target_set: str) -> None:
+    """ValueError naming the target sets unless `target_set` is one of them."""
+    if target_set not in TARGET_SETS:
+        raise ValueError(f"unknown target set {target_set!r}: choose one of "
+                         + "; ".join(f"{k} ({v})" for k, v in TARGET_SETS.items()))
+
+
+def targets(target_set: str, proposals: pd.DataFrame, provisions: pd.DataFrame,
+            stances: pd.DataFrame) -> pd.DataFrame:
+    """The realised positions of one estimand (`TARGET_COLUMNS`): the coded provisions of its
+    texts (silent or uncoded ones left out) and, for ``party``, every coded stance of a party."""
+    check_target_set(target_set)
+    texts = proposals.assign(authors=proposals["author"].map(_authors))
+    texts = texts[[target_set_of(a, s) == target_set for a, s in zip(texts["authors"], texts["status"], strict=True)]]
+    rows = provisions.merge(texts[["proposal_id", "date", "authors"]], on="proposal_id", how="inner")
     if "silent" in rows.columns:
         rows = rows[~rows["silent"].fillna(False).astype(bool)]
     rows = rows.dropna(subset=["position"])
-    return pd.DataFrame({"target": rows["proposal_id"], "date": rows["date"], "issue_id": rows["issue_id"],
-                         "position": rows["position"].astype(float), "source_id": rows["source_id"]},
-                        columns=TARGET_COLUMNS).reset_index(drop=True)
+    frames = [pd.DataFrame({"target": rows["proposal_id"], "date": rows["date"], "issue_id": rows["issue_id"],
+                            "position": rows["position"].astype(float), "authors": rows["authors"],
+                            "source_id": rows["source_id"]})]
+    if target_set == "party":
+        party = stances[stances["actor_id"].isin(PARTIES)]
+        frames.append(pd.DataFrame({
+            "target": party["actor_id"] + " stance " + party["as_of"].dt.strftime("%Y-%m-%d"),
+            "date": party["as_of"], "issue_id": party["issue_id"], "position": party["position"].astype(float),
+            "authors": [(a,) for a in party["actor_id"]], "source_id": party["source_id"]}))
+    table = pd.concat(frames, ignore_index=True).reindex(columns=TARGET_COLUMNS)
+    return table.sort_values(["date", "target", "issue_id"], kind="stable").reset_index(drop=True)
 
 
-def targets_from_stances(stances: pd.DataFrame, parties: Sequence[str] = PARTIES) -> pd.DataFrame:
-    """Realised positions from the parties' coded stances (`TARGET_COLUMNS`): every stance of a party."""
-    rows = stances[stances["actor_id"].isin(parties)]
-    return pd.DataFrame({"target": rows["actor_id"] + " stance", "date": rows["as_of"], "issue_id": rows["issue_id"],
-                         "position": rows["position"].astype(float), "source_id": rows["source_id"]},
-                        columns=TARGET_COLUMNS).reset_index(drop=True)
+def assign_freezes(table: pd.DataFrame, schedule: Sequence[AsOf]) -> pd.Series:
+    """The latest scheduled freeze strictly before each target's date (NaT before the first)."""
+    freezes = pd.DatetimeIndex(sorted(map(as_timestamp, schedule)))
+    position = freezes.searchsorted(pd.DatetimeIndex(table["date"]), side="left") - 1
+    return pd.Series([freezes[i] if i >= 0 else pd.NaT for i in position], index=table.index, dtype="datetime64[ns]")
 
 
-def naive_baseline(wide: pd.DataFrame, parties: Sequence[str] = PARTIES) -> pd.DataFrame:
-    """Midpoint of the two parties' positions per issue with its 80 % interval (NaN where one is missing)."""
-    position = cast(pd.DataFrame, wide["position"]).reindex(columns=list(parties))
-    uncertainty = cast(pd.DataFrame, wide["uncertainty"]).reindex(columns=list(parties))
-    midpoint = position.mean(axis=1, skipna=False)
-    half = stance_models.Z_80 * np.sqrt((uncertainty ** 2).sum(axis=1, min_count=len(parties))) / 2
-    return pd.DataFrame({"issue_id": wide.index, "model": BASELINE_MODEL, "outcome": midpoint.to_numpy(),
-                         "low": (midpoint - half).clip(0, 100).to_numpy(),
-                         "high": (midpoint + half).clip(0, 100).to_numpy()})
+def nash_bargaining(position, capability, salience, party_columns: tuple[int, int], momentum: float = 1.0):
+    """Asymmetric Nash bargaining between two parties (see module doc); leading axes kept.
+
+    `party_columns`: (Ukraine's, Russia's) column on the last axis; the other columns are third
+    parties. `momentum` scales Russia's bargaining power."""
+    position, weight = np.asarray(position, float), np.asarray(capability, float) * np.asarray(salience, float)
+    weight = np.where(np.isnan(position) | np.isnan(weight), 0.0, weight)
+    ukraine, russia = party_columns
+    third = np.ones(position.shape[-1], dtype=bool)
+    third[[ukraine, russia]] = False
+    third_weight = weight[..., third].sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        third_mean = np.where(third_weight > 0, np.nansum(np.where(weight[..., third] > 0, position[..., third], 0.0)
+                                                          * weight[..., third], axis=-1) / third_weight, 0.0)
+    points = []
+    for column in (ukraine, russia):
+        own = weight[..., column]
+        points.append((own * position[..., column] + third_weight * third_mean) / (own + third_weight))
+    power_ukraine, power_russia = weight[..., ukraine], weight[..., russia] * momentum
+    beta = power_ukraine / (power_ukraine + power_russia)
+    outcome = beta * points[0] + (1 - beta) * points[1]
+    low = np.minimum(position[..., ukraine], position[..., russia])
+    high = np.maximum(position[..., ukraine], position[..., russia])
+    return np.clip(outcome, low, high)
 
 
-def predictions_at(stances: pd.DataFrame, actors: pd.DataFrame, freeze: AsOf, draws: int = 500, seed: int = 0,
-                   expected_utility_draws: int = 100) -> pd.DataFrame:
-    """Each model's position per issue and 80 % interval from the stances as they stood at `freeze`
-    (`issue_id`, `model`, `outcome`, `low`, `high`); empty when fewer than two actors had a stance."""
-    wide = stance_models.stances_wide(stances, freeze)
-    columns = ["issue_id", "model", "outcome", "low", "high"]
-    # Only the actors coded by then; an issue on which fewer than two hold a stance has no deal to predict.
-    if not wide.empty:
-        wide = wide[cast(pd.DataFrame, wide["position"]).notna().sum(axis=1) >= 2]
+def momentum_from_front(change_km2: float) -> float:
+    """Russia's bargaining-power factor from the change of Russian-held area over six months."""
+    return float(np.clip(1.0 + change_km2 / MOMENTUM_KM2, 0.5, 1.5))
+
+
+def fit_lambda(resolved: pd.DataFrame) -> dict[str, float]:
+    """Per issue, the partially pooled lambda of the author-aware model from resolved pairs
+    (`issue_id`, `author_position`, `compromise`, `realised`), with `"*"` the pooled value."""
+    if resolved.empty:
+        return {"*": 0.0}
+    step = resolved["compromise"] - resolved["author_position"]
+    move = resolved["realised"] - resolved["author_position"]
+    pooled = float(np.clip((step * move).sum() / (step ** 2).sum(), 0, 1)) if (step ** 2).sum() > 0 else 0.0
+    fitted = {"*": pooled}
+    for issue_id, rows in resolved.assign(step=step, move=move).groupby("issue_id"):
+        denominator = float((rows["step"] ** 2).sum())
+        own = float((rows["step"] * rows["move"]).sum()) / denominator if denominator > 0 else pooled
+        weight = len(rows) / (len(rows) + POOLING_STRENGTH)
+        fitted[str(issue_id)] = float(np.clip(weight * own + (1 - weight) * pooled, 0, 1))
+    return fitted
+
+
+def _freeze_draws(known: pd.DataFrame, actors: pd.DataFrame, draws: int, seed: int,
+                  expected_utility_draws: int, momentum: float):
+    """Point (index 0) and Monte Carlo draws per issue of every actor's inputs and every rule."""
+    wide = stance_models.stances_wide(known)
+    position_table = cast(pd.DataFrame, wide["position"])
+    both = position_table.reindex(columns=list(PARTIES)).notna().all(axis=1)
+    wide = wide[both]
     if wide.empty:
-        return pd.DataFrame(columns=columns)
-    outcomes = stance_models.predict_outcomes(wide, actors, draws=draws, seed=seed,
-                                              expected_utility_draws=expected_utility_draws)
-    return pd.concat([outcomes[columns], naive_baseline(wide)], ignore_index=True)
+        return None
+    actor_ids, position, salience, uncertainty, capability, capability_sd = stance_models._model_inputs(wide, actors)
+    rng = np.random.default_rng(seed)
+    noisy = stance_models.perturbed_draws(position, salience, uncertainty, capability, capability_sd, draws, rng)
+    capability_matrix = np.broadcast_to(capability, position.shape)
+    all_position = np.concatenate([position[None], noisy[0]])
+    all_salience = np.concatenate([salience[None], noisy[1]])
+    all_capability = np.concatenate([capability_matrix[None], noisy[2]])
+    outcomes = {}
+    for model in ("weighted_median", "compromise"):
+        outcomes[model] = stance_models._outcomes_by_model(all_position, all_capability, all_salience, (model,),
+                                                           10)[model]
+    subset = 1 + min(draws, expected_utility_draws)
+    outcomes["expected_utility"] = stance_models._outcomes_by_model(
+        all_position[:subset], all_capability[:subset], all_salience[:subset], ("expected_utility",),
+        10)["expected_utility"]
+    columns = (actor_ids.index(UKRAINE), actor_ids.index(RUSSIA))
+    outcomes["nash"] = nash_bargaining(all_position, all_capability, all_salience, columns, momentum)
+    return {"issues": list(wide.index), "actors": actor_ids, "position": all_position, "outcomes": outcomes}
 
 
-def position_backtest(stances: pd.DataFrame, actors: pd.DataFrame, targets: pd.DataFrame, freezes: Sequence[AsOf],
-                      horizon_months: int = 12, draws: int = 500, seed: int = 0) -> pd.DataFrame:
-    """One row per (freeze, model, realised position): prediction, interval, error, covered (`PAIR_COLUMNS`),
-    kept only where every model and the baseline make a prediction (same comparisons for all)."""
-    frames = []
-    for freeze in map(as_timestamp, freezes):
-        later = targets[(targets["date"] > freeze) & (targets["date"] <= freeze + pd.DateOffset(months=horizon_months))]
-        predicted = predictions_at(stances, actors, freeze, draws=draws, seed=seed)
-        joined = predicted.merge(later, on="issue_id", how="inner").dropna(subset=["outcome"])
-        inside = (joined["low"] <= joined["position"]) & (joined["position"] <= joined["high"])
-        frames.append(joined.assign(
-            freeze=freeze, abs_error=(joined["outcome"] - joined["position"]).abs(),
-            covered=inside.astype(object).where(joined["low"].notna(), np.nan),  # no interval without draws
-        ).rename(columns={"outcome": "predicted", "date": "target_date", "position": "realised"}))
-    table = pd.concat(frames, ignore_index=True).reindex(columns=PAIR_COLUMNS) if frames else pd.DataFrame(
-        columns=PAIR_COLUMNS)
-    # Every model on the same footing: only the comparisons that all of them (baseline included) make.
-    key = ["freeze", "issue_id", "target"]
-    complete = table.groupby(key)["model"].transform("nunique") == len(stance_models.MODELS) + 1
-    return table[complete].reset_index(drop=True)
+def _author_draws(state, issue: int, authors: Sequence[str]) -> np.ndarray | None:
+    """Mean position of the authors holding a stance on the issue, per draw (None if none does)."""
+    columns = [state["actors"].index(a) for a in authors if a in state["actors"]]
+    values = state["position"][:, issue, columns] if columns else np.empty((len(state["position"]), 0))
+    held = ~np.isnan(values[0]) if values.size else np.array([], dtype=bool)
+    if not held.any():
+        return None
+    return values[:, held].mean(axis=1)
+
+
+def _with_residuals(draws: np.ndarray, residuals: np.ndarray, rng) -> tuple[np.ndarray, bool]:
+    """The draws plus signed out-of-sample errors resampled (conformal widening), when there are enough."""
+    if residuals.size < MIN_RESIDUALS:
+        return draws, False
+    return draws + rng.choice(residuals, size=draws.size, replace=True), True
+
+
+def _scored(values: np.ndarray, residuals: np.ndarray, realised: float, rng) -> dict:
+    """Point, interval bounds, error, CRPS and PIT of one prediction (row 0 the point, then draws)."""
+    values = values[~np.isnan(values)]
+    point = float(values[0])
+    sample, calibrated = _with_residuals(values[1:], residuals, rng)
+    sample = np.clip(sample, 0, 100)[None]
+    levels = [q for level in LEVELS for q in ((1 - level) / 2, (1 + level) / 2)]
+    bounds = scoring.quantiles_from_draws(sample, levels).iloc[0].to_numpy(float)
+    return {"predicted": point, "abs_error": abs(point - realised),
+            "crps": float(scoring.crps_draws([realised], sample)[0]), "pit": float(scoring.pit([realised], sample)[0]),
+            "calibrated": calibrated,
+            **{f"{side}_{round(level * 100)}": float(bounds[2 * k + j])
+               for k, level in enumerate(LEVELS) for j, side in enumerate(("low", "high"))}}
+
+
+def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: Mapping[pd.Timestamp, pd.DataFrame],
+                      actors: pd.DataFrame, schedule: Sequence[AsOf], draws: int = 400, seed: int = 0,
+                      expected_utility_draws: int = 100,
+                      front_change: Mapping[pd.Timestamp, float] | None = None) -> pd.DataFrame:
+    """One row per (target, issue, model or baseline) scored once from its freeze (`PAIR_COLUMNS`).
+
+    `stances_at`: the stances known at each freeze (`load("stances", as_of=freeze)`);
+    `front_change`: change of Russian-held area over the six months before each freeze (km²)."""
+    check_target_set(target_set)
+    if draws < 20:
+        raise ValueError(f"the backtest needs at least 20 draws for its intervals and CRPS, not {draws}")
+    table = target_table.assign(freeze=assign_freezes(target_table, schedule)).dropna(subset=["freeze"])
+    names = [*MODELS, *BASELINES[target_set]]
+    rows: list[dict] = []
+    errors: dict[str, list[tuple[pd.Timestamp, float]]] = {name: [] for name in names}
+    resolved_lambda: list[dict] = []
+    rng = np.random.default_rng(seed)
+    for freeze, group in table.groupby("freeze", sort=True):
+        momentum = momentum_from_front((front_change or {}).get(freeze, 0.0))
+        state = _freeze_draws(stances_at[freeze], actors, draws, seed, expected_utility_draws, momentum)
+        if state is None:
+            continue
+        lambdas = fit_lambda(pd.DataFrame([r for r in resolved_lambda if r["date"] <= freeze],
+                                          columns=["date", "issue_id", "author_position", "compromise", "realised"]))
+        for target in group.itertuples(index=False):
+            if target.issue_id not in state["issues"]:
+                continue
+            issue = state["issues"].index(target.issue_id)
+            party_points = state["position"][:, issue, [state["actors"].index(p) for p in PARTIES]]
+            author = _author_draws(state, issue, target.authors)
+            mediators = [a for a in target.authors if a not in PARTIES]
+            compromise = state["outcomes"]["compromise"][:, issue]
+            anchor = author if author is not None else party_points.mean(axis=1)
+            lam = lambdas.get(target.issue_id, lambdas["*"])
+            candidates = {model: state["outcomes"][model][:, issue] for model in (*stance_models.MODELS, "nash")}
+            candidates["author_aware"] = anchor + lam * (compromise - anchor)
+            candidates["persistence"] = anchor
+            candidates["midpoint"] = party_points.mean(axis=1)
+            candidates["mediator"] = _author_draws(state, issue, mediators) if mediators else None
+            for name in names:
+                values = candidates.get(name)
+                if values is None:
+                    continue
+                row = _scored(values, np.array([e for d, e in errors[name] if d <= freeze]), target.position, rng)
+                errors[name].append((target.date, target.position - row["predicted"]))
+                rows.append({"target_set": target_set, "freeze": freeze, "issue_id": target.issue_id,
+                             "target": target.target, "target_date": target.date, "authors": ";".join(target.authors),
+                             "model": name, "realised": target.position, "source_id": target.source_id, **row})
+            resolved_lambda.append({"date": target.date, "issue_id": target.issue_id,
+                                    "author_position": float(anchor[0]), "compromise": float(compromise[0]),
+                                    "realised": target.position})
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def _cluster(pairs: pd.DataFrame) -> pd.Series:
+    return pairs["freeze"].dt.strftime("%Y-%m-%d") + "/" + pairs["issue_id"]
 
 
 def position_scores(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Per model: comparisons, freeze dates scored, MAE (0-100), 80 % coverage, and whether its MAE
-    is below the naive baseline's (`SCORE_COLUMNS`); the baseline first."""
+    """Per model and baseline: pairs, clusters (freeze x issue), freezes, MAE, CRPS, coverage at
+    50 / 80 / 95 %, mean 80 % interval score, share of calibrated intervals (`SCORE_COLUMNS`)."""
     rows = []
-    for model in [BASELINE_MODEL, *stance_models.MODELS]:
-        part = pairs[pairs["model"] == model]
-        rows.append((model, MODEL_LABELS[model], len(part), part["freeze"].nunique(),
-                     float(part["abs_error"].mean()) if len(part) else np.nan,
-                     float(part["covered"].astype(float).mean()) if len(part) else np.nan))
-    table = pd.DataFrame(rows, columns=SCORE_COLUMNS[:-1])
-    baseline_mae = table.loc[0, "mae"]
-    table["beats_baseline"] = (table["mae"] < baseline_mae).astype(object).where(table["model"] != BASELINE_MODEL, None)
-    return table
+    for model, part in pairs.groupby("model", sort=False):
+        y = part["realised"].to_numpy(float)
+        rows.append((part["target_set"].iloc[0], model, MODEL_LABELS.get(str(model), str(model)), len(part),
+                     _cluster(part).nunique(), part["freeze"].nunique(), part["abs_error"].mean(),
+                     part["crps"].mean(), *(scoring.coverage(y, part[f"low_{p}"], part[f"high_{p}"])
+                                            for p in (50, 80, 95)),
+                     float(np.mean(scoring.interval_score(y, part["low_80"], part["high_80"], 0.2))),
+                     part["calibrated"].mean()))
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def skill_table(pairs: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Each model's CRPS against each baseline of the target set, on the pairs both score
+    (`SKILL_COLUMNS`): mean difference (negative: the model is better), its paired cluster-bootstrap
+    95 % interval, the HLN-corrected Diebold-Mariano test, and the verdict ("predictive" only
+    where the interval lies below 0)."""
+    if pairs.empty:
+        return pd.DataFrame(columns=SKILL_COLUMNS)
+    target_set = pairs["target_set"].iloc[0]
+    key = ["freeze", "issue_id", "target"]
+    wide = pairs.pivot_table(index=key, columns="model", values="crps")
+    rows = []
+    for baseline in BASELINES[target_set]:
+        for model in MODELS:
+            if baseline not in wide or model not in wide:
+                continue
+            both = wide[[model, baseline]].dropna()
+            clusters = both.index.get_level_values("freeze").strftime("%Y-%m-%d") + "/" + \
+                both.index.get_level_values("issue_id")
+            if len(both) < 3:
+                rows.append((target_set, model, baseline, len(both), clusters.nunique(), *[np.nan] * 5,
+                             "too few pairs"))
+                continue
+            skill = scoring.paired_skill(both[model], both[baseline], clusters=np.asarray(clusters), n_boot=n_boot,
+                                         seed=seed)
+            dm = scoring.dm_test(both[model], both[baseline])
+            rows.append((target_set, model, baseline, skill.n, skill.clusters, skill.difference, skill.lower,
+                         skill.upper, dm.statistic, dm.p_value,
+                         skill.verdict if skill.verdict != "worse than baseline" else "descriptive (worse)"))
+    return pd.DataFrame(rows, columns=SKILL_COLUMNS)
 
 
 def _triangular_quantile(q: float, low: float, mode: float, high: float) -> float:
@@ -182,13 +416,6 @@ def pace_scores(pace: pd.DataFrame) -> pd.DataFrame:
     grouped = pace.groupby("horizon_months")
     return pd.DataFrame({"comparisons": grouped.size(), "mae_km2": grouped["abs_error_km2"].mean(),
                          "coverage_80": grouped["covered"].mean()}).reset_index()
-
-
-def freeze_counts(pairs: pd.DataFrame, freezes: Sequence[AsOf]) -> pd.DataFrame:
-    """Comparisons per freeze date (0 where no stances or no later text allowed any), per model."""
-    index = pd.Index([as_timestamp(f) for f in freezes], name="freeze")
-    counts = pairs.groupby(["freeze", "model"]).size().unstack("model").reindex(index).fillna(0).astype(int)
-    return counts.reindex(columns=[BASELINE_MODEL, *stance_models.MODELS], fill_value=0).reset_index()
 
 
 def quarterly_freezes(control: pd.DataFrame, window_months: int = 12, step_months: int = 3) -> list[pd.Timestamp]:

@@ -7,9 +7,11 @@ Pure functions on the validated tables (`proposals`, `proposal_provisions`, `pro
 Lines
     `resolve_lines` gives every region, for every text that draws a line, the share of its area
     on Russia's side (control or recognition, de facto included), in a buffer zone, and on
-    Ukraine's side. A `line of contact on DATE` row is computed from `territory_control` (the
-    latest observation on or before DATE, at most `LINE_MAX_AGE_DAYS` old); a region the text does
-    not name stays with Ukraine.
+    Ukraine's side. A `line of contact on DATE` row takes the `share` column of `territory_control` (the
+    latest observation on or before DATE, at most `LINE_MAX_AGE_DAYS` old): the share the map
+    maker's area was measured as, on the outline it was measured against (`outline_km2`), so a
+    region held whole is exactly 1 (dividing the map's km² by the official area is not: Crimea's
+    map area exceeds its official one). A region the text does not name stays with Ukraine.
 Sides
     Area and pre-war population on each side: region area and population times the shares
     (people assumed spread evenly within a region, as in `territory.compare_lines`).
@@ -56,14 +58,17 @@ def proposals_in_order(proposals: pd.DataFrame) -> pd.DataFrame:
     return proposals.sort_values(["date", "proposal_id"]).reset_index(drop=True)
 
 
-def _line_shares(control: pd.DataFrame, regions: pd.DataFrame, when) -> pd.DataFrame:
-    """Russian-held share of each region on `when`, the map date used and that row's source."""
+def _line_shares(control: pd.DataFrame, when) -> pd.DataFrame:
+    """Russian-held share of each region on `when` (the territory table's own `share`, measured
+    against the outline it was mapped on: never km² over another area), the map date used and
+    that row's source."""
+    if "share" not in control.columns:
+        raise ValueError("territory_control has no 'share' column: a line of contact is read from the shares")
     at = territory.control_at(control, when, max_age_days=LINE_MAX_AGE_DAYS).set_index("region_id")
-    area = regions.set_index("region_id")["area_km2"]
-    share = (at["occupied_km2"] / area.reindex(at.index)).clip(0, 1)
     source = control.set_index(["region_id", "date"])["source_id"]
     used = [source.get((region_id, observed)) for region_id, observed in zip(at.index, at["observed"], strict=True)]
-    return pd.DataFrame({"share": share, "observed": at["observed"], "source_id": used}, index=at.index)
+    return pd.DataFrame({"share": at["share"].astype(float).clip(0, 1), "observed": at["observed"],
+                         "source_id": used}, index=at.index)
 
 
 def resolve_lines(lines: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +95,7 @@ def resolve_lines(lines: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFr
                 russian, buffer = float(row["russian_share"]), float(row["demilitarised_share"])
             else:
                 if when not in by_date:
-                    by_date[when] = _line_shares(control, regions, when)
+                    by_date[when] = _line_shares(control, when)
                 shares = by_date[when]
                 if region_id not in shares.index:
                     raise ValueError(f"{proposal_id}, {region_id}: no territory observation for '{row['rule']}'")
@@ -351,3 +356,37 @@ def open_counts(matrix: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
     open_cells = matrix[matrix["state"] != "coded"]
     counts = open_cells.groupby(["proposal_id", "state"]).size().unstack(fill_value=0)
     return counts.reindex(proposals_in_order(proposals)["proposal_id"]).fillna(0).astype(int)
+
+
+PAX_PRESENCE_COLUMNS = ["proposal_id", "pax_category", "issue_id", "present"]
+
+
+def pax_presence(provisions: pd.DataFrame, proposals: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Per text and PA-X category mapped `direct` in the crosswalk: `present` 1.0 when the text
+    codes the issue, 0.0 when it is silent on it, NaN when no report says (PA-X's own test of a
+    provision: is it in the text). Partial mappings (amnesty, peacekeeping) need a reading of each
+    text and are left out."""
+    direct = crosswalk[(crosswalk["relation"] == "direct") & crosswalk["pax_category"].notna()]
+    rows = []
+    for text in proposals_in_order(proposals)["proposal_id"]:
+        cells = provisions[provisions["proposal_id"] == text].set_index("issue_id")
+        for mapping in direct.itertuples(index=False):
+            if mapping.issue_id not in cells.index:
+                present = np.nan
+            else:
+                present = 0.0 if bool(cells.loc[mapping.issue_id, "silent"]) else 1.0
+            rows.append((text, mapping.pax_category, mapping.issue_id, present))
+    return pd.DataFrame(rows, columns=PAX_PRESENCE_COLUMNS)
+
+
+def beside_past_agreements(presence: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
+    """Per PA-X category: how many of the kit's texts carry the provision (`texts_with`, of
+    `texts_known`, those whose reports say either way) beside the share of past agreements that
+    do, one column per `profile` group (`share_<group>`, 0-1)."""
+    known = presence.dropna(subset=["present"])
+    texts = known.groupby("pax_category")["present"].agg(texts_with="sum", texts_known="count")
+    texts["texts_share"] = texts["texts_with"] / texts["texts_known"]
+    past = profile.pivot(index="pax_category", columns="group", values="share").add_prefix("share_")
+    table = texts.join(past, how="left")
+    table["texts_with"] = table["texts_with"].astype(int)
+    return table.reset_index()

@@ -114,3 +114,16 @@ def line_dates_have_territory_data(table: pd.DataFrame, ctx: CheckContext) -> It
             yield ctx.problem(index, "rule",
                               f"no territory_control observation of {row['region_id']} within "
                               f"{LINE_MAX_AGE_DAYS} days before {when.date()}", row["rule"])
+
+
+@cross_check("proposals")
+def publication_is_backed_by_its_source(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
+    """A text's `published_on` is not after the publication of the source its summary rests on:
+    that source proves the content was public by then."""
+    published = ctx.load("sources").set_index("source_id")["published"]
+    for index, row in table.iterrows():
+        source_date = published.get(row["source_id"])
+        if source_date is not None and row["published_on"] > source_date:
+            yield ctx.problem(index, "published_on",
+                              f"must not be after its source's publication date {source_date.date()}",
+                              row["published_on"].date())

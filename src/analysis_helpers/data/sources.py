@@ -46,3 +46,19 @@ def no_blocked_domains(sources: pd.DataFrame, ctx: CheckContext) -> Iterator[Pro
         entry = blocked_entry(str(url))
         if entry is not None:
             yield ctx.problem(index, "url", f"cites a blocked domain ({entry}; see {BLOCKED_DOMAINS_FILE})", url)
+
+
+@cross_check("sources")
+def one_record_per_url(sources: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
+    """A URL cited by several rows carries one title and one publication date: two would mean
+    one of them was not read on the page."""
+    for column in ("title", "published"):
+        for url, group in sources.groupby("url", sort=False):
+            values = group[column].dropna().unique()
+            if len(values) > 1:
+                first = group.index[0]
+                for index in group.index[1:]:
+                    if group.at[index, column] != group.at[first, column]:
+                        yield ctx.problem(index, column,
+                                          f"differs from row of {group.at[first, 'source_id']} citing the same URL {url}",
+                                          group.at[index, column])

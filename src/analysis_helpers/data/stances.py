@@ -41,3 +41,19 @@ def coded_statement_precedes_its_source(table: pd.DataFrame, ctx: CheckContext) 
                 index, "as_of",
                 f"must not be after its source's publication date {source_date.date()}", row["as_of"].date(),
             )
+
+
+@cross_check("stances")
+def publication_follows_statement(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
+    """`published_on` lies between the statement (`as_of`) and the cited source's publication:
+    a report cannot precede what it reports, and the cited source proves it was public by then."""
+    published = ctx.load("sources").set_index("source_id")["published"]
+    for index, row in table.iterrows():
+        if row["published_on"] < row["as_of"]:
+            yield ctx.problem(index, "published_on", f"must not be before the statement's date {row['as_of'].date()}",
+                              row["published_on"].date())
+        source_date = published.get(row["source_id"])
+        if source_date is not None and row["published_on"] > source_date:
+            yield ctx.problem(index, "published_on",
+                              f"must not be after its source's publication date {source_date.date()}",
+                              row["published_on"].date())

@@ -34,13 +34,15 @@ def coverage_chart(summary: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame)
 
 
 def sources_table_html(sources: pd.DataFrame) -> str:
-    """The sources table as HTML, every text escaped, each title linked to its URL."""
+    """The sources table as HTML, every text escaped, each title linked to its URL; a title not
+    read on the page (`title_read` false) is marked as the kit's description."""
     rows = []
     for source in sources.sort_values(["publisher", "published"]).itertuples(index=False):
         url = html.escape(str(source.url), quote=True)
+        described = "" if getattr(source, "title_read", True) else " <em>(description: headline not read)</em>"
         rows.append(
             f"<tr><td>{html.escape(str(source.source_id))}</td><td>{html.escape(str(source.publisher))}</td>"
-            f'<td><a href="{url}" rel="noopener noreferrer">{html.escape(str(source.title))}</a></td>'
+            f'<td><a href="{url}" rel="noopener noreferrer">{html.escape(str(source.title))}</a>{described}</td>'
             f"<td>{source.published:%Y-%m-%d}</td></tr>")
     return ("<table><thead><tr><th>id</th><th>Publisher</th><th>Title</th><th>Published</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")

@@ -17,6 +17,8 @@ from .theme import OKABE_ITO, add_caption
 
 TORNADO_NOTE = ("Importance of each ranged input of the scenario file, each varied over its stated range "
                 "(SALib {method}, {samples} {unit}); whiskers: 95% bootstrap confidence interval.")
+BASELINE_NAMES = {"persistence": "persistence", "midpoint": "the parties' midpoint",
+                  "mediator": "the mediator's own position"}
 INDEX_AXIS = {"mu_star": "Morris μ* (mean absolute effect, {unit})", "ST": "Sobol total index (share of variance)"}
 
 
@@ -25,20 +27,27 @@ def _cited(rows: pd.DataFrame) -> list[str]:
 
 
 def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
-    """Horizontal bars of the main index (Morris μ* or Sobol ST) per input, largest on top."""
+    """Horizontal bars of the main index (Morris μ* or Sobol ST) per input, largest on top; cites
+    the inputs' sources and the baseline rows the runs rest on (`table.attrs["cited"]`)."""
     rows = core.tornado_order(table, output)
     if rows.empty:
         raise ValueError(f"no rows for output {output!r} in the sensitivity table")
     method, index, unit, note_of_output = (str(rows.loc[0, c]) for c in ("method", "index", "unit", "note"))
     label = core.output_label(output)
+    resolved_rows = rows[rows["resolved"].astype(bool)] if "resolved" in rows else rows
     if (rows["value"] == 0).all():
         title = f"{label}: no ranged input of this scenario moves it"
+    elif resolved_rows.empty or (resolved_rows["value"] == 0).all():
+        title = f"{label}: no index resolved at this sample size"
     else:
-        title = f"{label}: driven most by {rows.loc[0, 'input']!s}"
+        title = f"{label}: driven most by {resolved_rows.iloc[0]['input']!s}"
     ordered = rows.iloc[::-1]
+    resolved = ordered["resolved"].astype(bool) if "resolved" in ordered else pd.Series(True, index=ordered.index)
+    # An index that is negative or whose S1 exceeds ST is sampling noise: no bar, the words instead.
     fig = go.Figure(go.Bar(
-        x=ordered["value"], y=ordered["input"], orientation="h", marker_color=OKABE_ITO[0],
-        error_x={"type": "data", "array": ordered["conf"].fillna(0), "visible": True},
+        x=ordered["value"].where(resolved, 0.0), y=ordered["input"], orientation="h", marker_color=OKABE_ITO[0],
+        error_x={"type": "data", "array": ordered["conf"].fillna(0).where(resolved, 0.0), "visible": True},
+        text=["" if r else "not resolved" for r in resolved], textposition="outside",
         hovertemplate="%{y}: %{x:.3g}<extra></extra>", name=index,
     ))
     fig.update_layout(title=title, xaxis_title=INDEX_AXIS[index].format(unit=unit),
@@ -49,23 +58,39 @@ def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf
                                unit="trajectories" if method == "morris" else "base samples")
     if note_of_output:
         note += f" This output {note_of_output}: it depends on fixed assumptions only."
-    return add_caption(fig, _cited(rows), sources, as_of, note=note)
+    # The engine's results rest on the rows of its baseline (stances for positions), whatever the inputs cite.
+    return add_caption(fig, [*_cited(rows), *table.attrs.get("cited", ())], sources, as_of, note=note)
 
 
-def position_scores_chart(scores: pd.DataFrame, pairs: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
-    """Mean absolute error per model next to the naive baseline, coverage of the 80 % interval as text."""
-    baseline = scores.loc[scores["model"] == model_checks.BASELINE_MODEL, "mae"].iloc[0]
-    better = scores[(scores["model"] != model_checks.BASELINE_MODEL) & (scores["mae"] < baseline)]
-    title = (f"Bargaining models vs later texts: {len(better)} of {len(scores) - 1} models beat the naive midpoint"
-             if pd.notna(baseline) else "Bargaining models vs later texts: nothing to score")
-    colours = [OKABE_ITO[7] if m == model_checks.BASELINE_MODEL else OKABE_ITO[0] for m in scores["model"]]
-    text = [f"80% interval held {c:.0%} (n={n})" if pd.notna(c) else f"n={n}"
-            for c, n in zip(scores["coverage_80"], scores["comparisons"], strict=True)]
-    fig = go.Figure(go.Bar(x=scores["mae"], y=scores["label"], orientation="h", marker_color=colours, text=text,
-                           textposition="auto", hovertemplate="%{y}: MAE %{x:.1f}<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title="Mean absolute error (points on the 0-100 scale)",
-                      yaxis={"autorange": "reversed", "title": "Model"}, showlegend=False, height=360)
-    note = "Each prediction scored against every realised position on its issue within the horizon after the freeze."
+def skill_chart(skill: pd.DataFrame, pairs: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
+    """CRPS difference of each model from each baseline of one target set, with its 95 % cluster-
+    bootstrap interval (left of 0: the model is better); the title counts the predictive models."""
+    if skill.empty:
+        raise ValueError("no skill rows to draw")
+    target_set = str(skill["target_set"].iloc[0])
+    rows = skill.dropna(subset=["crps_difference"])
+    label = model_checks.MODEL_LABELS
+    verdicts = []
+    for baseline, part in rows.groupby("baseline", sort=False):
+        better = [label[m] for m in part.loc[part["verdict"] == "predictive", "model"]]
+        name = BASELINE_NAMES[baseline]
+        verdicts.append(f"{' and '.join(better)} beat{'s' if len(better) == 1 else ''} {name}" if better
+                        else f"no model beats {name}")
+    title = f"{target_set.capitalize()} targets: " + "; ".join(verdicts) + " beyond sampling error"
+    fig = go.Figure()
+    for k, (baseline, part) in enumerate(rows.groupby("baseline", sort=False)):
+        fig.add_trace(go.Scatter(
+            x=part["crps_difference"], y=[label[m] for m in part["model"]], mode="markers",
+            name=f"vs {label[baseline].removeprefix('Baseline: ')}", marker={"color": OKABE_ITO[k % 8], "size": 9},
+            error_x={"type": "data", "symmetric": False, "array": part["high"] - part["crps_difference"],
+                     "arrayminus": part["crps_difference"] - part["low"]},
+            hovertemplate="%{y}: %{x:.1f} points<extra></extra>"))
+    fig.add_vline(x=0, line_dash="dot", line_color="grey")
+    fig.update_layout(title=title, xaxis_title="CRPS of the model minus CRPS of the baseline (points, 0-100 scale)",
+                      yaxis={"title": "Model", "autorange": "reversed"}, height=380)
+    note = (f"Target set: {target_set} ({model_checks.TARGET_SETS[target_set]}). "
+            f"{int(rows['pairs'].max())} pairs in {int(rows['clusters'].max())} freeze x issue clusters; whiskers: "
+            "95% cluster-bootstrap interval of the mean difference.")
     return add_caption(fig, _cited(pairs), sources, as_of, note=note)
 
 

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
-from .theme import DIVERGING_POSITION, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption
+from .theme import DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption
 
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 BUFFER_COLOUR = "#999999"
@@ -340,3 +340,32 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
     fig.layout.annotations = ()
     fig.update_layout(title=title)
     return add_caption(fig, cited, sources, as_of)
+
+
+PAX_LABELS = {"Ce": "Ceasefire (Ce)", "SsrGua": "Security guarantees (SsrGua)", "StBor": "Borders (StBor)",
+              "TjRep": "Reparations (TjRep)", "TjAm": "Amnesty (TjAm)", "ImPK": "Peacekeeping (ImPK)"}
+PAX_SERIES = (("texts_share", "The kit's texts, 2022-26", OKABE_ITO[1]),
+              ("share_substantive", "Past substantive agreements (PA-X)", OKABE_ITO[0]),
+              ("share_interstate_substantive", "Past interstate substantive agreements", OKABE_ITO[2]))
+
+
+def past_agreements_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[str],
+                           sources: pd.DataFrame) -> go.Figure:
+    """Per PA-X category (`analysis.proposals.beside_past_agreements`): the share of the kit's
+    texts carrying the provision beside the share of past agreements that did."""
+    ordered = table.sort_values("texts_share")
+    labels = [PAX_LABELS.get(c, c) for c in ordered["pax_category"]]
+    fig = go.Figure([go.Bar(y=labels, x=as_percent(ordered[column]), name=name, orientation="h",
+                            marker_color=colour,
+                            hovertemplate="%{y}: %{x:.0f} %<extra>" + html.escape(name) + "</extra>")
+                     for column, name, colour in PAX_SERIES if column in ordered])
+    gap = (ordered["texts_share"] - ordered["share_substantive"]).abs()
+    widest = ordered.loc[gap.idxmax()]
+    fig.update_layout(
+        barmode="group", height=420, xaxis_title="Share carrying the provision (%)", yaxis_title="PA-X category",
+        title=(f"{PAX_LABELS.get(widest['pax_category'], widest['pax_category'])}: "
+               f"{widest['texts_share']:.0%} of the kit's texts against {widest['share_substantive']:.0%} of past "
+               "substantive agreements, the widest gap"))
+    return add_caption(fig, cited, sources, as_of,
+                       note="Texts: those whose reports say whether they carry the provision. Past agreements: "
+                            "PA-X v10, 1990-2025, provision value above 0.")
