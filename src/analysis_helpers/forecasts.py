@@ -171,10 +171,12 @@ def seal_new_origins(ledger_name: str, data_dir: Path | str | None = None) -> in
     seals = load(HASHES, data_dir)
     sealed = set(seals.loc[seals["ledger"] == ledger_name, "origin"])
     ledger = load(ledger_name, data_dir)
-    fresh = origin_hashes(ledger[~ledger["origin"].isin(sealed)]).assign(ledger=ledger_name)
+    unsealed = ledger[~ledger["origin"].isin(sealed)]
+    fresh = origin_hashes(unsealed).assign(ledger=ledger_name)
     if fresh.empty:
         return 0
-    table = pd.concat([seals, fresh[["origin", "ledger", "rows", "sha256"]]], ignore_index=True)
+    fresh["source_id"] = fresh["origin"].map(unsealed.groupby("origin")["source_id"].first())
+    table = pd.concat([seals, fresh[["origin", "ledger", "rows", "sha256", "source_id"]]], ignore_index=True)
     write_atomically(pkg.root / pkg.resource(HASHES)["path"], _csv(table.sort_values(["ledger", "origin"])))
     return len(fresh)
 
