@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import polls as opinion
+from .analysis import polls as opinion_engine
 from .analysis import proposals as engine
 from .analysis.proposals import (
     actor_distances,
@@ -64,9 +66,11 @@ def resolved_lines(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd
 
 
 def position_matrix(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Texts x issues with each cell's state (coded, silent, not reported), position, provision, source."""
+    """Texts x issues with each cell's state (coded, silent, not reported), position, provision, source,
+    and the latest poll share accepting the provision where an item matches it (`acceptance*`)."""
     tables = _tables(data_dir, as_of)
-    return engine.position_matrix(tables["proposal_provisions"], tables["proposals"], tables["issues"])
+    matrix = engine.position_matrix(tables["proposal_provisions"], tables["proposals"], tables["issues"])
+    return opinion_engine.with_acceptance(matrix, opinion.acceptability(as_of=as_of, data_dir=data_dir))
 
 
 def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, draws: int = engine.DEFAULT_DRAWS,
@@ -77,14 +81,19 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     zones and on Ukraine's side), damage and needs by side where regional figures exist (with the
     share of the national total assigned), coded positions, each actor's salience-weighted
     distance at the text's date, and where the bargaining `models`' 80 % interval lies
-    (`draws` Monte Carlo draws, `seed`)."""
+    (`draws` Monte Carlo draws, `seed`); and, where a poll item matches a provision, the latest share
+    accepting it (`acceptance:<issue>` with `acceptance_low`/`_high` and `acceptance_released`)."""
     tables = _tables(data_dir, as_of)
     known, provisions = tables["proposals"], tables["proposal_provisions"]
     resolved = engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
     costs = engine.costs_by_side(resolved, tables["reconstruction_regions"], tables["reconstruction_assessments"])
     distances = engine.actor_distances(provisions, known, tables["stances"])
     intervals = engine.model_intervals(provisions, known, tables["stances"], tables["actors"], models, draws, seed)
-    return engine.compare_table(known, provisions, resolved, tables["regions"], costs, distances, intervals)
+    table = engine.compare_table(known, provisions, resolved, tables["regions"], costs, distances, intervals)
+    accepted = opinion_engine.acceptance_metrics(opinion.acceptability(as_of=as_of, data_dir=data_dir))
+    order = {pid: i for i, pid in enumerate(engine.proposals_in_order(known)["proposal_id"])}
+    table = pd.concat([table, accepted[accepted["proposal_id"].isin(order)]], ignore_index=True)
+    return table.sort_values("proposal_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
 def diff(a: str, b: str, data_dir: Path | str | None = None) -> pd.DataFrame:

@@ -33,6 +33,8 @@ ACTOR_COLOURS = {
     "china": "#CC79A7", "turkey": "#009E73", "uk": "#E69F00", "un": "#999933",
 }
 SIDE_COLOURS = {"ukraine": "#0072B2", "russia": "#D55E00"}
+# Poll answers: accepting a term, rejecting it, undecided (Okabe-Ito; never the parties' colours).
+STANCE_COLOURS = {"accept": "#009E73", "reject": "#CC79A7", "unsure": "#999999"}
 
 _FONT = "Helvetica Neue, Arial, sans-serif"
 # Charts with a menu above the plot: where the menu sits and the room the header needs.
