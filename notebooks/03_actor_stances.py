@@ -37,7 +37,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 
 # %% tags=["parameters"]
 as_of = None  # date the stances describe (YYYY-MM-DD); None means the latest coded statement
-draws = 2000  # Monte Carlo draws for the 80% intervals
+draws = 2000  # Monte Carlo draws for the 80% input-noise bands
 expected_utility_draws = 200  # the expected-utility model is costlier; it uses this many of the draws
 seed = 1  # random seed: same seed, same intervals
 explorer_actor = "usa"  # actor the live explorer starts on
@@ -98,8 +98,10 @@ actor_stances.stance_changes(stances, actors, issues, as_of, sources=sources)
 #
 # Each model is rerun on perturbed inputs (positions and saliences within their stated
 # uncertainty, capabilities within theirs): markers show the median outcome, bars the 80%
-# interval. The grey band is the range of positions a deal must bridge; the coloured lines are
-# Ukraine's and Russia's 80% position intervals, with the gap marked where they do not overlap.
+# input-noise band (the coded uncertainty passed through the model: not a calibrated predictive
+# interval; notebook 07 measures how rarely such bands held later positions). The grey band is
+# the range of positions a deal must bridge; the coloured lines are Ukraine's and Russia's 80%
+# input-noise bands of their positions, with the gap marked where they do not overlap.
 
 # %%
 outcomes = predict_outcomes(wide, actors, draws=draws, seed=seed, expected_utility_draws=expected_utility_draws)

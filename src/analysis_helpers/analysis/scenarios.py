@@ -157,11 +157,25 @@ def _draw(rng: np.random.Generator, magnitude, draws: int) -> tuple[float, np.nd
     return value, rng.triangular(low, value, high, draws)
 
 
-def _interval(samples: np.ndarray) -> tuple[float, float]:
+def _interval(samples: np.ndarray, centre: float | None = None) -> tuple[float, float]:
+    """The draws' 10th-90th percentile band, reaching out to `centre` when the central run lies
+    outside it: a nonlinear model (clipping, expected-utility rounds) can put the run at central
+    inputs beyond the draws' band, and a band that excludes its own central value reads as a
+    contradiction (tests/test_forecasts.py checks every scenario and metric). No band (NaN) without
+    draws, or for a metric not estimated at the baseline's date (needs before two RDNAs)."""
     if samples.size == 0 or np.isnan(samples).all():
         return np.nan, np.nan
     low, high = np.quantile(samples, INTERVAL_QUANTILES)
+    if centre is not None and np.isfinite(centre):
+        low, high = min(low, centre), max(high, centre)
     return float(low), float(high)
+
+
+def _enclosing(value: float, low: float, high: float) -> tuple[float, float]:
+    """(low, high) widened to contain `value` (see `_interval`); NaN bounds stay NaN."""
+    if np.isnan(low) or np.isnan(high) or np.isnan(value):
+        return low, high
+    return min(low, value), max(high, value)
 
 
 def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
@@ -291,8 +305,11 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
     for outcome in outcomes.itertuples(index=False):
         settles_here = outcome.model == SETTLEMENT_MODEL and outcome.issue_id not in fixed_positions
         name = "settlement" if settles_here else f"settlement_{outcome.model}"
-        rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
+        rows.append((f"{name}:{outcome.issue_id}", outcome.outcome,
+                     *_enclosing(outcome.outcome, outcome.low, outcome.high), POSITION_UNIT))
     settled = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")[["outcome", "low", "high"]]
+    settled["low"] = np.minimum(settled["low"], settled["outcome"])
+    settled["high"] = np.maximum(settled["high"], settled["outcome"])
     for issue_id, position in fixed_positions.items():
         rows.append((f"settlement:{issue_id}", position, position, position, POSITION_UNIT))
         if issue_id in settled.index:
@@ -363,7 +380,8 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
         "funding_usd_bn": np.full(draws + 1, total_funding),
         "funding_gap_usd_bn": needs - total_funding,
     }
-    rows = [(metric, float(values[0]), *_interval(values[1:]), UNITS[metric]) for metric, values in sampled.items()]
+    rows = [(metric, float(values[0]), *_interval(values[1:], float(values[0])), UNITS[metric])
+            for metric, values in sampled.items()]
     fixed_positions = terms.positions if terms is not None else {}
     stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed,
                                 expected_utility_draws, fixed_positions], sort_keys=True)

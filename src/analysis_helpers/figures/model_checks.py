@@ -116,4 +116,5 @@ def pace_chart(pace: pd.DataFrame, cited: list[str], sources: pd.DataFrame, as_o
     ])
     fig.update_layout(title=title, xaxis_title="Freeze date (assumption set from the data then available)",
                       yaxis_title=f"Change of Russian-held area over {horizon_months} months (km²)")
-    return add_caption(fig, cited, sources, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% interval.")
+    return add_caption(fig, cited, sources, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% "
+                       "assumption range (factor range x trailing pace); the title gives how often it held.")

@@ -17,7 +17,8 @@ from ..conventions import AsOf
 from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption, not_yet_figure
 
 NOTE = ("Scenario magnitudes are assumptions, each with its reasoning in data/scenarios/<name>.yaml; "
-        "stances coded per data/stances/CODEBOOK.md. Bars: 80% Monte Carlo interval.")
+        "stances coded per data/stances/CODEBOOK.md. Bars: 80% assumption range (the scenario's input ranges and the coded "
+        "stance uncertainty through the engine; not a calibrated predictive interval).")
 HEADLINES = {
     "settlement_months": "Months until a settlement",
     "occupied_km2": "Russian-held area at the settlement (km²)",

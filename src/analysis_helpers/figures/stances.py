@@ -201,7 +201,7 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
             x=np.ravel(np.column_stack([gap_table[f"{party}_low"], gap_table[f"{party}_high"],
                                         np.full(len(issue_order), np.nan)])),
             y=np.repeat(np.arange(len(issue_order)), 3) + 0.38, mode="lines",
-            line={"color": SIDE_COLOURS[party], "width": 6}, name=f"{party.title()}: 80% position interval",
+            line={"color": SIDE_COLOURS[party], "width": 6}, name=f"{party.title()}: 80% input-noise band of the position",
             hoverinfo="skip",
         ))
     for trace in _outcome_traces(outcomes, issue_names, issue_order):
@@ -222,7 +222,9 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
               f"the models disagree most on {issue_names[widest].lower()} ({int(span.loc[widest, 'actors'])} actors coded)",
         height=640, barmode="overlay", **HEADER_LAYOUT,
     )
-    return add_caption(fig, cited, sources, as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% interval.")
+    return add_caption(fig, cited, sources, as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% "
+                       "input-noise band (coded uncertainty through the model; not a calibrated predictive "
+                       "interval).")
 
 
 def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame, as_of: AsOf, note: str, *,
