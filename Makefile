@@ -13,6 +13,14 @@ PORT ?= 8866
 CODE ?= hide
 # Extra options for JupyterLab or Voila, e.g. make lab ARGS="--allow-root --port 8890".
 ARGS ?=
+# The dashboard's port option: PORT, unless ARGS names a port itself (make dashboard ARGS="--port 9000").
+DASHBOARD_PORT = $(if $(findstring --port,$(ARGS)),,--port=$(PORT))
+# make sweep DATES=2022-03-31,2023-06-01 renders at those as_of dates only (default: every quarter's end).
+DATES ?=
+# make report NOTEBOOKS=notebooks/01_territory.ipynb (or sweep) runs only those notebooks (default: all).
+NOTEBOOKS ?=
+# make benchmark BENCHMARKS=benchmarks/scenarios.py runs only those scripts.
+BENCHMARKS ?= $(wildcard benchmarks/*.py)
 # make validate MAX_AGE=90 also lists datasets older than 90 days (exit status 3).
 MAX_AGE ?=
 # make test runs the suite on WORKERS processes (pytest-xdist; the report build, JupyterLab and
@@ -23,7 +31,7 @@ PYTEST_ARGS ?=
 PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helpers/templates/*/*) \
 	jupyter-config/jupyter_nbconvert_config.json
 
-.PHONY: setup report test fuzz lint lab dashboard validate benchmark lock clean distclean
+.PHONY: setup report sweep test fuzz lint lab dashboard validate benchmark lock clean distclean
 
 setup: $(STAMP)
 
@@ -34,7 +42,12 @@ $(STAMP): $(PACKAGE_FILES)
 	touch $(STAMP)
 
 report: setup
-	$(PY) -m analysis_helpers report --params "$(PARAMS)" --code $(CODE) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m analysis_helpers report --params "$(PARAMS)" --code $(CODE) $(if $(JOBS),--jobs $(JOBS)) $(NOTEBOOKS)
+
+# Every report at as_of = each quarter's end since March 2022 (long: ~20 dates x 14 reports), into
+# reports/sweep/<date>/, then a list of every failure.
+sweep: setup
+	$(PY) -m analysis_helpers sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(DATES),--dates $(DATES)) $(NOTEBOOKS)
 
 test: setup lint
 	$(PY) -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
@@ -53,14 +66,17 @@ lab: setup
 	$(VENV)/bin/jupyter lab notebooks/ $(ARGS)
 
 dashboard: setup
-	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --template=kit_dashboard \
+	$(VENV)/bin/voila notebooks/04_scenarios.ipynb --no-browser --Voila.ip=127.0.0.1 \
+		$(DASHBOARD_PORT) --template=kit_dashboard \
 		--VoilaConfiguration.file_allowlist="['.*\.(png|jpg|gif|svg|js|css)']" $(ARGS)
 
 validate: setup
 	$(PY) -m analysis_helpers validate $(if $(MAX_AGE),--max-age $(MAX_AGE)) $(DATA)
 
+# Every script runs even when one fails (or misses its target); the failures are listed at the end.
 benchmark: setup
-	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
+	@failed=""; for script in $(BENCHMARKS); do echo "== $$script"; $(PY) $$script || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed" >&2; exit 1; fi
 
 # Re-resolve the newest versions allowed by pyproject.toml and record them.
 lock:

@@ -53,7 +53,7 @@ as_of = None  # the date the overview describes; None means the latest date in t
 
 # %%
 as_of = ah.resolve_as_of(as_of)
-tables = {name: ah.load(name) for name in ah.datasets()}
+tables = {name: ah.load(name, as_of=as_of) for name in ah.datasets()}  # what the kit knew on as_of
 summary = dataset_summary(tables, today=build_time().date())
 ah.formatted_table(summary.set_index("dataset"),
                    labels={"primary_share": f"Rows on {' or '.join(PRIMARY_SOURCE_TYPES)} sources (%)",
@@ -62,7 +62,7 @@ ah.formatted_table(summary.set_index("dataset"),
                            "age_days": "Age (days)"})
 
 # %%
-coverage_chart(summary, as_of, sources=tables["sources"])
+coverage_chart(summary, as_of, sources=ah.load("sources"))  # every source a caption may name
 
 # %% [markdown]
 # ## Every source the kit cites

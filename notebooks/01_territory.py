@@ -58,19 +58,17 @@ method = "step"  # "step" (last map on or before a date) or "linear" (between ma
 user_line = {"UA-14": 1.0, "UA-09": 1.0, "UA-43": 1.0, "UA-40": 1.0}  # shares (0-1) on Russia's side; others 0
 
 # %%
+as_of = ah.resolve_as_of(as_of, datasets=["territory_control"])
 sources = ah.load("sources")
 regions = ah.load("regions")
-control_all = ah.load("territory_control")
-report_as_of = ah.resolve_as_of(as_of, datasets=["territory_control"])
-control = control_all[control_all["date"] <= report_as_of]
-other_maps = ah.load("territory_comparison")
-other_maps = other_maps[other_maps["date"] <= report_as_of]
-claims = ah.load("annexation_claims")
-sites = ah.load("sites")
+control = ah.load("territory_control", as_of=as_of)
+other_maps = ah.load("territory_comparison", as_of=as_of)
+claims = ah.load("annexation_claims", as_of=as_of)
+sites = ah.load("sites", as_of=as_of)
 boundaries = terr.boundaries()
-events = ah.load("events") if "events" in ah.datasets() else None
-regional_date = terr.regional_date(control, regions, report_as_of)
-print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {report_as_of:%d %b %Y}.")
+events = ah.load("events", as_of=as_of) if "events" in ah.datasets() else None
+regional_date = terr.regional_date(control, regions, as_of)
+print(f"Per-region control below: map of {regional_date:%d %b %Y}; figures to {as_of:%d %b %Y}.")
 # What the charts below rest on: the maps they draw, the claims, the regions' areas and populations.
 map_sources = ah.cited_by(control)
 claim_sources = ah.cited_by(claims, control[control["date"] == regional_date], regions)
@@ -117,7 +115,8 @@ terr.control_timeseries(control, regions, events, sources=sources)
 
 # %%
 monthly = terr.monthly_net_change(control)
-terr.monthly_change_figure(monthly, regions, map_sources, regional_date, events, sources=sources)
+terr.monthly_change_figure(monthly, regions, map_sources, regional_date, events, sources=sources,
+                           next_map=ah.first_known("territory_control", after=as_of))
 
 # %% [markdown]
 # ### The mapping sources side by side
@@ -131,7 +130,7 @@ terr.monthly_change_figure(monthly, regions, map_sources, regional_date, events,
 # polygons) was not found in a text the kit could read, so only the published share is shown.
 
 # %%
-terr.sources_comparison_figure(control, other_maps, regions, report_as_of, sources=sources)
+terr.sources_comparison_figure(control, other_maps, regions, as_of, sources=sources)
 
 # %% [markdown]
 # Key dates (national totals; low = the Russian-held layers, high = plus the contested layer):

@@ -60,9 +60,12 @@ from analysis_helpers.widgets.reconstruction import funding_gap_explorer
 
 as_of = ah.resolve_as_of(as_of, datasets=["reconstruction_assessments", "funding_sources"])
 sources = ah.load("sources")
-assessments = rec.known_on(ah.load("reconstruction_assessments"), as_of)
-sectors = ah.load("reconstruction_sectors").merge(assessments[["assessment_id"]], on="assessment_id")
-funding = rec.known_on(ah.load("funding_sources"), as_of, column="as_of")
+assessments = ah.load("reconstruction_assessments", as_of=as_of)
+sectors = ah.load("reconstruction_sectors", as_of=as_of)
+funding = ah.load("funding_sources", as_of=as_of)
+# When the next estimate and the next joint assessment came, for the notes of charts that have nothing yet.
+next_estimate = ah.first_known("reconstruction_assessments", after=as_of)
+next_rdna = ah.first_known("reconstruction_assessments", where=lambda f: f["kind"] == rec.TREND_KIND, after=as_of)
 
 # %% [markdown]
 # ## Headline estimates over time
@@ -72,7 +75,7 @@ funding = rec.known_on(ah.load("funding_sources"), as_of, column="as_of")
 # losses to be recovered and higher standards for what is rebuilt.
 
 # %%
-rec.assessments_figure(assessments, sources=sources)
+rec.assessments_figure(assessments, sources=sources, as_of=as_of, next_known=next_estimate)
 
 # %% [markdown]
 # ## How fast the estimates grew
@@ -82,7 +85,7 @@ rec.assessments_figure(assessments, sources=sources)
 # assessments.
 
 # %%
-rec.growth_figure(assessments, sources=sources)
+rec.growth_figure(assessments, sources=sources, as_of=as_of, next_known=next_rdna)
 
 # %%
 ah.formatted_table(rec.growth_between_assessments(assessments))
@@ -95,10 +98,10 @@ ah.formatted_table(rec.growth_between_assessments(assessments))
 # assessments; the kit maps them to one list and keeps the source's own name (hover a bar).
 
 # %%
-rec.sectors_figure(sectors, assessments, "needs_usd_bn", sources=sources)
+rec.sectors_figure(sectors, assessments, "needs_usd_bn", sources=sources, as_of=as_of)
 
 # %%
-rec.sectors_figure(sectors, assessments, "damage_usd_bn", sources=sources)
+rec.sectors_figure(sectors, assessments, "damage_usd_bn", sources=sources, as_of=as_of)
 
 # %% [markdown]
 # Growth of sector needs between the RDNAs that publish the sector (here RDNA3 and RDNA5, two
@@ -185,6 +188,7 @@ show(funding_gap_explorer(assessments, funding, settlement_date=settlement_date,
 
 # %%
 latest = assessments.loc[assessments["kind"] == rec.TREND_KIND, "period_end"].max()
+latest = as_of if pd.isna(latest) else latest  # no RDNA yet: the grid starts at as_of (and shows no gap)
 dates = pd.date_range(latest, latest + pd.DateOffset(years=3), freq="QE")
 cases = {"windfall profits only": (True, 0.0), "25% of principal": (False, 0.25),
          "50% of principal": (False, 0.5), "all principal": (False, 1.0)}

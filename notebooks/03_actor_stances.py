@@ -37,7 +37,7 @@ from analysis_helpers import setup_notebook; setup_notebook()
 
 # %% tags=["parameters"]
 as_of = None  # date the stances describe (YYYY-MM-DD); None means the latest coded statement
-draws = 2000  # Monte Carlo draws for the 80% intervals
+draws = 2000  # Monte Carlo draws for the 80% input-noise bands
 expected_utility_draws = 200  # the expected-utility model is costlier; it uses this many of the draws
 seed = 1  # random seed: same seed, same intervals
 explorer_actor = "usa"  # actor the live explorer starts on
@@ -52,10 +52,11 @@ from analysis_helpers.stances import WhatIf, latest_stances, party_gap, predict_
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.stances import what_if_explorer
 
-stances, actors, issues, sources = ah.load("stances"), ah.load("actors"), ah.load("issues"), ah.load("sources")
 as_of = ah.resolve_as_of(as_of, datasets=["stances"])
-latest = latest_stances(stances, as_of)
-wide = stances_wide(stances, as_of)
+stances = ah.load("stances", as_of=as_of)
+actors, issues, sources = ah.load("actors"), ah.load("issues"), ah.load("sources")
+latest = latest_stances(stances)
+wide = stances_wide(stances)
 print(f"{len(latest)} stances of {latest['actor_id'].nunique()} actors on {latest['issue_id'].nunique()} issues, "
       f"as of {as_of:%Y-%m-%d}")
 
@@ -81,7 +82,7 @@ actor_stances.issue_bubbles(latest, actors, issues, as_of, sources=sources)
 # (error bars: the stated uncertainty).
 
 # %%
-actor_stances.stance_changes(stances[stances["as_of"] <= as_of], actors, issues, as_of, sources=sources)
+actor_stances.stance_changes(stances, actors, issues, as_of, sources=sources)
 
 # %% [markdown]
 # ## What the models predict
@@ -97,8 +98,10 @@ actor_stances.stance_changes(stances[stances["as_of"] <= as_of], actors, issues,
 #
 # Each model is rerun on perturbed inputs (positions and saliences within their stated
 # uncertainty, capabilities within theirs): markers show the median outcome, bars the 80%
-# interval. The grey band is the range of positions a deal must bridge; the coloured lines are
-# Ukraine's and Russia's 80% position intervals, with the gap marked where they do not overlap.
+# input-noise band (the coded uncertainty passed through the model: not a calibrated predictive
+# interval; notebook 07 measures how rarely such bands held later positions). The grey band is
+# the range of positions a deal must bridge; the coloured lines are Ukraine's and Russia's 80%
+# input-noise bands of their positions, with the gap marked where they do not overlap.
 
 # %%
 outcomes = predict_outcomes(wide, actors, draws=draws, seed=seed, expected_utility_draws=expected_utility_draws)

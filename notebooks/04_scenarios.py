@@ -34,14 +34,14 @@ from analysis_helpers import setup_notebook; setup_notebook()
 #
 # **Read the results as "if these assumptions held", never as forecasts.** Scenario magnitudes
 # are the author's assumptions, each with its reasoning in the file (and a source where it rests
-# on a published figure or statement). Intervals are 80% Monte Carlo intervals over the ranges
+# on a published figure or statement). Bands are 80% assumption ranges: Monte Carlo over the ranges
 # the files give and over the coded uncertainty of every stance. To add a scenario, copy a file,
 # rename it and change the numbers; a broken file is refused with the file, line, key and rule.
 
 # %% tags=["parameters"]
 as_of = None  # date the baseline describes (YYYY-MM-DD); None means the latest observation in the data
 scenario = "baseline"  # scenario this report puts first (one report per scenario in reports/scenarios/)
-draws = 1000  # Monte Carlo draws for the 80% intervals
+draws = 1000  # Monte Carlo draws for the 80% assumption ranges
 seed = 0  # random seed: same seed, same intervals
 results_csv = None  # path to also write every scenario's results to as CSV (None: download link only)
 
@@ -50,16 +50,21 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 import analysis_helpers as ah
-from analysis_helpers import scenarios
+from analysis_helpers import forecasts, scenarios
 from analysis_helpers.widgets import show
 from analysis_helpers.widgets.scenarios import scenario_explorer
 
 as_of = ah.resolve_as_of(as_of)
 baseline = scenarios.baseline_for(as_of)
 sources = ah.load("sources")
-defined = {name: scenarios.load_scenario(name) for name in scenarios.list_scenarios()}
-if scenario not in defined:
-    raise ValueError(f"unknown scenario {scenario!r}; defined: {', '.join(defined)}")
+left_out = scenarios.runnable_scenarios(as_of)  # scenario -> why it cannot run at as_of ("" when it can)
+defined = {name: scenarios.load_scenario(name) for name in left_out if not left_out[name]}
+if scenario not in left_out:
+    raise ValueError(f"unknown scenario {scenario!r}; defined: {', '.join(left_out)}")
+for name, reason in left_out.items():
+    if reason:
+        display(Markdown(f"**{name}** is left out as of {as_of:%d %B %Y}: {reason}."))
+scenario = scenario if scenario in defined else "baseline"  # the one this report puts first
 titles = pd.DataFrame({"name": list(defined), "title": [s.title for s in defined.values()]})
 results = scenarios.run_all(draws=draws, seed=seed, as_of=as_of)
 chosen = defined[scenario]
@@ -111,10 +116,12 @@ ah.formatted_table(scenarios.assumption_table(chosen))
 # %% [markdown]
 # ### Its results
 #
-# `value` is the result of the central assumptions; `low` and `high` bound the 80% interval
+# `value` is the result of the central assumptions; `low` and `high` bound the 80% assumption
+# range (not a calibrated predictive interval; a central value that a nonlinear model puts outside
+# the draws' range extends it)
 # (blank where there is none). `settlement:<issue>` is the compromise model;
 # `distance_<party>:<issue>` is how far the party's position lies from that compromise and
-# `party_gap:<issue>` how far apart the two parties' 80% position intervals are.
+# `party_gap:<issue>` how far apart the two parties' 80% input-noise bands of their positions are.
 
 # %%
 display(HTML(ah.csv_download_link(results, "scenario_results.csv", "Download every scenario's results (CSV)")))
@@ -124,11 +131,24 @@ ah.formatted_table(results[results["scenario"] == scenario].drop(columns="scenar
                    formats=dict.fromkeys(("value", "low", "high"),
                                          lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"))
 
+# %% [markdown]
+# ### Will there be a settlement at all?
+#
+# Every result above is *at the settlement*: conditional on one happening. Read as a change to the
+# base rate of how long inter-state wars last (notebook 08), each scenario's central settlement
+# time asks the hazard to be multiplied by the factor below; even then, the last column gives the
+# probability of **no settlement** by the scenario's own upper bound.
+
+# %%
+ah.formatted_table(forecasts.scenario_timing(as_of))
+
 # %% [markdown] tags=["dashboard-top"]
 # ## Build your own scenario
 #
 # Start from any scenario and move its main assumptions: the headline numbers and the
-# settlement chart recompute, with their 80% intervals.
+# settlement chart recompute, with their 80% assumption ranges. Settlement timing as a hazard, with the probability of no
+# settlement by each scenario's upper bound, is in notebook 08: every "at the settlement" number here is
+# conditional on a settlement happening.
 
 # %% tags=["dashboard-top"]
 show(scenario_explorer(baseline, defined, ah.load("actors"), ah.load("issues"), as_of, start=scenario,

@@ -44,8 +44,9 @@ as_of = None  # the date the timeline and the state of play describe; None means
 # %%
 as_of = ah.resolve_as_of(as_of)
 sources = ah.load("sources")
-tables, left_out = load_available()
-events, claims = tables["events"], ah.load("claims")
+tables, left_out = load_available(as_of=as_of)
+events, claims = tables["events"], ah.load("claims", as_of=as_of)
+article_date = ah.first_known("claims")  # when the article's claims were made (for a date before it)
 for name, reason in left_out.items():
     print(f"Not used ({name}): {reason}")
 
@@ -78,7 +79,7 @@ show(timeline_explorer(events, as_of, sources=sources), timeline_explorer_report
 
 # %%
 checked = briefing.check_claims(claims, tables)
-verdict_figure(checked, as_of, sources=sources)
+verdict_figure(checked, as_of, sources=sources, next_known=article_date)
 
 # %%
 display(HTML(claims_table_html(checked, sources)))
@@ -92,7 +93,7 @@ display(HTML(claims_table_html(checked, sources)))
 # %%
 if "territory_control" in tables:
     display(front_movement_figure(tables["territory_control"], claims["claim_date"].max(), as_of,
-                                  sources=sources))
+                                  sources=sources, next_known=article_date))
 
 # %% [markdown]
 # ## State of play

@@ -40,8 +40,6 @@ from analysis_helpers import setup_notebook; setup_notebook()
 # reported (`published_on`), which `as_of` respects.
 
 # %%
-import pandas as pd
-
 import analysis_helpers as ah
 from analysis_helpers import proposals
 from analysis_helpers.stances import latest_stances
@@ -60,16 +58,18 @@ texts = proposals.list_proposals(as_of)
 provisions = ah.load("proposal_provisions", as_of=as_of)
 regions, issues, actors = ah.load("regions"), ah.load("issues"), ah.load("actors")
 stances, sources = ah.load("stances", as_of=as_of), ah.load("sources")
+text_a, text_b = proposals.comparator_pair(texts, text_a, text_b)  # the parameters' texts, if known on as_of
+first_text = ah.first_known("proposals", after=as_of)  # the next text, for charts with none yet
 resolved = proposals.resolved_lines(as_of)
 sides = proposals.sides(resolved, regions)
-regional_costs = ah.load("reconstruction_regions")
-costs = proposals.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments"))
+regional_costs = ah.load("reconstruction_regions", as_of=as_of)
+costs = proposals.costs_by_side(resolved, regional_costs, ah.load("reconstruction_assessments", as_of=as_of))
 distances = proposals.actor_distances(provisions, texts, stances)
 boundaries = proposals.boundaries()
 # What each chart cites: the rows it is drawn from.
 side_cited = ah.cited_by(resolved, regions,
                          regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
-stance_cited = ah.cited_by(pd.concat([latest_stances(stances, d) for d in texts["date"].unique()]))
+stance_cited = ah.cited_by(*[latest_stances(stances, d) for d in texts["date"].unique()])
 ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]])
 
 # %% [markdown]
@@ -82,7 +82,7 @@ ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "titl
 
 # %%
 matrix = proposals.position_matrix(as_of)
-proposals.position_matrix_figure(matrix, sources, as_of)
+proposals.position_matrix_figure(matrix, sources, as_of, next_known=first_text)
 
 # %% [markdown]
 # ## Where each line runs, and what lies on each side
@@ -94,10 +94,10 @@ proposals.position_matrix_figure(matrix, sources, as_of)
 # or whose line was not reported (the Geneva framework) draw no line.
 
 # %%
-proposals.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources)
+proposals.lines_map(resolved, sides, texts, regions, boundaries, as_of, sources=sources, next_known=first_text)
 
 # %%
-proposals.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources)
+proposals.sides_figure(sides, costs, texts, as_of, cited=side_cited, sources=sources, next_known=first_text)
 
 # %% [markdown]
 # **Needs and damage by side.** The kit prices a line in reconstruction needs only where an
@@ -124,7 +124,8 @@ ah.formatted_table(proposals.side_metrics(table, texts))
 # the actor had no coded stance on any issue the text codes at that date.
 
 # %%
-proposals.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources)
+proposals.distance_figure(distances, texts, actors, as_of, cited=stance_cited, sources=sources,
+                          next_known=first_text)
 
 # %% [markdown]
 # **Against the bargaining models.** For each text and issue, where the text lies relative to the
@@ -143,12 +144,12 @@ ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromi
 
 # %%
 show(proposal_comparator(texts, provisions, resolved, issues, regions, boundaries, as_of, sources=sources,
-                         a=text_a, b=text_b),
+                         a=text_a, b=text_b, next_known=first_text),
      comparator_static(comparator_figures(text_a, text_b, texts, provisions, resolved, issues, regions, boundaries,
-                                          as_of, sources=sources)))
+                                          as_of, sources=sources, next_known=first_text)))
 
 # %%
-ah.formatted_table(proposals.diff(text_a, text_b).drop(columns=["detail_a", "detail_b"]))
+ah.formatted_table(proposals.diff(text_a, text_b, as_of=as_of).drop(columns=["detail_a", "detail_b"]))
 
 # %% [markdown]
 # ## What the texts leave open
@@ -176,7 +177,8 @@ ah.formatted_table(proposals.open_counts(matrix, texts))
 presence = proposals.pax_presence(provisions, texts, ah.load("pax_crosswalk"))
 pax_profile = ah.load("pax_profile")
 beside = proposals.beside_past_agreements(presence, pax_profile)
-proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, provisions), sources=sources)
+proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, provisions), sources=sources,
+                                 next_known=first_text)
 
 # %%
 ah.formatted_table(beside.set_index("pax_category"))

@@ -104,6 +104,7 @@ except ah.DataValidationError as missing:
 # not a calibrated interval: its coverage is in the title). Compared with the change 3, 6 and 12
 # months later. **Limits.** The series is scored as it stands today; quarters overlap at the
 # longer horizons.
+# Notebook 08 replaces this rule by a calibrated front model, every monthly origin scored.
 
 # %%
 pace, pace_scores, pace_sources = model_checks.pace_check(pace_scenario)

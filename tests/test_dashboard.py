@@ -62,7 +62,8 @@ def dashboard_command(port: int) -> tuple[dict[str, str], list[str]]:
     recipe = re.search(r"^dashboard:.*\n((?:\t.*\n?)+)", makefile, re.M).group(1)
     words = shlex.split(recipe.replace("$(VENV)", str(Path(sys.executable).parents[1]))
                         .replace("$(CURDIR)", str(REPO_ROOT))
-                        .replace("$(ARGS)", ""))  # the user's extra options: none here
+                        .replace("$(ARGS)", "")  # the user's extra options: none here
+                        .replace("$(DASHBOARD_PORT)", ""))  # its port option: replaced below
     start = next(i for i, word in enumerate(words) if word.endswith("/voila"))
     environment = dict(word.split("=", 1) for word in words[:start] if "=" in word)
     options = [word for word in words[start:] if not word.startswith("--port")]

@@ -96,8 +96,8 @@ def test_a_what_if_chart_updated_in_place_equals_one_built_afresh():
 
 def test_the_funding_gap_explorer_shows_the_notebooks_gap():
     setup_notebook()
-    assessments = rec.known_on(ah.load("reconstruction_assessments"), "2026-08-04")
-    funding = rec.known_on(ah.load("funding_sources"), "2026-08-04", column="as_of")
+    assessments = ah.load("reconstruction_assessments", as_of="2026-08-04")
+    funding = ah.load("funding_sources", as_of="2026-08-04")
     assumptions = {"windfall_only": True, "asset_share": 0.5, "donor_bn_per_year": rec.donor_rate(funding),
                    "donor_years": 10, "private_bn": 0.0}
     explorer = funding_gap_explorer(assessments, funding, settlement_date="2026-12-31", cited=SOURCES,

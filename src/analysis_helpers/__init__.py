@@ -14,8 +14,8 @@ Notebooks import only this package, those modules and `widgets`.
 """
 
 from .conventions import cited_by
-from .data import DataValidationError, Problem, datasets, describe, load, resolve_as_of, validate
+from .data import DataValidationError, Problem, datasets, describe, first_known, load, resolve_as_of, validate
 from .publish.notebook import csv_download_link, formatted_table, setup_notebook
 
-__all__ = ["DataValidationError", "Problem", "cited_by", "csv_download_link", "datasets", "describe",
+__all__ = ["DataValidationError", "Problem", "cited_by", "csv_download_link", "datasets", "describe", "first_known",
            "formatted_table", "load", "resolve_as_of", "setup_notebook", "validate"]

@@ -1,4 +1,5 @@
-"""Command line: `python -m analysis_helpers validate [DATA_DIR]`, `... report [...]`, `... sensitivity [...]`."""
+"""Command line: `python -m analysis_helpers validate [DATA_DIR]`, `... report [...]`, `... sweep [...]`,
+`... sensitivity [...]`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ commands:
                         Exit status: 0 valid (and fresh), 1 invalid, 2 usage error,
                         3 valid but some dataset older than --max-age
   report [...]          execute the notebooks and write HTML reports (see `report --help`)
+  sweep [...]           the reports at every quarter's end since March 2022 (as_of), listing
+                        every failure (see `sweep --help`)
   sensitivity SCENARIO --out FILE.csv [...]
                         which inputs of a scenario drive its results (see `sensitivity --help`)
 """
@@ -120,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         from .publish.report import main as report_main
 
         return report_main(rest)
+    if command == "sweep":
+        from .publish.report import sweep_main
+
+        return sweep_main(rest)
     if command == "sensitivity":
         return sensitivity_command(rest)
     print(USAGE, file=sys.stderr)

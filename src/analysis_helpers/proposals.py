@@ -26,6 +26,7 @@ from .analysis.proposals import (
     actor_distances,
     beside_past_agreements,
     beyond_interval_table,
+    comparator_pair,
     compare_table,
     costs_by_side,
     model_intervals,
@@ -39,10 +40,10 @@ from .data import load
 from .figures.proposals import distance_figure, lines_map, past_agreements_figure, position_matrix_figure, sides_figure
 from .territory import boundaries
 
-__all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "compare",
-           "compare_table", "costs_by_side", "diff", "distance_figure", "lines_map", "list_proposals", "model_intervals",
-           "open_counts", "past_agreements_figure", "pax_presence", "position_matrix", "position_matrix_figure",
-           "resolved_lines", "side_metrics", "sides", "sides_figure"]
+__all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
+           "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "lines_map", "list_proposals",
+           "model_intervals", "open_counts", "past_agreements_figure", "pax_presence", "position_matrix",
+           "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
           "issues", "reconstruction_regions", "reconstruction_assessments")
@@ -60,7 +61,8 @@ def list_proposals(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd
 
 
 def resolved_lines(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Every region under every text's line (shares on Russia's side, in a buffer, on Ukraine's side)."""
+    """Every region under every text's line known on `as_of` (shares on Russia's side, in a
+    buffer, on Ukraine's side)."""
     tables = _tables(data_dir, as_of)
     return engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
 
@@ -96,12 +98,14 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     return table.sort_values("proposal_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
-def diff(a: str, b: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+def diff(a: str, b: str, data_dir: Path | str | None = None, as_of: AsOf = None) -> pd.DataFrame:
     """What changed from text `a` to text `b`, issue by issue and region by region (see
-    `analysis.proposals.diff`). KeyError naming the known ids if either is unknown."""
-    tables = _tables(data_dir)
+    `analysis.proposals.diff`), with the data known on `as_of` (None: all). KeyError naming the
+    known ids if either is unknown; no row when both are "" (no text known yet, as
+    `analysis.proposals.comparator_pair` gives before the first text)."""
+    tables = _tables(data_dir, as_of)
     known = set(tables["proposals"]["proposal_id"])
-    unknown = [p for p in (a, b) if p not in known]
+    unknown = [p for p in (a, b) if p not in known and (a or b)]
     if unknown:
         raise KeyError(f"unknown proposal_id {unknown[0]!r}; known: {', '.join(sorted(known))}")
     resolved = engine.resolve_lines(tables["proposal_lines"][tables["proposal_lines"]["proposal_id"].isin({a, b})],

@@ -21,8 +21,8 @@ from .analysis.reconstruction import (
     funding_gap,
     funding_gap_cases,
     growth_between_assessments,
-    known_on,
     needs_at,
+    needs_estimable,
     needs_trend,
     sector_growth,
 )
@@ -38,7 +38,7 @@ from .figures.reconstruction import (
 
 __all__ = ["TREND_KIND", "assessments_figure", "donor_rate", "funding_gap", "funding_gap_cases",
            "funding_gap_explorer_report", "funding_gap_figure", "growth_between_assessments", "growth_figure",
-           "known_on", "needs", "needs_at", "needs_trend", "sector_growth", "sectors_figure"]
+           "needs", "needs_at", "needs_estimable", "needs_trend", "sector_growth", "sectors_figure"]
 
 
 def needs(dates: object, as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:

@@ -26,8 +26,8 @@ from .figures.scenarios import headline_grid, scenario_explorer_report, scenario
 from .memo import Memo
 
 __all__ = ["Scenario", "assumption_table", "baseline_for", "headline_grid", "list_scenarios", "load_scenario",
-           "run_all", "run_scenario", "scenario_explorer_report", "scenario_from_dict", "scenario_profile",
-           "settlement_comparison"]
+           "run_all", "run_scenario", "runnable_scenarios", "scenario_explorer_report", "scenario_from_dict",
+           "scenario_profile", "settlement_comparison"]
 
 DEFAULT_DRAWS = 1000
 
@@ -47,12 +47,13 @@ _baselines: Memo[engine.Baseline] = Memo(size=8)
 
 def baseline_for(as_of: AsOf = None, data_dir: Path | str | None = None) -> engine.Baseline:
     """The engine's baseline at `as_of` (default: the latest observation in the data), cached
-    until a data file changes."""
+    until a data file changes. It reads only the rows known on that day (`load(name, as_of=)`):
+    a past baseline is what the kit would have computed then."""
     root = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
     day = resolve_as_of(as_of, root)
     key = (root, day, package(root).signature())
-    return _baselines.get(key, lambda: engine.prepare_baseline({name: load(name, root) for name in engine.TABLES},
-                                                                day))
+    return _baselines.get(key, lambda: engine.prepare_baseline(
+        {name: load(name, root, as_of=day) for name in engine.TABLES}, day))
 
 
 def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of: AsOf = None,
@@ -68,7 +69,17 @@ def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, s
                       expected_utility_draws=expected_utility_draws)
 
 
+def runnable_scenarios(as_of: AsOf = None, data_dir: Path | str | None = None) -> dict[str, str]:
+    """Every scenario by name, with why it cannot run at `as_of` ("" when it can): a scenario
+    that takes a text's terms cannot run before the text is known."""
+    baseline = baseline_for(as_of, data_dir)
+    return {name: engine.not_runnable_reason(load_scenario(name, data_dir), baseline)
+            for name in list_scenarios(data_dir)}
+
+
 def run_all(draws: int = DEFAULT_DRAWS, seed: int = 0, as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """`run_scenario` for every scenario, stacked (same columns)."""
-    return pd.concat([run_scenario(name, draws, seed, as_of, data_dir) for name in list_scenarios(data_dir)],
+    """`run_scenario` for every scenario that can run at `as_of` (`runnable_scenarios`), stacked
+    (same columns)."""
+    return pd.concat([run_scenario(name, draws=draws, seed=seed, as_of=as_of, data_dir=data_dir)
+                      for name, reason in runnable_scenarios(as_of, data_dir).items() if not reason],
                      ignore_index=True)

@@ -110,6 +110,17 @@ def check_cluster(client) -> int:
     return len(remote)
 
 
+def not_estimated_yet(outputs: Sequence[str], central: pd.DataFrame, baseline: engine.Baseline) -> list[str]:
+    """The `outputs` the engine has no value for at the baseline's date, though it has at a later
+    one: needs and the funding gap before two RDNAs were published (NaN), a settlement on an issue
+    no actor had a stance on yet (no metric). `analyse` leaves them out, and says so."""
+    values = central.set_index("metric")["value"]
+    issues = {f"{prefix}:{issue_id}" for issue_id in baseline.issues["issue_id"]
+              for prefix in ("settlement", "settlement_weighted_median", "settlement_expected_utility")}
+    return [output for output in outputs
+            if (output in values.index and pd.isna(values[output])) or (output not in values.index and output in issues)]
+
+
 def plan(scenario: str | Scenario, outputs: Sequence[str] | None = None, method: str = "morris",
          samples: int | None = None, seed: int = 0, inputs: Sequence[str] | None = None, as_of: AsOf = None,
          data_dir: Path | str | None = None, ranges: Mapping[str, Sequence[float]] | None = None,
@@ -133,8 +144,10 @@ def plan(scenario: str | Scenario, outputs: Sequence[str] | None = None, method:
                                    for actor in unknown], "sensitivity ranges name unknown actors")
     central = engine.run(scenario, baseline, draws=0)
     known = list(central["metric"])
-    wanted = outputs if outputs is not None else core.default_outputs(list(baseline.issues["issue_id"]))
-    chosen = core.check_outputs(wanted, known)
+    requested = core.default_outputs(list(baseline.issues["issue_id"])) if outputs is None else outputs
+    requested = [requested] if isinstance(requested, str) else list(requested)
+    later = not_estimated_yet(requested, central, baseline)  # left out at this date (analyse says so)
+    chosen = [output for output in core.check_outputs(requested, [*known, *later]) if output not in later]
     units = dict(zip(central["metric"], central["unit"], strict=True))
     X = core.design(uncertain, method, 2 * samples if convergence else samples, seed, grouped=groups)
     return scenario, baseline, uncertain, X, chosen, units, samples
@@ -268,7 +281,9 @@ def analyse(scenario: str | Scenario, outputs: Sequence[str] | None = None, meth
     bar = _progress_bar(len(X), f"{method} {loaded.name}", progress)
     done = bar.update if bar is not None else (lambda n: None)
     try:
-        if address:
+        if not chosen:  # nothing the engine can estimate at this date: no run
+            Y = np.empty((len(X), 0))
+        elif address:
             Y = _run_dask(X, loaded, baseline, uncertain, chosen, address, done)
         else:
             count = workers if workers is not None else (os.cpu_count() or 1)
@@ -276,11 +291,16 @@ def analyse(scenario: str | Scenario, outputs: Sequence[str] | None = None, meth
     finally:
         if bar is not None:
             bar.close()
-    table = core.indices(uncertain, X, Y, chosen, method, units=units, seed=seed, grouped=groups)
+    table = (core.indices(uncertain, X, Y, chosen, method, units=units, seed=seed, grouped=groups) if chosen
+             else pd.DataFrame(columns=core.INDEX_COLUMNS))
     table.insert(0, "scenario", loaded.name)
+    requested = core.default_outputs(list(baseline.issues["issue_id"])) if outputs is None else outputs
+    requested = [requested] if isinstance(requested, str) else list(requested)
     table.attrs.update(samples=2 * samples if convergence else samples, evaluations=len(X), seed=seed,
-                       as_of=baseline.as_of, groups=groups, cited=baseline.cited)
+                       as_of=baseline.as_of, groups=groups, cited=baseline.cited,
+                       not_estimated=[output for output in requested if output not in chosen])
     if convergence:
-        table.attrs["convergence"] = core.convergence(uncertain, X, Y, chosen, samples, seed=seed, grouped=groups)
+        table.attrs["convergence"] = (core.convergence(uncertain, X, Y, chosen, samples, seed=seed, grouped=groups)
+                                      if chosen else pd.DataFrame(columns=core.CONVERGENCE_COLUMNS))
     return table
 

@@ -65,7 +65,8 @@ def compromise(position, capability, salience):
     """Weighted mean of positions, actors weighted by capability x salience."""
     position, weight = _as_weighted(position, capability, salience)
     weighted_sum = np.sum(np.where(weight > 0, position, 0.0) * weight, axis=-1)
-    return (weighted_sum / np.sum(weight, axis=-1))[()]
+    with np.errstate(invalid="ignore"):  # no actor with weight on an issue (e.g. as of 2022): no outcome, NaN
+        return (weighted_sum / np.sum(weight, axis=-1))[()]
 
 
 def bargaining_range(position, capability=None, salience=None):

@@ -58,6 +58,17 @@ def proposals_in_order(proposals: pd.DataFrame) -> pd.DataFrame:
     return proposals.sort_values(["date", "proposal_id"]).reset_index(drop=True)
 
 
+def comparator_pair(proposals: pd.DataFrame, a: str, b: str) -> tuple[str, str]:
+    """The two texts a comparator starts from: `a` and `b` where they are among `proposals` (the
+    texts known on the report's date), the latest other texts in place of those that are not (the
+    one text twice when only one is known), ("", "") when none is."""
+    ordered = list(proposals_in_order(proposals)["proposal_id"])
+    chosen = [text for text in dict.fromkeys((a, b)) if text in ordered]
+    others = [text for text in reversed(ordered) if text not in chosen]
+    pair = (chosen + others) * 2
+    return (pair[0], pair[1]) if pair else ("", "")
+
+
 def _line_shares(control: pd.DataFrame, when) -> pd.DataFrame:
     """Russian-held share of each region on `when` (the territory table's own `share`, measured
     against the outline it was mapped on: never km² over another area), the map date used and
@@ -337,6 +348,8 @@ def side_metrics(table: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
     on each side) from the long `compare_table`, in date order. A metric `<measure>:<side>` becomes the
     column `<side>_side_<measure>` (`share_of_ukraine` as `<side>_side_share`), so its unit ends the name."""
     rows = table[table["metric"].str.match(SIDE_METRIC_PATTERN)]
+    if rows.empty:  # no text known on the report's date draws a line
+        return pd.DataFrame(index=pd.Index([], name="proposal_id"))
     measure, _, side = rows["metric"].str.partition(":").T.to_numpy()
     columns = [f"{s}_side_{'share' if m == 'share_of_ukraine' else m}" if s else m for m, s in zip(measure, side, strict=True)]
     return _by_text(rows.assign(metric=columns), "metric", proposals)

@@ -51,20 +51,17 @@ from ..conventions import DAYS_PER_MONTH, AsOf, as_timestamp
 WAR_START = pd.Timestamp("2022-02-24")
 UNIT = "USD bn"
 TREND_KIND = "rdna"
+MIN_TREND_ASSESSMENTS = 2  # a trend is fitted through two RDNAs or more
 DEFAULT_PURPOSES = ("reconstruction", "mixed")
 GAP_QUANTITIES = ("needs", "immobilised_assets", "committed_instruments", "donor_support",
                   "private_capital", "total_funding", "gap")
 
 
-def known_on(table: pd.DataFrame, as_of: AsOf, column: str = "published") -> pd.DataFrame:
-    """The rows of `table` whose `column` date is on or before `as_of` (what was known then)."""
-    return table[table[column] <= as_timestamp(as_of)]
-
-
 def latest_needs(assessments: pd.DataFrame, as_of: AsOf) -> pd.Series | None:
-    """The most recent assessment with a needs figure published on or before `as_of`."""
-    known = known_on(assessments[assessments["needs_usd_bn"].notna()], as_of)
-    return None if known.empty else known.sort_values("published").iloc[-1]
+    """The most recent assessment with a needs figure published on or before `as_of` (e.g. a
+    claim's date: the table itself is read as of the report's date)."""
+    with_needs = assessments[assessments["needs_usd_bn"].notna() & (assessments["published"] <= as_timestamp(as_of))]
+    return None if with_needs.empty else with_needs.sort_values("published").iloc[-1]
 
 
 def immobilised_total(funding: pd.DataFrame) -> pd.Series | None:
@@ -89,6 +86,17 @@ def months_of_war(dates) -> np.ndarray:
 def _trend_series(assessments: pd.DataFrame, measure: str = "needs_usd_bn") -> pd.DataFrame:
     rows = assessments[(assessments["kind"] == TREND_KIND) & assessments[measure].notna()]
     return rows.sort_values("period_end").reset_index(drop=True)
+
+
+def trend_assessments(assessments: pd.DataFrame) -> pd.DataFrame:
+    """The assessments the needs trend rests on: RDNAs with a needs figure, oldest first."""
+    return _trend_series(assessments)
+
+
+def needs_estimable(assessments: pd.DataFrame) -> bool:
+    """Whether `needs_at` can estimate needs from these assessments (it fits a trend through at
+    least two RDNAs; before the second was published, e.g. in 2022, it cannot)."""
+    return len(_trend_series(assessments)) >= MIN_TREND_ASSESSMENTS
 
 
 def _consecutive_changes(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -148,7 +156,7 @@ class _NeedsSeries:
     @classmethod
     def of(cls, assessments: pd.DataFrame) -> _NeedsSeries:
         rows = _trend_series(assessments)
-        if len(rows) < 2:
+        if len(rows) < MIN_TREND_ASSESSMENTS:
             raise ValueError("needs at least two joint assessments (RDNAs) with needs to fit a trend")
         horizons = rows["horizon_years"].dropna()
         return cls(rows["assessment_id"].to_numpy(), rows["period_end"].to_numpy(),
@@ -192,8 +200,11 @@ def needs_trend(assessments: pd.DataFrame) -> pd.DataFrame:
     """The growth rates `needs_at` extrapolates with: one row per alternative fit.
 
     `fit` is "least squares, all RDNAs" (the central rate) or "<from> to <to>" for each pair of
-    consecutive RDNAs; `usd_bn_per_month` its slope; `central` marks the central rate.
+    consecutive RDNAs; `usd_bn_per_month` its slope; `central` marks the central rate. No row
+    before two RDNAs are known (there is no trend yet).
     """
+    if not needs_estimable(assessments):
+        return pd.DataFrame(columns=["fit", "usd_bn_per_month", "central"])
     series = _NeedsSeries.of(assessments)
     pairs = [f"{a} to {b}" for a, b in pairwise(series.ids)]
     rates = series.rates()
@@ -205,8 +216,15 @@ def needs_at(assessments: pd.DataFrame, dates) -> pd.DataFrame:
     """Recovery and reconstruction needs at each date, with a low/high band (see module doc).
 
     `dates`: one date or several. Returns `date`, `value`, `low`, `high`, `unit`, `method`.
-    Raises ValueError for a date before the first RDNA's as-of date.
+    Raises ValueError for a date before the first RDNA's as-of date. With fewer than two RDNAs
+    (e.g. at an as-of date in 2022) there is no trend: NaN values, and `method` says why.
     """
+    if not needs_estimable(assessments):
+        stamps = pd.to_datetime(np.atleast_1d(dates))
+        known = len(_trend_series(assessments))
+        return pd.DataFrame({"date": stamps, "value": np.nan, "low": np.nan, "high": np.nan, "unit": UNIT,
+                             "method": f"not estimated: a trend needs {MIN_TREND_ASSESSMENTS} RDNAs with needs, "
+                                       f"{known} known"})
     return _NeedsSeries.of(assessments).at(dates)
 
 
@@ -251,15 +269,16 @@ def funding_gap_grid(assessments: pd.DataFrame, funding: pd.DataFrame, settlemen
         _check_range("asset_share", share, 0.0, 1.0)
     _check_range("private_bn", private_bn, 0.0)
     parts = _funding_parts(funding, purposes)
-    series = _NeedsSeries.of(assessments)
+    rows = _trend_series(assessments)
+    horizon = float(rows["horizon_years"].dropna().iloc[-1]) if rows["horizon_years"].notna().any() else np.nan
     rate = parts["donor_rate"] if donor_bn_per_year is None else donor_bn_per_year
-    if donor_years is None and np.isnan(series.horizon):
+    if donor_years is None and np.isnan(horizon):
         raise ValueError("no RDNA states a horizon: pass donor_years explicitly")
-    years = series.horizon if donor_years is None else donor_years
+    years = horizon if donor_years is None else donor_years
     _check_range("donor_bn_per_year", rate, 0.0)
     _check_range("donor_years", years, 0.0)
 
-    needs = series.at(settlement_dates)
+    needs = needs_at(assessments, settlement_dates)  # NaN before two RDNAs are known: so is the gap
     n_dates = len(needs)
     available_principal = max(parts["principal"] - parts["windfall_claims"], 0.0)
     assets = np.zeros_like(shares) if windfall_only else shares * available_principal

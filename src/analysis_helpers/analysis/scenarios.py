@@ -122,25 +122,29 @@ class Baseline:
 
 
 def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baseline:
-    """The baseline from the validated tables (`TABLES`, as `load()` returns them) at `as_of`."""
+    """The baseline from the tables `TABLES` at `as_of`, as `load(name, as_of=as_of)` returns them
+    (only the rows known on that day: `scenarios.baseline_for` reads them so)."""
     missing = sorted(set(TABLES) - set(tables))
     if missing:
         raise KeyError(f"tables missing for the scenario engine: {', '.join(missing)}")
     as_of = as_timestamp(as_of)
     regions = tables["regions"].loc[lambda f: f["region_id"] != NATIONAL_ID,
                                     ["region_id", "area_km2", "population"]].reset_index(drop=True)
-    at = territory.control_at(tables["territory_control"], as_of).set_index("region_id")["occupied_km2"]
     control = tables["territory_control"]
-    used_control = control[control["date"].isin(territory.control_at(control, as_of)["observed"])]
-    cited = cited_by(used_control, stances.latest_stances(tables["stances"], as_of),
-                     reconstruction.known_on(tables["reconstruction_assessments"], as_of),
+    at = territory.control_at(control, as_of)
+    used_control = control[control["date"].isin(at["observed"])]
+    assessments = tables["reconstruction_assessments"]
+    trend = reconstruction.trend_assessments(assessments)
+    cited = cited_by(used_control, stances.latest_stances(tables["stances"]),
+                     trend if reconstruction.needs_estimable(assessments) else trend.iloc[:0],
                      tables["funding_sources"])
     return Baseline(
         as_of=as_of, regions=regions,
-        occupied_km2=at.reindex(regions["region_id"]).fillna(0.0).to_numpy(float),
-        control=tables["territory_control"], stances_wide=stances.stances_wide(tables["stances"], as_of),
+        occupied_km2=at.set_index("region_id")["occupied_km2"].reindex(regions["region_id"]).fillna(0.0)
+        .to_numpy(float),
+        control=control, stances_wide=stances.stances_wide(tables["stances"]),
         actors=tables["actors"], issues=tables["issues"],
-        assessments=tables["reconstruction_assessments"], funding=tables["funding_sources"], cited=tuple(cited),
+        assessments=assessments, funding=tables["funding_sources"], cited=tuple(cited),
         proposal_provisions=tables["proposal_provisions"], proposal_lines=tables["proposal_lines"],
     )
 
@@ -153,11 +157,25 @@ def _draw(rng: np.random.Generator, magnitude, draws: int) -> tuple[float, np.nd
     return value, rng.triangular(low, value, high, draws)
 
 
-def _interval(samples: np.ndarray) -> tuple[float, float]:
-    if samples.size == 0:
+def _interval(samples: np.ndarray, centre: float | None = None) -> tuple[float, float]:
+    """The draws' 10th-90th percentile band, reaching out to `centre` when the central run lies
+    outside it: a nonlinear model (clipping, expected-utility rounds) can put the run at central
+    inputs beyond the draws' band, and a band that excludes its own central value reads as a
+    contradiction (tests/test_forecasts.py checks every scenario and metric). No band (NaN) without
+    draws, or for a metric not estimated at the baseline's date (needs before two RDNAs)."""
+    if samples.size == 0 or np.isnan(samples).all():
         return np.nan, np.nan
     low, high = np.quantile(samples, INTERVAL_QUANTILES)
+    if centre is not None and np.isfinite(centre):
+        low, high = min(low, centre), max(high, centre)
     return float(low), float(high)
+
+
+def _enclosing(value: float, low: float, high: float) -> tuple[float, float]:
+    """(low, high) widened to contain `value` (see `_interval`); NaN bounds stay NaN."""
+    if np.isnan(low) or np.isnan(high) or np.isnan(value):
+        return low, high
+    return min(low, value), max(high, value)
 
 
 def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
@@ -243,11 +261,25 @@ class ProposalTerms:
     buffer_share: np.ndarray | None
 
 
+def not_runnable_reason(scenario: Scenario, baseline: Baseline) -> str:
+    """Why `scenario` cannot run on `baseline` ("" when it can): it takes the terms of a text
+    that was not known on the baseline's date."""
+    proposal_id = scenario.assumptions["settlement"].get("proposal")
+    if proposal_id is None or (baseline.proposal_provisions["proposal_id"] == proposal_id).any() or (
+            baseline.proposal_lines["proposal_id"] == proposal_id).any():
+        return ""
+    return f"it takes the terms of the text {proposal_id!r}, which was not known on {baseline.as_of:%d %B %Y}"
+
+
 def proposal_terms(scenario: Scenario, baseline: Baseline) -> ProposalTerms | None:
-    """The terms of the text `settlement.proposal` names (None when it names none)."""
+    """The terms of the text `settlement.proposal` names (None when it names none); ValueError
+    when that text was not known on the baseline's date."""
     proposal_id = scenario.assumptions["settlement"].get("proposal")
     if proposal_id is None:
         return None
+    reason = not_runnable_reason(scenario, baseline)
+    if reason:
+        raise ValueError(f"scenario {scenario.name!r} cannot run: {reason}")
     provisions = baseline.proposal_provisions
     coded = provisions[(provisions["proposal_id"] == proposal_id) & provisions["position"].notna()]
     lines = baseline.proposal_lines[baseline.proposal_lines["proposal_id"] == proposal_id]
@@ -273,8 +305,11 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
     for outcome in outcomes.itertuples(index=False):
         settles_here = outcome.model == SETTLEMENT_MODEL and outcome.issue_id not in fixed_positions
         name = "settlement" if settles_here else f"settlement_{outcome.model}"
-        rows.append((f"{name}:{outcome.issue_id}", outcome.outcome, outcome.low, outcome.high, POSITION_UNIT))
+        rows.append((f"{name}:{outcome.issue_id}", outcome.outcome,
+                     *_enclosing(outcome.outcome, outcome.low, outcome.high), POSITION_UNIT))
     settled = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")[["outcome", "low", "high"]]
+    settled["low"] = np.minimum(settled["low"], settled["outcome"])
+    settled["high"] = np.maximum(settled["high"], settled["outcome"])
     for issue_id, position in fixed_positions.items():
         rows.append((f"settlement:{issue_id}", position, position, position, POSITION_UNIT))
         if issue_id in settled.index:
@@ -290,10 +325,18 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
         gap = gaps.loc[issue_id, "gap"]
         rows.append((f"party_gap:{issue_id}", gap, gap, gap, POSITION_UNIT))
     for party, values in distances.items():
-        rows.append((f"distance_{party}_mean", float(np.nanmean(values)), np.nan, np.nan, POSITION_UNIT))
-    mean_gap = float(gaps["gap"].mean())
+        rows.append((f"distance_{party}_mean", _mean_of_known(values), np.nan, np.nan, POSITION_UNIT))
+    mean_gap = _mean_of_known(gaps["gap"])
     rows.append(("party_gap_mean", mean_gap, mean_gap, mean_gap, POSITION_UNIT))
     return rows
+
+
+def _mean_of_known(values) -> float:
+    """Mean of the values that are not NaN; NaN (without a warning) when none is, e.g. on a date
+    before both parties had a coded stance on any issue."""
+    known = np.asarray(values, dtype=float)
+    known = known[~np.isnan(known)]
+    return float(known.mean()) if known.size else np.nan
 
 
 def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0,
@@ -317,11 +360,14 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
     density = baseline.regions["population"].to_numpy(float) / area
     occupied_total = occupied.sum(axis=1)
     buffer_total = buffer.sum(axis=1)
-    needs = _needs(scenario, baseline, all_months, rng, draws)
     funding_arguments = {k: v for k, v in scenario.assumptions["funding"].items() if k in FUNDING_ARGUMENTS}
-    total_funding = baseline.memoised("funding", repr(sorted(funding_arguments.items())), lambda: float(
-        reconstruction.funding_gap(baseline.assessments, baseline.funding, settled, **funding_arguments)
-        .set_index("quantity").loc["total_funding", "value"]))
+    if reconstruction.needs_estimable(baseline.assessments):
+        needs = _needs(scenario, baseline, all_months, rng, draws)
+        total_funding = baseline.memoised("funding", repr(sorted(funding_arguments.items())), lambda: float(
+            reconstruction.funding_gap(baseline.assessments, baseline.funding, settled, **funding_arguments)
+            .set_index("quantity").loc["total_funding", "value"]))
+    else:  # before the second RDNA there is no needs trend, hence no needs, funding horizon or gap
+        needs, total_funding = np.full(draws + 1, np.nan), np.nan
 
     sampled = {
         "settlement_months": all_months,
@@ -334,7 +380,8 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
         "funding_usd_bn": np.full(draws + 1, total_funding),
         "funding_gap_usd_bn": needs - total_funding,
     }
-    rows = [(metric, float(values[0]), *_interval(values[1:]), UNITS[metric]) for metric, values in sampled.items()]
+    rows = [(metric, float(values[0]), *_interval(values[1:], float(values[0])), UNITS[metric])
+            for metric, values in sampled.items()]
     fixed_positions = terms.positions if terms is not None else {}
     stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed,
                                 expected_utility_draws, fixed_positions], sort_keys=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..conventions import PARTIES, AsOf
+from ..conventions import PARTIES, AsOf, as_timestamp
 from . import bargaining
 
 QUANTITIES = ("position", "salience", "uncertainty")
@@ -35,7 +35,7 @@ Z_80 = 1.2816
 
 def latest_stances(stances: pd.DataFrame, as_of: AsOf = None) -> pd.DataFrame:
     """Each actor's latest stance per issue dated on or before `as_of` (all dates when None)."""
-    rows = stances if as_of is None else stances[stances["as_of"] <= pd.Timestamp(as_of)]
+    rows = stances if as_of is None else stances[stances["as_of"] <= as_timestamp(as_of)]
     latest = rows.sort_values("as_of").groupby(["actor_id", "issue_id"], as_index=False).tail(1)
     return latest.sort_values(["issue_id", "actor_id"]).reset_index(drop=True)
 
@@ -113,6 +113,17 @@ def _outcomes_by_model(position, capability, salience, models, rounds):
     return results
 
 
+def _quantiles_of_known(distribution: np.ndarray, levels) -> np.ndarray:
+    """Quantiles over the draws (axis 0) of the issues that have an outcome; NaN, without
+    NumPy's "All-NaN slice" warning, for an issue no model could settle (e.g. the
+    expected-utility model on an issue fewer than two actors held a stance on at that date)."""
+    result = np.full((len(levels), *distribution.shape[1:]), np.nan)
+    settled = ~np.isnan(distribution).all(axis=0)
+    if settled.any():
+        result[:, settled] = np.nanquantile(distribution[:, settled], levels, axis=0)
+    return result
+
+
 def predict_outcomes(
     stances_wide: pd.DataFrame,
     actors: pd.DataFrame,
@@ -144,7 +155,7 @@ def predict_outcomes(
                 draws, expected_utility_draws)
             noisy_position, noisy_salience, noisy_capability = (array[:subset] for array in noisy)
             distribution = _outcomes_by_model(noisy_position, noisy_capability, noisy_salience, (model,), rounds)[model]
-            intervals[model] = np.nanquantile(distribution, [0.5, 0.1, 0.9], axis=0)
+            intervals[model] = _quantiles_of_known(distribution, (0.5, 0.1, 0.9))
 
     range_low, range_high = bargaining.bargaining_range(position, capability_matrix, salience)
     records = []
@@ -168,9 +179,10 @@ def party_gap(stances_wide: pd.DataFrame, parties=PARTIES) -> pd.DataFrame:
     """
     first, second = parties
     frame = pd.DataFrame(index=stances_wide.index)
+    uncoded = pd.Series(np.nan, index=stances_wide.index)  # a party with no stance yet on any issue
     for party in parties:
-        centre = stances_wide["position"].get(party)
-        spread = Z_80 * stances_wide["uncertainty"].get(party)
+        centre = stances_wide["position"].get(party, uncoded)
+        spread = Z_80 * stances_wide["uncertainty"].get(party, uncoded)
         frame[f"{party}_position"] = centre
         frame[f"{party}_low"] = np.clip(centre - spread, 0, 100)
         frame[f"{party}_high"] = np.clip(centre + spread, 0, 100)

@@ -463,5 +463,6 @@ def monthly_net_change(control: pd.DataFrame) -> pd.DataFrame:
     consecutive = [(a, b) for (a, ma), (b, mb) in pairwise(zip(table.index, months, strict=True)) if (mb - ma).n == 1]
     frames = [pd.DataFrame({"month": a.to_period("M").to_timestamp(), "region_id": table.columns, "from_date": a,
                             "to_date": b, "change_km2": (table.loc[b] - table.loc[a]).to_numpy()}) for a, b in consecutive]
-    out = pd.concat(frames, ignore_index=True)
-    return out
+    if not frames:  # fewer than two consecutive months of maps (e.g. as of March 2022)
+        return pd.DataFrame(columns=["month", "region_id", "from_date", "to_date", "change_km2"])
+    return pd.concat(frames, ignore_index=True)

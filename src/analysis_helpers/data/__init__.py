@@ -13,13 +13,25 @@ import pkgutil
 from ..paths import DATA_DIR_ENV, default_data_dir
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
-from .loader import datasets, describe, known_on, latest_as_of, load, package, resolve_as_of, table_as_of, validate
+from .loader import (
+    datasets,
+    describe,
+    first_known,
+    known_on,
+    known_since,
+    latest_as_of,
+    load,
+    package,
+    resolve_as_of,
+    table_as_of,
+    validate,
+)
 from .package import DataPackage
 
 __all__ = [
     "DATA_DIR_ENV", "CheckContext", "DataPackage", "DataValidationError", "Problem",
-    "cross_check", "datasets", "default_data_dir", "describe", "known_on", "latest_as_of", "load", "package", "resolve_as_of",
-    "table_as_of", "validate",
+    "cross_check", "datasets", "default_data_dir", "describe", "first_known", "known_on", "known_since", "latest_as_of",
+    "load", "package", "resolve_as_of", "table_as_of", "validate",
 ]
 
 _INFRASTRUCTURE = {"checks", "errors", "loader", "package", "table_cache"}

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from ..conventions import AsOf
 from .checks import CheckContext, cross_check
 from .errors import DataValidationError, Problem
 
@@ -95,8 +96,9 @@ BRIEFING_DATASETS = ("events", "regions", "territory_control", "annexation_claim
                      "reconstruction_assessments", "funding_sources")
 
 
-def load_available(names=BRIEFING_DATASETS) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Load each dataset that is present and valid; report the others instead of failing.
+def load_available(names=BRIEFING_DATASETS, as_of: AsOf = None) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Load each dataset that is present and valid, as known on `as_of` (None: every row);
+    report the others instead of failing.
 
     Returns (tables by name, reason by name for those left out), so that the briefing keeps
     working while another topic's data is missing or being fixed.
@@ -106,7 +108,7 @@ def load_available(names=BRIEFING_DATASETS) -> tuple[dict[str, pd.DataFrame], di
     tables, skipped = {}, {}
     for name in names:
         try:
-            tables[name] = load(name)
+            tables[name] = load(name, as_of=as_of)
         except (KeyError, DataValidationError) as exc:
             skipped[name] = str(exc).splitlines()[0]
     return tables, skipped

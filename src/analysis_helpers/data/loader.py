@@ -10,7 +10,7 @@ boundaries) keys its own memo on that signature rather than keeping a cache of i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -49,19 +49,24 @@ def load(name: str, data_dir: Path | str | None = None, as_of: AsOf = None) -> p
     return frame.copy()
 
 
-def known_on(pkg: DataPackage, name: str, frame: pd.DataFrame, day: pd.Timestamp,
-             _via: tuple[str, ...] = ()) -> pd.Series:
-    """Which rows of `frame` (table `name`) were known on `day`, by the schema's `knownFrom`.
+def known_on(pkg: DataPackage, name: str, frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Which rows of `frame` (table `name`) were known on `day`, by the schema's `knownFrom`
+    (see `known_since`)."""
+    since = known_since(pkg, name, frame)
+    return since.isna() | (since <= day)
 
-    `knownFrom.fields`: the row is known once every one of these dates has passed (an empty
-    date does not hold it back). `knownFrom.parent`: the row is known once its parent row (the
-    row of `parent.resource` with the same `parent.fields` value) is known, e.g. a text's
-    provisions with the text. A table without `knownFrom` (regions, issues) is timeless.
+
+def known_since(pkg: DataPackage, name: str, frame: pd.DataFrame, _via: tuple[str, ...] = ()) -> pd.Series:
+    """The day each row of `frame` (table `name`) became known, by the schema's `knownFrom`.
+
+    `knownFrom.fields`: the latest of these dates (an empty date does not hold the row back).
+    `knownFrom.parent`: the day its parent row (the row of `parent.resource` with the same
+    `parent.fields` value) became known, e.g. a text's provisions with the text; a row without
+    a parent is never known. NaT: known at any date (a table without `knownFrom`, such as
+    regions or issues, is timeless).
     """
     rule = pkg.schema(name).get("knownFrom", {})
-    known = pd.Series(True, index=frame.index)
-    for field in rule.get("fields", []):
-        known &= frame[field].isna() | (frame[field] <= day)
+    dated = [frame[field] for field in rule.get("fields", [])]
     parent = rule.get("parent")
     if parent:
         if parent["resource"] in (*_via, name) or parent["resource"] not in pkg.names():
@@ -73,8 +78,25 @@ def known_on(pkg: DataPackage, name: str, frame: pd.DataFrame, day: pd.Timestamp
         if key not in parents:
             raise DataValidationError([Problem(str(pkg.resource(name)["schema"]), None, "knownFrom.parent.fields",
                                                f"names no field of {parent['resource']}", key)])
-        known &= frame[key].isin(parents.loc[known_on(pkg, parent["resource"], parents, day, (*_via, name)), key])
-    return known
+        # A parent known at any date (NaT) sorts first; a row without a parent is never known.
+        first = known_since(pkg, parent["resource"], parents, (*_via, name)).fillna(pd.Timestamp.min)
+        mapped = frame[key].map(first.groupby(parents[key]).min()).fillna(pd.Timestamp.max)
+        dated.append(mapped.where(mapped != pd.Timestamp.min))
+    if not dated:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    return pd.concat([d.astype("datetime64[ns]") for d in dated], axis=1).max(axis=1)
+
+
+def first_known(name: str, data_dir: Path | str | None = None,
+                where: Callable[[pd.DataFrame], pd.Series] | None = None, after: AsOf = None) -> pd.Timestamp:
+    """The first day on which a row of table `name` (of the rows `where(table)` selects) became
+    known, or the first day after `after`: what an "it did not exist yet" note quotes (e.g. "the
+    first joint assessment was published on 9 September 2022"). NaT if none ever was."""
+    pkg = package(data_dir)
+    frame = pkg.load_valid(name)
+    since = known_since(pkg, name, frame if where is None else frame[where(frame).to_numpy()])
+    since = since[since < pd.Timestamp.max]
+    return (since if after is None else since[since > as_timestamp(after)]).min()
 
 
 def datasets(data_dir: Path | str | None = None) -> list[str]:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from ..analysis import briefing as analysis
 from ..analysis import territory
 from ..conventions import DAYS_PER_YEAR, NATIONAL_ID, AsOf, days_to_months
-from .theme import EXTENDED, OKABE_ITO, add_caption, fit_height
+from .theme import EXTENDED, OKABE_ITO, add_caption, day_text, fit_height, not_yet_figure
 
 KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4], strict=True))
 KIND_SYMBOLS = {"talks": "circle", "summit": "star", "proposal": "diamond", "agreement": "square",
@@ -115,8 +115,17 @@ def verdict_title(checked: pd.DataFrame) -> str:
             f"and {off} are outdated or wrong in part or whole")
 
 
-def verdict_figure(checked: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
-    """Claims per topic, stacked by their current verdict."""
+def _article_not_yet(as_of: AsOf, next_known: AsOf) -> go.Figure:
+    written = "" if next_known is None or pd.isna(next_known) else f" It was written on {day_text(next_known)}."
+    return not_yet_figure("The article's claims had not been made yet",
+                          f"The article whose claims this section checks did not exist on this date.{written}", as_of)
+
+
+def verdict_figure(checked: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame, next_known: AsOf = None) -> go.Figure:
+    """Claims per topic, stacked by their current verdict (before the article, with `next_known`
+    the day its claims were made, a note instead)."""
+    if checked.empty:
+        return _article_not_yet(as_of, next_known)
     counts = analysis.verdict_counts(checked)
     counts = counts.loc[counts.sum(axis=1).sort_values().index]
     fig = go.Figure()
@@ -158,8 +167,12 @@ def claims_table_html(checked: pd.DataFrame, sources: pd.DataFrame) -> str:
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
-    """Russian-held area over time, with the year before the article and its net change marked."""
+def front_movement_figure(control: pd.DataFrame, claim_date, as_of: AsOf, *, sources: pd.DataFrame,
+                          next_known: AsOf = None) -> go.Figure:
+    """Russian-held area over time, with the year before the article and its net change marked
+    (a note instead before the article: `claim_date` missing, `next_known` its date)."""
+    if pd.isna(claim_date):
+        return _article_not_yet(as_of, next_known)
     national = control[control["region_id"] == NATIONAL_ID].sort_values("date")
     fig = go.Figure()
     for basis, rows in national.groupby("basis", sort=False):

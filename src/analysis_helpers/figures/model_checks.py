@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from ..analysis import model_checks
 from ..analysis import sensitivity as core
 from ..conventions import AsOf
-from .theme import OKABE_ITO, add_caption
+from .theme import OKABE_ITO, add_caption, not_yet_figure
 
 TORNADO_NOTE = ("Importance of each ranged input of the scenario file, each varied over its stated range "
                 "(SALib {method}, {samples} {unit}); whiskers: 95% bootstrap confidence interval.")
@@ -29,6 +29,10 @@ def _cited(rows: pd.DataFrame) -> list[str]:
 def tornado(table: pd.DataFrame, output: str, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
     """Horizontal bars of the main index (Morris μ* or Sobol ST) per input, largest on top; cites
     the inputs' sources and the baseline rows the runs rest on (`table.attrs["cited"]`)."""
+    if output in table.attrs.get("not_estimated", ()):
+        return not_yet_figure(f"{core.output_label(output)}: not estimated at this date",
+                              "The engine has no value for it on this date: no actor had a stance on the issue "
+                              "yet, or (needs, funding gap) fewer than two joint assessments were published.", as_of)
     rows = core.tornado_order(table, output)
     if rows.empty:
         raise ValueError(f"no rows for output {output!r} in the sensitivity table")
@@ -112,4 +116,5 @@ def pace_chart(pace: pd.DataFrame, cited: list[str], sources: pd.DataFrame, as_o
     ])
     fig.update_layout(title=title, xaxis_title="Freeze date (assumption set from the data then available)",
                       yaxis_title=f"Change of Russian-held area over {horizon_months} months (km²)")
-    return add_caption(fig, cited, sources, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% interval.")
+    return add_caption(fig, cited, sources, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% "
+                       "assumption range (factor range x trailing pace); the title gives how often it held.")

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
-from .theme import DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption
+from .theme import DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, day_text, not_yet_figure
 
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 BUFFER_COLOUR = "#999999"
@@ -72,9 +72,20 @@ def _source_text(sources: pd.DataFrame, source_id: object) -> str:
     return f"{_escape(row['publisher'])}, {_escape(row['title'])} ({row['published']:%Y})"
 
 
-def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
+def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
+    """The note a chart of the texts shows when none it could draw is known on `as_of`; with
+    `next_known` (`first_known("proposals", after=as_of)`) the date of the next text."""
+    later = "" if next_known is None or pd.isna(next_known) else f"; the next is dated {day_text(next_known)}"
+    return not_yet_figure(f"No {what} yet", f"No {what} in the data is dated on or before this date{later}.", as_of)
+
+
+def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf, *,
+                           next_known: AsOf = None) -> go.Figure:
     """Texts (date order, earliest on top) x issues, coloured by coded position; hover gives the
-    provision and its source; silent cells say so, unreported cells read n/r."""
+    provision and its source; silent cells say so, unreported cells read n/r. Before the first
+    text, a note (`no_text_yet`)."""
+    if matrix.empty:
+        return no_text_yet(as_of, next_known)
     by_id = sources.set_index("source_id")
     texts = matrix.drop_duplicates("proposal_id")[["proposal_id", "title", "date", "text_access"]]
     issues = matrix.drop_duplicates("issue_id")[["issue_id", "issue"]]
@@ -138,10 +149,14 @@ def _line_title(proposal: pd.Series, sides: pd.DataFrame) -> str:
 
 
 def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFrame, regions: pd.DataFrame,
-              boundaries: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame, first: str | None = None) -> go.Figure:
+              boundaries: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame, first: str | None = None,
+              next_known: AsOf = None) -> go.Figure:
     """Each text's line on the map, one at a time: a dropdown (plotly-native, works in the report)
     switches texts and retitles the map. Colour: share of the region no longer on Ukraine's side
-    (Russia's side plus buffer); hover gives the split and the rule."""
+    (Russia's side plus buffer); hover gives the split and the rule. A note while no text known on
+    `as_of` draws a line."""
+    if resolved.empty:
+        return no_text_yet(as_of, next_known, "text drawing a line")
     names = regions.set_index("region_id")["name"]
     with_line = proposals[proposals["proposal_id"].isin(resolved["proposal_id"])]
     drawn = proposals_in_order(with_line).set_index("proposal_id")
@@ -167,9 +182,12 @@ def lines_map(resolved: pd.DataFrame, sides: pd.DataFrame, proposals: pd.DataFra
 
 
 def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFrame, as_of: AsOf, *,
-                 cited: Sequence[str], sources: pd.DataFrame) -> go.Figure:
+                 cited: Sequence[str], sources: pd.DataFrame, next_known: AsOf = None) -> go.Figure:
     """Per text: share of Ukraine's area and pre-war population on Russia's side and in buffer
-    zones, and (where regional figures exist) needs on each side."""
+    zones, and (where regional figures exist) needs on each side (a note while no text known on
+    `as_of` draws a line)."""
+    if sides.empty:
+        return no_text_yet(as_of, next_known, "text drawing a line")
     order = proposals_in_order(proposals[proposals["proposal_id"].isin(sides["proposal_id"])])
     labels = [_label(t) for _, t in order.iterrows()]
     panels = ["Area (% of Ukraine)", "Pre-war population (millions)"]
@@ -220,9 +238,12 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
 
 def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd.DataFrame, as_of: AsOf, *,
                     cited: Sequence[str], sources: pd.DataFrame,
-                    actor_ids: Sequence[str] = MAIN_ACTORS) -> go.Figure:
+                    actor_ids: Sequence[str] = MAIN_ACTORS, next_known: AsOf = None) -> go.Figure:
     """Texts x actors: salience-weighted distance of the actor's stance at the text's date from the
-    text (0 = the text is the actor's position; blank = no stance on any issue the text codes)."""
+    text (0 = the text is the actor's position; blank = no stance on any issue the text codes).
+    A note before the first text."""
+    if distances.empty or proposals.empty:
+        return no_text_yet(as_of, next_known)
     names = dict(zip(actors["actor_id"], actors["name"], strict=True))
     shown = [a for a in actor_ids if a in set(distances["actor_id"])]
     order = proposals_in_order(proposals[proposals["proposal_id"].isin(distances["proposal_id"])])
@@ -350,9 +371,12 @@ PAX_SERIES = (("texts_share", "The kit's texts, 2022-26", OKABE_ITO[1]),
 
 
 def past_agreements_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[str],
-                           sources: pd.DataFrame) -> go.Figure:
+                           sources: pd.DataFrame, next_known: AsOf = None) -> go.Figure:
     """Per PA-X category (`analysis.proposals.beside_past_agreements`): the share of the kit's
-    texts carrying the provision beside the share of past agreements that did."""
+    texts carrying the provision beside the share of past agreements that did (a note while no
+    text known on `as_of` says whether it carries any: `no_text_yet`)."""
+    if table.empty or table["texts_share"].isna().all():
+        return no_text_yet(as_of, next_known)
     ordered = table.sort_values("texts_share")
     labels = [PAX_LABELS.get(c, c) for c in ordered["pax_category"]]
     fig = go.Figure([go.Bar(y=labels, x=as_percent(ordered[column]), name=name, orientation="h",

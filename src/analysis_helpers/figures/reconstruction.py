@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..analysis import reconstruction as rec
 from ..conventions import AsOf, cited_by
-from .theme import EXTENDED, OKABE_ITO, add_caption, fit_height
+from .theme import EXTENDED, OKABE_ITO, add_caption, day_text, fit_height, not_yet_figure
 
 USD_AXIS = "USD billion (current prices)"
 MEASURE_LABELS = {"damage_usd_bn": "Damage", "losses_usd_bn": "Losses", "needs_usd_bn": "Needs"}
@@ -51,8 +51,22 @@ def _as_of(table: pd.DataFrame) -> pd.Timestamp:
     return table["published"].max()
 
 
-def assessments_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame) -> go.Figure:
-    """Damage, losses and needs of each joint RDNA at its as-of date; KSE and Lugano beside them."""
+def _next(next_known: AsOf, what: str) -> str:
+    """" The first ... was published on <date>." when the data says when (`first_known(after=)`)."""
+    return "" if next_known is None or pd.isna(next_known) else f" The {what} was published on {day_text(next_known)}."
+
+
+def assessments_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame, as_of: AsOf = None,
+                       next_known: AsOf = None) -> go.Figure:
+    """Damage, losses and needs of each joint RDNA at its as-of date; KSE and Lugano beside them.
+
+    Before any estimate was published (as of `as_of`), a note says so and, with `next_known`
+    (e.g. `first_known("reconstruction_assessments", after=as_of)`), when the first one came.
+    """
+    if assessments.empty:
+        return not_yet_figure("No estimate of war damage or rebuilding needs had been published yet",
+                              "No damage, loss or needs estimate in the data was published by this date."
+                              + _next(next_known, "first estimate"), as_of)
     rdna = assessments[assessments["kind"] == rec.TREND_KIND].sort_values("period_end")
     fig = go.Figure()
     for measure, label in MEASURE_LABELS.items():
@@ -75,22 +89,41 @@ def assessments_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame) -> g
         marker={"symbol": "star", "size": 13, "color": MEASURE_COLOURS["needs_usd_bn"]},
         hovertemplate="Lugano plan: $%{y:,.0f}bn<extra></extra>",
     ))
-    first, last = rdna.iloc[0], rdna.iloc[-1]
-    fig.update_layout(
-        title=f"Joint estimates of rebuilding needs rose from {_bn(first['needs_usd_bn'])} "
-              f"({first['assessment_id']}) to {_bn(last['needs_usd_bn'])} ({last['assessment_id']})",
-        xaxis_title="As-of date of the estimate", yaxis_title=USD_AXIS, yaxis_rangemode="tozero",
-    )
+    fig.update_layout(title=_assessments_title(assessments, rdna), xaxis_title="As-of date of the estimate",
+                      yaxis_title=USD_AXIS, yaxis_rangemode="tozero")
     return _captioned(fig, assessments["source_id"], sources, _as_of(assessments),
                        note="Damage, losses and needs are different quantities: never add them. "
                             "KSE counts documented direct damage only.")
 
 
+def _assessments_title(assessments: pd.DataFrame, rdna: pd.DataFrame) -> str:
+    """The finding: how the joint needs estimates grew, or the latest damage figure before the first RDNA."""
+    with_needs = rdna[rdna["needs_usd_bn"].notna()]
+    if len(with_needs) >= 2:
+        first, last = with_needs.iloc[0], with_needs.iloc[-1]
+        return (f"Joint estimates of rebuilding needs rose from {_bn(first['needs_usd_bn'])} "
+                f"({first['assessment_id']}) to {_bn(last['needs_usd_bn'])} ({last['assessment_id']})")
+    if len(with_needs) == 1:
+        only = with_needs.iloc[0]
+        return f"The first joint assessment ({only['assessment_id']}) put rebuilding needs at {_bn(only['needs_usd_bn'])}"
+    damage = assessments[assessments["damage_usd_bn"].notna()].sort_values("period_end")
+    if damage.empty:
+        return "No joint needs assessment yet"
+    latest = damage.iloc[-1]
+    return (f"No joint needs assessment yet; documented damage reached {_bn(latest['damage_usd_bn'])} "
+            f"by {latest['period_end']:%d %b %Y} ({latest['publisher']})")
+
+
 def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: str = "needs_usd_bn", *,
-                   sources: pd.DataFrame) -> go.Figure:
-    """Stacked sector figures per assessment, topped by the part of the total not broken out."""
+                   sources: pd.DataFrame, as_of: AsOf = None) -> go.Figure:
+    """Stacked sector figures per assessment, topped by the part of the total not broken out
+    (a note instead while no assessment known on `as_of` breaks the measure out by sector)."""
     label = MEASURE_LABELS[measure]
     rows = sectors[sectors[measure].notna()]
+    if rows.empty:
+        return not_yet_figure(f"No assessment had broken {label.lower()} out by sector yet",
+                              f"None of the {len(assessments)} assessments published by this date gives "
+                              f"{label.lower()} by sector.", as_of)
     shown = assessments[assessments["assessment_id"].isin(rows["assessment_id"])].sort_values("period_end")
     order = shown["assessment_id"].tolist()
     fig = go.Figure()
@@ -122,8 +155,14 @@ def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: st
                        note="Sources publish only their largest sectors; grey is the rest of the published total.")
 
 
-def growth_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame) -> go.Figure:
-    """Monthly growth of needs and damage between consecutive RDNAs."""
+def growth_figure(assessments: pd.DataFrame, *, sources: pd.DataFrame, as_of: AsOf = None,
+                  next_known: AsOf = None) -> go.Figure:
+    """Monthly growth of needs and damage between consecutive RDNAs (a note instead before the
+    second RDNA; `next_known`: when the next RDNA was published)."""
+    if not rec.needs_estimable(assessments):
+        return not_yet_figure("Growth between joint assessments needs two of them: not yet",
+                              f"{len(rec.trend_assessments(assessments))} joint assessment (RDNA) with needs "
+                              "had been published by this date." + _next(next_known, "next RDNA"), as_of)
     fig = go.Figure()
     rates = {}
     for measure in ("needs_usd_bn", "damage_usd_bn"):
@@ -154,14 +193,23 @@ def _gap_title(gap: pd.Series, settlement_date) -> str:
     return f"Chosen funding exceeds needs by {_bn(-gap['value'])} for a settlement on {when}"
 
 
+def _no_needs_figure(as_of: AsOf) -> go.Figure:
+    return not_yet_figure("No funding gap yet: needs at a settlement are not estimated before two RDNAs",
+                          "Needs at a future date extend the trend of the joint assessments (RDNAs), which needs "
+                          "two of them; fewer had been published by this date.", as_of)
+
+
 def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, cited: Sequence[str], as_of: AsOf, *,
                        sources: pd.DataFrame) -> go.Figure:
     """Needs (with band), the funding stacked by source, and the gap (with band), as bars.
 
-    `gap_table`: the output of `analysis.reconstruction.funding_gap`.
+    `gap_table`: the output of `analysis.reconstruction.funding_gap`. Without a needs estimate
+    (fewer than two RDNAs known on `as_of`) a note says so instead.
     """
     table = gap_table.set_index("quantity")
     needs, gap = table.loc["needs"], table.loc["gap"]
+    if pd.isna(needs["value"]):
+        return _no_needs_figure(as_of)
     fig = go.Figure()
     fig.add_trace(go.Bar(
         x=["Needs at settlement"], y=[needs["value"]], name="Needs (band: alternative growth rates)",
@@ -192,6 +240,8 @@ def funding_gap_explorer_report(grid: pd.DataFrame, case_labels: dict[str, str],
     `grid`: rows of `funding_gap_grid` with a `case` column; `case_labels`: case -> slider label,
     in slider order.
     """
+    if grid["gap"].isna().all():
+        return _no_needs_figure(as_of)
     fig = go.Figure()
     cases = list(case_labels)
     titles = []

@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..conventions import AsOf
-from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption
+from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption, not_yet_figure
 
 NOTE = ("Scenario magnitudes are assumptions, each with its reasoning in data/scenarios/<name>.yaml; "
-        "stances coded per data/stances/CODEBOOK.md. Bars: 80% Monte Carlo interval.")
+        "stances coded per data/stances/CODEBOOK.md. Bars: 80% assumption range (the scenario's input ranges and the coded "
+        "stance uncertainty through the engine; not a calibrated predictive interval).")
 HEADLINES = {
     "settlement_months": "Months until a settlement",
     "occupied_km2": "Russian-held area at the settlement (km²)",
@@ -73,8 +74,10 @@ def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | 
     gap = _metric(results, "funding_gap_usd_bn")["value"]
     area = _metric(results, "occupied_km2")["value"]
     title = dict(zip(names, labels, strict=True))
+    widest = (f"{title[gap.idxmax()]} leaves the widest funding gap (USD {gap.max():,.0f} bn)" if gap.notna().any()
+              else "No needs or funding gap yet (the needs trend takes two joint assessments)")
     fig.update_layout(
-        title=f"{title[gap.idxmax()]} leaves the widest funding gap (USD {gap.max():,.0f} bn);<br>"
+        title=f"{widest};<br>"
               f"Russia holds {area.min():,.0f} to {area.max():,.0f} km² at the settlement across the scenarios",
         height=720, margin={"l": 230, "t": 110},
     )
@@ -110,7 +113,10 @@ def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of: As
             hovertemplate=f"{labels[name]}<br>%{{customdata[0]}}: %{{x:.0f}} "
                           "(80%: %{customdata[1]:.0f}-%{customdata[2]:.0f})<extra></extra>",
         ))
-    settled = results[results["metric"].str.startswith("settlement:")]
+    settled = results[results["metric"].str.startswith("settlement:") & results["value"].notna()]
+    if settled.empty:
+        return not_yet_figure("No settlement issue could be predicted yet",
+                              "No issue had coded stances with weight on this date.", as_of)
     spread = settled.groupby("metric")["value"].agg(lambda v: v.max() - v.min())
     widest = spread.idxmax().split(":")[1]
     bounds = settled.groupby("metric").agg(top_low=("low", "max"), bottom_high=("high", "min"))
@@ -130,8 +136,9 @@ def settlement_comparison(results: pd.DataFrame, issues: pd.DataFrame, as_of: As
 
 def _headline_text(results: pd.DataFrame, scenario: str) -> str:
     values = results[results["scenario"] == scenario].set_index("metric")["value"]
-    return (f"{values['settlement_months']:.0f} months to a settlement; "
-            f"Russia holds {values['occupied_km2']:,.0f} km²; funding gap USD {values['funding_gap_usd_bn']:,.0f} bn")
+    gap = values["funding_gap_usd_bn"]
+    return (f"{values['settlement_months']:.0f} months to a settlement; Russia holds {values['occupied_km2']:,.0f} km²; "
+            + ("funding gap not estimated yet" if pd.isna(gap) else f"funding gap USD {gap:,.0f} bn"))
 
 
 def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, reference: str | None = None,

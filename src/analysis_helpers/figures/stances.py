@@ -11,7 +11,16 @@ import plotly.graph_objects as go
 
 from ..analysis.stances import MODEL_LABELS, MODELS
 from ..conventions import PARTIES, RUSSIA, UKRAINE, AsOf
-from .theme import DIVERGING_POSITION, HEADER_LAYOUT, MENU_PLACE, SIDE_COLOURS, add_caption, colour_for, wrap_text
+from .theme import (
+    DIVERGING_POSITION,
+    HEADER_LAYOUT,
+    MENU_PLACE,
+    SIDE_COLOURS,
+    add_caption,
+    colour_for,
+    not_yet_figure,
+    wrap_text,
+)
 
 DATA_NOTE = ("Positions and saliences coded from the statements in data/stances/stances.csv following "
              "data/stances/CODEBOOK.md (0 = Ukraine's maximal demand, 100 = Russia's); each cell's source is "
@@ -101,8 +110,14 @@ def _largest_move(stances: pd.DataFrame) -> pd.Series:
 
 def stance_changes(stances: pd.DataFrame, actors: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, *,
                    sources: pd.DataFrame) -> go.Figure:
-    """Coded positions over time of actors with more than one dated stance; a dropdown picks the issue."""
+    """Coded positions over time of actors with more than one dated stance; a dropdown picks the issue.
+    While no actor has two dated stances on one issue (as of 2022), a note says so instead."""
     actor_names, issue_names = _names(actors, "actor_id"), _names(issues, "issue_id")
+    counts = stances.groupby(["actor_id", "issue_id"]).size()
+    if not (counts > 1).any():
+        return not_yet_figure("No actor had changed a coded position yet",
+                              f"Change needs two dated stances of one actor on one issue; the {len(stances)} stances "
+                              "coded by this date are one per actor and issue.", as_of)
     (mover, moved_issue), moves = _largest_move(stances)
     changing = moves.reset_index()
     issue_ids = [i for i in issues["issue_id"] if i in set(changing["issue_id"])]
@@ -186,7 +201,7 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
             x=np.ravel(np.column_stack([gap_table[f"{party}_low"], gap_table[f"{party}_high"],
                                         np.full(len(issue_order), np.nan)])),
             y=np.repeat(np.arange(len(issue_order)), 3) + 0.38, mode="lines",
-            line={"color": SIDE_COLOURS[party], "width": 6}, name=f"{party.title()}: 80% position interval",
+            line={"color": SIDE_COLOURS[party], "width": 6}, name=f"{party.title()}: 80% input-noise band of the position",
             hoverinfo="skip",
         ))
     for trace in _outcome_traces(outcomes, issue_names, issue_order):
@@ -207,7 +222,9 @@ def outcome_intervals(outcomes: pd.DataFrame, gaps: pd.DataFrame, issues: pd.Dat
               f"the models disagree most on {issue_names[widest].lower()} ({int(span.loc[widest, 'actors'])} actors coded)",
         height=640, barmode="overlay", **HEADER_LAYOUT,
     )
-    return add_caption(fig, cited, sources, as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% interval.")
+    return add_caption(fig, cited, sources, as_of, note=DATA_NOTE + " Markers: Monte Carlo median; bars: 80% "
+                       "input-noise band (coded uncertainty through the model; not a calibrated predictive "
+                       "interval).")
 
 
 def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame, as_of: AsOf, note: str, *,

@@ -16,7 +16,7 @@ from plotly.colors import sample_colorscale
 from ..analysis import territory as terr
 from ..analysis.territory import to_equal_area
 from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
-from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, wrap_text
+from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, day_text, not_yet_figure, wrap_text
 
 CONTESTED_COLOUR = "#E69F00"
 OTHER_REGIONS = "Other regions"
@@ -210,12 +210,20 @@ def _mark_events(fig: go.Figure, marked: pd.DataFrame, level: float) -> None:
 
 def monthly_change_figure(change: pd.DataFrame, regions: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
                           events: pd.DataFrame | None = None, top_regions: int = 6, *,
-                          sources: pd.DataFrame) -> go.Figure:
+                          sources: pd.DataFrame, next_map: AsOf = None) -> go.Figure:
     """Net monthly change of Russian-held km² per region (bars: gains up, losses down), with negotiation events.
 
     `change` is `analysis.territory.monthly_net_change`; the `top_regions` regions with the largest
-    total movement get their own colour, the rest are summed as "Other regions".
+    total movement get their own colour, the rest are summed as "Other regions". Without two
+    consecutive months of maps (e.g. as of March 2022) a note says so, and when the next map
+    came (`next_map`, from the data: `first_known("territory_control", after=as_of)`).
     """
+    if change.empty:
+        later = f" The next map in the series is of {day_text(next_map)}." if next_map is not None and pd.notna(
+            next_map) else ""
+        return not_yet_figure("No month-to-month change yet: the map series has no two consecutive months",
+                              "Monthly change compares the first maps of two consecutive months; on this date the "
+                              f"series has no such pair.{later}", as_of)
     names = regions.set_index("region_id")["name"].str.replace(" Oblast", "").str.replace("Autonomous Republic of ", "")
     movement = change.groupby("region_id")["change_km2"].apply(lambda v: v.abs().sum()).nlargest(top_regions)
     labelled = change.assign(label=change["region_id"].map(lambda r: names[r] if r in movement.index else OTHER_REGIONS))

@@ -165,3 +165,24 @@ def wrap_text(text: str, width: int) -> list[str]:
                 line = f"{line} {word}" if line else word
         lines.append(line)
     return lines
+
+
+def not_yet_figure(title: str, message: str, as_of: AsOf, height: int = 260) -> go.Figure:
+    """The chart for a date at which it has nothing to show: `title` states that, `message` says
+    what did not exist yet (and when it first did, from the data), over a blank plot area.
+
+    It draws no rows, so it cites none; its note gives the as-of date the caption would give.
+    """
+    fig = go.Figure(layout={"title": {"text": title}, "height": height, "xaxis": {"visible": False},
+                            "yaxis": {"visible": False}, "margin": {"b": 40}})
+    fig.add_annotation(text="<br>".join(wrap_text(html.escape(message, quote=False), 90)), xref="paper",
+                       yref="paper", x=0.5, y=0.55, showarrow=False, font={"size": 14, "color": "#333"})
+    fig.add_annotation(text=f"Nothing to draw as of {as_timestamp(as_of).date().isoformat()}", xref="paper",
+                       yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-10, showarrow=False,
+                       font={"size": 10, "color": "#555"})
+    return fig
+
+
+def day_text(day) -> str:
+    """A date as a reader writes it in a sentence: "29 March 2022" ("no date" when missing)."""
+    return "no date" if pd.isna(day) else f"{as_timestamp(day):%-d %B %Y}"

@@ -328,6 +328,56 @@ def parse_parameters(pairs: list[str]) -> dict:
     return parameters
 
 
+SWEEP_START = "2022-03-01"  # the first quarter of the war; the sweep runs to the latest data
+SWEEP_DIR = REPORT_DIR / "sweep"
+
+
+def sweep_dates(start: str = SWEEP_START, end=None) -> list[str]:
+    """Every quarter's last day from `start` to `end` (default: the latest date in the data), as YYYY-MM-DD."""
+    import pandas as pd
+
+    from ..data import latest_as_of
+
+    last = latest_as_of() if end is None else end
+    return [f"{day:%Y-%m-%d}" for day in pd.date_range(start, last, freq="QE")]
+
+
+def sweep(notebooks: list[Path], dates: list[str], out: Path = SWEEP_DIR, jobs: int | None = None,
+          per_scenario: bool = True) -> dict[str, list[Outcome]]:
+    """Build the reports at each `as_of` in `dates`, into `out/<date>/`; the outcomes per date."""
+    outcomes = {}
+    for day in dates:
+        print(f"as_of={day}", flush=True)
+        outcomes[day] = run(notebooks, {"as_of": day}, out / day, jobs, per_scenario)
+    return outcomes
+
+
+def sweep_main(argv: list[str]) -> int:
+    """`python -m analysis_helpers sweep ...`: every report at every quarter; 0 when all were written."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis_helpers sweep",
+        description="Render every report at as_of = each quarter's last day since March 2022 and list the failures.")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all in notebooks/)")
+    parser.add_argument("--dates", default="", help="comma-separated as_of dates (default: every quarter's end)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: core count)")
+    parser.add_argument("--out", type=Path, default=SWEEP_DIR, help="folder of the per-date report folders")
+    parser.add_argument("--no-scenarios", action="store_true", help="skip the per-scenario renders of 04_scenarios")
+    args = parser.parse_args(argv)
+    notebooks = [nb.resolve() for nb in args.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))]
+    dates = [d.strip() for d in args.dates.split(",") if d.strip()] or sweep_dates()
+    start = time.perf_counter()
+    outcomes = sweep(notebooks, dates, args.out.resolve(), args.jobs, not args.no_scenarios)
+    failed = [(day, o) for day, done in outcomes.items() for o in done if not o.ok]
+    total = sum(len(done) for done in outcomes.values())
+    print(f"Sweep: {total - len(failed)} of {total} reports at {len(dates)} dates written to "
+          f"{_shown(args.out.resolve())} in {time.perf_counter() - start:.0f} s; {len(failed)} failed.", flush=True)
+    for day, outcome in failed:
+        print(f"FAILED as_of={day} {outcome.job.label}: {outcome.error}", flush=True)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
     """`python -m analysis_helpers report ...`: 0 when every report was written, 1 otherwise."""
     import argparse

@@ -110,6 +110,16 @@ def kit_citation_bibtex(citation_file: Path = CITATION_FILE) -> str:
     return f"@misc{{analysis_kit_{released[:4] or 'nd'},\n{body}\n}}\n"
 
 
+def as_of_in_force(parameters: dict, newest: str) -> str:
+    """What a page says about the date its results describe: the `as_of` parameter when one was
+    given (the notebooks then read only the rows known on that day), else the latest data."""
+    as_of = parameters.get("as_of")
+    if as_of in (None, ""):
+        return f"Results as of the latest data ({newest}): no as_of parameter was set."
+    return (f"Results as of {as_of} (parameter as_of): only what was known on that day is used; "
+            "later rows are left out.")
+
+
 class ReportPagePreprocessor(Preprocessor):
     """Adds `resources["kit"]` for the `kit_offline` template: freshness, citation, code toggle.
 
@@ -129,6 +139,7 @@ class ReportPagePreprocessor(Preprocessor):
             "built": f"{build_time():%Y-%m-%d}",
             "freshness": rows,
             "newest": freshness.newest,
+            "as_of": as_of_in_force(nb.metadata.get("papermill", {}).get("parameters", {}), freshness.newest),
             "oldest": dated[0] if dated else None,
             "citation_json": json.dumps({"bibtex": kit_citation_bibtex()}).replace("<", "\\u003c"),
         }
@@ -367,6 +378,7 @@ td.num,th.num{{text-align:right}} tr:nth-child(even){{background:#f6f6f6}}
 <p>Each report is a notebook of the kit, executed on the data below and exported as a page that
 works offline. Every chart cites its sources; its "data" and "cite" links give the plotted
 values and a citation.</p>
+<p class="as-of"><strong>{esc(as_of_in_force(parameters, freshness.newest))}</strong></p>
 {"".join(main_cards)}
 {scenarios}
 <h2 id="freshness">How current the data is</h2>

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..analysis.proposals import diff, proposals_in_order
 from ..conventions import AsOf, cited_by
-from ..figures.proposals import diff_figure, diff_map, update_diff_map
+from ..figures.proposals import diff_figure, diff_map, no_text_yet, update_diff_map
 from ..publish.renderer import current_renderer
 
 
@@ -30,8 +30,11 @@ def _pair(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, res
 
 def comparator_figures(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
                        issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf, *,
-                       sources: pd.DataFrame):
-    """The comparator's two figures for texts `a` and `b` (also its static stand-in in a report)."""
+                       sources: pd.DataFrame, next_known: AsOf = None):
+    """The comparator's two figures for texts `a` and `b` (also its static stand-in in a report);
+    before the first text (`a` empty, see `analysis.proposals.comparator_pair`), a note."""
+    if not a:
+        return (no_text_yet(as_of, next_known),)
     changes, title_a, title_b, issue_sources, line_sources = _pair(a, b, proposals, provisions, resolved, issues,
                                                                    regions)
     return (diff_figure(changes, title_a, title_b, as_of, cited=issue_sources, sources=sources),
@@ -45,9 +48,16 @@ def comparator_static(figures) -> str:
 
 def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
                         issues: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, as_of: AsOf, *,
-                        sources: pd.DataFrame, a: str = "us-28-point", b: str = "us-ua-20-point") -> widgets.VBox:
+                        sources: pd.DataFrame, a: str = "us-28-point", b: str = "us-ua-20-point",
+                        next_known: AsOf = None) -> widgets.VBox:
     """Two dropdowns (text A, text B); each change recomputes the diff, redraws the issue chart and
-    recolours the map of what moved (its outlines are drawn once)."""
+    recolours the map of what moved (its outlines are drawn once). Before the first text (`a`
+    empty), the note of `comparator_figures` alone."""
+    if not a:
+        output = widgets.Output()
+        _display(output, *comparator_figures(a, b, proposals, provisions, resolved, issues, regions, boundaries,
+                                                as_of, sources=sources, next_known=next_known))
+        return widgets.VBox([output])
     options = [(f"{t.date:%Y-%m-%d} · {t.title}", t.proposal_id) for t in proposals_in_order(proposals).itertuples()]
     first = widgets.Dropdown(options=options, value=a, description="Text A", layout={"width": "48%"})
     second = widgets.Dropdown(options=options, value=b, description="Text B", layout={"width": "48%"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
 from ..analysis.scenarios import CUSTOM, CUSTOM_TITLE, Baseline, custom_scenario, run
@@ -35,10 +36,12 @@ def _summary_html(results: pd.DataFrame) -> str:
     values = results.set_index("metric")
 
     def cell(metric: str, label: str, unit: str) -> str:
-        row = values.loc[metric]
+        # A metric without a value at the baseline's date (needs before two RDNAs, an issue no one had coded yet).
+        row = values.loc[metric] if metric in values.index else pd.Series({"value": np.nan, "low": np.nan})
         interval = "" if pd.isna(row["low"]) else f" <small>(80%: {row['low']:,.0f} to {row['high']:,.0f})</small>"
+        shown, unit = ("not estimated yet", "") if pd.isna(row["value"]) else (f"{row['value']:,.0f}", f" {unit}")
         return (f"<div class='scenario-number' data-metric='{metric}'><b>{html.escape(label)}</b><br>"
-                f"<span class='value'>{row['value']:,.0f}</span> {unit}{interval}</div>")
+                f"<span class='value'>{shown}</span>{unit}{interval}</div>")
 
     return ("<div style='display:flex;gap:28px;flex-wrap:wrap'>"
             + "".join(cell(*headline) for headline in HEADLINES) + "</div>")

@@ -32,7 +32,9 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
     user_line = dict(user_line or {})
     # From the first map after the eve of the invasion: on the eve the line of contact *is* the
     # "Line of 23 Feb 2022", which the menu lists already.
-    dates = [d for d in terr.full_coverage_dates(control, regions) if terr.EVE_OF_INVASION < d <= pd.Timestamp(as_of)]
+    # Before the first such map (as of March 2022) the eve is the only map, listed twice then.
+    known = [d for d in terr.full_coverage_dates(control, regions) if d <= pd.Timestamp(as_of)]
+    dates = [d for d in known if d > terr.EVE_OF_INVASION] or known
     when = widgets.SelectionSlider(options=[(f"{d:%d %b %Y}", d) for d in dates], value=dates[-1],
                                    description="Map of", continuous_update=False, layout={"width": "60%"})
     line = widgets.Dropdown(description="Line", layout={"width": "auto"})
