@@ -50,6 +50,8 @@ fan = forecasts.issued_fan(as_of)
 history = forecasts.monthly_history(as_of)
 scores, pit, cited = forecasts.front_track_record(as_of)
 coverage_12 = forecasts.interval_coverage(scores, 12)
+# When the first calibrated, and the first scored, forecast came: for the charts with nothing yet.
+first_issued, first_scored = forecasts.first_calibrated(as_of), forecasts.first_calibrated(as_of, scored=True)
 
 # %% [markdown]
 # ## 1. The front, 1 to 12 months ahead
@@ -60,7 +62,8 @@ coverage_12 = forecasts.interval_coverage(scores, 12)
 # carried at their level.
 
 # %%
-display(forecasts.fan_chart(fan, history, names, cited, sources, as_of, coverage=coverage_12))
+display(forecasts.fan_chart(fan, history, names, cited, sources, as_of, coverage=coverage_12,
+                             next_known=first_issued))
 
 # %%
 moving = fan[fan["moving"] & fan["horizon_months"].isin([1, 3, 6, 12])]
@@ -92,10 +95,10 @@ display(ah.formatted_table(table[["region", "horizon_months", "last_km2", "chang
 display(ah.formatted_table(scores))
 
 # %%
-display(forecasts.reliability_diagram(scores, cited, sources, as_of))
+display(forecasts.reliability_diagram(scores, cited, sources, as_of, next_known=first_scored))
 
 # %%
-display(forecasts.pit_histogram(pit, cited, sources, as_of))
+display(forecasts.pit_histogram(pit, cited, sources, as_of, next_known=first_scored))
 
 # %% [markdown]
 # ## 3. How long wars last, and what the scenarios assume

@@ -21,13 +21,13 @@ import pandas as pd
 from .analysis import forecasts as front
 from .analysis import scoring
 from .conventions import DAYS_PER_MONTH, NATIONAL_ID, AsOf, as_timestamp
-from .data import load, package, resolve_as_of
+from .data import first_known, load, package, resolve_as_of
 from .data.forecasts import HASHES, origin_hashes
 from .figures.forecasts import fan_chart, pit_histogram, reliability_diagram, survival_chart
 from .publish.report import write_atomically
 
 __all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front_origins", "binary_rows",
-           "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart",
+           "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart", "first_calibrated",
            "front_backtest", "front_track_record", "interval_coverage", "issue_front", "issued_fan", "issued_rows",
            "monthly_history", "origins", "outlook_table", "pit_histogram", "reliability_diagram",
            "resolve_questions", "scenario_fronts", "scenario_timing", "seal_new_origins", "settlement_probability",
@@ -302,25 +302,33 @@ def settlement_probability(as_of: AsOf, horizons: Sequence[float], data_dir: Pat
 
 def issued_fan(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """The front forecast as issued at the latest ledger origin known at `as_of` (no refitting:
-    the ledger row is the forecast). Raises `ForecastError` when no calibrated origin is known."""
+    the ledger row is the forecast). Empty (the ledger's columns, no rows) before the first
+    calibrated origin: `first_calibrated` says when that came."""
     ledger = load(LEDGER, data_dir, as_of=as_of)
     ledger = ledger[ledger["calibrated"]]
-    if ledger.empty:
-        raise front.ForecastError(f"no calibrated front forecast was issued by {as_timestamp(as_of):%Y-%m-%d}"
-                                  if as_of is not None else "the front ledger holds no calibrated forecast")
     return ledger[ledger["origin"] == ledger["origin"].max()].reset_index(drop=True)
+
+
+def first_calibrated(after: AsOf = None, data_dir: Path | str | None = None, scored: bool = False) -> pd.Timestamp:
+    """The day the ledger's first calibrated front forecast (`scored`: the first one the track
+    record scores, issued from `BACKTEST_FROM`) became known after `after`; NaT if none did."""
+    def chosen(ledger: pd.DataFrame) -> pd.Series:
+        return ledger["calibrated"] & ((ledger["origin"] >= BACKTEST_FROM) | (not scored))
+
+    return first_known(LEDGER, data_dir, where=chosen, after=after)
 
 
 def front_track_record(as_of: AsOf = None, data_dir: Path | str | None = None,
                        region_id: str = NATIONAL_ID) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """(scores per horizon, PIT values, cited source ids) of the ledger's calibrated forecasts
-    issued from `BACKTEST_FROM` whose target month is observed at `as_of`."""
+    issued from `BACKTEST_FROM` whose target month is observed at `as_of`; no rows, no values and
+    no sources when none has resolved by then."""
     ledger = load(LEDGER, data_dir, as_of=as_of)
     ledger = ledger[ledger["origin"] >= BACKTEST_FROM]
     control = load("territory_control", data_dir, as_of=as_of)
     resolved = front.resolved_ledger(ledger, front.monthly_levels(control), region_id)
     if resolved.empty:
-        raise front.ForecastError("no issued front forecast has resolved yet")
+        return pd.DataFrame(columns=["horizon_months"]), np.array([]), []
     cited = sorted(set(resolved["source_id"]))
     return front.ledger_scores(resolved), front.ledger_pit(resolved), cited
 
@@ -328,7 +336,7 @@ def front_track_record(as_of: AsOf = None, data_dir: Path | str | None = None,
 def interval_coverage(scores: pd.DataFrame, horizon: int = 12) -> dict[float, tuple[float, int]]:
     """{level: (measured coverage, outcomes)} at one horizon of a track-record table."""
     row = scores[scores["horizon_months"] == horizon]
-    if row.empty:
+    if row.empty or "comparisons" not in row:
         return {}
     row = row.iloc[0]
     return {level: (float(row[f"coverage_{level:g}"]), int(row["comparisons"])) for level in front.INTERVALS}
@@ -570,6 +578,9 @@ def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None) -> p
     issued = issued_fan(as_of, data_dir)
     national = issued[issued["region_id"] == NATIONAL_ID]
     rows = []
+    if national.empty:  # before the first calibrated forecast: nothing to restate the factors with
+        return pd.DataFrame(columns=["scenario", "origin", "months", "factor", "held_at_origin_km2", "median_km2",
+                                     "low_80_km2", "high_80_km2", "engine_adds"])
     for name in list_scenarios(data_dir):
         assumptions = load_scenario(name, data_dir).assumptions
         months = as_range(assumptions["settlement"]["months"])[0]

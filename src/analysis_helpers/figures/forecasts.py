@@ -15,9 +15,14 @@ import plotly.graph_objects as go
 
 from ..analysis.forecasts import INTERVALS
 from ..conventions import NATIONAL_ID, AsOf
-from .theme import MENU_PLACE, OKABE_ITO, add_caption, colour_for
+from .theme import MENU_PLACE, OKABE_ITO, add_caption, colour_for, day_text, not_yet_figure
 
 BAND_OPACITY = {0.95: 0.15, 0.8: 0.25, 0.5: 0.4}
+
+
+def _first(next_known: AsOf, what: str) -> str:
+    """" The first ... was issued on <day>." when the data say when; nothing otherwise."""
+    return "" if next_known is None or pd.isna(next_known) else f" The first {what} was issued on {day_text(next_known)}."
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -34,11 +39,16 @@ def _coverage_text(level: float, coverage: Mapping[float, tuple[float, int]] | N
 
 def fan_chart(fan: pd.DataFrame, history: pd.DataFrame, names: Mapping[str, str], cited: Iterable[str],
               sources: pd.DataFrame, as_of: AsOf, coverage: Mapping[float, tuple[float, int]] | None = None,
-              first: str = NATIONAL_ID) -> go.Figure:
+              first: str = NATIONAL_ID, next_known: AsOf = None) -> go.Figure:
     """Fan chart of Russian-held km² per region: the monthly history (`history`: `month`,
     `region_id`, `occupied_km2`) and the forecast quantiles (`fan`: `front_fan`'s table), with a
     dropdown to choose the region. `coverage`: measured coverage (share, n) of each national
-    interval level in the backtest, printed in the legend."""
+    interval level in the backtest, printed in the legend. With no forecast issued by `as_of`,
+    an explained empty chart (`next_known`: when the first calibrated forecast was issued)."""
+    if fan.empty:
+        return not_yet_figure("No calibrated front forecast had been issued by this date",
+                              "The kit issues a calibrated forecast only once enough earlier forecasts have resolved "
+                              "to calibrate its intervals." + _first(next_known, "calibrated forecast"), as_of)
     regions = [r for r in dict.fromkeys(fan["region_id"]) if r in names]
     regions = [first, *[r for r in regions if r != first]] if first in regions else regions
     fig = go.Figure()
@@ -129,8 +139,12 @@ def survival_chart(rates: pd.DataFrame, outlook: pd.DataFrame, crowd: pd.DataFra
 
 
 def reliability_diagram(scores: pd.DataFrame, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
-                        horizons: Iterable[int] = (1, 3, 6, 12)) -> go.Figure:
-    """Measured against nominal coverage of the issued 50/80/95 % intervals, per horizon."""
+                        horizons: Iterable[int] = (1, 3, 6, 12), next_known: AsOf = None) -> go.Figure:
+    """Measured against nominal coverage of the issued 50/80/95 % intervals, per horizon; an
+    explained empty chart when no issued forecast has resolved by `as_of` (`next_known`: when the
+    first scored forecast was issued)."""
+    if scores.empty:
+        return _nothing_resolved("No issued interval could be checked yet", next_known, as_of)
     fig = go.Figure([go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"color": "#999", "dash": "dot"},
                                 name="perfect calibration")])
     for i, h in enumerate(horizons):
@@ -151,8 +165,18 @@ def reliability_diagram(scores: pd.DataFrame, cited: Iterable[str], sources: pd.
                             "overlapping horizons make the outcomes dependent.")
 
 
-def pit_histogram(pit: np.ndarray, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf, bins: int = 10) -> go.Figure:
-    """Histogram of the probability integral transform: flat when forecasts are calibrated."""
+def _nothing_resolved(title: str, next_known: AsOf, as_of: AsOf) -> go.Figure:
+    return not_yet_figure(title, "The track record scores the forecasts the ledger issued once their target "
+                                 "month is mapped; none had resolved by this date."
+                                 + _first(next_known, "scored forecast"), as_of)
+
+
+def pit_histogram(pit: np.ndarray, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf, bins: int = 10,
+                  next_known: AsOf = None) -> go.Figure:
+    """Histogram of the probability integral transform: flat when forecasts are calibrated; an
+    explained empty chart when none has resolved by `as_of` (`next_known` as for `reliability_diagram`)."""
+    if len(pit) == 0:
+        return _nothing_resolved("No issued forecast had resolved yet", next_known, as_of)
     counts, edges = np.histogram(np.clip(pit, 0, 1), bins=bins, range=(0, 1))
     centre = (edges[:-1] + edges[1:]) / 2
     fig = go.Figure([go.Bar(x=centre, y=counts, width=1 / bins * 0.95, marker={"color": OKABE_ITO[0]},
