@@ -65,11 +65,11 @@ formatted_table(waves[["wave_id", "pollster", "fieldwork_start", "fieldwork_end"
 points = {stance: polls.series(question, stance, as_of) for stance in ("accept", "reject")}
 trends = {stance: polls.trend(question, stance, as_of) for stance in ("accept", "reject")}
 talks, front = polls.context(as_of)
-polls.trend_figure(points, trends, talks, front, as_of, sources=sources)
+polls.trend_figure(points, trends, talks, front, as_of, sources=sources, next_known=polls.first_trend(question, as_of=as_of))
 
 # %%
-drift = trends["accept"]["drift_sd_per_month"].iloc[0]
-print(f"Fitted drift of the 'ready' share: about {drift:.1%} (one standard deviation) per month.")
+print(polls.drift_sentence(trends["accept"]))
+wave_a, wave_b = polls.wave_pair(wave_a, wave_b, question, as_of=as_of)  # the parameters' waves, if known on as_of
 formatted_table(polls.compare_waves(wave_a, wave_b, question, "accept", as_of).to_frame("value"))
 
 # %% [markdown]
@@ -87,7 +87,7 @@ formatted_table(polls.compare_waves(wave_a, wave_b, question, "accept", as_of).t
 # about the issue, not about a text.
 
 # %%
-mapping = polls.mapping()
+mapping = polls.mapping(as_of=as_of)
 formatted_table(mapping[["question_id", "issue", "title", "match", "reason"]])
 
 # %% [markdown]
@@ -98,7 +98,8 @@ formatted_table(mapping[["question_id", "issue", "title", "match", "reason"]])
 
 # %%
 accepted = polls.acceptability(as_of=as_of)
-polls.acceptability_figure(accepted, as_of, sources=sources)
+first_polled = polls.first_polled_term(as_of)  # for the charts with no polled text yet
+polls.acceptability_figure(accepted, as_of, sources=sources, next_known=first_polled)
 
 # %%
 formatted_table(accepted[["title_short", "issue", "question_id", "match", "wave_id", "published", "accept",
@@ -115,9 +116,9 @@ formatted_table(accepted[["title_short", "issue", "question_id", "match", "wave_
 # %%
 history = polls.term_history(as_of=as_of)
 titles = history.drop_duplicates("proposal_id").set_index("proposal_id")["title"].to_dict()
-show(acceptability_explorer(history, ah.load("proposals", as_of=as_of), as_of, sources=sources, start=text),
-     polls.acceptability_explorer_report(history, titles, text if text in titles else next(iter(titles)), as_of,
-                                        sources=sources))
+show(acceptability_explorer(history, ah.load("proposals", as_of=as_of), as_of, sources=sources, start=text,
+                           next_known=first_polled),
+     polls.acceptability_explorer_report(history, titles, text, as_of, sources=sources, next_known=first_polled))
 
 # %% [markdown]
 # ## A referendum on the territorial terms

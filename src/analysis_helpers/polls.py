@@ -22,13 +22,15 @@ import pandas as pd
 
 from .analysis import polls as engine
 from .conventions import NATIONAL_ID, AsOf
-from .data import load, resolve_as_of
+from .data import known_since, load, package, resolve_as_of
 from .figures.polls import acceptability_explorer_report, acceptability_figure, terms_figure, trend_figure
 
 __all__ = ["acceptability", "acceptability_explorer_report", "acceptability_figure", "answers", "compare_waves",
-           "context", "mapping", "referendum", "series", "shares", "term_history", "terms_figure", "trend",
-           "trend_figure"]
+           "context", "drift_sentence", "first_polled_term", "first_trend", "mapping", "referendum", "series",
+           "shares", "term_history", "terms_figure", "trend", "trend_figure", "wave_pair"]
 
+#: Columns of `trend`'s table, kept when there is no trend yet.
+TREND_COLUMNS = ["date", "level", "low", "high", "observed", "drift_sd_per_month", "converged"]
 
 
 def _when(as_of: AsOf, data_dir: Path | str | None) -> pd.Timestamp:
@@ -58,20 +60,61 @@ def series(question_id: str = engine.TRACKING_QUESTION, stance: str = "accept", 
 
 def trend(question_id: str = engine.TRACKING_QUESTION, stance: str = "accept", as_of: AsOf = None,
           data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The smoothed level of one item's `stance` share (local-level model) with its 95 % band."""
-    return engine.local_level_trend(series(question_id, stance, as_of, data_dir))
+    """The smoothed level of one item's `stance` share (local-level model) with its 95 % band;
+    no rows while fewer than `engine.MIN_TREND_POLLS` waves of the item are known on `as_of`."""
+    points = series(question_id, stance, as_of, data_dir)
+    if len(points) < engine.MIN_TREND_POLLS:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    return engine.local_level_trend(points)
+
+
+def first_trend(question_id: str = engine.TRACKING_QUESTION, stance: str = "accept", as_of: AsOf = None,
+                data_dir: Path | str | None = None) -> pd.Timestamp:
+    """The release day of the wave that made the item's trend possible (its third wave), if that
+    came after `as_of`; NaT otherwise (the trend exists then, or never does)."""
+    released = series(question_id, stance, None, data_dir)["published"].sort_values()
+    if len(released) < engine.MIN_TREND_POLLS:
+        return pd.NaT
+    day = released.iloc[engine.MIN_TREND_POLLS - 1]
+    return day if as_of is None or day > _when(as_of, data_dir) else pd.NaT
+
+
+def drift_sentence(trend: pd.DataFrame) -> str:
+    """The fitted month-to-month drift of a `trend`, said in a sentence (or that there is no trend yet)."""
+    if trend.empty:
+        return f"No trend yet: it needs at least {engine.MIN_TREND_POLLS} waves of the item."
+    return f"Fitted drift of the share: about {trend['drift_sd_per_month'].iloc[0]:.1%} (one standard deviation) per month."
+
+
+def wave_pair(wave_a: str, wave_b: str, question_id: str = engine.TRACKING_QUESTION, stance: str = "accept",
+              as_of: AsOf = None, data_dir: Path | str | None = None) -> tuple[str | None, str | None]:
+    """The two waves to compare: `wave_a` and `wave_b` when both have the item's share on `as_of`,
+    else the item's first and latest waves known then; (None, None) with fewer than two."""
+    known = list(series(question_id, stance, as_of, data_dir)["wave_id"])
+    if wave_a in known and wave_b in known:
+        return wave_a, wave_b
+    return (known[0], known[-1]) if len(known) >= 2 else (None, None)
 
 
 def compare_waves(wave_a: str, wave_b: str, question_id: str = engine.TRACKING_QUESTION, stance: str = "accept",
                   as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.Series:
-    """Did the `stance` share of an item change from `wave_a` to `wave_b`? Difference, interval, test."""
+    """Did the `stance` share of an item change from `wave_a` to `wave_b`? Difference, interval,
+    test; an empty series when a wave is None (fewer than two waves known, see `wave_pair`)."""
+    if wave_a is None or wave_b is None:
+        return pd.Series(dtype=object)
     return engine.wave_difference(shares(as_of, data_dir), question_id, wave_a, wave_b, stance)
 
 
-def mapping(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Which item speaks to which issue and text, with the match quality and its reason."""
-    return engine.mapping_table(load("poll_mapping", data_dir), load("poll_questions", data_dir),
-                                load("issues", data_dir), load("proposals", data_dir))
+def mapping(data_dir: Path | str | None = None, as_of: AsOf = None) -> pd.DataFrame:
+    """Which item speaks to which issue and text, with the match quality and its reason: with
+    `as_of`, only items asked in a wave released by then and texts known then."""
+    table = load("poll_mapping", data_dir)
+    if as_of is not None:
+        texts = load("proposals", data_dir, as_of=_when(as_of, data_dir))["proposal_id"]
+        asked = shares(as_of, data_dir)["question_id"]
+        table = table[table["question_id"].isin(asked) & (table["proposal_id"].isna() | table["proposal_id"].isin(texts))]
+    return engine.mapping_table(table, load("poll_questions", data_dir), load("issues", data_dir),
+                                load("proposals", data_dir))
 
 
 def term_history(min_match: str = "partial", as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -86,10 +129,22 @@ def acceptability(min_match: str = "partial", as_of: AsOf = None, data_dir: Path
     return engine.acceptability(term_history(min_match, as_of, data_dir))
 
 
+def first_polled_term(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.Timestamp:
+    """The first day after `as_of` on which a text's provision had a matching poll (the later of
+    the wave's release and the text's publication); NaT if none came after."""
+    history = term_history(data_dir=data_dir)
+    texts = load("proposals", data_dir)
+    since = pd.Series(known_since(package(data_dir), "proposals", texts).to_numpy(), index=texts["proposal_id"])
+    days = pd.concat([history["published"], history["proposal_id"].map(since)], axis=1).max(axis=1)
+    return days[days > _when(as_of, data_dir)].min() if as_of is not None else days.min()
+
+
 def context(as_of: AsOf = None, data_dir: Path | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rounds of talks and the share of Ukraine held by Russia since the first poll, known on `as_of`."""
     when = _when(as_of, data_dir)
     start = load("poll_waves", data_dir, as_of=when)["fieldwork_start"].min()
+    if pd.isna(start):  # no poll yet: nothing to set against
+        start = when
     return engine.context_between(load("events", data_dir, as_of=when), load("territory_control", data_dir, as_of=when),
                                   start, when, NATIONAL_ID)
 

@@ -113,6 +113,10 @@ def series(shares: pd.DataFrame, question_id: str, stance: str = "accept") -> pd
     return out.reset_index(drop=True)
 
 
+#: Fewest waves a local-level trend is fitted on (two leave its drift unidentified).
+MIN_TREND_POLLS = 3
+
+
 @cache
 def _local_level_model() -> type:
     """The state-space model class, built on first use: statsmodels takes seconds to import, and
@@ -162,8 +166,8 @@ def local_level_trend(points: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
     Needs at least three polls (ValueError otherwise)."""
     from statsmodels.tools.sm_exceptions import ConvergenceWarning  # slow import, only when fitting
 
-    if len(points) < 3:
-        raise ValueError(f"a trend needs at least three polls; this series has {len(points)}")
+    if len(points) < MIN_TREND_POLLS:
+        raise ValueError(f"a trend needs at least {MIN_TREND_POLLS} polls; this series has {len(points)}")
     polls = points.groupby("date", as_index=True).agg(share=("share", "mean"), variance=("variance", "mean"))
     grid = pd.date_range(points["date"].min().to_period("M").to_timestamp(), points["date"].max(), freq=freq)
     dates = polls.index.union(grid).sort_values()
@@ -278,6 +282,12 @@ def referendum_texts(provisions: pd.DataFrame) -> pd.DataFrame:
     return provisions.loc[said, ["proposal_id", "issue_id", "provision", "source_id"]].reset_index(drop=True)
 
 
+REFERENDUM_COLUMNS = ["proposal_id", "issue_id", "question_id", "match", "wave_id", "published",
+                      "yes_among_deciding", "yes_low", "yes_high", "p_yes_over_half", "yes_if_undecided_vote_no",
+                      "yes_if_undecided_vote_yes", "undecided_reported", "not_covered", "source_id",
+                      "wave_source_id"]
+
+
 def referendum_arithmetic(accepted: pd.DataFrame, referendums: pd.DataFrame, draws: int = 4000,
                           seed: int = 0) -> pd.DataFrame:
     """For each referendum provision with an acceptability row: yes share among those deciding
@@ -306,7 +316,7 @@ def referendum_arithmetic(accepted: pd.DataFrame, referendums: pd.DataFrame, dra
                      "undecided_reported": pd.notna(r.unsure),
                      "not_covered": f"{r.excludes}; and {NOT_COVERED}",
                      "source_id": r.source_id, "wave_source_id": r.wave_source_id})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=REFERENDUM_COLUMNS)  # the columns even with no row (no poll yet)
 
 
 ACCEPTANCE_COLUMNS = {"accept": "acceptance", "accept_low": "acceptance_low", "accept_high": "acceptance_high",

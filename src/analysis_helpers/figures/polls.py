@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..analysis.polls import MAJORITY
+from ..analysis.polls import MAJORITY, MIN_TREND_POLLS
 from ..conventions import AsOf, as_percent, cited_by
-from .theme import OKABE_ITO, STANCE_COLOURS, add_caption, fit_height
+from .theme import OKABE_ITO, STANCE_COLOURS, add_caption, day_text, fit_height, not_yet_figure
 
 PLOT_HEIGHT = 460
 # The report twin's text menu sits above the legend (both would otherwise take the chart's top edge).
@@ -31,6 +31,18 @@ STANCE_LABELS = {"accept": "ready to give up some territory", "reject": "no terr
 BAND_NOTE = ("Bars and bands: 95 % input-noise bands (sampling error with the pollster's design effect, "
              "or 1.3 where none is stated); they leave out wording effects and who was not asked "
              "(occupied areas, people abroad, soldiers at the front).")
+
+
+def _since(next_known: AsOf, what: str) -> str:
+    """" The first ... was released on <day>." when the data say when; nothing otherwise."""
+    return "" if next_known is None or pd.isna(next_known) else f" The first {what} on {day_text(next_known)}."
+
+
+def no_polled_terms_figure(as_of: AsOf, next_known: AsOf = None) -> go.Figure:
+    """The explained empty chart for a date before any text's provision had a matching poll item."""
+    return not_yet_figure("No text's terms had been polled by this date",
+                          "No poll item matching a provision of a text known then had been released."
+                          + _since(next_known, "text with a polled term was there"), as_of)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -53,10 +65,16 @@ def trend_title(points: pd.DataFrame) -> str:
 
 
 def trend_figure(points: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame], talks: pd.DataFrame,
-                 front: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+                 front: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame, next_known: AsOf = None) -> go.Figure:
     """KIIS's tracking question wave by wave (`points` per stance, from `analysis.polls.series`),
     its local-level trend with the 95 % band (`trends` per stance), the rounds of talks as dotted
-    lines, and below it the share of Ukraine under Russian control (`front`)."""
+    lines, and below it the share of Ukraine under Russian control (`front`). Before the item has
+    a trend (too few waves), an explained empty chart; `next_known`: when its trend first existed."""
+    if any(trend.empty for trend in trends.values()):
+        known = len(next(iter(points.values())))
+        return not_yet_figure("Too few waves of the tracking question for a trend by this date",
+                              f"A trend needs at least {MIN_TREND_POLLS} waves of the item; {known} had been released."
+                              + _since(next_known, "trend was possible with the wave released"), as_of)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     for stance, rows in points.items():
         colour = STANCE_COLOURS[stance]
@@ -117,10 +135,14 @@ def acceptability_title(accepted: pd.DataFrame) -> str:
             f"and accepts {accepts}")
 
 
-def acceptability_figure(accepted: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> go.Figure:
+def acceptability_figure(accepted: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame,
+                          next_known: AsOf = None) -> go.Figure:
     """Per provision (rows: text · issue, from `analysis.polls.acceptability` with `title_short`
     and `issue` added by the caller): the latest share accepting and rejecting the best-matching
-    item, with 95 % intervals; the match quality and wave in the hover."""
+    item, with 95 % intervals; the match quality and wave in the hover. With no row, an explained
+    empty chart (`next_known`: the first day a text had a polled term)."""
+    if accepted.empty:
+        return no_polled_terms_figure(as_of, next_known)
     rows = accepted.sort_values(["accept", "proposal_id"]).reset_index(drop=True)
     labels = [_row_label(r) for _, r in rows.iterrows()]
     fig = go.Figure()
@@ -189,9 +211,14 @@ def terms_figure(history: pd.DataFrame, title: str, as_of: AsOf, *, sources: pd.
 
 
 def acceptability_explorer_report(history: pd.DataFrame, titles: dict[str, str], start: str, as_of: AsOf, *,
-                                  sources: pd.DataFrame) -> go.Figure:
+                                  sources: pd.DataFrame, next_known: AsOf = None) -> go.Figure:
     """The acceptability explorer's twin for reports: every text's terms chart in one figure, a
-    plotly dropdown choosing the text (`titles`: proposal_id -> title, in menu order; `start` first)."""
+    plotly dropdown choosing the text (`titles`: proposal_id -> title, in menu order; `start`
+    first, or the first title when `start` is not among them). No title: an explained empty
+    chart (`next_known` as for `acceptability_figure`)."""
+    if not titles:
+        return no_polled_terms_figure(as_of, next_known)
+    start = start if start in titles else next(iter(titles))
     fig = go.Figure()
     buttons, spans = [], []
     for proposal_id, title in titles.items():
