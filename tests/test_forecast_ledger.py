@@ -164,3 +164,24 @@ def test_the_settlement_outlook_lies_inside_its_band():
     centre = table["P(ends within h), parametric"]
     assert (table["90% input-noise band, low"] <= centre).all() and (centre <= table["90% input-noise band, high"]).all()
     assert centre.is_monotonic_increasing
+
+
+def test_before_the_first_calibrated_forecast_the_charts_say_when_it_came():
+    day = "2022-03-24"
+    first = forecasts.first_calibrated(day)
+    calibrated = ah.load("front_forecasts").query("calibrated")
+    assert first == calibrated["origin"].min() and first > pd.Timestamp(day)
+    assert forecasts.first_calibrated(day, scored=True) == calibrated.query("origin >= @forecasts.BACKTEST_FROM")[
+        "origin"].min()
+    fan = forecasts.issued_fan(day)
+    assert fan.empty and "q0.5" in fan
+    scores, pit, cited = forecasts.front_track_record(day)
+    assert scores.empty and len(pit) == 0 and cited == []
+    assert forecasts.interval_coverage(scores, 12) == {} and forecasts.scenario_fronts(day).empty
+    sources = ah.load("sources")
+    chart = forecasts.fan_chart(fan, forecasts.monthly_history(day), {}, cited, sources, day, next_known=first)
+    assert chart.layout.title.text.startswith("No calibrated front forecast") and not chart.data
+    assert "1 October 2023" in chart.layout.annotations[0].text  # the ledger's first calibrated origin
+    for figure in (forecasts.reliability_diagram(scores, cited, sources, day),
+                   forecasts.pit_histogram(pit, cited, sources, day)):
+        assert not figure.data and "Nothing to draw as of 2022-03-24" in figure.layout.annotations[-1].text

@@ -124,3 +124,38 @@ def test_proposals_matrix_and_compare_carry_acceptance():
     rows = table[(table["proposal_id"] == "us-28-point") & table["metric"].str.startswith("acceptance")]
     assert set(rows["metric"]) >= {"acceptance:territory", "acceptance_low:territory", "acceptance_high:territory"}
     assert (rows["unit"] != "").all()
+
+
+def test_before_three_waves_there_is_no_trend_and_the_chart_says_when_it_came():
+    day = "2022-03-24"
+    trend = polls.trend(as_of=day)
+    assert trend.empty and list(trend.columns) == polls.TREND_COLUMNS
+    third = polls.series().sort_values("published")["published"].iloc[engine.MIN_TREND_POLLS - 1]
+    assert polls.first_trend(as_of=day) == third and pd.isna(polls.first_trend(as_of=third))
+    assert "No trend yet" in polls.drift_sentence(trend)
+    points = {"accept": polls.series(as_of=day)}
+    figure = polls.trend_figure(points, {"accept": trend}, *polls.context(day), day,
+                                sources=pd.DataFrame(), next_known=third)
+    assert not figure.data and figure.layout.title.text.startswith("Too few waves")
+
+
+def test_the_waves_compared_are_those_known_on_as_of():
+    latest = polls.wave_pair("kiis-2025-02", "kiis-2025-12")
+    assert latest == ("kiis-2025-02", "kiis-2025-12")
+    known = list(polls.series(as_of="2024-06-01")["wave_id"])
+    assert polls.wave_pair("kiis-2025-02", "kiis-2025-12", as_of="2024-06-01") == (known[0], known[-1])
+    assert polls.wave_pair("kiis-2025-02", "kiis-2025-12", as_of="2022-03-24") == (None, None)
+    assert polls.compare_waves(None, None, as_of="2022-03-24").empty
+
+
+def test_before_any_polled_text_the_charts_say_when_one_came():
+    day = "2022-03-24"
+    first = polls.first_polled_term(day)
+    assert first > pd.Timestamp(day) and polls.acceptability(as_of=day).empty
+    assert polls.acceptability(as_of=first).shape[0] > 0 and polls.acceptability(as_of=first - pd.Timedelta(days=1)).empty
+    assert polls.referendum(as_of=day).empty and polls.mapping(as_of=day).empty
+    figure = polls.acceptability_figure(polls.acceptability(as_of=day), day, sources=pd.DataFrame(), next_known=first)
+    report = polls.acceptability_explorer_report(polls.term_history(as_of=day), {}, "us-28-point", day,
+                                                 sources=pd.DataFrame(), next_known=first)
+    for chart in (figure, report):
+        assert not chart.data and chart.layout.title.text.startswith("No text's terms")

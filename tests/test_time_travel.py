@@ -167,15 +167,11 @@ BETWEEN_ASSESSMENTS = ("02_reconstruction", "04_scenarios", "06_proposals")
 # 07 (the slowest notebook) depends on as_of through the sensitivity's outputs, checked without a
 # kernel above (`make sweep` executes it at every quarter).
 NOT_EXECUTED = ("07_model_checks",)
-# Merged without a past-date path yet, to do (then remove them from this list): 08 raises when no
-# calibrated forecast was issued by as_of (forecasts.issued_fan); 09's polls.trend needs three polls
-# known on as_of, and its waves, texts and explorer defaults are the latest ones.
-NOT_YET_TIME_SAFE = ("08_forecasts", "09_public_opinion")
 
 
 def _runs() -> list[tuple]:
     first, between = NOTEBOOK_DATES
-    runs = [(notebook, first) for notebook in notebooks() if notebook.stem not in (*NOT_EXECUTED, *NOT_YET_TIME_SAFE)]
+    runs = [(notebook, first) for notebook in notebooks() if notebook.stem not in NOT_EXECUTED]
     runs += [(notebook, between) for notebook in notebooks() if notebook.stem in BETWEEN_ASSESSMENTS]
     return runs
 

@@ -27,8 +27,9 @@ from .figures.forecasts import fan_chart, pit_histogram, reliability_diagram, su
 from .publish.report import write_atomically
 
 __all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front_origins", "binary_rows",
-           "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart", "first_calibrated",
-           "front_backtest", "front_track_record", "interval_coverage", "issue_front", "issued_fan", "issued_rows",
+           "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart",
+           "first_calibrated", "front_backtest", "front_track_record", "interval_coverage", "issue_front",
+           "issued_fan", "issued_rows",
            "monthly_history", "origins", "outlook_table", "pit_histogram", "reliability_diagram",
            "resolve_questions", "scenario_fronts", "scenario_timing", "seal_new_origins", "settlement_probability",
            "survival_chart", "war_is_on", "war_start", "write_base_rates"]

@@ -33,16 +33,16 @@ BAND_NOTE = ("Bars and bands: 95 % input-noise bands (sampling error with the po
              "(occupied areas, people abroad, soldiers at the front).")
 
 
-def _since(next_known: AsOf, what: str) -> str:
-    """" The first ... was released on <day>." when the data say when; nothing otherwise."""
-    return "" if next_known is None or pd.isna(next_known) else f" The first {what} on {day_text(next_known)}."
+def _since(next_known: AsOf, sentence: str) -> str:
+    """" <sentence> <day>." when the data say when; nothing otherwise."""
+    return "" if next_known is None or pd.isna(next_known) else f" {sentence} {day_text(next_known)}."
 
 
 def no_polled_terms_figure(as_of: AsOf, next_known: AsOf = None) -> go.Figure:
     """The explained empty chart for a date before any text's provision had a matching poll item."""
     return not_yet_figure("No text's terms had been polled by this date",
                           "No poll item matching a provision of a text known then had been released."
-                          + _since(next_known, "text with a polled term was there"), as_of)
+                          + _since(next_known, "A text first had a polled term on"), as_of)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -74,7 +74,7 @@ def trend_figure(points: dict[str, pd.DataFrame], trends: dict[str, pd.DataFrame
         known = len(next(iter(points.values())))
         return not_yet_figure("Too few waves of the tracking question for a trend by this date",
                               f"A trend needs at least {MIN_TREND_POLLS} waves of the item; {known} had been released."
-                              + _since(next_known, "trend was possible with the wave released"), as_of)
+                              + _since(next_known, "The wave that made a trend possible was released on"), as_of)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
     for stance, rows in points.items():
         colour = STANCE_COLOURS[stance]
