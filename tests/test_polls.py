@@ -62,7 +62,7 @@ def test_trend_of_a_flat_series_stays_flat_and_needs_three_polls():
     points = engine.series(tiny_shares([0.3, 0.3, 0.3, 0.3]), "q")
     trend = engine.local_level_trend(points)
     assert np.allclose(trend["level"], 0.3, atol=1e-3)
-    with pytest.raises(ValueError, match="three"):
+    with pytest.raises(ValueError, match=f"at least {engine.MIN_TREND_POLLS} polls"):
         engine.local_level_trend(points.head(2))
 
 
