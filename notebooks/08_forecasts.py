@@ -75,7 +75,7 @@ display(ah.formatted_table(table[["region", "horizon_months", "last_km2", "chang
                                   "change_high_80"]].rename(columns={
     "last_km2": "held at origin (km²)", "change_median": "median change (km²)",
     "change_low_80": "80% calibrated predictive interval, low (km²)",
-    "change_high_80": "80% calibrated predictive interval, high (km²)"})))
+    "change_high_80": "80% calibrated predictive interval, high (km²)"}), empty=forecasts.not_issued_message(first_issued)))
 
 # %% [markdown]
 # ## 2. Track record of the issued front forecasts
@@ -92,7 +92,7 @@ display(ah.formatted_table(table[["region", "horizon_months", "last_km2", "chang
 # they stand now, not as first published.
 
 # %%
-display(ah.formatted_table(scores))
+display(ah.formatted_table(scores, empty=forecasts.nothing_resolved_message(first_scored)))
 
 # %%
 display(forecasts.reliability_diagram(scores, cited, sources, as_of, next_known=first_scored))
@@ -155,7 +155,7 @@ display(ah.formatted_table(forecasts.scenario_timing(as_of)))
 # factor × trailing-pace rule.
 
 # %%
-display(ah.formatted_table(forecasts.scenario_fronts(as_of)))
+display(ah.formatted_table(forecasts.scenario_fronts(as_of), empty=forecasts.not_issued_message(first_issued)))
 
 # %% [markdown]
 # **Yes/no ledger.** Will the war have ended 3, 6 and 12 months after each origin? The kit (the

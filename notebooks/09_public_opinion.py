@@ -48,10 +48,12 @@ text = "us-28-point"  # the explorer's first text (a proposal_id)
 as_of = ah.resolve_as_of(as_of, datasets=["proposals", "territory_control"])
 sources = ah.load("sources")
 waves = ah.load("poll_waves", as_of=as_of)
+next_wave = polls.next_wave(as_of)  # for the tables with no wave yet
 shares = polls.shares(as_of)
 formatted_table(waves[["wave_id", "pollster", "fieldwork_start", "fieldwork_end", "published", "mode", "sample_size",
                        "excludes", "moe_stated"]].set_index("wave_id"),
-                labels={"moe_stated": "Stated margin (share)", "sample_size": "Sample (persons)"})
+                labels={"moe_stated": "Stated margin (share)", "sample_size": "Sample (persons)"},
+                empty=polls.no_wave_message(next_wave))
 
 # %% [markdown]
 # ## The tracking question: may Ukraine give up some territory for peace?
@@ -70,7 +72,8 @@ polls.trend_figure(points, trends, talks, front, as_of, sources=sources, next_kn
 # %%
 print(polls.drift_sentence(trends["accept"]))
 wave_a, wave_b = polls.wave_pair(wave_a, wave_b, question, as_of=as_of)  # the parameters' waves, if known on as_of
-formatted_table(polls.compare_waves(wave_a, wave_b, question, "accept", as_of).to_frame("value"))
+formatted_table(polls.compare_waves(wave_a, wave_b, question, "accept", as_of).to_frame("value"),
+                empty=polls.no_wave_message(next_wave))
 
 # %% [markdown]
 # The table tests whether the share ready for concessions changed between the two waves
@@ -88,7 +91,7 @@ formatted_table(polls.compare_waves(wave_a, wave_b, question, "accept", as_of).t
 
 # %%
 mapping = polls.mapping(as_of=as_of)
-formatted_table(mapping[["question_id", "issue", "title", "match", "reason"]])
+formatted_table(mapping[["question_id", "issue", "title", "match", "reason"]], empty=polls.no_wave_message(next_wave))
 
 # %% [markdown]
 # ## Acceptability of each text's terms
@@ -105,7 +108,8 @@ polls.acceptability_figure(accepted, as_of, sources=sources, next_known=first_po
 formatted_table(accepted[["title_short", "issue", "question_id", "match", "wave_id", "published", "accept",
                           "accept_low", "accept_high", "reject", "majority"]],
                 labels={"accept": "Accept (share)", "accept_low": "low (share)", "accept_high": "high (share)",
-                        "reject": "Reject (share)", "title_short": "Text"})
+                        "reject": "Reject (share)", "title_short": "Text"},
+                empty=polls.nothing_polled_message(first_polled))
 
 # %% [markdown]
 # ## Explore one text: which terms have a majority for or against, and how that moved

@@ -23,16 +23,23 @@ from .analysis import scoring
 from .conventions import DAYS_PER_MONTH, NATIONAL_ID, AsOf, as_timestamp
 from .data import first_known, load, package, resolve_as_of
 from .data.forecasts import HASHES, origin_hashes
-from .figures.forecasts import fan_chart, pit_histogram, reliability_diagram, survival_chart
+from .figures.forecasts import (
+    fan_chart,
+    not_issued_message,
+    nothing_resolved_message,
+    pit_histogram,
+    reliability_diagram,
+    survival_chart,
+)
 from .publish.report import write_atomically
 
 __all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front_origins", "binary_rows",
            "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart",
            "first_calibrated", "front_backtest", "front_track_record", "interval_coverage", "issue_front",
-           "issued_fan", "issued_rows",
-           "monthly_history", "origins", "outlook_table", "pit_histogram", "reliability_diagram",
-           "resolve_questions", "scenario_fronts", "scenario_timing", "seal_new_origins", "settlement_probability",
-           "survival_chart", "war_is_on", "war_start", "write_base_rates"]
+           "issued_fan", "issued_rows", "monthly_history", "not_issued_message", "nothing_resolved_message",
+           "origins", "outlook_table", "pit_histogram", "reliability_diagram", "resolve_questions",
+           "scenario_fronts", "scenario_timing", "seal_new_origins", "settlement_probability", "survival_chart",
+           "war_is_on", "war_start", "write_base_rates"]
 
 #: Scored origins start here (the issue's rolling-origin backtest); earlier origins only warm up
 #: the calibration pool (their forecasts are issued but uncalibrated).

@@ -22,12 +22,20 @@ import pandas as pd
 
 from .analysis import polls as engine
 from .conventions import NATIONAL_ID, AsOf
-from .data import known_since, load, package, resolve_as_of
-from .figures.polls import acceptability_explorer_report, acceptability_figure, terms_figure, trend_figure
+from .data import first_known, known_since, load, package, resolve_as_of
+from .figures.polls import (
+    acceptability_explorer_report,
+    acceptability_figure,
+    no_wave_message,
+    nothing_polled_message,
+    terms_figure,
+    trend_figure,
+)
 
 __all__ = ["acceptability", "acceptability_explorer_report", "acceptability_figure", "answers", "compare_waves",
-           "context", "drift_sentence", "first_polled_term", "first_trend", "mapping", "referendum", "series",
-           "shares", "term_history", "terms_figure", "trend", "trend_figure", "wave_pair"]
+           "context", "drift_sentence", "first_polled_term", "first_trend", "mapping", "next_wave",
+           "no_wave_message", "nothing_polled_message", "referendum", "series", "shares", "term_history",
+           "terms_figure", "trend", "trend_figure", "wave_pair"]
 
 #: Columns of `trend`'s table, kept when there is no trend yet.
 TREND_COLUMNS = ["date", "level", "low", "high", "observed", "drift_sd_per_month", "converged"]
@@ -77,6 +85,11 @@ def first_trend(question_id: str = engine.TRACKING_QUESTION, stance: str = "acce
         return pd.NaT
     day = released.iloc[engine.MIN_TREND_POLLS - 1]
     return day if as_of is None or day > _when(as_of, data_dir) else pd.NaT
+
+
+def next_wave(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.Timestamp:
+    """The release day of the first poll wave after `as_of` (NaT if none came after)."""
+    return first_known("poll_waves", data_dir, after=_when(as_of, data_dir))
 
 
 def drift_sentence(trend: pd.DataFrame) -> str:

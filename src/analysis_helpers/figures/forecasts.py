@@ -47,8 +47,7 @@ def fan_chart(fan: pd.DataFrame, history: pd.DataFrame, names: Mapping[str, str]
     an explained empty chart (`next_known`: when the first calibrated forecast was issued)."""
     if fan.empty:
         return not_yet_figure("No calibrated front forecast had been issued by this date",
-                              "The kit issues a calibrated forecast only once enough earlier forecasts have resolved "
-                              "to calibrate its intervals." + _first(next_known, "calibrated forecast"), as_of)
+                              not_issued_message(next_known), as_of)
     regions = [r for r in dict.fromkeys(fan["region_id"]) if r in names]
     regions = [first, *[r for r in regions if r != first]] if first in regions else regions
     fig = go.Figure()
@@ -165,10 +164,20 @@ def reliability_diagram(scores: pd.DataFrame, cited: Iterable[str], sources: pd.
                             "overlapping horizons make the outcomes dependent.")
 
 
+def not_issued_message(next_known: AsOf = None) -> str:
+    """Why there is no front forecast at a date, and (`next_known`) when the first was issued."""
+    return ("The kit issues a calibrated forecast only once enough earlier forecasts have resolved to calibrate "
+            "its intervals." + _first(next_known, "calibrated forecast"))
+
+
+def nothing_resolved_message(next_known: AsOf = None) -> str:
+    """Why there is no track record at a date, and (`next_known`) when the first scored forecast was issued."""
+    return ("The track record scores the forecasts the ledger issued once their target month is mapped; none had "
+            "resolved by this date." + _first(next_known, "scored forecast"))
+
+
 def _nothing_resolved(title: str, next_known: AsOf, as_of: AsOf) -> go.Figure:
-    return not_yet_figure(title, "The track record scores the forecasts the ledger issued once their target "
-                                 "month is mapped; none had resolved by this date."
-                                 + _first(next_known, "scored forecast"), as_of)
+    return not_yet_figure(title, nothing_resolved_message(next_known), as_of)
 
 
 def pit_histogram(pit: np.ndarray, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf, bins: int = 10,

@@ -40,9 +40,18 @@ def _since(next_known: AsOf, sentence: str) -> str:
 
 def no_polled_terms_figure(as_of: AsOf, next_known: AsOf = None) -> go.Figure:
     """The explained empty chart for a date before any text's provision had a matching poll item."""
-    return not_yet_figure("No text's terms had been polled by this date",
-                          "No poll item matching a provision of a text known then had been released."
-                          + _since(next_known, "A text first had a polled term on"), as_of)
+    return not_yet_figure("No text's terms had been polled by this date", nothing_polled_message(next_known), as_of)
+
+
+def nothing_polled_message(next_known: AsOf = None) -> str:
+    """Why no text has a polled term at a date, and (`next_known`) when one first had."""
+    return ("No poll item matching a provision of a text known then had been released."
+            + _since(next_known, "A text first had a polled term on"))
+
+
+def no_wave_message(next_known: AsOf = None) -> str:
+    """Why a table of waves is empty at a date, and (`next_known`) when the next wave was released."""
+    return "Too few poll waves had been released by this date." + _since(next_known, "The next was released on")
 
 
 def _rgba(colour: str, alpha: float) -> str:

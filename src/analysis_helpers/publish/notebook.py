@@ -68,7 +68,7 @@ _PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id|path|rank|number)$")  # no tho
 
 
 def formatted_table(frame: pd.DataFrame, formats: Mapping[Any, str | Callable] | None = None,
-                    labels: Mapping[Any, str] | None = None) -> Styler:
+                    labels: Mapping[Any, str] | None = None, empty: str | None = None) -> Styler:
     """`frame` styled for reading, as every notebook shows its tables.
 
     * a meaningful index (not 0..n) becomes the first column; the row numbers are not shown;
@@ -78,7 +78,9 @@ def formatted_table(frame: pd.DataFrame, formats: Mapping[Any, str | Callable] |
       whole numbers (ids, counts, a float column holding integers and gaps) show no decimals,
       years and ids no separators; `_share` columns (0-1) are shown in percent;
     * dates read as dates (15 May 2025), missing values as "—", text is left-aligned and
-      HTML-escaped. `formats` sets a column's format string or function instead.
+      HTML-escaped. `formats` sets a column's format string or function instead;
+    * `empty`: the caption of a table with no row (why there is nothing at this date, and when
+      there first was), so that it is an explained empty state, not a bare header.
     """
     formats = dict(formats or {})
     labels = dict(labels or {})
@@ -97,6 +99,8 @@ def formatted_table(frame: pd.DataFrame, formats: Mapping[Any, str | Callable] |
         if pd.api.types.is_datetime64_any_dtype(column):
             styles.append({"selector": f"td.col{position}", "props": "white-space: nowrap"})
     styler = shown.style.format(formatters, na_rep=EMPTY_CELL, escape="html").hide(axis="index")
+    if frame.empty and empty:
+        styler = styler.set_caption(html.escape(empty, quote=False))
     return styler.set_table_styles(styles, overwrite=False)
 
 
