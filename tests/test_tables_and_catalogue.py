@@ -73,6 +73,13 @@ def tables() -> dict[str, pd.DataFrame]:
     return {"sources": sources, "series": series, "lookup": lookup, "issues": pd.DataFrame({"issue_id": ["x"]})}
 
 
+
+def test_an_empty_table_says_why_and_a_full_one_has_no_such_caption():
+    empty = pd.DataFrame({"wave_id": pd.Series(dtype=str)})
+    assert "<caption>No wave yet &amp; none soon</caption>" in formatted_table(empty, empty="No wave yet & none soon").to_html()
+    full = pd.DataFrame({"wave_id": ["w1"]})
+    assert "<caption>" not in formatted_table(full, empty="No wave yet").to_html()
+
 def test_freshness_ages_are_counted_from_the_given_day_oldest_first():
     fresh = dataset_freshness(tables(), dt.date(2025, 3, 11))
     assert list(fresh["dataset"]) == ["lookup", "sources", "series", "issues"]
