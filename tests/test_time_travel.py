@@ -161,9 +161,9 @@ def test_sensitivity_says_what_it_could_not_estimate_yet():
 CHEAP = {"draws": 50}
 # The second date runs only the notebooks whose code path between two assessments differs from both
 # the first date and the default one: one RDNA known then two (02), needs estimable and a text-based
-# scenario not yet runnable (04), a few texts without lines (06). The others take the same path as
-# at the default date, which the report tests execute.
-BETWEEN_ASSESSMENTS = ("02_reconstruction", "04_scenarios", "06_proposals")
+# scenario not yet runnable (04), a few texts without lines (06), poll waves known but too few for a
+# trend and no polled text (09). The others take the same path as at the first or the default date.
+BETWEEN_ASSESSMENTS = ("02_reconstruction", "04_scenarios", "06_proposals", "09_public_opinion")
 # 07 (the slowest notebook) depends on as_of through the sensitivity's outputs, checked without a
 # kernel above (`make sweep` executes it at every quarter).
 NOT_EXECUTED = ("07_model_checks",)
