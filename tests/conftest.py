@@ -112,6 +112,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.property)
 
 
+def pytest_collection_finish(session):
+    """Under `--dist loadgroup`, every grouped test must carry its group in its node id, or the
+    expensive artefacts are silently built once per worker (as with pytest 9.2, pytest-xdist#1386)."""
+    workerinput = getattr(session.config, "workerinput", None)
+    if workerinput is None or session.config.getoption("dist", None) != "loadgroup":
+        return
+    ungrouped = [item.nodeid for item in session.items
+                 if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(f"pytest-xdist does not group {ungrouped[0]} (and {len(ungrouped) - 1} more): "
+                                "use a pytest that pytest-xdist's loadgroup supports (see pyproject.toml)")
+
+
 #: With pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), every test that reads one expensive
 #: session artefact carries the same group, so that the artefact is built once, in one worker.
 REPORTS_GROUP = pytest.mark.xdist_group("reports")

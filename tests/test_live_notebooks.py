@@ -15,8 +15,10 @@ import pytest
 
 from conftest import notebooks
 
-# One JupyterLab for the module: its tests stay together in one xdist worker.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab")]
+pytestmark = pytest.mark.browser
+#: The notebooks in two xdist groups (each worker that takes one starts its own JupyterLab), so that
+#: the longest part of the suite runs on both cores.
+LAB_GROUPS = 2
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
@@ -59,7 +61,8 @@ def chromium():
         browser.close()
 
 
-@pytest.mark.parametrize("notebook", [path.name for path in notebooks()])
+@pytest.mark.parametrize("notebook", [pytest.param(path.name, marks=pytest.mark.xdist_group(f"lab-{number % LAB_GROUPS}"))
+                                      for number, path in enumerate(notebooks())])
 def test_notebook_survives_legend_clicks_chart_controls_and_explorers(lab, chromium, notebook):
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     outside, page_errors = [], []
