@@ -62,8 +62,10 @@ first_issued, first_scored = forecasts.first_calibrated(as_of), forecasts.first_
 # carried at their level.
 
 # %%
-display(forecasts.fan_chart(fan, history, names, cited, sources, as_of, coverage=coverage_12,
-                             next_known=first_issued))
+# The fan cites the maps its forecasts were issued from and those its track record was scored on.
+display(forecasts.fan_chart(fan, history, names, sorted(set(ah.cited_by(fan)) | set(cited)), sources, as_of,
+                            coverage=coverage_12,
+                            next_known=first_issued))
 
 # %%
 moving = fan[fan["moving"] & fan["horizon_months"].isin([1, 3, 6, 12])]
