@@ -65,6 +65,33 @@ def tiny_package(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the kit's data package (tests edit it; the shipped data stays as it is)."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def rewrite_csv(path: Path, edit) -> None:
+    """Rewrite a CSV through `edit` (a frame of strings in, a frame out)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame).to_csv(path, index=False)
+
+
+def drop_rows(mask_of):
+    """An edit for `rewrite_csv` that drops the rows `mask_of(frame)` selects."""
+    return lambda frame: frame[~mask_of(frame)]
+
+
+def set_cells(row_of, column: str, value: str):
+    """An edit for `rewrite_csv` that sets `column` to `value` in the rows `row_of(frame)` selects."""
+    def edit(frame):
+        frame.loc[row_of(frame), column] = value
+        return frame
+    return edit
+
+
+@pytest.fixture
 def reference_dir() -> Path:
     if not REFERENCE_DIR.is_dir():
         pytest.skip("../shared/reference is not beside this checkout")

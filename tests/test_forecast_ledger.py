@@ -5,8 +5,6 @@ Tests check the machinery, never the scores (benchmarks/forecast_calibration.py 
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,35 +14,11 @@ from analysis_helpers import forecasts
 from analysis_helpers.analysis import forecasts as front
 from analysis_helpers.analysis import forecasts as settle
 from analysis_helpers.conventions import NATIONAL_ID
-from analysis_helpers.data import DataValidationError, package
+from analysis_helpers.data import DataValidationError
 from analysis_helpers.data.forecasts import origin_hashes
+from conftest import rewrite_csv, set_cells
 
 ORIGIN = pd.Timestamp("2025-03-01")
-
-
-@pytest.fixture()
-def data_copy(tmp_path):
-    """A writable copy of the kit's data package."""
-    target = tmp_path / "data"
-    shutil.copytree(package().root, target)
-    return target
-
-
-def _rewrite(path, edit):
-    """Rewrite a CSV through `edit` (frame of strings in, frame out)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    edit(frame).to_csv(path, index=False)
-
-
-def _drop(mask_of):
-    return lambda f: f[~mask_of(f)]
-
-
-def _set(row_of, column, value):
-    def edit(frame):
-        frame.loc[row_of(frame), column] = value
-        return frame
-    return edit
 
 
 def test_the_model_refuses_rows_dated_after_its_origin():
@@ -86,7 +60,7 @@ def test_calibration_uses_the_nearest_horizons_first():
 def test_the_ledger_is_append_only(data_copy):
     path = data_copy / "forecasts" / "front_forecasts.csv"
 
-    _rewrite(path, _set(lambda f: f.index[f["origin"] == "2024-05-01"][0], "mean_km2", "1"))
+    rewrite_csv(path, set_cells(lambda f: f.index[f["origin"] == "2024-05-01"][0], "mean_km2", "1"))
     with pytest.raises(DataValidationError) as error:
         ah.load("front_forecasts", data_copy)
     assert "2024-05-01 was rewritten" in str(error.value) and "front_forecasts.csv, row" in str(error.value)
@@ -102,14 +76,14 @@ def test_the_shipped_seals_match_the_ledger():
 
 def test_a_question_without_a_resolution_rule_is_refused(data_copy):
     path = data_copy / "forecasts" / "questions.csv"
-    _rewrite(path, _set(lambda f: f.index[0], "resolution_rule", ""))
+    rewrite_csv(path, set_cells(lambda f: f.index[0], "resolution_rule", ""))
     with pytest.raises(DataValidationError, match=r"questions.csv, row 2, column resolution_rule"):
         ah.load("forecast_questions", data_copy)
 
 
 def test_a_horizon_beyond_the_model_is_refused(data_copy):
     path = data_copy / "forecasts" / "front_forecasts.csv"
-    _rewrite(path, _set(lambda f: f.index[-1], "horizon_months", "13"))
+    rewrite_csv(path, set_cells(lambda f: f.index[-1], "horizon_months", "13"))
     with pytest.raises(DataValidationError, match=r"column horizon_months"):
         ah.load("front_forecasts", data_copy)
 

@@ -5,8 +5,6 @@ Tests check the machinery, never the scores (benchmarks/forecast_calibration.py 
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,34 +13,10 @@ import analysis_helpers as ah
 from analysis_helpers import forecasts
 from analysis_helpers.analysis import forecasts as front
 from analysis_helpers.conventions import NATIONAL_ID
-from analysis_helpers.data import DataValidationError, package
+from analysis_helpers.data import DataValidationError
+from conftest import drop_rows, rewrite_csv
 
 ORIGIN = pd.Timestamp("2025-03-01")
-
-
-@pytest.fixture()
-def data_copy(tmp_path):
-    """A writable copy of the kit's data package."""
-    target = tmp_path / "data"
-    shutil.copytree(package().root, target)
-    return target
-
-
-def _rewrite(path, edit):
-    """Rewrite a CSV through `edit` (frame of strings in, frame out)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    edit(frame).to_csv(path, index=False)
-
-
-def _drop(mask_of):
-    return lambda f: f[~mask_of(f)]
-
-
-def _set(row_of, column, value):
-    def edit(frame):
-        frame.loc[row_of(frame), column] = value
-        return frame
-    return edit
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +28,9 @@ def issued():
 def test_a_forecast_at_an_origin_reads_no_later_data(data_copy, issued):
     """Deleting every map and ledger row after the origin changes nothing the origin issues."""
     before = issued
-    _rewrite(data_copy / "territory" / "territory_control.csv", _drop(lambda f: pd.to_datetime(f["date"]) > ORIGIN))
+    rewrite_csv(data_copy / "territory" / "territory_control.csv", drop_rows(lambda f: pd.to_datetime(f["date"]) > ORIGIN))
     for name in ("front_forecasts.csv", "issued_hashes.csv", "binary_forecasts.csv"):
-        _rewrite(data_copy / "forecasts" / name, _drop(lambda f: pd.to_datetime(f["origin"]) > ORIGIN))
+        rewrite_csv(data_copy / "forecasts" / name, drop_rows(lambda f: pd.to_datetime(f["origin"]) > ORIGIN))
     after = forecasts.issue_front(ORIGIN, data_dir=data_copy)
     np.testing.assert_allclose(front.draws_matrix(before), front.draws_matrix(after))
 
@@ -71,7 +45,7 @@ def test_regions_reconcile_to_the_national_draws(issued):
 
 def test_removing_an_issued_origin_is_refused(data_copy):
     path = data_copy / "forecasts" / "front_forecasts.csv"
-    _rewrite(path, _drop(lambda f: f["origin"] == "2024-05-01"))
+    rewrite_csv(path, drop_rows(lambda f: f["origin"] == "2024-05-01"))
     with pytest.raises(DataValidationError, match="2024-05-01 were removed"):
         ah.load("front_forecasts", data_copy)
 
@@ -79,9 +53,9 @@ def test_removing_an_issued_origin_is_refused(data_copy):
 def test_appending_an_origin_seals_it_and_keeps_the_old_rows(data_copy):
     ledger = ah.load("front_forecasts", data_copy)
     last = ledger["origin"].max()
-    _rewrite(data_copy / "forecasts" / "front_forecasts.csv", _drop(lambda f: pd.to_datetime(f["origin"]) == last))
-    _rewrite(data_copy / "forecasts" / "issued_hashes.csv",
-             _drop(lambda f: (pd.to_datetime(f["origin"]) == last) & (f["ledger"] == "front_forecasts")))
+    rewrite_csv(data_copy / "forecasts" / "front_forecasts.csv", drop_rows(lambda f: pd.to_datetime(f["origin"]) == last))
+    rewrite_csv(data_copy / "forecasts" / "issued_hashes.csv",
+             drop_rows(lambda f: (pd.to_datetime(f["origin"]) == last) & (f["ledger"] == "front_forecasts")))
     assert forecasts.append_front_origins(data_dir=data_copy) == 1
     again = ah.load("front_forecasts", data_copy)
     pd.testing.assert_frame_equal(again[again["origin"] < last].reset_index(drop=True),

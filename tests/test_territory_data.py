@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +17,6 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 CONTROL = Path("territory") / "territory_control.csv"
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A copy of the kit's data folder that a test may break."""
-    target = tmp_path / "data"
-    shutil.copytree(DATA, target)
-    return target
 
 
 def _problems(data_dir: Path, name: str) -> list[str]:

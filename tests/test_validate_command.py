@@ -4,7 +4,6 @@ clean, 1 invalid, 2 usage error, 3 valid but a dataset older than --max-age."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from dataclasses import dataclass
 import pytest
 
 from analysis_helpers.__main__ import main
-from conftest import DATA_DIR
 
 
 @dataclass
@@ -44,13 +42,6 @@ def run_validate(capsys, monkeypatch):
         return Completed(code, captured.out, captured.err)
 
     return run
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def test_shipped_data_is_clean():
