@@ -72,6 +72,33 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def append_line(package: Path, relative: str, line: str) -> int:
+    """Append one line to a file of the package; return its line number (header = 1)."""
+    path = package / relative
+    text = path.read_text()
+    path.write_text(text + line + "\n")
+    return len(text.splitlines()) + 1
+
+
+def replace_line(package: Path, relative: str, startswith: str, line: str) -> int:
+    """Replace the first line of a file of the package that starts with `startswith`; return its line number."""
+    path = package / relative
+    lines = path.read_text().splitlines()
+    number = next(i for i, text in enumerate(lines) if text.startswith(startswith))
+    lines[number] = line
+    path.write_text("\n".join(lines) + "\n")
+    return number + 1
+
+
+def load_problems(package: Path, name: str) -> list[str]:
+    """The problems `load(name)` names in `package`, as text (the load must fail)."""
+    from analysis_helpers import DataValidationError, load
+
+    with pytest.raises(DataValidationError) as caught:
+        load(name, package)
+    return [str(problem) for problem in caught.value.problems]
+
+
 def rewrite_csv(path: Path, edit) -> None:
     """Rewrite a CSV through `edit` (a frame of strings in, a frame out)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

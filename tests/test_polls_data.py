@@ -2,43 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 import analysis_helpers as ah
-
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    """A copy of the kit's data package that a test may break."""
-    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
-
-
-def edit(package: Path, relative: str, startswith: str, line: str) -> int:
-    """Replace the first line starting with `startswith` by `line`; return its line number (header = 1)."""
-    path = package / relative
-    lines = path.read_text().splitlines()
-    number = next(i for i, text in enumerate(lines) if text.startswith(startswith))
-    lines[number] = line
-    path.write_text("\n".join(lines) + "\n")
-    return number + 1
-
-
-def append(package: Path, relative: str, line: str) -> int:
-    path = package / relative
-    text = path.read_text()
-    path.write_text(text + line + "\n")
-    return len(text.splitlines()) + 1
-
-
-def problems(package: Path, name: str) -> list[str]:
-    with pytest.raises(ah.DataValidationError) as caught:
-        ah.load(name, package)
-    return [str(problem) for problem in caught.value.problems]
+from conftest import append_line, load_problems, replace_line
 
 
 def test_shipped_tables_load_with_every_kiis_tracking_wave_and_sources():
@@ -59,44 +24,44 @@ def test_a_poll_is_known_from_its_release_date():
     assert "kiis-2024-05" not in set(before["wave_id"]) and "kiis-2024-05" in set(after["wave_id"])
 
 
-def test_shares_above_one_are_named(package):
-    line = edit(package, "polls/polls.csv", "kiis-2022-05,kiis-concessions,undecided",
+def test_shares_above_one_are_named(data_copy):
+    line = replace_line(data_copy, "polls/polls.csv", "kiis-2022-05,kiis-concessions,undecided",
                 "kiis-2022-05,kiis-concessions,undecided,unsure,0.20,1,true,poll-yahoo-2022-05")
-    found = problems(package, "polls")
+    found = load_problems(data_copy, "polls")
     assert any(f"polls/polls.csv, row {line}, column share" in p and "at most" in p for p in found), found
 
 
-def test_complete_options_that_fall_short_are_named(package):
-    line = edit(package, "polls/polls.csv", "kiis-2022-05,kiis-concessions,undecided",
+def test_complete_options_that_fall_short_are_named(data_copy):
+    line = replace_line(data_copy, "polls/polls.csv", "kiis-2022-05,kiis-concessions,undecided",
                 "kiis-2022-05,kiis-concessions,undecided,unsure,0.01,1,true,poll-yahoo-2022-05")
-    found = problems(package, "polls")
+    found = load_problems(data_copy, "polls")
     assert any(f"row {line}, column share" in p and "at least" in p for p in found), found
 
 
-def test_fieldwork_ending_before_it_starts_is_named(package):
-    line = edit(package, "polls/waves.csv", "rf-2023-10,",
+def test_fieldwork_ending_before_it_starts_is_named(data_copy):
+    line = replace_line(data_copy, "polls/waves.csv", "rf-2023-10,",
                 "rf-2023-10,Russian Field,russia,2023-10-21,2023-10-01,day,2023-11-16,phone,1611,,Russians,"
                 "not stated,,,poll-rubryka-2023-11")
-    found = problems(package, "poll_waves")
+    found = load_problems(data_copy, "poll_waves")
     assert any(f"polls/waves.csv, row {line}, column fieldwork_end" in p for p in found), found
 
 
-def test_a_wave_without_sample_size_is_named(package):
-    line = edit(package, "polls/waves.csv", "rf-2023-10,",
+def test_a_wave_without_sample_size_is_named(data_copy):
+    line = replace_line(data_copy, "polls/waves.csv", "rf-2023-10,",
                 "rf-2023-10,Russian Field,russia,2023-10-21,2023-10-29,day,2023-11-16,phone,,,Russians,"
                 "not stated,,,poll-rubryka-2023-11")
-    found = problems(package, "poll_waves")
+    found = load_problems(data_copy, "poll_waves")
     assert any(f"row {line}, column sample_size" in p for p in found), found
 
 
-def test_an_item_mapped_to_an_unknown_provision_is_named(package):
-    line = append(package, "polls/mapping.csv", "kiis-recognition,accountability,ru-memorandum-2025,close,No such row.")
-    found = problems(package, "poll_mapping")
+def test_an_item_mapped_to_an_unknown_provision_is_named(data_copy):
+    line = append_line(data_copy, "polls/mapping.csv", "kiis-recognition,accountability,ru-memorandum-2025,close,No such row.")
+    found = load_problems(data_copy, "poll_mapping")
     assert any(f"polls/mapping.csv, row {line}, column proposal_id" in p and "coded provision" in p
                for p in found), found
 
 
-def test_an_item_mapped_to_an_unknown_text_is_named(package):
-    line = append(package, "polls/mapping.csv", "kiis-recognition,territory,no-such-text,close,Unknown text.")
-    found = problems(package, "poll_mapping")
+def test_an_item_mapped_to_an_unknown_text_is_named(data_copy):
+    line = append_line(data_copy, "polls/mapping.csv", "kiis-recognition,territory,no-such-text,close,Unknown text.")
+    found = load_problems(data_copy, "poll_mapping")
     assert any(f"row {line}, column proposal_id" in p for p in found), found

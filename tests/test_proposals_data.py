@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 import analysis_helpers as ah
+from conftest import append_line, load_problems, replace_line
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REQUIRED_TEXTS = {"istanbul-communique", "istanbul-draft-treaty", "ua-peace-formula", "cn-position-paper",
                   "burgenstock-communique", "ru-conditions-2024", "ru-memorandum-2025", "ua-memorandum-2025",
                   "us-28-point", "us-ua-geneva-framework", "e3-counter-proposal", "us-ua-20-point"}
 PROVISION = "us-28-point,territory,80,false,A provision,stance-us-28-points"
 LINE = "us-28-point,UA-51,0,0,whole region,false,A note,stance-us-28-points"
-
-
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    """A copy of the kit's data package that a test may break."""
-    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
-
-
-def append(package: Path, relative: str, line: str) -> int:
-    """Append one line to a file of the package; return its line number (header = 1)."""
-    path = package / relative
-    text = path.read_text()
-    path.write_text(text + line + "\n")
-    return len(text.splitlines()) + 1
-
-
-def replace_line(package: Path, relative: str, startswith: str, line: str) -> int:
-    """Replace the first line starting with `startswith`; return its line number."""
-    path = package / relative
-    lines = path.read_text().splitlines()
-    number = next(i for i, text in enumerate(lines) if text.startswith(startswith))
-    lines[number] = line
-    path.write_text("\n".join(lines) + "\n")
-    return number + 1
-
-
-def problems(package: Path, name: str) -> list[str]:
-    with pytest.raises(ah.DataValidationError) as caught:
-        ah.load(name, package)
-    return [str(problem) for problem in caught.value.problems]
 
 
 def test_shipped_tables_load_and_cover_the_named_texts():
@@ -75,62 +42,62 @@ def test_shipped_tables_load_and_cover_the_named_texts():
      "0"),
     ("proposals/lines.csv", "us-28-point,UA-51,0,0,half the region,false,x,stance-us-28-points", "rule", "pattern"),
 ])
-def test_schema_breaks_are_named_by_file_row_column_and_rule(package, relative, line, column, rule):
+def test_schema_breaks_are_named_by_file_row_column_and_rule(data_copy, relative, line, column, rule):
     name = "proposal_provisions" if relative.endswith("provisions.csv") else "proposal_lines"
-    row = append(package, relative, line)
-    found = problems(package, name)
+    row = append_line(data_copy, relative, line)
+    found = load_problems(data_copy, name)
     assert any(f"{relative}, row {row}" in text and column in text and rule in text for text in found), found
 
 
-def test_russian_plus_buffer_share_above_one_is_rejected(package):
-    row = append(package, "proposals/lines.csv", "us-28-point,UA-51,0.7,0.4,explicit,false,x,stance-us-28-points")
-    found = problems(package, "proposal_lines")
+def test_russian_plus_buffer_share_above_one_is_rejected(data_copy):
+    row = append_line(data_copy, "proposals/lines.csv", "us-28-point,UA-51,0.7,0.4,explicit,false,x,stance-us-28-points")
+    found = load_problems(data_copy, "proposal_lines")
     assert any(f"proposals/lines.csv, row {row}, column demilitarised_share" in text and "must not exceed 1" in text
                for text in found), found
 
 
-def test_whole_region_share_must_be_zero_or_one(package):
-    row = append(package, "proposals/lines.csv", "us-28-point,UA-51,0.5,0,whole region,false,x,stance-us-28-points")
-    found = problems(package, "proposal_lines")
+def test_whole_region_share_must_be_zero_or_one(data_copy):
+    row = append_line(data_copy, "proposals/lines.csv", "us-28-point,UA-51,0.5,0,whole region,false,x,stance-us-28-points")
+    found = load_problems(data_copy, "proposal_lines")
     assert any(f"row {row}, column russian_share" in text and "0 or 1" in text for text in found), found
 
 
-def test_line_of_contact_rows_leave_shares_to_the_data(package):
-    row = append(package, "proposals/lines.csv",
+def test_line_of_contact_rows_leave_shares_to_the_data(data_copy):
+    row = append_line(data_copy, "proposals/lines.csv",
                  "us-28-point,UA-51,0.2,,line of contact on 2025-11-20,false,x,stance-us-28-points")
-    found = problems(package, "proposal_lines")
+    found = load_problems(data_copy, "proposal_lines")
     assert any(f"row {row}, column russian_share" in text and "computed from territory_control" in text
                for text in found), found
 
 
-def test_line_date_without_territory_data_is_rejected(package):
-    row = append(package, "proposals/lines.csv",
+def test_line_date_without_territory_data_is_rejected(data_copy):
+    row = append_line(data_copy, "proposals/lines.csv",
                  "us-28-point,UA-51,,,line of contact on 2014-06-01,false,x,stance-us-28-points")
-    found = problems(package, "proposal_lines")
+    found = load_problems(data_copy, "proposal_lines")
     assert any(f"proposals/lines.csv, row {row}, column rule" in text and "no territory_control observation" in text
                for text in found), found
 
 
-def test_supersedes_cycle_is_rejected(package):
-    row = replace_line(package, "proposals/proposals.csv", "istanbul-communique,",
-                       (package / "proposals/proposals.csv").read_text().splitlines()[1]
+def test_supersedes_cycle_is_rejected(data_copy):
+    row = replace_line(data_copy, "proposals/proposals.csv", "istanbul-communique,",
+                       (data_copy / "proposals/proposals.csv").read_text().splitlines()[1]
                        .replace(",superseded,,", ",superseded,istanbul-draft-treaty,"))
-    found = problems(package, "proposals")
+    found = load_problems(data_copy, "proposals")
     assert any("proposals/proposals.csv" in text and "column supersedes" in text and "cycle" in text
                and "istanbul-communique" in text for text in found), found
     assert row == 2
 
 
-def test_unknown_supersedes_and_author_are_rejected(package):
-    line = (package / "proposals/proposals.csv").read_text().splitlines()[1]
+def test_unknown_supersedes_and_author_are_rejected(data_copy):
+    line = (data_copy / "proposals/proposals.csv").read_text().splitlines()[1]
     broken = line.replace(",ukraine,", ",ukraine;atlantis,").replace(",superseded,,", ",superseded,no-such-text,")
-    row = replace_line(package, "proposals/proposals.csv", "istanbul-communique,", broken)
-    found = problems(package, "proposals")
+    row = replace_line(data_copy, "proposals/proposals.csv", "istanbul-communique,", broken)
+    found = load_problems(data_copy, "proposals")
     assert any(f"row {row}, column supersedes" in text and "proposals.proposal_id" in text for text in found), found
     # The author rule runs once the schema passes: fix the foreign key and look again.
-    replace_line(package, "proposals/proposals.csv", "istanbul-communique,",
+    replace_line(data_copy, "proposals/proposals.csv", "istanbul-communique,",
                  line.replace(",ukraine,", ",ukraine;atlantis,"))
-    found = problems(package, "proposals")
+    found = load_problems(data_copy, "proposals")
     assert any(f"row {row}, column author" in text and "atlantis" in text for text in found), found
 
 
@@ -138,32 +105,32 @@ def test_unknown_supersedes_and_author_are_rejected(package):
     ("us-ua-geneva-framework,territory,,false,x,stance-us-28-points", "required when silent is false"),
     ("us-ua-geneva-framework,territory,50,true,x,stance-us-28-points", "must be empty when silent is true"),
 ])
-def test_silent_and_position_agree(package, line, rule):
-    row = append(package, "proposals/provisions.csv", line)
-    found = problems(package, "proposal_provisions")
+def test_silent_and_position_agree(data_copy, line, rule):
+    row = append_line(data_copy, "proposals/provisions.csv", line)
+    found = load_problems(data_copy, "proposal_provisions")
     assert any(f"row {row}, column position" in text and rule in text for text in found), found
 
 
-def test_scenario_naming_an_unknown_text_is_rejected(package):
+def test_scenario_naming_an_unknown_text_is_rejected(data_copy):
     from analysis_helpers.scenarios import load_scenario
 
-    path = package / "scenarios" / "us_28_point_terms.yaml"
+    path = data_copy / "scenarios" / "us_28_point_terms.yaml"
     path.write_text(path.read_text().replace("proposal: us-28-point", "proposal: atlantis-plan"))
     with pytest.raises(ah.DataValidationError) as caught:
-        load_scenario("us_28_point_terms", package)
+        load_scenario("us_28_point_terms", data_copy)
     assert any("assumptions.settlement.proposal" in str(p) and "atlantis-plan" in str(p)
                for p in caught.value.problems), caught.value
 
 
-def test_scenario_cannot_move_territory_under_a_text(package):
+def test_scenario_cannot_move_territory_under_a_text(data_copy):
     from analysis_helpers.scenarios import load_scenario
 
-    path = package / "scenarios" / "us_28_point_terms.yaml"
+    path = data_copy / "scenarios" / "us_28_point_terms.yaml"
     territory = ("  territory:\n    - region_id: UA-23\n      share: 1.0\n"
                  "      reasoning: Assumption that Russia takes all of Zaporizhzhia.\n  front:\n")
     path.write_text(path.read_text().replace("  front:\n", territory))
     with pytest.raises(ah.DataValidationError) as caught:
-        load_scenario("us_28_point_terms", package)
+        load_scenario("us_28_point_terms", data_copy)
     assert any("assumptions.territory" in str(p) and "settlement.proposal" in str(p)
                for p in caught.value.problems), caught.value
 
@@ -175,11 +142,11 @@ def test_a_text_is_known_once_presented_and_reported():
     assert "us-framework-2025-04" not in set(ah.load("proposal_provisions", as_of="2025-04-20")["proposal_id"])
 
 
-def test_publication_after_its_source_is_rejected(package):
-    path = package / "proposals" / "proposals.csv"
+def test_publication_after_its_source_is_rejected(data_copy):
+    path = data_copy / "proposals" / "proposals.csv"
     text = path.read_text()
     path.write_text(text.replace("2022-11-15,2022-11-15,published", "2022-11-15,2022-12-15,published", 1))
-    found = problems(package, "proposals")
+    found = load_problems(data_copy, "proposals")
     assert any("column published_on: must not be after its source's publication date" in p for p in found), found
 
 
@@ -200,13 +167,13 @@ def test_bilateral_sanctions_clauses_are_not_sanctions_relief():
         assert provisions.loc[(text, "sanctions_relief"), "silent"], text
 
 
-def test_crosswalk_covers_every_issue_and_rejects_an_unknown_category(package):
+def test_crosswalk_covers_every_issue_and_rejects_an_unknown_category(data_copy):
     crosswalk = ah.load("pax_crosswalk")
     assert set(crosswalk["issue_id"]) == set(ah.load("issues")["issue_id"])
     assert (crosswalk["reason"].str.len() > 40).all()
     assert crosswalk.loc[crosswalk["relation"] == "none", "pax_category"].isna().all()
-    row = append(package, "proposals/pax_crosswalk.csv", "territory,Xyz,direct,0-1,a reason,prop-pax-v10")
-    found = problems(package, "pax_crosswalk")
+    row = append_line(data_copy, "proposals/pax_crosswalk.csv", "territory,Xyz,direct,0-1,a reason,prop-pax-v10")
+    found = load_problems(data_copy, "pax_crosswalk")
     assert any(f"pax_crosswalk.csv, row {row}, column pax_category" in p for p in found), found
 
 
