@@ -13,9 +13,7 @@ agreement types `Inter` and `InterIntra`).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis_helpers import load  # noqa: E402
+from analysis_helpers.publish.report import write_atomically  # noqa: E402
 
 OUTPUT = REPO / "data" / "proposals" / "pax_profile.csv"
 SOURCE_ID = "prop-pax-v10"
@@ -57,9 +56,7 @@ def main() -> None:
     categories = sorted(load("pax_crosswalk")["pax_category"].dropna().unique())
     pax = pd.read_csv(args.pax_csv, low_memory=False)
     table = profile(pax, categories)
-    with tempfile.NamedTemporaryFile("w", dir=OUTPUT.parent, suffix=".csv", delete=False, encoding="utf-8") as tmp:
-        table.to_csv(tmp, index=False)
-    os.replace(tmp.name, OUTPUT)
+    write_atomically(OUTPUT, table.to_csv(index=False))
 
 
 if __name__ == "__main__":
