@@ -161,19 +161,20 @@ def _interval(samples: np.ndarray, centre: float | None = None) -> tuple[float, 
     """The draws' 10th-90th percentile band, reaching out to `centre` when the central run lies
     outside it: a nonlinear model (clipping, expected-utility rounds) can put the run at central
     inputs beyond the draws' band, and a band that excludes its own central value reads as a
-    contradiction (tests/test_forecasts.py checks every scenario and metric). No band (NaN) without
+    contradiction (tests/test_forecast_bands.py checks every scenario and metric). No band (NaN) without
     draws, or for a metric not estimated at the baseline's date (needs before two RDNAs)."""
     if samples.size == 0 or np.isnan(samples).all():
         return np.nan, np.nan
     low, high = np.quantile(samples, INTERVAL_QUANTILES)
-    if centre is not None and np.isfinite(centre):
-        low, high = min(low, centre), max(high, centre)
+    if centre is not None:
+        low, high = _enclosing(centre, low, high)
     return float(low), float(high)
 
 
 def _enclosing(value: float, low: float, high: float) -> tuple[float, float]:
-    """(low, high) widened to contain `value` (see `_interval`); NaN bounds stay NaN."""
-    if np.isnan(low) or np.isnan(high) or np.isnan(value):
+    """(low, high) widened to contain `value` (see `_interval`); NaN bounds stay NaN, and a value
+    that is not a finite number leaves the band as it is."""
+    if np.isnan(low) or np.isnan(high) or not np.isfinite(value):
         return low, high
     return min(low, value), max(high, value)
 
