@@ -88,9 +88,10 @@ def _cited_rows(cited: Iterable[str], sources: pd.DataFrame) -> tuple[list[str],
     cited = [str(s) for s in dict.fromkeys(cited) if pd.notna(s)]  # keep order, drop repeats
     ids = sources["source_id"].tolist()
     position = {source_id: i for i, source_id in reversed(list(enumerate(ids)))}  # the first row of an id
-    columns = {name: sources[name].tolist() for name in ("publisher", "title", "url", "published", "accessed")}
-    rows = [{"source_id": s, **{name: values[position[s]] for name, values in columns.items()}}
-            for s in cited if s in position]
+    found = [s for s in cited if s in position]
+    picked = sources.iloc[[position[s] for s in found]]
+    columns = {name: picked[name].tolist() for name in ("publisher", "title", "url", "published", "accessed")}
+    rows = [{"source_id": s, **{name: values[i] for name, values in columns.items()}} for i, s in enumerate(found)]
     return cited, rows
 
 
