@@ -103,7 +103,10 @@ def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
     publishers and the number of sources instead; the full list is in the sources table.
     Raises ValueError when nothing is cited and KeyError for an id not in `sources`.
     """
-    cited, rows = _cited_rows(cited, sources)
+    return _line_of(*_cited_rows(cited, sources))
+
+
+def _line_of(cited: list[str], rows: list[dict]) -> str:
     if not cited:
         raise ValueError("a figure must cite the sources of the rows it draws: no source id given")
     if len(rows) < len(cited):
@@ -124,10 +127,14 @@ def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
 def source_records(cited: Iterable[str], sources: pd.DataFrame) -> list[dict]:
     """The rows of `sources` for the cited ids (id, publisher, title, url, published, accessed),
     as plain JSON values: what a report's "cite" link turns into BibTeX."""
+    return _records_of(_cited_rows(cited, sources)[1])
+
+
+def _records_of(rows: list[dict]) -> list[dict]:
     return [{"source_id": row["source_id"], "publisher": str(row["publisher"]), "title": str(row["title"]),
              "url": str(row["url"]), "published": as_timestamp(row["published"]).date().isoformat(),
              "accessed": "" if pd.isna(row["accessed"]) else as_timestamp(row["accessed"]).date().isoformat()}
-            for row in _cited_rows(cited, sources)[1]]
+            for row in rows]
 
 
 def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
@@ -139,8 +146,8 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
     (e.g. `rows["source_id"]`), looked up in the sources table `sources` that the caller
     passes in; figures never load data themselves.
     """
-    cited = list(cited)
-    text = f"Source: {source_line(cited, sources)} · As of {as_timestamp(as_of).date().isoformat()}"
+    cited, rows = _cited_rows(cited, sources)  # looked up once for the line and the records
+    text = f"Source: {_line_of(cited, rows)} · As of {as_timestamp(as_of).date().isoformat()}"
     if note:
         text = f"{html.escape(note, quote=False)}<br>{text}"
     wrapped = "<br>".join(wrap_text(text, 150))
@@ -148,7 +155,7 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
                        yshift=-60, showarrow=False, align="left", font={"size": 10, "color": "#555"})
     bottom = max(fig.layout.margin.b or 0, caption_margin(wrapped))
     meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
-    fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": source_records(cited, sources)})
+    fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": _records_of(rows)})
     return fig
 
 
