@@ -188,14 +188,16 @@ def test_scenario_on_a_text_prices_its_line_and_positions():
 
 
 def test_pax_presence_reads_coded_silent_and_unreported_cells():
-    crosswalk = pd.DataFrame({"issue_id": ["a", "b", "c", "a"], "pax_category": ["Ce", "TjRep", "StBor", "TjAm"],
-                              "relation": ["direct", "direct", "direct", "partial"]})
+    crosswalk = pd.DataFrame({"scheme": ["pax", "pax", "pax", "pax", "ucdp"], "issue_id": ["a", "b", "c", "a", "a"],
+                              "category": ["Ce", "TjRep", "StBor", "TjAm", "cease"],
+                              "relation": ["direct", "direct", "direct", "partial", "direct"]})
     provisions = pd.DataFrame({"proposal_id": ["t", "t"], "issue_id": ["a", "b"], "position": [50.0, np.nan],
                                "silent": [False, True]})
     texts = pd.DataFrame({"proposal_id": ["t"], "date": pd.to_datetime(["2025-01-01"])})
     presence = prop.pax_presence(provisions, texts, crosswalk).set_index("pax_category")["present"]
     assert presence["Ce"] == 1.0 and presence["TjRep"] == 0.0 and np.isnan(presence["StBor"])
     assert "TjAm" not in presence.index  # partial mappings need a reading of each text
+    assert "cease" not in presence.index  # UCDP flags are not PA-X categories
     profile = pd.DataFrame({"group": ["all", "all"], "pax_category": ["Ce", "TjRep"], "share": [0.46, 0.11]})
     table = prop.beside_past_agreements(prop.pax_presence(provisions, texts, crosswalk), profile).set_index(
         "pax_category")
@@ -209,3 +211,74 @@ def test_shipped_texts_beside_past_agreements():
     assert {"Ce", "SsrGua", "StBor", "TjRep"} == set(table.index)
     assert (table["texts_known"] >= table["texts_with"]).all()
     assert table[["share_all", "share_substantive", "share_interstate_substantive"]].notna().all().all()
+
+
+@pytest.mark.parametrize(("category", "silent", "provision", "value"), [
+    ("Ce", True, "Nothing on a ceasefire.", 0),
+    ("Ce", False, "Withdrawal and the end of hostilities come together.", 1),  # no actual ceasefire
+    ("Ce", False, "De-escalation until a comprehensive ceasefire.", 1),  # a ceasefire as a future matter
+    ("Ce", False, "A permanent ceasefire, talks at once.", 2),
+    ("Ce", False, "An interim 30-day ceasefire, extendable.", 3),
+    ("Ce", False, "A ceasefire on the current lines, monitored under US lead.", 3),
+    ("TjRep", False, "Compensation promised, no payer named. Fixed anchor R40 (CODEBOOK 11.8).", 1),
+    ("TjRep", False, "Claims waived. Fixed anchor R95 (CODEBOOK 11.8).", 2),  # the anchor's digits are not the text's
+    ("TjRep", False, "USD 100 bn of frozen assets into a fund.", 3),
+    ("TjAm", False, "A special tribunal for aggression.", 0),  # prosecution: PA-X courts, not amnesty
+    ("TjAm", False, "Full amnesty for all parties.", 2),
+    ("StBor", False, "No recognition; talks from the line.", 1),
+    ("ImPK", False, "No NATO troops; a US guarantee.", 0),
+    ("ImPK", False, "A multinational force deployed after a ceasefire.", 1),
+])
+def test_pax_value_follows_codebook_11_11(category, silent, provision, value):
+    assert prop.pax_value(category, silent, provision)[0] == value
+
+
+def test_pax_coding_has_one_row_per_text_and_mapped_category_and_leaves_unreported_cells_empty():
+    crosswalk = pd.DataFrame({"scheme": ["pax", "pax", "pax", "ucdp"], "issue_id": ["c", "t", "n", "c"],
+                              "category": ["Ce", "StBor", np.nan, "cease"],
+                              "relation": ["direct", "direct", "none", "direct"]})
+    provisions = pd.DataFrame({"proposal_id": ["x", "x"], "issue_id": ["c", "n"], "position": [50.0, np.nan],
+                               "silent": [False, True], "provision": ["A ceasefire now.", "Nothing."]})
+    texts = pd.DataFrame({"proposal_id": ["x"], "title": ["X"], "date": pd.to_datetime(["2025-01-01"])})
+    coding = prop.pax_coding(provisions, texts, crosswalk).set_index("category")
+    assert list(coding.index) == ["Ce", "StBor"]
+    assert coding.loc["Ce", "value"] == 2 and np.isnan(coding.loc["StBor", "value"])
+    assert coding.loc["StBor", "basis"] == "not reported"
+    layout = prop.pax_layout(coding.reset_index(), texts)
+    assert list(layout.columns) == ["proposal_id", "Agt", "Dat", "StBor", "Ce"]  # PA-X's column order
+    assert layout.loc[0, "Ce"] == 2 and pd.isna(layout.loc[0, "StBor"])
+
+
+def test_shipped_texts_in_pax_coding_are_on_each_category_scale():
+    coding = facade.pax_coding()
+    assert coding.groupby("proposal_id").size().eq(6).all()
+    binary = coding[coding["category"].isin(["StBor", "SsrGua", "ImPK"])]["value"].dropna()
+    assert binary.isin([0, 1]).all() and coding["value"].dropna().between(0, 3).all()
+    cells = coding.set_index(["proposal_id", "category"])["value"]
+    assert cells[("jeddah-statement-2025", "Ce")] == 3 and cells[("us-28-point", "TjAm")] == 2
+    assert cells[("paris-declaration-2026", "ImPK")] == 1 and cells[("burgenstock-communique", "Ce")] == 0
+
+
+def test_export_pax_writes_atomically_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "texts.csv"
+    written, note = facade.export_pax(target, as_of="2023-01-01")
+    table = pd.read_csv(written)
+    assert list(table.columns[:3]) == ["proposal_id", "Agt", "Dat"] and "Ce" in table.columns
+    assert "left out" in note.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["texts.README.txt", "texts.csv"]  # no temporary left
+    target.write_text("a user's file\n")
+    with pytest.raises(FileExistsError, match="overwrite"):
+        facade.export_pax(target)
+    assert target.read_text() == "a user's file\n"
+    facade.export_pax(target, overwrite=True)
+    assert len(pd.read_csv(target)) > len(table)
+
+
+def test_pax_export_command_refuses_an_existing_file(tmp_path, capsys):
+    from analysis_helpers.__main__ import main
+
+    target = tmp_path / "out.csv"
+    target.write_text("keep\n")
+    assert main(["pax-export", str(target)]) == 2
+    assert "--overwrite" in capsys.readouterr().err and target.read_text() == "keep\n"
+    assert main(["pax-export", str(target), "--overwrite", "--as-of", "2025-01-01"]) == 0

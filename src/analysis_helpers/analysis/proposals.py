@@ -32,12 +32,14 @@ Bargaining models
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..data.proposals import LINE_MAX_AGE_DAYS, line_rule_date
+from ..data.proposals import CROSSWALK_SCALES, LINE_MAX_AGE_DAYS, line_rule_date
 from . import stances as stance_analysis
 from . import territory
 
@@ -379,7 +381,8 @@ def pax_presence(provisions: pd.DataFrame, proposals: pd.DataFrame, crosswalk: p
     codes the issue, 0.0 when it is silent on it, NaN when no report says (PA-X's own test of a
     provision: is it in the text). Partial mappings (amnesty, peacekeeping) need a reading of each
     text and are left out."""
-    direct = crosswalk[(crosswalk["relation"] == "direct") & crosswalk["pax_category"].notna()]
+    direct = _pax_mappings(crosswalk)
+    direct = direct[direct["relation"] == "direct"]
     rows = []
     for text in proposals_in_order(proposals)["proposal_id"]:
         cells = provisions[provisions["proposal_id"] == text].set_index("issue_id")
@@ -388,7 +391,7 @@ def pax_presence(provisions: pd.DataFrame, proposals: pd.DataFrame, crosswalk: p
                 present = np.nan
             else:
                 present = 0.0 if bool(cells.loc[mapping.issue_id, "silent"]) else 1.0
-            rows.append((text, mapping.pax_category, mapping.issue_id, present))
+            rows.append((text, mapping.category, mapping.issue_id, present))
     return pd.DataFrame(rows, columns=PAX_PRESENCE_COLUMNS)
 
 
@@ -403,3 +406,124 @@ def beside_past_agreements(presence: pd.DataFrame, profile: pd.DataFrame) -> pd.
     table = texts.join(past, how="left")
     table["texts_with"] = table["texts_with"].astype(int)
     return table.reset_index()
+
+
+def _pax_mappings(crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """The crosswalk rows that map an issue to a PA-X category (scheme `pax`, relation not `none`)."""
+    return crosswalk[(crosswalk["scheme"] == "pax") & crosswalk["category"].notna()]
+
+
+@dataclass(frozen=True)
+class PaxRule:
+    """How a coded provision becomes a PA-X value (CODEBOOK 11.11). Each cue is a regular
+    expression searched in the provision text, case-insensitive."""
+
+    subject: str | None = None  # partial mapping: the provision must speak of this, else 0
+    general: str | None = None  # 0-3 categories: a general commitment or a future matter only -> 1
+    specifics: str | None = None  # 0-3 categories: the term with its specifics -> 3 (a bare term -> 2)
+
+
+#: The rule per PA-X category the crosswalk may map (CODEBOOK 11.11 states them in words).
+PAX_RULES = {
+    "StBor": PaxRule(),
+    "SsrGua": PaxRule(),
+    "ImPK": PaxRule(subject=r"multinational force|reassurance force|peacekeep|monitoring (?:mission|mechanism)"
+                            r"|international (?:mission|monitor)"),
+    "Ce": PaxRule(general=r"^(?!.*(?:ceasefire|fire ceases|truce)).*$|until a (?:comprehensive )?ceasefire",
+                  specifics=r"\d[\w.,-]*|monitor|verif|\blines?\b|agreed points|redeploy|mobilis|advances"),
+    "TjAm": PaxRule(subject=r"amnest|pardon", specifics=r"\d[\w.,-]*|\blaw\b|commission|mechanism"),
+    "TjRep": PaxRule(general=r"no payer named", specifics=r"\d[\w.,-]*|mechanism|vehicle"),
+}
+# The kit's own bookkeeping inside a provision ("Fixed anchor R95 (CODEBOOK 11.8).", "The 50 anchor.")
+# is not text of the settlement: it is removed before the cues are searched.
+_KIT_NOTES = re.compile(r"Fixed anchor \w+(?: \(CODEBOOK [\d.]+\))?\.?|The \d+ anchor\.?|\(?CODEBOOK [\d.]+\)?\.?")
+PAX_CODING_COLUMNS = ["proposal_id", "category", "issue_id", "value", "basis"]
+
+
+def _cue(pattern: str | None, text: str) -> str | None:
+    """The text matched by `pattern` in `text` (a whole-text match is named `no ceasefire named`)."""
+    if pattern is None:
+        return None
+    found = re.search(pattern, text, re.IGNORECASE | re.DOTALL)
+    if found is None:
+        return None
+    return found.group(0) if found.group(0) != text else "the text names none"
+
+
+def pax_value(category: str, silent: bool, provision: str) -> tuple[int, str]:
+    """The PA-X value (0-3, capped at the category's scale in its release) of one coded or silent
+    provision, and the reason (which rule of CODEBOOK 11.11 applied, with the words that matched).
+    KeyError for a category without a rule."""
+    rule, top = PAX_RULES[category], int(CROSSWALK_SCALES["pax"][category].split("-")[1])
+    provision = _KIT_NOTES.sub("", provision).strip()
+    if silent:
+        return 0, "silent"
+    if rule.subject is not None:
+        matched = _cue(rule.subject, provision)
+        if matched is None:
+            return 0, f"coded, but not on {category}'s subject"
+        if top == 1:
+            return 1, f"coded, names '{matched}'"
+    if top == 1:
+        return 1, "coded"
+    general = _cue(rule.general, provision)
+    if general is not None:
+        return 1, f"general commitment ('{general}')"
+    specific = _cue(rule.specifics, provision)
+    if specific is not None:
+        return 3, f"term with its specifics ('{specific}')"
+    return 2, "a term, no specifics"
+
+
+def pax_coding(provisions: pd.DataFrame, proposals: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """One row per text (date order) and PA-X category the crosswalk maps: the text's `value` in
+    PA-X's coding (0-3; NaN when no report says what the text provides on the mapped issue) and its
+    `basis` (CODEBOOK 11.11). Where several issues map to one category, the highest value counts."""
+    mapped = _pax_mappings(crosswalk)
+    rows = []
+    for text in proposals_in_order(proposals)["proposal_id"]:
+        cells = provisions[provisions["proposal_id"] == text].set_index("issue_id")
+        for category, mappings in mapped.groupby("category", sort=False):
+            best: tuple[float, str, str] = (np.nan, "", "not reported")
+            for issue in mappings["issue_id"]:
+                if issue not in cells.index:
+                    continue
+                value, basis = pax_value(str(category), bool(cells.loc[issue, "silent"]),
+                                         str(cells.loc[issue, "provision"]))
+                if np.isnan(best[0]) or value > best[0]:
+                    best = (float(value), issue, basis)
+            issue_ids = best[1] or ";".join(mappings["issue_id"])
+            rows.append((text, category, issue_ids, best[0], best[2]))
+    return pd.DataFrame(rows, columns=PAX_CODING_COLUMNS)
+
+
+#: PA-X v10's own column order for the categories the kit can code (pax_all_agreements_v10.csv).
+PAX_COLUMN_ORDER = ("StBor", "SsrGua", "Ce", "TjAm", "TjRep", "ImPK")
+
+
+def pax_layout(coding: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
+    """`pax_coding` in PA-X's layout: one row per text with PA-X's metadata columns the kit can fill
+    (`Agt` the text's title, `Dat` its date) after the kit's `proposal_id`, then one column per coded
+    category in the release's column order (integers 0-3, missing where no report says)."""
+    wide = coding.pivot(index="proposal_id", columns="category", values="value")
+    columns = [c for c in PAX_COLUMN_ORDER if c in wide.columns]
+    texts = proposals_in_order(proposals).set_index("proposal_id")
+    table = pd.DataFrame({"proposal_id": texts.index, "Agt": texts["title"].to_numpy(),
+                          "Dat": texts["date"].dt.strftime("%Y-%m-%d").to_numpy()})
+    for column in columns:
+        table[column] = wide[column].reindex(texts.index).astype("Int64").reset_index(drop=True)
+    return table
+
+
+def pax_export_note(coding: pd.DataFrame) -> str:
+    """What a PA-X-layout export holds and leaves out, for the note written beside it."""
+    coded = [c for c in PAX_COLUMN_ORDER if c in set(coding["category"])]
+    return (
+        "The kit's settlement texts in PA-X v10 coding (PeaceRep; Bell and Badanjak 2019), derived by the rule of "
+        "data/stances/CODEBOOK.md section 11.11 from the kit's coded provisions, never read off the texts by PA-X.\n"
+        f"Coded categories: {', '.join(coded)} (the PA-X categories data/proposals/pax_crosswalk.csv maps an issue "
+        "to). Every other PA-X category is left out, not set to 0: the kit does not code it.\n"
+        "Values: 0 the text is silent on the mapped issue (or, for a partial mapping, speaks of another part of "
+        "it); 1-3 as CODEBOOK 11.11; an empty cell: no stored report says what the text provides.\n"
+        "Columns: proposal_id (the kit's id), Agt (title), Dat (date presented), then the categories in PA-X's "
+        "column order.\n")
