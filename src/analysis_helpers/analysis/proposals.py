@@ -40,8 +40,10 @@ import numpy as np
 import pandas as pd
 
 from ..data.proposals import CROSSWALK_SCALES, LINE_MAX_AGE_DAYS, line_rule_date
+from ..conventions import DAYS_PER_YEAR
 from . import stances as stance_analysis
 from . import territory
+from .forecasts import UCDP_PA_END, kaplan_meier
 
 COMPARE_COLUMNS = ["proposal_id", "metric", "value", "unit"]
 SIDES = ("russian", "buffer", "ukrainian")
@@ -527,3 +529,104 @@ def pax_export_note(coding: pd.DataFrame) -> str:
         "it); 1-3 as CODEBOOK 11.11; an empty cell: no stored report says what the text provides.\n"
         "Columns: proposal_id (the kit's id), Agt (title), Dat (date presented), then the categories in PA-X's "
         "column order.\n")
+
+
+# --- how long past agreements held, by provision (UCDP Peace Agreement Dataset) ------------------
+
+#: Provisions compared (UCDP v22.1 columns; `pa_3rd` is a list of names, read as present when not
+#: empty; `ceasefire_before` is derived: an earlier agreement of the same conflict provided a ceasefire).
+DURABILITY_PROVISIONS = ("cease", "ceasefire_before", "pko", "pa_3rd", "amn", "terr_prov", "demarcation", "withd")
+DURABILITY_SAMPLES = ("all", "territorial", "interstate")
+DURABILITY_HORIZONS = (1, 2, 5)
+#: Below this many agreements a Kaplan-Meier estimate is not given (the counts still are).
+MIN_AGREEMENTS = 10
+# UCDP names a dyad of two states "Government of A - Government of B"; in v22.1 this picks exactly
+# the 32 agreements whose conflict is interstate (type 2) in the UCDP/PRIO Armed Conflict Dataset 25.1.
+_INTERSTATE_DYAD = re.compile(r"^\s*Government of [^,]+ - Government of ")
+DURABILITY_COLUMNS = ["sample", "provision", "has_provision", "agreements", "conflicts", "ended", "median_years",
+                      *[f"in_force_{h}y" for h in DURABILITY_HORIZONS], "in_force_5y_low", "in_force_5y_high",
+                      "first_date", "last_date"]
+
+
+def ucdp_agreement_spells(agreements: pd.DataFrame, end: pd.Timestamp = UCDP_PA_END) -> pd.DataFrame:
+    """One row per UCDP peace agreement with a known fate: `signed`, `years` in force (to `duration`,
+    the day it ended, or to `end`, the end of the release's follow-up, when it had not ended), `ended`,
+    the first `conflict_id`, the samples it belongs to (`territorial`: a territorial incompatibility;
+    `interstate`: a dyad of two governments) and each of `DURABILITY_PROVISIONS` as a boolean.
+    Agreements marked ended without an end date are left out (their time in force is unknown)."""
+    frame = agreements.rename(columns=lambda c: c.strip())
+    signed = pd.to_datetime(frame["pa_date"], errors="coerce")
+    ended_on = pd.to_datetime(frame["duration"], errors="coerce")
+    ended = frame["ended"].fillna(False).astype(bool)
+    conflict = frame["conflict_id"].astype(str).str.split(",").str[0].str.strip()
+    spells = pd.DataFrame({
+        "paid": frame["paid"], "conflict_id": conflict, "signed": signed, "ended": ended,
+        "years": (ended_on.where(ended, end) - signed).dt.days.clip(lower=1) / DAYS_PER_YEAR,
+        "territorial": frame["incompatibility"].astype(str).str.contains("1"),
+        "interstate": frame["dyad_name"].astype(str).str.match(_INTERSTATE_DYAD),
+    })
+    for flag in DURABILITY_PROVISIONS:
+        if flag == "pa_3rd":
+            spells[flag] = frame[flag].notna() & frame[flag].astype(str).str.strip().ne("")
+        elif flag != "ceasefire_before":
+            spells[flag] = frame[flag].fillna(0).astype(int).eq(1)
+    first_ceasefire = spells[spells["cease"]].groupby("conflict_id")["signed"].min()
+    spells["ceasefire_before"] = spells["signed"] > spells["conflict_id"].map(first_ceasefire)
+    known = signed.notna() & ~(ended & ended_on.isna())
+    return spells[known].reset_index(drop=True)
+
+
+def _held(spells: pd.DataFrame) -> dict[str, float]:
+    """Kaplan-Meier median years in force and share still in force at each horizon (NaN where no
+    agreement was followed that long, or the sample is below `MIN_AGREEMENTS`)."""
+    result = {"median_years": np.nan, **{f"in_force_{h}y": np.nan for h in DURABILITY_HORIZONS},
+              "in_force_5y_low": np.nan, "in_force_5y_high": np.nan}
+    if len(spells) < MIN_AGREEMENTS:
+        return result
+    years, ended = spells["years"].to_numpy(float), spells["ended"].to_numpy(bool)
+    km = kaplan_meier(years, ended)
+    below = km.loc[km["survival"] <= 0.5, "months"]  # the column is the duration, here in years
+    result["median_years"] = float(below.iloc[0]) if len(below) else np.nan
+    for horizon in DURABILITY_HORIZONS:
+        if (years >= horizon).any():
+            before = km[km["months"] <= horizon]
+            last = before.iloc[-1] if len(before) else None
+            result[f"in_force_{horizon}y"] = float(last["survival"]) if last is not None else 1.0
+            if horizon == 5:
+                result["in_force_5y_low"] = float(last["low"]) if last is not None else 1.0
+                result["in_force_5y_high"] = float(last["high"]) if last is not None else 1.0
+    return result
+
+
+def agreement_durability(spells: pd.DataFrame) -> pd.DataFrame:
+    """Per sample (`DURABILITY_SAMPLES`), provision and with/without it: how many agreements (in how
+    many conflicts), how many ended, the Kaplan-Meier median years in force and the share still in
+    force after 1, 2 and 5 years (with the 5-year pointwise 95 % band, log-log, which ignores that
+    agreements of one conflict tend to end together). `provision` `any` is the whole sample."""
+    rows = []
+    for sample in DURABILITY_SAMPLES:
+        frame = spells if sample == "all" else spells[spells[sample]]
+        splits = [("any", True, frame)]
+        for flag in DURABILITY_PROVISIONS:
+            splits += [(flag, True, frame[frame[flag]]), (flag, False, frame[~frame[flag]])]
+        for provision, has, part in splits:
+            rows.append({"sample": sample, "provision": provision, "has_provision": has, "agreements": len(part),
+                         "conflicts": part["conflict_id"].nunique(), "ended": int(part["ended"].sum()),
+                         **_held(part), "first_date": part["signed"].min(), "last_date": part["signed"].max()})
+    return pd.DataFrame(rows, columns=DURABILITY_COLUMNS)
+
+
+def durability_beside_texts(durability: pd.DataFrame, sample: str = "all") -> pd.DataFrame:
+    """One row per provision of `sample`: agreements with and without it and the share of each
+    still in force after 5 years (`in_force_5y_with`, `in_force_5y_without`), with the counts,
+    for the chart and table that set the drafts' provisions beside how long such agreements held."""
+    rows = durability[(durability["sample"] == sample) & (durability["provision"] != "any")]
+    wide = rows.pivot(index="provision", columns="has_provision",
+                      values=["agreements", "ended", "median_years", "in_force_5y"])
+    table = pd.DataFrame({
+        "agreements_with": wide[("agreements", True)], "ended_with": wide[("ended", True)],
+        "in_force_5y_with": wide[("in_force_5y", True)], "median_years_with": wide[("median_years", True)],
+        "agreements_without": wide[("agreements", False)], "in_force_5y_without": wide[("in_force_5y", False)],
+    })
+    order = [p for p in DURABILITY_PROVISIONS if p in table.index]
+    return table.reindex(order).reset_index()
