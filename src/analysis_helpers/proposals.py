@@ -27,6 +27,7 @@ from .analysis import proposals as engine
 from .analysis.proposals import (
     actor_distances,
     beside_past_agreements,
+    durability_by_provision,
     beyond_interval_table,
     comparator_pair,
     compare_table,
@@ -41,11 +42,19 @@ from .analysis.proposals import (
 )
 from .conventions import AsOf
 from .data import load
-from .figures.proposals import distance_figure, lines_map, past_agreements_figure, position_matrix_figure, sides_figure
+from .figures.proposals import (
+    distance_figure,
+    durability_figure,
+    lines_map,
+    past_agreements_figure,
+    position_matrix_figure,
+    sides_figure,
+)
 from .territory import boundaries
 
 __all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
-           "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "export_pax", "lines_map",
+           "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "durability_by_provision",
+           "durability_figure", "export_pax", "lines_map",
            "list_proposals", "model_intervals", "open_counts", "past_agreements_figure", "pax_coding",
            "pax_export_note", "pax_layout", "pax_presence", "position_matrix",
            "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]

@@ -616,17 +616,30 @@ def agreement_durability(spells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DURABILITY_COLUMNS)
 
 
-def durability_beside_texts(durability: pd.DataFrame, sample: str = "all") -> pd.DataFrame:
-    """One row per provision of `sample`: agreements with and without it and the share of each
-    still in force after 5 years (`in_force_5y_with`, `in_force_5y_without`), with the counts,
-    for the chart and table that set the drafts' provisions beside how long such agreements held."""
-    rows = durability[(durability["sample"] == sample) & (durability["provision"] != "any")]
-    wide = rows.pivot(index="provision", columns="has_provision",
-                      values=["agreements", "ended", "median_years", "in_force_5y"])
-    table = pd.DataFrame({
-        "agreements_with": wide[("agreements", True)], "ended_with": wide[("ended", True)],
-        "in_force_5y_with": wide[("in_force_5y", True)], "median_years_with": wide[("median_years", True)],
-        "agreements_without": wide[("agreements", False)], "in_force_5y_without": wide[("in_force_5y", False)],
-    })
-    order = [p for p in DURABILITY_PROVISIONS if p in table.index]
-    return table.reindex(order).reset_index()
+def durability_by_provision(durability: pd.DataFrame,
+                            samples: Sequence[str] = ("all", "territorial")) -> pd.DataFrame:
+    """One row per sample and provision (`any` left out): the agreements with and without it, how many
+    of those with it ended, their median years in force (NaN: not reached) and the share of them still in
+    force after 1, 2 and 5 years (`with_in_force_<h>y_share`), and the 5-year share of those without it
+    (`without_in_force_5y_share`); rows in `DURABILITY_PROVISIONS` order within each sample."""
+    measures = ["agreements", "ended", "median_years", *[f"in_force_{h}y" for h in DURABILITY_HORIZONS]]
+    rows = durability[durability["sample"].isin(samples) & (durability["provision"] != "any")]
+    columns = ["sample", "provision", "agreements_with", "ended_with", "with_median_years",
+               *[f"with_in_force_{h}y_share" for h in DURABILITY_HORIZONS], "agreements_without",
+               "without_in_force_5y_share"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    wide = rows.pivot(index=["sample", "provision"], columns="has_provision", values=measures)
+    # `_share` and `_years` endings: formatted_table shows the shares in percent and names the units
+    names = {"agreements": "agreements_with", "ended": "ended_with", "median_years": "with_median_years",
+             **{f"in_force_{h}y": f"with_in_force_{h}y_share" for h in DURABILITY_HORIZONS}}
+    table = pd.DataFrame({names[m]: pd.to_numeric(wide[(m, True)]) for m in measures})
+    table["agreements_without"] = pd.to_numeric(wide[("agreements", False)])
+    table["without_in_force_5y_share"] = pd.to_numeric(wide[("in_force_5y", False)])
+    table = table.reset_index()
+    table["order"] = table["provision"].map({p: i for i, p in enumerate(DURABILITY_PROVISIONS)})
+    table["sample_order"] = table["sample"].map({s: i for i, s in enumerate(samples)})
+    table = table.sort_values(["sample_order", "order"]).reset_index(drop=True)
+    for column in ("agreements_with", "ended_with", "agreements_without"):
+        table[column] = table[column].astype(int)
+    return table[columns]
