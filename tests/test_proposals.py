@@ -282,3 +282,65 @@ def test_pax_export_command_refuses_an_existing_file(tmp_path, capsys):
     assert main(["pax-export", str(target)]) == 2
     assert "--overwrite" in capsys.readouterr().err and target.read_text() == "keep\n"
     assert main(["pax-export", str(target), "--overwrite", "--as-of", "2025-01-01"]) == 0
+
+
+def _agreement(paid, conflict, signed, ended_on=None, cease=0, incompatibility="2", dyad="Government of A - X",
+               **flags):
+    row = {"paid": paid, "conflict_id": conflict, "pa_date": signed, "ended": True if ended_on else np.nan,
+           "duration": ended_on, "incompatibility": incompatibility, "dyad_name": dyad, "cease": cease,
+           "pa_3rd": flags.pop("pa_3rd", np.nan)}
+    for flag in ("pko", "amn", "terr_prov", "demarcation", "withd"):
+        row[flag] = flags.pop(flag, 0)
+    return row
+
+
+def test_agreement_spells_censor_at_the_release_end_and_derive_a_ceasefire_first():
+    agreements = pd.DataFrame([
+        _agreement(1, "7", "2000-01-01", cease=1),
+        _agreement(2, "7", "2001-01-01", ended_on="2002-01-01", pa_3rd="UN", dyad="Government of A - Government of B"),
+        _agreement(3, "8, 9", "2010-01-01", incompatibility="1, 2"),
+        _agreement(4, "9", "2011-01-01", ended_on=None),
+    ])
+    agreements.loc[3, "ended"] = True  # ended, but no end date: its time in force is unknown
+    spells = prop.ucdp_agreement_spells(agreements).set_index("paid")
+    assert list(spells.index) == [1, 2, 3]
+    assert spells.loc[1, "years"] == pytest.approx(22.0, abs=0.01) and not spells.loc[1, "ended"]  # to 2021-12-31
+    assert spells.loc[2, "years"] == pytest.approx(1.0, abs=0.01) and spells.loc[2, "ended"]
+    assert spells.loc[2, "ceasefire_before"] and not spells.loc[1, "ceasefire_before"]  # strictly earlier
+    assert spells.loc[2, "pa_3rd"] and not spells.loc[1, "pa_3rd"]
+    assert spells.loc[2, "interstate"] and not spells.loc[1, "interstate"]
+    assert spells.loc[3, "territorial"] and spells.loc[3, "conflict_id"] == "8"
+
+
+def test_agreement_durability_is_kaplan_meier_with_counts_and_no_estimate_below_ten():
+    rows = [_agreement(i, str(i % 4), "2000-01-01", ended_on="2000-07-01" if i < 6 else None, cease=int(i < 12))
+            for i in range(20)]
+    spells = prop.ucdp_agreement_spells(pd.DataFrame(rows))
+    table = prop.agreement_durability(spells).set_index(["sample", "provision", "has_provision"])
+    whole = table.loc[("all", "any", True)]
+    assert (whole["agreements"], whole["conflicts"], whole["ended"]) == (20, 4, 6)
+    assert whole["in_force_1y"] == pytest.approx(14 / 20) and whole["in_force_5y"] == pytest.approx(14 / 20)
+    assert np.isnan(whole["median_years"])  # never below one half
+    with_cease = table.loc[("all", "cease", True)]
+    assert with_cease["agreements"] == 12 and with_cease["in_force_1y"] == pytest.approx(6 / 12)
+    assert with_cease["median_years"] == pytest.approx(182 / 365.2425, abs=1e-3)
+    without = table.loc[("all", "cease", False)]
+    assert without["agreements"] == 8 and np.isnan(without["in_force_1y"])  # fewer than MIN_AGREEMENTS
+    held = prop.durability_by_provision(table.reset_index(), samples=("all",)).set_index("provision")
+    assert held.loc["cease", "with_in_force_1y_share"] == pytest.approx(0.5)
+
+
+def test_shipped_durability_table_is_what_the_script_derives(reference_dir, monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "agreement_durability.py"
+    spec = importlib.util.spec_from_file_location("agreement_durability_script", script)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.syspath_prepend(str(script.parent))  # the script imports scripts/provenance.py
+    spec.loader.exec_module(module)
+    built = module.build(reference_dir / "base_rates" / "ucdp_peace_agreements_22.1.csv")
+    shipped = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "proposals" / "agreement_durability.csv")
+    pd.testing.assert_frame_equal(built.reset_index(drop=True), shipped, check_dtype=False)
+    whole = shipped.set_index(["sample", "provision", "has_provision"]).loc[("all", "any", True)]
+    assert whole["agreements"] == 369 and whole["ended"] == 129

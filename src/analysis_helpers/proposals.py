@@ -27,11 +27,11 @@ from .analysis import proposals as engine
 from .analysis.proposals import (
     actor_distances,
     beside_past_agreements,
-    durability_by_provision,
     beyond_interval_table,
     comparator_pair,
     compare_table,
     costs_by_side,
+    durability_by_provision,
     model_intervals,
     open_counts,
     pax_export_note,

@@ -39,8 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..data.proposals import CROSSWALK_SCALES, LINE_MAX_AGE_DAYS, line_rule_date
 from ..conventions import DAYS_PER_YEAR
+from ..data.proposals import CROSSWALK_SCALES, LINE_MAX_AGE_DAYS, line_rule_date
 from . import stances as stance_analysis
 from . import territory
 from .forecasts import UCDP_PA_END, kaplan_meier
