@@ -198,7 +198,8 @@ ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"))
 #
 # The UCDP Peace Agreement Dataset (v22.1) records for 374 agreements of 1975-2021 whether and when each
 # ended. For each provision the kit's issues map to (`pax_crosswalk`, scheme `ucdp`), the chart sets the
-# share of agreements with it still in force five years after signature beside those without it. The
+# share of agreements with it still in force five years after signature beside those without it, and
+# names how many of the drafts of 2025-26 carry it (by the rules of CODEBOOK section 11.11). The
 # gaps are a few points, rest on a few dozen conflicts (agreements of one conflict end together), and
 # provisions are not assigned at random: read them as a description of past agreements, not as the
 # effect of a clause. The table gives the
@@ -207,8 +208,8 @@ ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"))
 
 # %%
 durability = ah.load("agreement_durability", as_of=as_of)
-held = proposals.durability_by_provision(durability)
-proposals.durability_figure(held, as_of, cited=ah.cited_by(durability), sources=sources)
+held = proposals.durability_beside_drafts(as_of, since="2025-01-01")
+proposals.durability_figure(held, as_of, cited=ah.cited_by(durability, provisions), sources=sources)
 
 # %%
 ah.formatted_table(held.set_index(["sample", "provision"]))

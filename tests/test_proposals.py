@@ -344,3 +344,29 @@ def test_shipped_durability_table_is_what_the_script_derives(reference_dir, monk
     pd.testing.assert_frame_equal(built.reset_index(drop=True), shipped, check_dtype=False)
     whole = shipped.set_index(["sample", "provision", "has_provision"]).loc[("all", "any", True)]
     assert whole["agreements"] == 369 and whole["ended"] == 129
+
+
+def test_ucdp_flags_of_a_text_follow_codebook_11_11_and_the_crosswalk():
+    crosswalk = ah.load("pax_crosswalk")
+    mapped = crosswalk[crosswalk["scheme"] == "ucdp"].dropna(subset=["category"]).set_index("category")["issue_id"]
+    for flag, rule in prop.UCDP_RULES.items():
+        expected = "ceasefire_sequencing" if flag == "ceasefire_before" else mapped[flag]
+        assert rule.issue == expected, flag
+    assert set(prop.UCDP_RULES) == set(prop.DURABILITY_PROVISIONS)
+    flags = prop.ucdp_flags(ah.load("proposal_provisions"), ah.load("proposals")).set_index(
+        ["proposal_id", "provision"])["value"]
+    us28 = flags.loc["us-28-point"]
+    assert us28[["cease", "pa_3rd", "amn", "demarcation"]].tolist() == [1, 1, 1, 1]
+    assert us28[["ceasefire_before", "pko", "withd"]].tolist() == [0, 0, 0]
+    assert flags[("jeddah-statement-2025", "ceasefire_before")] == 1  # the 50 anchor: a ceasefire first
+    assert flags[("burgenstock-communique", "demarcation")] == 0  # T10 draws no new line
+    assert flags[("ua-peace-formula", "withd")] == 1 and np.isnan(flags[("us-ua-20-point", "cease")])
+
+
+def test_durability_beside_drafts_counts_only_recent_known_texts():
+    table = facade.durability_beside_drafts(since="2025-01-01").set_index(["sample", "provision"])
+    cease = table.loc[("all", "cease")]
+    assert 0 < cease["drafts_with"] <= cease["drafts_known"]
+    assert (table.xs("all")["drafts_known"] == table.xs("territorial")["drafts_known"]).all()
+    before = facade.durability_beside_drafts(as_of="2024-06-30", since="2025-01-01")
+    assert before["drafts_known"].eq(0).all() and before["agreements_with"].gt(0).all()

@@ -31,6 +31,7 @@ from .analysis.proposals import (
     comparator_pair,
     compare_table,
     costs_by_side,
+    drafts_beside_durability,
     durability_by_provision,
     model_intervals,
     open_counts,
@@ -53,8 +54,8 @@ from .figures.proposals import (
 from .territory import boundaries
 
 __all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
-           "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "durability_by_provision",
-           "durability_figure", "export_pax", "lines_map",
+           "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "drafts_beside_durability",
+           "durability_beside_drafts", "durability_by_provision", "durability_figure", "export_pax", "lines_map",
            "list_proposals", "model_intervals", "open_counts", "past_agreements_figure", "pax_coding",
            "pax_export_note", "pax_layout", "pax_presence", "position_matrix",
            "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
@@ -154,3 +155,15 @@ def export_pax(path: Path | str, as_of: AsOf = None, overwrite: bool = False,
     write_atomically(target, table.to_csv(index=False, lineterminator="\n"))
     write_atomically(note_path, pax_export_note(coding))
     return target, note_path
+
+
+def durability_beside_drafts(as_of: AsOf = None, since: AsOf = "2025-01-01",
+                             samples: Sequence[str] = ("all", "territorial"),
+                             data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Per sample and provision: how long past UCDP agreements with and without it held
+    (`agreement_durability` as known on `as_of`, `durability_by_provision`), beside how many of the
+    texts dated from `since` and known on `as_of` carry it (`ucdp_flags`, CODEBOOK 11.11)."""
+    tables = _tables(data_dir, as_of)
+    held = engine.durability_by_provision(load("agreement_durability", data_dir, as_of=as_of), samples)
+    flags = engine.ucdp_flags(tables["proposal_provisions"], tables["proposals"])
+    return engine.drafts_beside_durability(held, flags, tables["proposals"], since)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..conventions import DAYS_PER_YEAR
+from ..conventions import DAYS_PER_YEAR, AsOf, as_timestamp
 from ..data.proposals import CROSSWALK_SCALES, LINE_MAX_AGE_DAYS, line_rule_date
 from . import stances as stance_analysis
 from . import territory
@@ -643,3 +643,66 @@ def durability_by_provision(durability: pd.DataFrame,
     for column in ("agreements_with", "ended_with", "agreements_without"):
         table[column] = table[column].astype(int)
     return table[columns]
+
+
+# --- the kit's texts in UCDP's provision flags, beside how long such agreements held --------------
+
+
+@dataclass(frozen=True)
+class UcdpRule:
+    """How a text's cell for `issue` becomes a UCDP flag (CODEBOOK 11.11): 1 when coded and, where
+    given, the provision matches `cue` (case-insensitive) or the position lies in `positions`."""
+
+    issue: str
+    cue: str | None = None
+    positions: tuple[float, ...] | None = None
+
+
+#: One rule per flag of `DURABILITY_PROVISIONS`; the issue is the crosswalk's (scheme `ucdp`), and
+#: `ceasefire_before` reads the 50 anchor of ceasefire sequencing (a ceasefire first, talks to follow).
+UCDP_RULES = {
+    "cease": UcdpRule("ceasefire_sequencing"),
+    "ceasefire_before": UcdpRule("ceasefire_sequencing", positions=(50.0,)),
+    "pko": UcdpRule("security_guarantees", cue=PAX_RULES["ImPK"].subject),
+    "pa_3rd": UcdpRule("security_guarantees", cue=r"guarant"),
+    "amn": UcdpRule("accountability", cue=PAX_RULES["TjAm"].subject),
+    # the anchors that settle, freeze or recognise a line (T30, T45 and above); T40 names none, T0 and T10 restore the 1991 border
+    "terr_prov": UcdpRule("territory", positions=(30.0, *np.arange(45.0, 101.0, 5.0))),
+    "demarcation": UcdpRule("territory", positions=(30.0, *np.arange(45.0, 101.0, 5.0))),
+    "withd": UcdpRule("ceasefire_sequencing", cue=r"withdrawal of Russian|Russian (?:troops|forces) withdraw"),
+}
+UCDP_FLAG_COLUMNS = ["proposal_id", "provision", "issue_id", "value"]
+
+
+def ucdp_flags(provisions: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
+    """Per text (date order) and flag of `UCDP_RULES`: `value` 1 when the text carries the provision, 0
+    when it does not (silent, or coded without it), NaN when no report says what it provides."""
+    rows = []
+    for text in proposals_in_order(proposals)["proposal_id"]:
+        cells = provisions[provisions["proposal_id"] == text].set_index("issue_id")
+        for flag, rule in UCDP_RULES.items():
+            if rule.issue not in cells.index:
+                value = np.nan
+            elif bool(cells.loc[rule.issue, "silent"]):
+                value = 0.0
+            else:
+                carried = True
+                if rule.cue is not None:
+                    carried = _cue(rule.cue, _KIT_NOTES.sub("", str(cells.loc[rule.issue, "provision"]))) is not None
+                if rule.positions is not None:
+                    carried = float(cells.loc[rule.issue, "position"]) in rule.positions
+                value = float(carried)
+            rows.append((text, flag, rule.issue, value))
+    return pd.DataFrame(rows, columns=UCDP_FLAG_COLUMNS)
+
+
+def drafts_beside_durability(held: pd.DataFrame, flags: pd.DataFrame, proposals: pd.DataFrame,
+                             since: AsOf = "2025-01-01") -> pd.DataFrame:
+    """`durability_by_provision` with, per provision, how many of the texts dated from `since` carry
+    it (`drafts_with`) of those whose reports say (`drafts_known`)."""
+    recent = set(proposals.loc[proposals["date"] >= as_timestamp(since), "proposal_id"])
+    known = flags[flags["proposal_id"].isin(recent)].dropna(subset=["value"])
+    counts = known.groupby("provision")["value"].agg(drafts_with="sum", drafts_known="count")
+    table = held.merge(counts, left_on="provision", right_index=True, how="left")
+    table[["drafts_with", "drafts_known"]] = table[["drafts_with", "drafts_known"]].fillna(0).astype(int)
+    return table

@@ -395,7 +395,7 @@ def past_agreements_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[
                             "PA-X v10, 1990-2025, provision value above 0.")
 
 
-DURABILITY_LABELS = {"cease": "Ceasefire (cease)", "ceasefire_before": "A ceasefire first (earlier agreement)",
+DURABILITY_LABELS = {"cease": "Ceasefire (cease)", "ceasefire_before": "A ceasefire first",
                      "pko": "Peacekeeping operation (pko)", "pa_3rd": "Third parties named (pa_3rd)",
                      "amn": "Amnesty (amn)", "terr_prov": "Territorial provisions (terr_prov)",
                      "demarcation": "Border demarcation", "withd": "Withdrawal of foreign forces (withd)"}
@@ -407,7 +407,8 @@ def durability_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[str],
                       sample: str = "all", next_known: AsOf = None) -> go.Figure:
     """Per provision (`analysis.proposals.durability_by_provision`, rows of `sample`): the share of
     past agreements with it still in force 5 years after signature beside those without it, the
-    counts in the hover; the title names the widest gap. A note while no release is known on `as_of`."""
+    counts in the hover, and (with `drafts_beside_durability`'s columns) how many recent drafts carry
+    it in the label; the title names the widest gap. A note while no release is known on `as_of`."""
     rows = table[(table["sample"] == sample)].dropna(subset=["with_in_force_5y_share", "without_in_force_5y_share"])
     if rows.empty:
         later = "" if next_known is None or pd.isna(next_known) else f"; the first is dated {day_text(next_known)}"
@@ -415,6 +416,9 @@ def durability_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[str],
                               f"No release of the UCDP peace agreement data is known on this date{later}.", as_of)
     rows = rows.iloc[::-1]  # first provision on top
     labels = [DURABILITY_LABELS.get(p, p) for p in rows["provision"]]
+    if "drafts_with" in rows:  # `drafts_beside_durability`: how many recent drafts carry each provision
+        labels = [f"{label}<br>{f'in {w} of {n} drafts' if n else 'no recent draft yet'}" for label, w, n in
+                  zip(labels, rows["drafts_with"], rows["drafts_known"], strict=True)]
     fig = go.Figure()
     for column, count, name, colour in (("with_in_force_5y_share", "agreements_with", "with the provision",
                                          OKABE_ITO[1]),
@@ -426,7 +430,7 @@ def durability_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[str],
     gap = rows["with_in_force_5y_share"] - rows["without_in_force_5y_share"]
     widest = rows.loc[gap.abs().idxmax()]
     fig.update_layout(
-        barmode="group", height=460, xaxis_title="Still in force 5 years after signature (%, Kaplan-Meier)",
+        barmode="group", height=520, xaxis_title="Still in force 5 years after signature (%, Kaplan-Meier)",
         yaxis_title="Provision (UCDP flag)", xaxis={"range": [0, 100]},
         title=(f"{DURABILITY_LABELS.get(widest['provision'], widest['provision'])}: "
                f"{widest['with_in_force_5y_share']:.0%} of {DURABILITY_SAMPLE_LABELS.get(sample, sample)} with it "
