@@ -10,6 +10,7 @@ import analysis_helpers as ah
 from analysis_helpers import proposals as facade
 from analysis_helpers.analysis import proposals as prop
 from analysis_helpers.analysis import territory
+from analysis_helpers.data.proposals import CROSSWALK_SCALES
 
 REGIONS = pd.DataFrame({"region_id": ["UA-01", "UA-02", "UA-03"], "name": ["One", "Two", "Three"],
                         "area_km2": [100.0, 200.0, 700.0], "population": [1000.0, 4000.0, 5000.0]})
@@ -231,6 +232,7 @@ def test_shipped_texts_beside_past_agreements():
 ])
 def test_pax_value_follows_codebook_11_11(category, silent, provision, value):
     assert prop.pax_value(category, silent, provision)[0] == value
+    assert set(prop.PAX_RULES) == set(CROSSWALK_SCALES["pax"])  # a rule for every category the crosswalk may map
 
 
 def test_pax_coding_has_one_row_per_text_and_mapped_category_and_leaves_unreported_cells_empty():

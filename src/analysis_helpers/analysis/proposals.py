@@ -381,8 +381,8 @@ PAX_PRESENCE_COLUMNS = ["proposal_id", "pax_category", "issue_id", "present"]
 def pax_presence(provisions: pd.DataFrame, proposals: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Per text and PA-X category mapped `direct` in the crosswalk: `present` 1.0 when the text
     codes the issue, 0.0 when it is silent on it, NaN when no report says (PA-X's own test of a
-    provision: is it in the text). Partial mappings (amnesty, peacekeeping) need a reading of each
-    text and are left out."""
+    provision: is it in the text). Partial mappings (amnesty, peacekeeping) depend on what the
+    provision says and are left out here; `pax_coding` reads them (CODEBOOK 11.11)."""
     direct = _pax_mappings(crosswalk)
     direct = direct[direct["relation"] == "direct"]
     rows = []

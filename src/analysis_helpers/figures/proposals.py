@@ -363,7 +363,7 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
     return add_caption(fig, cited, sources, as_of)
 
 
-PAX_LABELS = {"Ce": "Ceasefire (Ce)", "SsrGua": "Security guarantees (SsrGua)", "StBor": "Borders (StBor)",
+PAX_LABELS = {"Ce": "Ceasefire (Ce)", "SsrGua": "Security, general (SsrGua)", "StBor": "Borders (StBor)",
               "TjRep": "Reparations (TjRep)", "TjAm": "Amnesty (TjAm)", "ImPK": "Peacekeeping (ImPK)"}
 PAX_SERIES = (("texts_share", "The kit's texts, 2022-26", OKABE_ITO[1]),
               ("share_substantive", "Past substantive agreements (PA-X)", OKABE_ITO[0]),
