@@ -43,7 +43,7 @@ __all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front
 
 #: Scored origins start here (the issue's rolling-origin backtest); earlier origins only warm up
 #: the calibration pool (their forecasts are issued but uncalibrated).
-BACKTEST_FROM = pd.Timestamp("2024-01-01")
+BACKTEST_FROM = front.SCORED_FROM
 #: First origin with `front.MIN_FIT_MONTHS` months after the last 2022 break.
 ISSUE_FROM = pd.Timestamp("2023-06-01")
 LEDGER = "front_forecasts"

@@ -78,6 +78,9 @@ DRAWS = 400
 LEVELS = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
 #: Central intervals reported and scored (nominal coverage).
 INTERVALS = (0.5, 0.8, 0.95)
+#: The backtest scores origins from here (the issue's rolling-origin backtest); earlier origins only
+#: warm up the calibration pool.
+SCORED_FROM = pd.Timestamp("2024-01-01")
 
 
 class ForecastError(ValueError):
@@ -241,17 +244,33 @@ def calibrated_draws(forecast: ModelForecast, errors: pd.DataFrame, draws: int =
     return table
 
 
-def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float]) -> dict[str, np.ndarray]:
+def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float],
+              bounds: Mapping[str, tuple[float, float]] | None = None) -> dict[str, np.ndarray]:
     """Shift region draws so that, draw by draw, they sum to the national draws: each region
-    takes the gap in proportion to its variance (regions with sd 0 keep their draws)."""
+    takes the gap in proportion to its variance (regions with sd 0 keep their draws). With
+    `bounds` ({region: (lowest, highest)}), a region is kept within them and the rest of the gap
+    goes to the regions still inside theirs (a region cannot lose more than it holds)."""
     regions = [r for r in values if r != NATIONAL_ID]
     national = np.asarray(values[NATIONAL_ID], float)
     stacked = np.vstack([values[r] for r in regions])
     variance = np.array([sd.get(r, 0.0) ** 2 for r in regions])
     if variance.sum() == 0:
         variance = np.ones(len(regions))
-    gap = national - stacked.sum(axis=0)
-    shifted = stacked + (variance / variance.sum())[:, None] * gap[None, :]
+    if bounds is None:
+        gap = national - stacked.sum(axis=0)
+        shifted = stacked + (variance / variance.sum())[:, None] * gap[None, :]
+        return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
+    low = np.array([bounds.get(r, (-np.inf, np.inf))[0] for r in regions])[:, None]
+    high = np.array([bounds.get(r, (-np.inf, np.inf))[1] for r in regions])[:, None]
+    shifted = np.clip(stacked, low, high)
+    for _ in range(len(regions)):  # each pass pins at least one more region at a bound, or closes the gap
+        gap = national - shifted.sum(axis=0)
+        free = np.where(gap > 0, shifted < high, shifted > low) * variance[:, None]
+        total = free.sum(axis=0)
+        if np.all((np.abs(gap) < 1e-9) | (total == 0)):
+            break
+        share = np.divide(free, total, out=np.zeros_like(free), where=total > 0)
+        shifted = np.clip(shifted + share * gap[None, :], low, high)
     return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
 
 
@@ -390,36 +409,124 @@ def ledger_pit(resolved: pd.DataFrame) -> np.ndarray:
 # --- scenario fronts: a stated shift of the model's mean -------------------------------------------
 
 
+@dataclass(frozen=True)
+class FrontPaths:
+    """One issued forecast (the ledger rows of one origin) as paths in continuous time: the
+    quantiles of each series' change from its level at the origin, at any number of months ahead.
+
+    Up to the last issued horizon the quantiles are interpolated between issued horizons (0 at the
+    origin, where every quantile is 0). Beyond it the median change goes on at the last month's
+    pace and the spread around the median grows with the square root of time (a random-walk
+    extrapolation: no coverage was measured there, `measured_up_to` says how far it was)."""
+
+    origin: pd.Timestamp
+    series: tuple[str, ...]
+    last_km2: np.ndarray     # per series: the level at the origin
+    horizons: np.ndarray     # 0 and the issued horizons
+    changes: np.ndarray      # (series, horizons, levels): quantiles of the change since the origin
+    levels: np.ndarray
+
+    @property
+    def measured_up_to(self) -> float:
+        """The last issued horizon (months): coverage is measured up to here, not beyond."""
+        return float(self.horizons[-1])
+
+    @classmethod
+    def from_issued(cls, issued: pd.DataFrame, levels: Sequence[float] = LEVELS) -> FrontPaths:
+        """From one origin's ledger rows (`origin`, `region_id`, `horizon_months`, `last_km2`,
+        the `q...` columns); `ForecastError` when they hold several origins or no quantiles."""
+        if issued["origin"].nunique() != 1:
+            raise ForecastError(f"front paths come from one issued origin, not {issued['origin'].nunique()}")
+        columns = [f"q{level:g}" for level in levels]
+        if issued[columns].isna().any().any():
+            raise ForecastError(f"origin {issued['origin'].iloc[0]:%Y-%m-%d} was issued without calibrated quantiles")
+        series, last, changes, horizons = [], [], [], None
+        for region_id, group in issued.groupby("region_id", sort=True):
+            group = group.sort_values("horizon_months")
+            these = np.concatenate([[0.0], group["horizon_months"].to_numpy(float)])
+            if horizons is not None and not np.array_equal(these, horizons):
+                raise ForecastError(f"{region_id}: issued horizons differ from the other series'")
+            horizons = these
+            level = float(group["last_km2"].iloc[0])
+            quantiles = group[columns].to_numpy(float) - level
+            changes.append(np.vstack([np.zeros(len(columns)), quantiles]))
+            series.append(region_id)
+            last.append(level)
+        return cls(pd.Timestamp(issued["origin"].iloc[0]), tuple(series), np.array(last), np.asarray(horizons),
+                   np.stack(changes), np.asarray(levels, float))
+
+    def change_quantiles(self, months) -> np.ndarray:
+        """Quantiles of each series' change since the origin `months` ahead (an array of any
+        length): shape (series, len(months), levels)."""
+        months = np.atleast_1d(np.asarray(months, float))
+        if (months < 0).any():
+            raise ForecastError(f"months must be 0 or more, not {months.min():g}")
+        top = self.horizons[-1]
+        within = np.minimum(months, top)
+        # Linear interpolation between issued horizons, for every series and level at once.
+        right = np.clip(np.searchsorted(self.horizons, within, side="right"), 1, len(self.horizons) - 1)
+        left = right - 1
+        weight = ((within - self.horizons[left]) / (self.horizons[right] - self.horizons[left]))[None, :, None]
+        out = self.changes[:, left, :] * (1 - weight) + self.changes[:, right, :] * weight
+        beyond = months > top
+        if beyond.any():
+            middle = int(np.searchsorted(self.levels, 0.5))
+            median = self.changes[:, :, middle]
+            pace = median[:, -1] - median[:, -2]
+            spread = self.changes[:, -1, :] - median[:, -1:]
+            extra = months[beyond]
+            out[:, beyond, :] = ((median[:, -1][:, None] + pace[:, None] * (extra - top)[None, :])[:, :, None]
+                                 + spread[:, None, :] * np.sqrt(extra / top)[None, :, None])
+        return out
+
+    def median_change(self, months) -> np.ndarray:
+        """The median change since the origin, shape (series, len(months))."""
+        return self.change_quantiles(months)[:, :, int(np.searchsorted(self.levels, 0.5))]
+
+
+def at_probability(quantiles: np.ndarray, levels: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """Row by row, the value at `probabilities` of distributions given by `quantiles` (rows x
+    levels) at `levels`: linear between levels, flat beyond the outermost (as the ledger's draws)."""
+    p = np.clip(probabilities, levels[0], levels[-1])
+    right = np.clip(np.searchsorted(levels, p, side="right"), 1, len(levels) - 1)
+    left = right - 1
+    weight = (p - levels[left]) / (levels[right] - levels[left])
+    rows = np.arange(len(p))
+    return quantiles[rows, left] * (1 - weight) + quantiles[rows, right] * weight
+
+
 def front_path(issued: pd.DataFrame, months: float, factor: float, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
     """Quantiles of Russian-held km² per region `months` after the issued forecast's origin when a
-    scenario multiplies the model's expected change by `factor` (the scenario's front assumption
-    as a stated shift of the mean; the calibrated spread around it is the model's).
-
-    `issued`: one origin's ledger rows (`region_id`, `horizon_months`, `last_km2`, the `q...`
-    columns). Up to 12 months the median change and the spread are interpolated between issued
-    horizons (0 at the origin); beyond, the median change goes on at the last month's pace and the
-    spread grows with the square root of time (a random-walk extrapolation: no coverage was
-    measured there). Returns `region_id`, `months`, `factor`, `last_km2` and one column per level."""
-    if months < 0:
-        raise ForecastError(f"months must be 0 or more, not {months}")
+    scenario multiplies the model's expected (median) change by `factor` (the scenario's front
+    assumption as a stated shift of the mean; the calibrated spread around it is the model's).
+    `issued`: one origin's ledger rows (see `FrontPaths`, which also says how months beyond the
+    last issued horizon are extrapolated). Returns `region_id`, `months`, `factor`, `last_km2` and
+    one column per level."""
+    paths = FrontPaths.from_issued(issued, levels)
+    quantiles = paths.change_quantiles([months])[:, 0, :]
+    median = paths.median_change([months])[:, 0]
+    shifted = paths.last_km2[:, None] + factor * median[:, None] + (quantiles - median[:, None])
     columns = [f"q{level:g}" for level in levels]
-    rows = []
-    for region_id, group in issued.groupby("region_id", sort=False):
-        group = group.sort_values("horizon_months")
-        horizons = np.concatenate([[0.0], group["horizon_months"].to_numpy(float)])
-        last = float(group["last_km2"].iloc[0])
-        median = np.concatenate([[0.0], group["q0.5"].to_numpy(float) - last])
-        offsets = np.vstack([np.zeros(len(columns)), group[columns].to_numpy(float) - group[["q0.5"]].to_numpy(float)])
-        top = horizons[-1]
-        if months <= top:
-            change = np.interp(months, horizons, median)
-            spread = np.array([np.interp(months, horizons, offsets[:, j]) for j in range(len(columns))])
-        else:
-            change = median[-1] + (months - top) * (median[-1] - median[-2])
-            spread = offsets[-1] * np.sqrt(months / top)
-        rows.append({"region_id": region_id, "months": months, "factor": factor, "last_km2": last,
-                     **dict(zip(columns, last + factor * change + spread, strict=True))})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(shifted, columns=columns)
+    table.insert(0, "last_km2", paths.last_km2)
+    table.insert(0, "factor", factor)
+    table.insert(0, "months", months)
+    table.insert(0, "region_id", list(paths.series))
+    return table
+
+
+def measured_coverage(ledger: pd.DataFrame, levels: pd.DataFrame, level: float = 0.8,
+                      scored_from: AsOf = None, region_id: str = NATIONAL_ID) -> pd.DataFrame:
+    """Per horizon, the share of resolved calibrated forecasts of `region_id` (from origins on or
+    after `scored_from`) whose issued central `level` interval held the outcome: `horizon_months`,
+    `coverage`, `outcomes`. `levels`: `monthly_levels` of the rows known when it is measured."""
+    if scored_from is not None:
+        ledger = ledger[ledger["origin"] >= as_timestamp(scored_from)]
+    resolved = resolved_ledger(ledger, levels, region_id)
+    tail = (1 - level) / 2
+    rows = [(int(h), scoring.coverage(g["outcome_km2"], g[f"q{tail:g}"], g[f"q{1 - tail:g}"]), len(g))
+            for h, g in resolved.groupby("horizon_months")]
+    return pd.DataFrame(rows, columns=["horizon_months", "coverage", "outcomes"])
 
 
 # --- settlement timing from base rates -------------------------------------------------------------
