@@ -66,7 +66,7 @@ def test_area_people_and_money_metrics_add_up(escalation):
     assert results["funding_gap_usd_bn"] == pytest.approx(results["needs_usd_bn"] - results["funding_usd_bn"])
     # Area moves by factor x the front model's median change to the settlement, each region within 0..its area.
     months, factor = results["settlement_months"], scenario.assumptions["front"]["factor"]["value"]
-    moved = engine._model_change(baseline, np.array([months]), np.array([factor]), np.random.default_rng(0))[0]
+    moved = engine._model_change(baseline, np.array([months]), np.array([factor]), seed=0)[0]
     ceiling = np.maximum(baseline.regions["area_km2"].to_numpy(float), baseline.occupied_km2)
     occupied = np.clip(baseline.occupied_km2 + moved, 0, ceiling)
     assert results["occupied_km2"] == pytest.approx(occupied.sum())

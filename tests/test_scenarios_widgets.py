@@ -94,7 +94,7 @@ def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
     output = output_of(builder)
     occupied, title = _number(builder, "occupied_km2"), title_of(output)
 
-    control(builder, "Front pace (x recent)").value = 3.0
+    control(builder, "Front pace (x model)").value = 3.0
     assert _number(builder, "occupied_km2") > occupied and title_of(output) != title
 
     markers = figure_of(output)["data"]

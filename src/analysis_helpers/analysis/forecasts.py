@@ -256,12 +256,14 @@ def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float],
     variance = np.array([sd.get(r, 0.0) ** 2 for r in regions])
     if variance.sum() == 0:
         variance = np.ones(len(regions))
+    gap = national - stacked.sum(axis=0)
+    shifted = stacked + (variance / variance.sum())[:, None] * gap[None, :]
     if bounds is None:
-        gap = national - stacked.sum(axis=0)
-        shifted = stacked + (variance / variance.sum())[:, None] * gap[None, :]
         return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
     low = np.array([bounds.get(r, (-np.inf, np.inf))[0] for r in regions])[:, None]
     high = np.array([bounds.get(r, (-np.inf, np.inf))[1] for r in regions])[:, None]
+    if np.all((shifted >= low) & (shifted <= high)):
+        return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
     shifted = np.clip(stacked, low, high)
     for _ in range(len(regions)):  # each pass pins at least one more region at a bound, or closes the gap
         gap = national - shifted.sum(axis=0)
@@ -479,20 +481,49 @@ class FrontPaths:
                                  + spread[:, None, :] * np.sqrt(extra / top)[None, :, None])
         return out
 
+    def _horizon_weights(self, months: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Issued horizons either side of each of `months` (cut at the last) and the weight of the right one."""
+        within = np.minimum(months, self.horizons[-1])
+        right = np.clip(np.searchsorted(self.horizons, within, side="right"), 1, len(self.horizons) - 1)
+        left = right - 1
+        return left, right, (within - self.horizons[left]) / (self.horizons[right] - self.horizons[left])
+
     def median_change(self, months) -> np.ndarray:
-        """The median change since the origin, shape (series, len(months))."""
-        return self.change_quantiles(months)[:, :, int(np.searchsorted(self.levels, 0.5))]
+        """The median change since the origin, shape (series, len(months)) (as `change_quantiles`)."""
+        months = np.atleast_1d(np.asarray(months, float))
+        median = self.changes[:, :, int(np.searchsorted(self.levels, 0.5))]
+        left, right, weight = self._horizon_weights(months)
+        out = median[:, left] * (1 - weight) + median[:, right] * weight
+        beyond = months > self.horizons[-1]
+        if beyond.any():
+            pace = median[:, -1] - median[:, -2]
+            out[:, beyond] = median[:, -1:] + pace[:, None] * (months[beyond] - self.horizons[-1])[None, :]
+        return out
 
+    def change_at(self, months: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+        """Each series' change since the origin at `months[j]` ahead and probability
+        `probabilities[i, j]` (series x months): the value `change_quantiles` would give there,
+        computed without building every level (the scenario engine draws a thousand at a time)."""
+        months = np.asarray(months, float)
+        left, right, h_weight = self._horizon_weights(months)
+        p = np.clip(probabilities, self.levels[0], self.levels[-1])
+        upper = np.clip(np.searchsorted(self.levels, p, side="right"), 1, len(self.levels) - 1)
+        lower = upper - 1
+        l_weight = (p - self.levels[lower]) / (self.levels[upper] - self.levels[lower])
+        series = np.arange(len(self.series))[:, None]
 
-def at_probability(quantiles: np.ndarray, levels: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
-    """Row by row, the value at `probabilities` of distributions given by `quantiles` (rows x
-    levels) at `levels`: linear between levels, flat beyond the outermost (as the ledger's draws)."""
-    p = np.clip(probabilities, levels[0], levels[-1])
-    right = np.clip(np.searchsorted(levels, p, side="right"), 1, len(levels) - 1)
-    left = right - 1
-    weight = (p - levels[left]) / (levels[right] - levels[left])
-    rows = np.arange(len(p))
-    return quantiles[rows, left] * (1 - weight) + quantiles[rows, right] * weight
+        def at(horizon: np.ndarray) -> np.ndarray:
+            return (self.changes[series, horizon[None, :], lower] * (1 - l_weight)
+                    + self.changes[series, horizon[None, :], upper] * l_weight)
+
+        out = at(left) * (1 - h_weight) + at(right) * h_weight
+        beyond = months > self.horizons[-1]
+        if beyond.any():
+            top = self.horizons[-1]
+            median_top = self.median_change([top])
+            deviation = out[:, beyond] - median_top
+            out[:, beyond] = self.median_change(months[beyond]) + deviation * np.sqrt(months[beyond] / top)[None, :]
+        return out
 
 
 def front_path(issued: pd.DataFrame, months: float, factor: float, levels: Sequence[float] = LEVELS) -> pd.DataFrame:

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ UNITS = {
 }
 POSITION_UNIT = "0-100"
 MEMO_SIZE = 64
+FRONT_STREAM = 22  # second key of the front model's own random stream (beside the run's seed)
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,7 @@ def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
     return as_timestamp(as_of) + pd.Timedelta(days=float(months) * DAYS_PER_MONTH)
 
 
-def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
+def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int, seed: int) -> np.ndarray:
     """Occupied km² per region at the settlement: row 0 central, rows 1.. the draws.
 
     With a calibrated front model known at as_of (`Baseline.front_paths`): each region's level at
@@ -241,7 +243,7 @@ def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, 
         rate = baseline.front_rate(int(front.get("window_months", DEFAULT_WINDOW_MONTHS)))
         moved = (factors * months)[:, None] * rate[None, :]
     else:
-        moved = _model_change(baseline, months, factors, rng)
+        moved = _model_change(baseline, months, factors, seed)
     occupied = np.clip(baseline.occupied_km2 + moved, 0.0, ceiling)
     column = {rid: i for i, rid in enumerate(baseline.regions["region_id"])}
     for change in scenario.assumptions.get("territory", []):
@@ -255,33 +257,22 @@ def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, 
     return np.clip(occupied, 0.0, ceiling)
 
 
-def _model_change(baseline: Baseline, months: np.ndarray, factors: np.ndarray, rng) -> np.ndarray:
+def _model_change(baseline: Baseline, months: np.ndarray, factors: np.ndarray, seed: int) -> np.ndarray:
     """Change of Russian-held km² per region (columns of `Baseline.regions`) from as_of to each
     row's settlement: factor x the model's median change over those months, plus the model's
     calibrated deviation from its median at a probability drawn per row and series (0.5 for the
-    central row 0), regions reconciled to the national series. Regions the model keeps at their
-    level do not move."""
+    central row 0), regions reconciled to the national series within their bounds (a region can
+    neither lose more than it holds nor gain more than its area). Regions the model keeps at their
+    level do not move. The model's part depends on the months and the seed only, so a change of
+    the front factor reuses it."""
     paths = baseline.front_paths
     assert paths is not None
-    start = baseline.months_since_origin
-    quantiles = paths.change_quantiles(start + months)  # series x rows x levels
-    median = paths.median_change(np.concatenate([[start], start + months]))
-    expected = median[:, 1:] - median[:, :1]  # the model's median change from as_of, per series and row
-    probabilities = rng.uniform(size=(len(paths.series), len(months)))
-    probabilities[:, 0] = 0.5
-    change, widths = {}, {}
-    for i, series in enumerate(paths.series):
-        deviation = front_model.at_probability(quantiles[i], paths.levels, probabilities[i]) - median[i, 1:]
-        change[series] = factors * expected[i] + deviation
-        widths[series] = float(np.ptp(quantiles[i, 0, [0, -1]]))
-    # A region can neither lose more than it holds nor gain more than its area: the model's national
-    # change is shared among the regions still inside those bounds.
-    held = dict(zip(baseline.regions["region_id"], baseline.occupied_km2, strict=True))
-    room = dict(zip(baseline.regions["region_id"], np.maximum(baseline.regions["area_km2"].to_numpy(float),
-                                                             baseline.occupied_km2), strict=True))
-    bounds = {r: (-held[r], room[r] - held[r]) for r in change if r in held}
+    expected, deviation, widths = baseline.memoised(
+        "front_model", f"{seed}:{hashlib.sha1(months.tobytes()).hexdigest()}",
+        lambda: _model_parts(paths, baseline.months_since_origin, months, seed))
+    change = dict(zip(paths.series, factors[None, :] * expected + deviation, strict=True))
     if NATIONAL_ID in change and len(change) > 1:
-        change = front_model.reconcile(change, widths, bounds)
+        change = front_model.reconcile(change, widths, baseline.memoised("front_bounds", "", lambda: _bounds(baseline)))
     moved = np.zeros((len(months), len(baseline.regions)))
     for j, region_id in enumerate(baseline.regions["region_id"]):
         if region_id in change:
@@ -289,17 +280,37 @@ def _model_change(baseline: Baseline, months: np.ndarray, factors: np.ndarray, r
     return moved
 
 
-def band_kinds(scenario: Scenario, baseline: Baseline) -> dict[str, str]:
+def _model_parts(paths: front_model.FrontPaths, start: float, months: np.ndarray,
+                 seed: int) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """(the model's median change from as_of, the calibrated deviation from that median at a
+    probability drawn per series and row, each series' 95 % width at the central months), series x rows."""
+    median = paths.median_change(np.concatenate([[start], start + months]))
+    # A generator of its own: the draws of the model's spread do not depend on what else the scenario draws.
+    probabilities = np.random.default_rng([seed, FRONT_STREAM]).uniform(size=(len(paths.series), len(months)))
+    probabilities[:, 0] = 0.5
+    deviation = paths.change_at(start + months, probabilities) - median[:, 1:]
+    widths = np.ptp(paths.change_quantiles([start + months[0]])[:, 0, [0, -1]], axis=1)
+    return median[:, 1:] - median[:, :1], deviation, dict(zip(paths.series, widths, strict=True))
+
+
+def _bounds(baseline: Baseline) -> dict[str, tuple[float, float]]:
+    """Per region, the least and most change of its Russian-held km² from as_of (0..its area)."""
+    held = baseline.occupied_km2
+    room = np.maximum(baseline.regions["area_km2"].to_numpy(float), held)
+    return {r: (-h, top - h) for r, h, top in zip(baseline.regions["region_id"], held, room, strict=True)}
+
+
+def band_kinds(scenario: Scenario, baseline: Baseline, terms: ProposalTerms | None = None) -> dict[str, str]:
     """What the band of each non-stance metric is (the `band` column): the territory metrics carry
     the front model's calibrated predictive interval, widened by the scenario's assumption ranges
     (settlement time, front shift, region changes) when it states any, or an assumption range only
-    before the model exists or when a text's line fixes them; the rest are assumption ranges."""
+    before the model exists or when a text's line fixes them (`terms`: the scenario's
+    `proposal_terms`); the rest are assumption ranges."""
     assumptions = scenario.assumptions
     ranged = [assumptions["settlement"]["months"], assumptions["front"]["factor"],
               *(change.get("share", change.get("change_km2")) for change in assumptions.get("territory", []))]
     widened = any(low < high for _, low, high in map(as_range, ranged))
-    line_fixed = proposal_terms(scenario, baseline) is not None and any(
-        baseline.proposal_lines["proposal_id"] == assumptions["settlement"].get("proposal"))
+    line_fixed = terms is not None and terms.russian_share is not None
     if baseline.front_paths is None or line_fixed:
         territory_band = ASSUMPTION_RANGE
     else:
@@ -307,25 +318,31 @@ def band_kinds(scenario: Scenario, baseline: Baseline) -> dict[str, str]:
     return {metric: territory_band if metric in TERRITORY_METRICS else ASSUMPTION_RANGE for metric in UNITS}
 
 
-def front_band_note(baseline: Baseline, months: float, level: float = 0.8) -> str:
-    """One sentence on the front part of a territory band at `months` from as_of: the model's
-    calibrated interval with its measured coverage at the nearest scored horizon, or why there is
-    none."""
+def front_band_note(baseline: Baseline, months: float | None = None, level: float = 0.8) -> str:
+    """One sentence on the front part of the territory bands: the model's calibrated interval
+    with its measured coverage (at the scored horizon nearest `months` from as_of, or at 1, 3, 6
+    and 12 months when `months` is None), or why there is none."""
     paths = baseline.front_paths
     if paths is None:
-        return ("No calibrated front forecast was known on this date: the front moves by the scenario's factor x the "
-                "recent pace, and its band is an assumption range only.")
+        return ("No calibrated front forecast was known on this date: the front moves by each scenario's factor x "
+                "the recent pace, and its band is an assumption range only.")
+    coverage = baseline.front_coverage.set_index("horizon_months")
+    note = (f"Front: the model's forecast issued {paths.origin:%d %B %Y}, its median change shifted by each "
+            f"scenario's factor; the model's {level:.0%} band is a calibrated predictive interval")
+    if months is None:
+        shown = coverage.reindex([h for h in (1, 3, 6, 12) if h in coverage.index])
+        if not shown.empty:
+            held = ", ".join(f"{row.coverage:.0%} of {int(row.outcomes)} at {h} months" for h, row in shown.iterrows())
+            note += f" (past outcomes held: {held})"
+        note += f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated, with no measured coverage"
+        return note + "."
     horizon = baseline.months_since_origin + months
-    coverage = baseline.front_coverage
-    note = (f"Front: the model's forecast issued {paths.origin:%d %B %Y}, shifted by the scenario's factor; its "
-            f"{level:.0%} band is a calibrated predictive interval")
     if not coverage.empty:
-        nearest = coverage.iloc[(coverage["horizon_months"] - min(horizon, paths.measured_up_to)).abs().argmin()]
-        note += (f" (held {nearest['coverage']:.0%} of {int(nearest['outcomes'])} past outcomes "
-                 f"{int(nearest['horizon_months'])} months ahead)")
+        nearest = coverage.index[np.abs(coverage.index.to_numpy() - min(horizon, paths.measured_up_to)).argmin()]
+        note += (f" (held {coverage.loc[nearest, 'coverage']:.0%} of {int(coverage.loc[nearest, 'outcomes'])} past "
+                 f"outcomes {nearest} months ahead)")
     if horizon > paths.measured_up_to:
-        note += (f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated and no coverage was "
-                 f"measured")
+        note += f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated, with no measured coverage"
     return note + "."
 
 
@@ -474,7 +491,7 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
     all_months = np.concatenate([[months], month_draws])
     settled = settlement_date(baseline.as_of, months)
 
-    occupied = _territory(scenario, baseline, all_months, rng, draws)
+    occupied = _territory(scenario, baseline, all_months, rng, draws, seed)
     area = baseline.regions["area_km2"].to_numpy(float)
     terms = proposal_terms(scenario, baseline)
     buffer = np.zeros_like(occupied)
@@ -505,7 +522,7 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
         "funding_usd_bn": np.full(draws + 1, total_funding),
         "funding_gap_usd_bn": needs - total_funding,
     }
-    kinds = band_kinds(scenario, baseline)
+    kinds = band_kinds(scenario, baseline, terms)
     rows = [(metric, float(values[0]), *_interval(values[1:], float(values[0])), UNITS[metric], kinds[metric])
             for metric, values in sampled.items()]
     fixed_positions = terms.positions if terms is not None else {}
