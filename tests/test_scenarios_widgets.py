@@ -115,4 +115,4 @@ def test_builder_loads_the_start_scenarios_values(results):
 def test_csv_download_link_carries_the_table(results):
     link = csv_download_link(results, "scenario_results.csv", "Download")
     payload = link.split("base64,", 1)[1].split("'", 1)[0]
-    assert base64.b64decode(payload).decode().splitlines()[0] == "scenario,metric,value,low,high,unit"
+    assert base64.b64decode(payload).decode().splitlines()[0] == "scenario,metric,value,low,high,unit,band"

@@ -52,7 +52,7 @@ interval and the number of wars at risk.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,14 +108,25 @@ def fit_start(breaks: pd.DataFrame, origin: AsOf) -> pd.Timestamp:
     return (known.max().to_period("M") + 1).to_timestamp()
 
 
-def _local_linear_trend(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and sd of the 1..horizon-step forecasts of a local linear trend fitted by ML."""
+#: A trend model: (levels of one series over the fitting window, their months, horizon) -> mean
+#: and sd of the 1..horizon-step forecasts, in km².
+TrendFit = Callable[[np.ndarray, pd.DatetimeIndex, int], tuple[np.ndarray, np.ndarray]]
+
+
+def _scaled(y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The series from its first value, in units of its monthly changes' sd (a well-scaled ML fit)."""
+    scale = max(float(np.std(np.diff(y))), 1.0)
+    return (y - y[0]) / scale, scale
+
+
+def local_linear_trend(y: np.ndarray, months: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of the 1..horizon-step forecasts of a local linear trend fitted by ML (the kit's model)."""
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
     if np.ptp(y) == 0:
         return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
-    scale = max(float(np.std(np.diff(y))), 1.0)
-    model = UnobservedComponents((y - y[0]) / scale, level="local linear trend")
+    scaled, scale = _scaled(y)
+    model = UnobservedComponents(scaled, level="local linear trend")
     with warnings.catch_warnings():
         # Short series often end the optimiser at a variance of zero; the fit is still the ML one.
         warnings.simplefilter("ignore")
@@ -124,6 +135,66 @@ def _local_linear_trend(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.nda
     mean = np.asarray(forecast.predicted_mean) * scale + y[0]
     sd = np.sqrt(np.asarray(forecast.var_pred_mean)) * scale
     return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+
+def damped_trend(y: np.ndarray, months: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of the 1..horizon-step forecasts of an additive damped-trend exponential
+    smoothing model (statsmodels `ETSModel`, ML): the pace decays towards zero with the horizon,
+    a challenger to the local linear trend for long horizons (benchmarks/forecast_calibration.py)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    if np.ptp(y) == 0:
+        return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
+    scaled, scale = _scaled(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = ETSModel(pd.Series(scaled), error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=200)
+        forecast = result.get_prediction(start=len(y), end=len(y) + horizon - 1)
+    mean = np.asarray(forecast.predicted_mean) * scale + y[0]
+    sd = np.sqrt(np.asarray(forecast.forecast_variance)) * scale
+    return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+
+def monthly_fire_intensity(daily: pd.DataFrame, column: str = "war_fires_per_day_non_cloud_days_7dma") -> pd.Series:
+    """Mean of a daily war-fire column per calendar month (index: month start), from the
+    Economist's war-fire table (`date` and the column). The default is the Economist's own
+    cloud-screened seven-day mean of war-related fires, so cloudy months do not read as calm."""
+    dates = pd.to_datetime(daily["date"])
+    values = pd.to_numeric(daily[column], errors="coerce")
+    return values.groupby(dates.dt.to_period("M")).mean().rename(column).pipe(
+        lambda s: s.set_axis(s.index.to_timestamp()))
+
+
+def with_fire_covariate(fires: pd.Series) -> TrendFit:
+    """A local linear trend with war-fire intensity as a regression effect, known at the origin:
+    the change into month t is regressed on the fires of month t-2 (the regressor is the running
+    sum of fires lagged two months, so its effect falls on the change), and months ahead whose
+    fires are not known yet carry the last known month's intensity forward. `fires`: monthly
+    intensity by month start (`monthly_fire_intensity`)."""
+    def fit(y: np.ndarray, months: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+        if np.ptp(y) == 0:
+            return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
+        ahead = pd.date_range(months[-1], periods=horizon + 1, freq="MS")[1:]
+        wanted = (months.append(ahead) - pd.DateOffset(months=2))
+        known = fires[fires.index <= months[-1] - pd.DateOffset(months=1)]  # complete months at the origin
+        lagged = known.reindex(wanted).ffill().bfill().to_numpy(float)
+        if np.isnan(lagged).any():
+            raise ForecastError("no war-fire intensity is known for the fitting window")
+        exog = np.cumsum(lagged / max(float(np.std(lagged)), 1.0))
+        exog = exog - exog[0]
+        scaled, scale = _scaled(y)
+        model = UnobservedComponents(scaled, level="local linear trend", exog=exog[:len(y), None])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = model.fit(disp=False, maxiter=200)
+            forecast = result.get_forecast(horizon, exog=exog[len(y):, None])
+        mean = np.asarray(forecast.predicted_mean) * scale + y[0]
+        sd = np.sqrt(np.asarray(forecast.var_pred_mean)) * scale
+        return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+    return fit
 
 
 @dataclass(frozen=True)
@@ -136,9 +207,9 @@ class ModelForecast:
 
 
 def model_forecast(control: pd.DataFrame, breaks: pd.DataFrame, origin: AsOf,
-                   horizons: Sequence[int] = HORIZONS) -> ModelForecast:
-    """Fit the local-linear-trend model per series on the months after the last break known at
-    `origin`, from `control` (the rows known at the origin: the caller reads them with
+                   horizons: Sequence[int] = HORIZONS, fit: TrendFit = local_linear_trend) -> ModelForecast:
+    """Fit the trend model `fit` (default: the local linear trend) per series on the months after
+    the last break known at `origin`, from `control` (the rows known at the origin: the caller reads them with
     `load(..., as_of=origin)`). Regions that did not move within the window keep their level."""
     day = as_timestamp(origin)
     if (control["date"] > day).any():
@@ -156,7 +227,7 @@ def model_forecast(control: pd.DataFrame, breaks: pd.DataFrame, origin: AsOf,
         y = window[region_id].to_numpy(float)
         moving = region_id == NATIONAL_ID or np.ptp(y) > MOVING_KM2
         if moving:
-            mean, sd = _local_linear_trend(y, horizon)
+            mean, sd = fit(y, pd.DatetimeIndex(window.index), horizon)
         else:
             mean, sd = np.full(horizon, y[-1]), np.zeros(horizon)
         for h in horizons:

@@ -346,6 +346,15 @@ def front_band_note(baseline: Baseline, months: float | None = None, level: floa
     return note + "."
 
 
+def national_front(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0) -> tuple[float, float, float]:
+    """Russian-held km² nationally at the scenario's settlement as `run` computes it before a
+    text's line replaces it (same draws for the same seed): central value and 80 % band."""
+    rng = np.random.default_rng(seed)
+    months, month_draws = _draw(rng, scenario.assumptions["settlement"]["months"], draws)
+    total = _territory(scenario, baseline, np.concatenate([[months], month_draws]), rng, draws, seed).sum(axis=1)
+    return (float(total[0]), *_interval(total[1:], float(total[0])))
+
+
 def _needs(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
     """Needs (USD bn) at the settlement: [central, *draws]."""
     damage, damage_draws = _draw(rng, scenario.assumptions["damage"]["factor"], draws)
