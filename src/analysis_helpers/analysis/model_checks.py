@@ -61,7 +61,8 @@ Front-line pace (`pace_backtest`, `pace_scores`)
 
 Limits
     Few texts: tens of pairs in a handful of independent (freeze, issue) clusters. Capabilities
-    are today's (the actors table is not dated). Stances are known from their statement date (or
+    are dated where SIPRI's figures are (`analysis.capabilities`: the latest release known at the
+    freeze); the coded anchors of the other actors are not dated. Stances are known from their statement date (or
     their publication date where the table has one: `load(as_of=)` follows the schema). Positions
     of texts are codings of this kit, on the same scale as the stances, by the same coders. The
     territory series is scored as it stands now (no vintages).
@@ -268,13 +269,15 @@ def _scored(values: np.ndarray, residuals: np.ndarray, realised: float, rng) -> 
 
 
 def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: Mapping[pd.Timestamp, pd.DataFrame],
-                      actors: pd.DataFrame, schedule: Sequence[AsOf], draws: int = 400, seed: int = 0,
+                      actors: pd.DataFrame | Mapping[pd.Timestamp, pd.DataFrame], schedule: Sequence[AsOf],
+                      draws: int = 400, seed: int = 0,
                       expected_utility_draws: int = 100,
                       front_change: Mapping[pd.Timestamp, float] | None = None) -> pd.DataFrame:
     """One row per (target, issue, model or baseline) scored once from its freeze (`PAIR_COLUMNS`).
 
-    `stances_at`: the stances known at each freeze (`load("stances", as_of=freeze)`);
-    `front_change`: change of Russian-held area over the six months before each freeze (km²)."""
+    `stances_at`: the stances known at each freeze (`load("stances", as_of=freeze)`); `actors`: one
+    actors table for every freeze, or one per freeze with the capabilities known then
+    (`analysis.capabilities.with_capabilities`); `front_change`: change of Russian-held area over the six months before each freeze (km²)."""
     check_target_set(target_set)
     if draws < 20:
         raise ValueError(f"the backtest needs at least 20 draws for its intervals and CRPS, not {draws}")
@@ -286,7 +289,8 @@ def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: M
     rng = np.random.default_rng(seed)
     for freeze, group in table.groupby("freeze", sort=True):
         momentum = momentum_from_front((front_change or {}).get(freeze, 0.0))
-        state = _freeze_draws(stances_at[freeze], actors, draws, seed, expected_utility_draws, momentum)
+        actors_then = actors if isinstance(actors, pd.DataFrame) else actors[freeze]
+        state = _freeze_draws(stances_at[freeze], actors_then, draws, seed, expected_utility_draws, momentum)
         if state is None:
             continue
         lambdas = fit_lambda(pd.DataFrame([r for r in resolved_lambda if r["date"] <= freeze],
