@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import append_line, load_problems
 
 from analysis_helpers import load, model_checks
 from analysis_helpers.analysis.capabilities import capabilities_at, with_capabilities
+from conftest import append_line, load_problems
 
 ACTORS = pd.DataFrame({"actor_id": ["usa", "russia", "eu"], "capability": [100.0, 39.0, 45.0],
                        "capability_sd": [10.0, 4.0, 14.0], "capability_basis": ["a", "b", "coded anchor"],

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import capabilities
 from .analysis import capabilities as capability_rule
 from .analysis import model_checks as checks
 from .analysis import territory
@@ -26,7 +27,8 @@ from .data.scenarios import as_range
 from .figures.model_checks import pace_chart, skill_chart, tornado
 from .scenarios import load_scenario
 
-__all__ = ["PositionCheck", "capabilities_at_freezes", "freeze_schedule", "pace_chart", "pace_check", "position_check", "skill_chart", "tornado"]
+__all__ = ["PositionCheck", "capabilities_at_freezes", "freeze_schedule", "pace_chart", "pace_check", "position_check",
+           "skill_chart", "tornado"]
 
 SCHEDULE = "freeze_schedule"
 MOMENTUM_MONTHS = 6
@@ -71,9 +73,7 @@ def _front_change(freezes: list[pd.Timestamp], data_dir) -> dict[pd.Timestamp, f
 def capabilities_at_freezes(freezes: list[pd.Timestamp], data_dir: Path | str | None = None) -> pd.DataFrame:
     """Per freeze, each actor's capability from the figures released by then (`load("capabilities",
     as_of=freeze)`; rule: `analysis.capabilities`), with a `freeze` column first."""
-    actors = load("actors", data_dir)
-    tables = [capability_rule.capabilities_at(actors, load("capabilities", data_dir, as_of=freeze)).assign(freeze=freeze)
-              for freeze in freezes]
+    tables = [capabilities.at(freeze, data_dir).assign(freeze=freeze) for freeze in freezes]
     columns = ["freeze", *capability_rule.CAPABILITY_COLUMNS]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
 
@@ -103,15 +103,15 @@ def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_ut
                                            f"({checks.TARGET_SETS[target_set]})")], "position check")
     used = sorted(set(checks.assign_freezes(table, schedule).dropna()))
     stances_at = {freeze: load("stances", data_dir, as_of=freeze) for freeze in used}
-    capabilities = capabilities_at_freezes(used, data_dir)
+    known_capabilities = capabilities_at_freezes(used, data_dir)
     actors = load("actors", data_dir)
     actors_at = {freeze: capability_rule.with_capabilities(actors, rows)
-                 for freeze, rows in capabilities.groupby("freeze")}
+                 for freeze, rows in known_capabilities.groupby("freeze")}
     pairs = checks.position_backtest(target_set, table, stances_at, actors_at, schedule, draws=draws,
                                      seed=seed, expected_utility_draws=expected_utility_draws,
                                      front_change=_front_change(used, data_dir))
     return PositionCheck(target_set, checks.TARGET_SETS[target_set], pairs, checks.position_scores(pairs),
-                         checks.skill_table(pairs, seed=seed), used, capabilities)
+                         checks.skill_table(pairs, seed=seed), used, known_capabilities)
 
 
 def pace_check(scenario: str = "baseline", horizons=(3, 6, 12), step_months: int = 3,

@@ -95,7 +95,8 @@ TARGET_SETS = {
 BASELINES = {"party": ("persistence",), "mediated": ("midpoint", "mediator"), "accepted": ("midpoint",)}
 MODELS = (*stance_models.MODELS, "nash", "package", "author_aware")
 MODEL_LABELS = {**stance_models.MODEL_LABELS, "nash": "Nash bargaining (Ukraine and Russia)",
-                "package": "Package trade (Nash over all issues)", "author_aware": "Author-aware text model", "persistence": "Baseline: persistence",
+                "package": "Package trade (Nash over all issues)",
+                "author_aware": "Author-aware text model", "persistence": "Baseline: persistence",
                 "midpoint": "Baseline: midpoint of the parties", "mediator": "Baseline: mediator's own position"}
 ACCEPTED_STATUSES = ("signed", "in force", "implemented")
 LEVELS = (0.5, 0.8, 0.95)
@@ -337,7 +338,8 @@ def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: M
 
     `stances_at`: the stances known at each freeze (`load("stances", as_of=freeze)`); `actors`: one
     actors table for every freeze, or one per freeze with the capabilities known then
-    (`analysis.capabilities.with_capabilities`); `front_change`: change of Russian-held area over the six months before each freeze (km²)."""
+    (`analysis.capabilities.with_capabilities`); `front_change`: change of Russian-held area over
+    the six months before each freeze (km²)."""
     check_target_set(target_set)
     if draws < 20:
         raise ValueError(f"the backtest needs at least 20 draws for its intervals and CRPS, not {draws}")
