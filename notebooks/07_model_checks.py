@@ -111,7 +111,7 @@ dated = known_capabilities[known_capabilities["dated"]]
 by_freeze = dated.pivot(index="freeze", columns="actor_id", values="capability")
 by_freeze["undated actors"] = known_capabilities.groupby("freeze")["dated"].apply(lambda d: int((~d).sum()))
 display(ah.formatted_table(by_freeze.reset_index().assign(freeze=lambda f: f["freeze"].dt.strftime("%Y-%m-%d")),
-                           formats={c: "{:.0f}" for c in by_freeze.columns}))
+                           formats=dict.fromkeys(by_freeze.columns, "{:.0f}")))
 
 # %% [markdown]
 # ## 2. Front-line pace
