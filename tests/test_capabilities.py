@@ -83,6 +83,11 @@ def test_position_check_uses_and_reports_the_capabilities_known_at_each_freeze()
     assert set(check.capabilities["freeze"]) == set(check.freezes)
     dated = check.capabilities[check.capabilities["dated"]]
     assert (dated["published_on"] <= dated["freeze"]).all()
+    assert dated["actor_id"].isin(["ukraine", "russia", "usa"]).sum() == 3 * len(check.freezes)
+    today = model_checks.position_check("mediated", draws=20, expected_utility_draws=2, until="2025-06-30",
+                                        dated_capabilities=False)
+    assert not today.capabilities["dated"].any()
+    assert list(today.capabilities.columns) == list(check.capabilities.columns)
 
 
 def test_a_capability_row_with_an_unknown_actor_or_indicator_is_refused(data_copy):

@@ -79,14 +79,17 @@ def capabilities_at_freezes(freezes: list[pd.Timestamp], data_dir: Path | str | 
 
 
 def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_utility_draws: int = 100,
-                   until: str | None = None, data_dir: Path | str | None = None) -> PositionCheck:
+                   until: str | None = None, dated_capabilities: bool = True,
+                   data_dir: Path | str | None = None) -> PositionCheck:
     """The bargaining models and the target set's baselines, each (target, issue) pair scored once
     from the latest scheduled freeze before it on the data known at that freeze.
 
     `target_set`: "party", "mediated" or "accepted" (`analysis.model_checks.TARGET_SETS`; no
     default and no fallback). `until`: score only targets dated on or before it (default: all).
     Raises ValueError for an unknown target set, DataValidationError when the set has no coded
-    target or `until` lies before the first freeze."""
+    target or `until` lies before the first freeze. `dated_capabilities` False gives every freeze
+    today's actors table instead of the capabilities known then (only to measure the difference:
+    `benchmarks/model_checks_inputs.py`)."""
     checks.check_target_set(target_set)
     schedule = freeze_schedule(data_dir)
     stances = load("stances", data_dir)
@@ -103,10 +106,18 @@ def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_ut
                                            f"({checks.TARGET_SETS[target_set]})")], "position check")
     used = sorted(set(checks.assign_freezes(table, schedule).dropna()))
     stances_at = {freeze: load("stances", data_dir, as_of=freeze) for freeze in used}
-    known_capabilities = capabilities_at_freezes(used, data_dir)
     actors = load("actors", data_dir)
-    actors_at = {freeze: capability_rule.with_capabilities(actors, rows)
-                 for freeze, rows in known_capabilities.groupby("freeze")}
+    if dated_capabilities:
+        known_capabilities = capabilities_at_freezes(used, data_dir)
+        actors_at: pd.DataFrame | dict[pd.Timestamp, pd.DataFrame] = {
+            freeze: capability_rule.with_capabilities(actors, rows)
+            for freeze, rows in known_capabilities.groupby("freeze")}
+    else:
+        # Today's undated scores at every freeze: the earlier check, kept to measure what dating changes.
+        today = capability_rule.capabilities_at(actors, load("capabilities", data_dir).iloc[:0])
+        known_capabilities = pd.concat([today.assign(freeze=freeze) for freeze in used], ignore_index=True)[
+            ["freeze", *capability_rule.CAPABILITY_COLUMNS]]
+        actors_at = actors
     pairs = checks.position_backtest(target_set, table, stances_at, actors_at, schedule, draws=draws,
                                      seed=seed, expected_utility_draws=expected_utility_draws,
                                      front_change=_front_change(used, data_dir))
