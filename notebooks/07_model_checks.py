@@ -106,9 +106,10 @@ except ah.DataValidationError as missing:
 # by capability; like every model it is predictive only where its skill interval excludes zero.
 
 # %%
-known_capabilities = next(iter(results.values())).capabilities
-dated = known_capabilities[known_capabilities["dated"]]
-by_freeze = dated.pivot(index="freeze", columns="actor_id", values="capability")
+known_capabilities = pd.concat([check.capabilities for check in results.values()]).drop_duplicates(["freeze", "actor_id"])
+actor_names = ah.load("actors").set_index("actor_id")["name"]
+dated = known_capabilities[known_capabilities["dated"]].assign(actor=lambda f: f["actor_id"].map(actor_names))
+by_freeze = dated.pivot(index="freeze", columns="actor", values="capability").sort_index()
 by_freeze["undated actors"] = known_capabilities.groupby("freeze")["dated"].apply(lambda d: int((~d).sum()))
 display(ah.formatted_table(by_freeze.reset_index().assign(freeze=lambda f: f["freeze"].dt.strftime("%Y-%m-%d")),
                            formats=dict.fromkeys(by_freeze.columns, "{:.0f}")))
