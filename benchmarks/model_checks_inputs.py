@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/model_checks_inputs.py [draws]
 
 Runs `model_checks.position_check` for the `party` and `mediated` target sets at seeds 0, 1 and 2,
-once with the capabilities known at each freeze (CODEBOOK section 13, the default) and once with
+once with the capabilities known at each freeze (CODEBOOK section 14, the default) and once with
 today's actors table at every freeze (the earlier check), and prints per model and baseline the
 mean over seeds of the MAE, CRPS and CRPS skill difference with its 95 % cluster-bootstrap
 interval, and the verdicts (a model is predictive only where the interval lies below zero). The

@@ -98,7 +98,7 @@ except ah.DataValidationError as missing:
 # ### Inputs as they were known: capabilities at each freeze, and package trades
 #
 # Each freeze reads the military-expenditure figures SIPRI had released by then
-# (`load("capabilities", as_of=freeze)`; rule in CODEBOOK section 13): capability =
+# (`load("capabilities", as_of=freeze)`; rule in CODEBOOK section 14): capability =
 # 100 × √(actor's spending ÷ the United States' of the same year). The table shows the scores the
 # models used; actors without a dated figure keep their undated coded anchor (counted in the last
 # column). The **package trade** model in the tables above bargains over all issues at once:

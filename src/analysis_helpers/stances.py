@@ -35,7 +35,7 @@ __all__ = ["WhatIf", "issue_bubbles", "latest_stances", "outcome_intervals", "ou
 def outcomes(as_of: AsOf = None, draws: int = 2000, seed: int = 1, data_dir: Path | str | None = None) -> pd.DataFrame:
     """The bargaining models' predicted outcome per issue (median and 80 % interval over `draws`
     perturbed draws, `seed`) on the stances coded by `as_of` (default: the latest statement) and
-    the capabilities known then (`capabilities.at`, CODEBOOK section 13)."""
+    the capabilities known then (`capabilities.at`, CODEBOOK section 14)."""
     day = resolve_as_of(as_of, data_dir, datasets=["stances"])
     wide = stances_wide(load("stances", data_dir, as_of=day), day)
     actors = load("actors", data_dir)
