@@ -37,12 +37,13 @@ from .analysis.proposals import (
 )
 from .conventions import AsOf
 from .data import load
-from .figures.proposals import distance_figure, lines_map, past_agreements_figure, position_matrix_figure, sides_figure
+from .figures.proposals import (distance_figure, lines_map, no_text_message, past_agreements_figure, position_matrix_figure,
+                                sides_figure)
 from .territory import boundaries
 
 __all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
            "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "lines_map", "list_proposals",
-           "model_intervals", "open_counts", "past_agreements_figure", "pax_presence", "position_matrix",
+           "model_intervals", "no_text_message", "open_counts", "past_agreements_figure", "pax_presence", "position_matrix",
            "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
