@@ -37,8 +37,14 @@ from .analysis.proposals import (
 )
 from .conventions import AsOf
 from .data import load
-from .figures.proposals import (distance_figure, lines_map, no_text_message, past_agreements_figure, position_matrix_figure,
-                                sides_figure)
+from .figures.proposals import (
+    distance_figure,
+    lines_map,
+    no_text_message,
+    past_agreements_figure,
+    position_matrix_figure,
+    sides_figure,
+)
 from .territory import boundaries
 
 __all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
