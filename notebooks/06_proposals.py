@@ -183,7 +183,7 @@ proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, p
                                  next_known=first_text)
 
 # %%
-ah.formatted_table(beside.set_index("pax_category"))
+ah.formatted_table(beside.set_index("pax_category"), empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # Each text in PA-X's own 0-3 coding, derived from the kit's cells by CODEBOOK section 11.11 (0 silent,
@@ -193,7 +193,8 @@ ah.formatted_table(beside.set_index("pax_category"))
 
 # %%
 pax_coded = proposals.pax_layout(proposals.pax_coding(as_of), texts)
-ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"))
+ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"),
+                   empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ### How long agreements with each provision held
