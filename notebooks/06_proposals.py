@@ -70,7 +70,8 @@ boundaries = proposals.boundaries()
 side_cited = ah.cited_by(resolved, regions,
                          regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
 stance_cited = ah.cited_by(*[latest_stances(stances, d) for d in texts["date"].unique()])
-ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]])
+ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]],
+                   empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## What each text says on each issue
@@ -114,7 +115,7 @@ if costs.empty:
 
 table = proposals.compare_table(texts, provisions, resolved, regions, costs, distances,
                                 proposals.model_intervals(provisions, texts, stances, actors, draws=draws))
-ah.formatted_table(proposals.side_metrics(table, texts))
+ah.formatted_table(proposals.side_metrics(table, texts), empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## Who would have to move most
@@ -133,7 +134,8 @@ proposals.distance_figure(distances, texts, actors, as_of, cited=stance_cited, s
 # interval, positive beyond it toward Russia's demand, negative toward Ukraine's.
 
 # %%
-ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromise").round(0))
+ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromise").round(0),
+                   empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## Compare two texts
@@ -160,7 +162,7 @@ ah.formatted_table(proposals.diff(text_a, text_b, as_of=as_of).drop(columns=["de
 # plant) or where only fragments were reported.
 
 # %%
-ah.formatted_table(proposals.open_counts(matrix, texts))
+ah.formatted_table(proposals.open_counts(matrix, texts), empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## Beside every peace agreement since 1990
@@ -181,7 +183,7 @@ proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, p
                                  next_known=first_text)
 
 # %%
-ah.formatted_table(beside.set_index("pax_category"))
+ah.formatted_table(beside.set_index("pax_category"), empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # Each text in PA-X's own 0-3 coding, derived from the kit's cells by CODEBOOK section 11.11 (0 silent,
@@ -191,7 +193,8 @@ ah.formatted_table(beside.set_index("pax_category"))
 
 # %%
 pax_coded = proposals.pax_layout(proposals.pax_coding(as_of), texts)
-ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"))
+ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"),
+                   empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ### How long agreements with each provision held

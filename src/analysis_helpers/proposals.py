@@ -47,6 +47,7 @@ from .figures.proposals import (
     distance_figure,
     durability_figure,
     lines_map,
+    no_text_message,
     past_agreements_figure,
     position_matrix_figure,
     sides_figure,
@@ -56,8 +57,8 @@ from .territory import boundaries
 __all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
            "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "drafts_beside_durability",
            "durability_beside_drafts", "durability_by_provision", "durability_figure", "export_pax", "lines_map",
-           "list_proposals", "model_intervals", "open_counts", "past_agreements_figure", "pax_coding",
-           "pax_export_note", "pax_layout", "pax_presence", "position_matrix",
+           "list_proposals", "model_intervals", "no_text_message", "open_counts", "past_agreements_figure",
+           "pax_coding", "pax_export_note", "pax_layout", "pax_presence", "position_matrix",
            "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",

@@ -72,11 +72,17 @@ def _source_text(sources: pd.DataFrame, source_id: object) -> str:
     return f"{_escape(row['publisher'])}, {_escape(row['title'])} ({row['published']:%Y})"
 
 
-def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
-    """The note a chart of the texts shows when none it could draw is known on `as_of`; with
-    `next_known` (`first_known("proposals", after=as_of)`) the date of the next text."""
+def no_text_message(next_known: AsOf = None, what: str = "settlement text") -> str:
+    """Why a chart or table of the texts is empty on its as-of date; with `next_known`
+    (`first_known("proposals", after=as_of)`) the date of the next text. Charts and tables share it."""
     later = "" if next_known is None or pd.isna(next_known) else f"; the next is dated {day_text(next_known)}"
-    return not_yet_figure(f"No {what} yet", f"No {what} in the data is dated on or before this date{later}.", as_of)
+    return f"No {what} in the data is dated on or before this date{later}."
+
+
+def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
+    """The note a chart of the texts shows when none it could draw is known on `as_of`
+    (`no_text_message`, under a title)."""
+    return not_yet_figure(f"No {what} yet", no_text_message(next_known, what), as_of)
 
 
 def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf, *,
