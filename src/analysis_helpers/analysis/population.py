@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..conventions import AsOf, as_timestamp
+from ..conventions import NATIONAL_ID, AsOf, as_timestamp
+from .territory import EVE_OF_INVASION, LINE_CLAIMED, LINE_EVE, line_of_contact_name, shares_at
 
 RUSSIAN_SIDE, UKRAINIAN_SIDE = "Russia", "Ukraine"
 CONTROLLERS = (RUSSIAN_SIDE, UKRAINIAN_SIDE)
@@ -97,3 +98,56 @@ def occupied_people(regions: pd.DataFrame, settlements: pd.DataFrame, settlement
     area shares are `area_share`."""
     held = held_share(settlements, held_on(settlement_control, observed))
     return float(people(regions, settlements, area_share, settled_share(area_share, held)).sum())
+
+
+def on_map_of(day: AsOf, control: pd.DataFrame, regions: pd.DataFrame, settlements: pd.DataFrame,
+              settlement_control: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Timestamp]:
+    """Per region on the map in force on `day` (the latest on or before it): Russia's area share,
+    the people on Russia's side, and the map's date."""
+    at = shares_at(control, regions, day).set_index("region_id")
+    area = at["share"].fillna(0.0).clip(0, 1)
+    held = held_share(settlements, held_on(settlement_control, day))
+    return area, people(regions, settlements, area, settled_share(area, held)), pd.Timestamp(at["observed"].max())
+
+
+def line_people(lines: dict[str, pd.Series], as_of: AsOf, regions: pd.DataFrame, settlements: pd.DataFrame,
+                settlement_control: pd.DataFrame) -> dict[str, pd.Series]:
+    """People (pre-war) on Russia's side of each of `territory.named_lines`, per region: the maps'
+    settlements for the lines read off a map (the eve of the invasion; the line of contact and
+    Russia's claimed borders on `as_of`), pro rata for a line typed by hand between 0 and 1."""
+    map_day = {LINE_EVE: EVE_OF_INVASION, line_of_contact_name(as_of): as_of, LINE_CLAIMED: as_of}
+    out = {}
+    for name, area in lines.items():
+        held = held_share(settlements, held_on(settlement_control, map_day[name])) if name in map_day else None
+        out[name] = people(regions, settlements, area, settled_share(area, held))
+    return out
+
+
+ESTIMATE_COLUMNS = ["estimate_id", "date", "map_date", "measure", "region_id", "counts", "kit_people",
+                    "kit_people_even", "low", "high", "gap_low", "gap_high", "source_id"]
+
+
+def published_comparison(estimates: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFrame,
+                         settlements: pd.DataFrame, settlement_control: pd.DataFrame) -> pd.DataFrame:
+    """Each published estimate (`population_estimates`) beside the kit's pre-war count of the same
+    people on the map of its date: `kit_people` (settlements placed by map), `kit_people_even` (spread
+    evenly by area, the former method), the published `low`-`high`, and the gap kit minus published
+    (`gap_low` = kit - high, `gap_high` = kit - low; persons). Where the estimate counts residents on
+    the date, the gap is mostly people who fled or died, not an error of either count."""
+    total = regions.set_index("region_id")["population"].astype(float)
+    eve_area, eve_people, _ = on_map_of(EVE_OF_INVASION, control, regions, settlements, settlement_control)
+    rows = []
+    for row in estimates.itertuples(index=False):
+        area, russian, map_date = on_map_of(row.date, control, regions, settlements, settlement_control)
+        even = area * total
+        if row.measure == "ukrainian_side":
+            kit, kit_even = total - russian, total - even
+        elif row.measure == "taken_since_invasion":
+            kit, kit_even = russian - eve_people, even - eve_area * total
+        else:
+            kit, kit_even = russian, even
+        ids = total.index if row.region_id == NATIONAL_ID else [row.region_id]
+        figure, figure_even = float(kit.reindex(ids).sum()), float(kit_even.reindex(ids).sum())
+        rows.append((row.estimate_id, row.date, map_date, row.measure, row.region_id, row.counts, figure, figure_even,
+                     float(row.low), float(row.high), figure - float(row.high), figure - float(row.low), row.source_id))
+    return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)

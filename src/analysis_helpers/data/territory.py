@@ -114,6 +114,16 @@ def settlements_within_region_totals(table: pd.DataFrame, ctx: CheckContext):
                               f"pre-war total in regions.csv ({total:,.0f})", table.at[largest, "population"])
 
 
+@cross_check("population_estimates")
+def estimates_well_formed(table: pd.DataFrame, ctx: CheckContext):
+    """A known region (or UA), and low <= high."""
+    known = set(ctx.load("regions")["region_id"]) | {NATIONAL_ID}
+    for index, value in table.loc[~table["region_id"].isin(known), "region_id"].items():
+        yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
+    for index in table.index[table["low"] > table["high"]]:
+        yield ctx.problem(index, "low", "must not exceed high", table.at[index, "low"])
+
+
 # Each computed area is rounded to 0.1 km², so a sum of n of them may be off by 0.05 km² per part.
 ROUNDING_PER_PART_KM2 = 0.05
 
