@@ -11,7 +11,7 @@ import shapely
 from conftest import REPO_ROOT, load_problems, replace_line
 
 import analysis_helpers as ah
-from analysis_helpers import proposals, territory
+from analysis_helpers import population, proposals, territory
 from analysis_helpers.analysis import population as pop
 from analysis_helpers.analysis import proposals as engine
 from analysis_helpers.analysis.territory import EVE_OF_INVASION, LINE_EVE
@@ -111,7 +111,7 @@ def test_the_2022_lines_count_more_people_on_russias_side_than_an_even_spread(re
 def test_named_lines_place_people_by_the_maps():
     control, claims, regions = ah.load("territory_control"), ah.load("annexation_claims"), ah.load("regions")
     lines = territory.named_lines(control, claims, regions, "2026-01-01", custom={"UA-23": 0.5})
-    people = territory.line_people(lines, "2026-01-01")
+    people = population.line_people(lines, "2026-01-01")
     table = territory.compare_lines(lines, regions, people=people).set_index("line")
     even = territory.compare_lines(lines, regions).set_index("line")
     eve = LINE_EVE
@@ -122,13 +122,13 @@ def test_named_lines_place_people_by_the_maps():
 
 
 def test_the_published_check_gives_the_luhansk_gap():
-    check = territory.population_check().set_index("estimate_id")
+    check = population.published_check().set_index("estimate_id")
     luhansk = check.loc["luhansk-ukrainian-side-2014-2022"]
     assert luhansk["map_date"] == EVE_OF_INVASION
     assert luhansk["gap_low"] == pytest.approx(luhansk["kit_people"] - 650_000)
     assert abs(luhansk["gap_low"]) / 650_000 < 0.15  # within 15 %, where an even spread was twice the figure
     assert luhansk["kit_people_even"] > 2 * 650_000
-    assert territory.population_check(as_of="2022-12-31")["estimate_id"].tolist() == [
+    assert population.published_check(as_of="2022-12-31")["estimate_id"].tolist() == [
         "luhansk-ukrainian-side-2014-2022", "vereshchuk-taken-since-invasion-2022-09"]
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analysis import population as population_engine
 from .analysis.territory import (
     EVE_OF_INVASION,
     agreement_with_published,
@@ -52,24 +51,7 @@ __all__ = ["EVE_OF_INVASION", "NATIONAL_ID", "agreement_with_published", "bounda
            "claimed_vs_controlled", "claimed_vs_controlled_figure", "compare_lines", "control_by_region",
            "control_map", "control_timeseries", "full_coverage_dates", "gains_per_year", "lines_explorer_report",
            "lines_figure", "method_note", "monthly_change_figure", "monthly_net_change", "named_lines",
-           "line_people", "population_check", "regional_date", "sources_comparison_figure", "with_region_names"]
-
-
-def line_people(lines: dict[str, pd.Series], as_of: AsOf, data_dir: Path | str | None = None) -> dict[str, pd.Series]:
-    """People (pre-war) on Russia's side of each of `named_lines(..., as_of)`, per region, with the
-    settlements placed where the maps put them (`analysis.population.line_people`): pass it to
-    `compare_lines(lines, regions, people=...)`."""
-    return population_engine.line_people(lines, as_of, load("regions", data_dir), load("settlements", data_dir),
-                                         load("settlement_control", data_dir, as_of=as_of))
-
-
-def population_check(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The published estimates of the people in the occupied areas known on `as_of`, each beside the
-    kit's pre-war count of the same area on the map of its date, with the gap
-    (`analysis.population.published_comparison`; the estimates' own notes say what each counts)."""
-    return population_engine.published_comparison(
-        load("population_estimates", data_dir, as_of=as_of), load("territory_control", data_dir, as_of=as_of),
-        load("regions", data_dir), load("settlements", data_dir), load("settlement_control", data_dir, as_of=as_of))
+           "regional_date", "sources_comparison_figure", "with_region_names"]
 
 
 def control_by_region(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
