@@ -30,8 +30,9 @@ from .territory import EVE_OF_INVASION, LINE_CLAIMED, LINE_EVE, line_of_contact_
 
 RUSSIAN_SIDE, UKRAINIAN_SIDE = "Russia", "Ukraine"
 CONTROLLERS = (RUSSIAN_SIDE, UKRAINIAN_SIDE)
-REFERENCE_NOTE = ("Pre-war population: Ukrstat's estimates of 1 Jan 2021 (Crimea and Sevastopol: 2014); "
-                  "settlements (GeoNames) placed by map, the rest of each region spread by area.")
+# The caption of every figure that draws people on a side of a line.
+REFERENCE_NOTE = ("Pre-war population (Ukrstat, 1 Jan 2021; Crimea and Sevastopol 2014): towns and cities (GeoNames) "
+                  "on the side the map puts them, the rest of each region spread by area.")
 
 
 def settlements_within(settlements: pd.DataFrame, geometry) -> np.ndarray:
