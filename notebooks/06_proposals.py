@@ -129,7 +129,7 @@ ah.formatted_table(proposals.side_metrics(table, texts))
 # %%
 from analysis_helpers import population
 
-ah.formatted_table(population.published_check(as_of).set_index("estimate_id").round(0))
+ah.formatted_table(population.published_check(as_of).set_index("estimate_id"))
 
 # %% [markdown]
 # ## Who would have to move most

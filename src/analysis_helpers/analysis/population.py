@@ -148,7 +148,8 @@ def published_comparison(estimates: pd.DataFrame, control: pd.DataFrame, regions
         else:
             kit, kit_even = russian, even
         ids = total.index if row.region_id == NATIONAL_ID else [row.region_id]
-        figure, figure_even = float(kit.reindex(ids).sum()), float(kit_even.reindex(ids).sum())
+        # whole persons: the inputs are counts, and a fraction of a person is an artefact of the area split
+        figure, figure_even = round(float(kit.reindex(ids).sum())), round(float(kit_even.reindex(ids).sum()))
         rows.append((row.estimate_id, row.date, map_date, row.measure, row.region_id, row.counts, figure, figure_even,
-                     float(row.low), float(row.high), figure - float(row.high), figure - float(row.low), row.source_id))
+                     int(row.low), int(row.high), figure - int(row.high), figure - int(row.low), row.source_id))
     return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
