@@ -211,7 +211,8 @@ ah.formatted_table(beside.set_index("pax_category"))
 #   nuclear plant) are named in the provision.
 # * **Lines are per region.** A line frozen on the front is exact to the territory map of its date;
 #   pre-war population counts towns and cities on the side that map puts them and spreads only the
-#   rest of a region by area (see below), and a buffer zone's people are counted apart from both sides. The spring 2022 texts left the Donbas boundary to a meeting of the
+#   rest of a region by area (see below), and a buffer zone's people are counted apart from both
+#   sides. The spring 2022 texts left the Donbas boundary to a meeting of the
 #   presidents; it is drawn as the least Russia would have kept (the pre-invasion line).
 # * **Distances** compare a text with stances coded from statements; an actor's stance is its
 #   latest coded statement, which may predate the text by months.

@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import shapely
-from conftest import REPO_ROOT, load_problems, replace_line
 
 import analysis_helpers as ah
 from analysis_helpers import population, proposals, territory
 from analysis_helpers.analysis import population as pop
 from analysis_helpers.analysis import proposals as engine
 from analysis_helpers.analysis.territory import EVE_OF_INVASION, LINE_EVE
+from conftest import REPO_ROOT, load_problems, replace_line
 
 # Two regions: A (1,000,000 people) with a big city held by Ukraine and a town held by Russia; B
 # (500,000 people) with one town.

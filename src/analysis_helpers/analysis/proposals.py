@@ -40,9 +40,8 @@ import numpy as np
 import pandas as pd
 
 from ..data.proposals import LINE_MAX_AGE_DAYS, line_rule_date
-from . import population
+from . import population, territory
 from . import stances as stance_analysis
-from . import territory
 
 COMPARE_COLUMNS = ["proposal_id", "metric", "value", "unit"]
 SIDES = ("russian", "buffer", "ukrainian")
