@@ -185,8 +185,8 @@ ah.formatted_table(proposals.open_counts(matrix, texts))
 # (`pax_crosswalk`, with the reason for each mapping; the nuclear plant and sanctions have no PA-X
 # counterpart, amnesty and peacekeeping only partial ones). A text carries the provision when it
 # codes the issue, lacks it when it is silent; texts whose reports do not say are left out. The
-# past agreements' shares are base rates (`pax_profile`), not matched comparisons: how long
-# agreements with each provision held is not in the kit (the UCDP data were not joined).
+# past agreements' shares are base rates (`pax_profile`), not matched comparisons. SsrGua is PA-X's
+# broad security category, so its share overstates past agreements with third-state guarantees.
 
 # %%
 presence = proposals.pax_presence(provisions, texts, ah.load("pax_crosswalk"))
@@ -197,6 +197,37 @@ proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, p
 
 # %%
 ah.formatted_table(beside.set_index("pax_category"))
+
+# %% [markdown]
+# Each text in PA-X's own 0-3 coding, derived from the kit's cells by CODEBOOK section 11.11 (0 silent,
+# 1 a general commitment, 2 a term, 3 a term with its specifics; a dash where no report says). The
+# same table in PA-X's column layout, with a note on what it leaves out, is written by
+# `python -m analysis_helpers pax-export FILE.csv`.
+
+# %%
+pax_coded = proposals.pax_layout(proposals.pax_coding(as_of), texts)
+ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"))
+
+# %% [markdown]
+# ### How long agreements with each provision held
+#
+# The UCDP Peace Agreement Dataset (v22.1) records for 374 agreements of 1975-2021 whether and when each
+# ended. For each provision the kit's issues map to (`pax_crosswalk`, scheme `ucdp`), the chart sets the
+# share of agreements with it still in force five years after signature beside those without it, and
+# names how many of the drafts of 2025-26 carry it (by the rules of CODEBOOK section 11.11). The
+# gaps are a few points, rest on a few dozen conflicts (agreements of one conflict end together), and
+# provisions are not assigned at random: read them as a description of past agreements, not as the
+# effect of a clause. The table gives the
+# counts, the shares after one, two and five years, and the same split for agreements of territorial
+# conflicts; the interstate sample (32 agreements in 11 conflicts) is in `agreement_durability`.
+
+# %%
+durability = ah.load("agreement_durability", as_of=as_of)
+held = proposals.durability_beside_drafts(as_of, since="2025-01-01")
+proposals.durability_figure(held, as_of, cited=ah.cited_by(durability, provisions), sources=sources)
+
+# %%
+ah.formatted_table(held.set_index(["sample", "provision"]))
 
 # %% [markdown]
 # ## Limits of one number per issue

@@ -60,3 +60,15 @@ def test_past_agreements_figure_titles_the_widest_gap_and_cites_pax():
     assert len(fig.data) == 3 and "widest gap" in fig.layout.title.text
     assert all(max(trace.x) <= 100 for trace in fig.data)
     assert "PA-X" in str(fig.layout.annotations[-1].text)
+
+
+def test_durability_figure_titles_the_widest_gap_and_cites_ucdp():
+    durability = ah.load("agreement_durability")
+    table = engine.durability_by_provision(durability)
+    fig = figs.durability_figure(table, AS_OF, cited=ah.cited_by(durability), sources=ah.load("sources"))
+    assert len(fig.data) == 2 and "widest gap" in fig.layout.title.text
+    assert "Ceasefire (cease)" in fig.layout.title.text  # 63 % against 73 % in v22.1
+    assert all(0 <= x <= 100 for trace in fig.data for x in trace.x)
+    assert "UCDP Peace Agreement Dataset v22.1" in caption(fig)
+    empty = figs.durability_figure(table.iloc[:0], AS_OF, cited=[], sources=ah.load("sources"))
+    assert "No peace-agreement durability data yet" in empty.layout.title.text
