@@ -168,3 +168,19 @@ def test_the_build_script_reads_the_packages_protobuf(tmp_path):
     assert cities["lon"].tolist() == pytest.approx([37.80224, 37.92576])
     assert cities["lat"].tolist() == pytest.approx([48.023, 48.04782])
     assert cities["population"].tolist() == [1024700, 376610]
+
+
+def test_the_lines_explorer_counts_people_as_the_notebook_does():
+    from analysis_helpers.data.geo import load_boundaries
+    from analysis_helpers.widgets.territory import lines_explorer
+    from explorers import output_of, shown
+
+    ah.setup_notebook()  # the explorer draws with the kit's offline renderer
+    regions, control, claims = ah.load("regions"), ah.load("territory_control"), ah.load("annexation_claims")
+    as_of = control["date"].max()
+    widget = lines_explorer(control, regions, load_boundaries(list(regions["region_id"])), claims, ah.load("sites"),
+                            ["terr-deepstate-archive"], as_of, sources=ah.load("sources"),
+                            settlements=ah.load("settlements"), settlement_control=ah.load("settlement_control"))
+    lines = territory.named_lines(control, claims, regions, as_of)
+    expected = territory.compare_lines(lines, regions, people=population.line_people(lines, as_of)).set_index("line")
+    assert f"{expected.loc[LINE_EVE, 'russian_side_population']:,.0f}" in shown(output_of(widget))
