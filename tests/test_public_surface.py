@@ -139,9 +139,10 @@ def test_proposal_tables_are_wide_and_in_date_order():
 
 def test_front_modules_load_what_was_known_on_the_date():
     import analysis_helpers as ah
-    from analysis_helpers import reconstruction, stances, territory
+    from analysis_helpers import capabilities, reconstruction, stances, territory
     from analysis_helpers.analysis import reconstruction as reconstruction_analysis
     from analysis_helpers.analysis import stances as stance_analysis
+    from analysis_helpers.analysis.capabilities import with_capabilities
 
     day = pd.Timestamp("2025-05-15")
     held = territory.control_by_region(day)
@@ -152,5 +153,6 @@ def test_front_modules_load_what_was_known_on_the_date():
     pd.testing.assert_frame_equal(reconstruction.needs(["2026-12-31"], as_of=day),
                                   reconstruction_analysis.needs_at(known, ["2026-12-31"]))
     wide = stance_analysis.stances_wide(ah.load("stances"), day)
+    actors_then = with_capabilities(ah.load("actors"), capabilities.at(day))  # capabilities known on the day
     pd.testing.assert_frame_equal(stances.outcomes(day, draws=0),
-                                  stance_analysis.predict_outcomes(wide, ah.load("actors"), draws=0, seed=1))
+                                  stance_analysis.predict_outcomes(wide, actors_then, draws=0, seed=1))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis.capabilities import capabilities_at, with_capabilities
 from .analysis.stances import WhatIf, latest_stances, party_gap, predict_outcomes, stances_wide, what_if_outcomes
 from .conventions import AsOf
 from .data import load, resolve_as_of
@@ -33,7 +34,10 @@ __all__ = ["WhatIf", "issue_bubbles", "latest_stances", "outcome_intervals", "ou
 
 def outcomes(as_of: AsOf = None, draws: int = 2000, seed: int = 1, data_dir: Path | str | None = None) -> pd.DataFrame:
     """The bargaining models' predicted outcome per issue (median and 80 % interval over `draws`
-    perturbed draws, `seed`) on the stances coded by `as_of` (default: the latest statement)."""
+    perturbed draws, `seed`) on the stances coded by `as_of` (default: the latest statement) and
+    the capabilities known then (`capabilities.at`, CODEBOOK section 14)."""
     day = resolve_as_of(as_of, data_dir, datasets=["stances"])
     wide = stances_wide(load("stances", data_dir, as_of=day), day)
-    return predict_outcomes(wide, load("actors", data_dir), draws=draws, seed=seed)
+    actors = load("actors", data_dir)
+    known = capabilities_at(actors, load("capabilities", data_dir, as_of=day))
+    return predict_outcomes(wide, with_capabilities(actors, known), draws=draws, seed=seed)
