@@ -118,6 +118,21 @@ table = proposals.compare_table(texts, provisions, resolved, regions, costs, dis
 ah.formatted_table(proposals.side_metrics(table, texts), empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
+# **People where they live.** Each line's pre-war population (Ukrstat's estimates of 1 January
+# 2021; Crimea and Sevastopol 2014) puts every town and city of GeoNames (`settlements`) on the side
+# the territory map of the line's date puts it (`settlement_control`), or with its region where a
+# text takes the region whole, and spreads only the rest of each region by area. Spreading everyone
+# evenly, as the kit did before, counted half of Zaporizhzhia and Kherson cities on Russia's side
+# and left out the cities of the Donbas held since 2014. Below, the published figures the count can
+# be checked against, with the gap: only Luhansk's is of pre-war residents, like the kit's; the
+# others count the people still living there, after flight and deaths.
+
+# %%
+from analysis_helpers import population
+
+ah.formatted_table(population.published_check(as_of).set_index("estimate_id"))
+
+# %% [markdown]
 # ## Who would have to move most
 #
 # For each text and actor: how far the actor's stance on the text's date lies from the text,
@@ -229,8 +244,9 @@ ah.formatted_table(held.set_index(["sample", "provision"]))
 #   coded from what reporters wrote; conflicting copies (the European counter-proposal on the
 #   nuclear plant) are named in the provision.
 # * **Lines are per region.** A line frozen on the front is exact to the territory map of its date;
-#   pre-war population is spread evenly within a region, and a buffer zone's people are counted
-#   apart from both sides. The spring 2022 texts left the Donbas boundary to a meeting of the
+#   pre-war population counts towns and cities on the side that map puts them and spreads only the
+#   rest of a region by area (see below), and a buffer zone's people are counted apart from both
+#   sides. The spring 2022 texts left the Donbas boundary to a meeting of the
 #   presidents; it is drawn as the least Russia would have kept (the pre-invasion line).
 # * **Distances** compare a text with stances coded from statements; an actor's stance is its
 #   latest coded statement, which may predate the text by months.

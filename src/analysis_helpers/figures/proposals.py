@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
@@ -229,7 +230,7 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
                       legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.12, "yanchor": "bottom"})
     fig.update_xaxes(title_text="% of Ukraine's area", row=1, col=1)
     fig.update_xaxes(title_text="Persons (millions)", row=1, col=2)
-    note = "Population pro rata to area within each region (pre-war, uniform density)."
+    note = PEOPLE_NOTE
     if has_costs:
         fig.update_xaxes(title_text="USD bn", row=1, col=3)
         assigned = costs["assigned_share"].iloc[0]
