@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import capabilities
 from .analysis import capabilities as capability_rule
 from .analysis import model_checks as checks
 from .analysis import territory
@@ -26,6 +25,7 @@ from .data.errors import DataValidationError, Problem
 from .data.scenarios import as_range
 from .figures.model_checks import pace_chart, skill_chart, tornado
 from .scenarios import load_scenario
+from .stances import capabilities as actor_capabilities
 
 __all__ = ["PositionCheck", "capabilities_at_freezes", "freeze_schedule", "pace_chart", "pace_check", "position_check",
            "skill_chart", "tornado"]
@@ -73,7 +73,7 @@ def _front_change(freezes: list[pd.Timestamp], data_dir) -> dict[pd.Timestamp, f
 def capabilities_at_freezes(freezes: list[pd.Timestamp], data_dir: Path | str | None = None) -> pd.DataFrame:
     """Per freeze, each actor's capability from the figures released by then (`load("capabilities",
     as_of=freeze)`; rule: `analysis.capabilities`), with a `freeze` column first."""
-    tables = [capabilities.at(freeze, data_dir).assign(freeze=freeze) for freeze in freezes]
+    tables = [actor_capabilities(freeze, data_dir).assign(freeze=freeze) for freeze in freezes]
     columns = ["freeze", *capability_rule.CAPABILITY_COLUMNS]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
 
