@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis import capabilities as capability_rule
 from .analysis import model_checks as checks
 from .analysis import territory
 from .conventions import NATIONAL_ID, as_timestamp
@@ -24,8 +25,10 @@ from .data.errors import DataValidationError, Problem
 from .data.scenarios import as_range
 from .figures.model_checks import pace_chart, skill_chart, tornado
 from .scenarios import load_scenario
+from .stances import capabilities as actor_capabilities
 
-__all__ = ["PositionCheck", "freeze_schedule", "pace_chart", "pace_check", "position_check", "skill_chart", "tornado"]
+__all__ = ["PositionCheck", "capabilities_at_freezes", "freeze_schedule", "pace_chart", "pace_check", "position_check",
+           "skill_chart", "tornado"]
 
 SCHEDULE = "freeze_schedule"
 MOMENTUM_MONTHS = 6
@@ -34,7 +37,8 @@ MOMENTUM_MONTHS = 6
 @dataclass(frozen=True)
 class PositionCheck:
     """One estimand's backtest: what it scores (`target_set`, `description`), the scored pairs,
-    scores per model and baseline, skill against each baseline, and the freezes used."""
+    scores per model and baseline, skill against each baseline, the freezes used, and the
+    capability each actor had at each freeze (`capabilities_at_freezes`)."""
 
     target_set: str
     description: str
@@ -42,6 +46,7 @@ class PositionCheck:
     scores: pd.DataFrame
     skill: pd.DataFrame
     freezes: list[pd.Timestamp]
+    capabilities: pd.DataFrame
 
 
 def freeze_schedule(data_dir: Path | str | None = None) -> list[pd.Timestamp]:
@@ -65,15 +70,26 @@ def _front_change(freezes: list[pd.Timestamp], data_dir) -> dict[pd.Timestamp, f
     return changes
 
 
+def capabilities_at_freezes(freezes: list[pd.Timestamp], data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Per freeze, each actor's capability from the figures released by then (`load("capabilities",
+    as_of=freeze)`; rule: `analysis.capabilities`), with a `freeze` column first."""
+    tables = [actor_capabilities(freeze, data_dir).assign(freeze=freeze) for freeze in freezes]
+    columns = ["freeze", *capability_rule.CAPABILITY_COLUMNS]
+    return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
 def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_utility_draws: int = 100,
-                   until: str | None = None, data_dir: Path | str | None = None) -> PositionCheck:
+                   until: str | None = None, dated_capabilities: bool = True,
+                   data_dir: Path | str | None = None) -> PositionCheck:
     """The bargaining models and the target set's baselines, each (target, issue) pair scored once
     from the latest scheduled freeze before it on the data known at that freeze.
 
     `target_set`: "party", "mediated" or "accepted" (`analysis.model_checks.TARGET_SETS`; no
     default and no fallback). `until`: score only targets dated on or before it (default: all).
     Raises ValueError for an unknown target set, DataValidationError when the set has no coded
-    target or `until` lies before the first freeze."""
+    target or `until` lies before the first freeze. `dated_capabilities` False gives every freeze
+    today's actors table instead of the capabilities known then (only to measure the difference:
+    `benchmarks/model_checks_inputs.py`)."""
     checks.check_target_set(target_set)
     schedule = freeze_schedule(data_dir)
     stances = load("stances", data_dir)
@@ -90,11 +106,23 @@ def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_ut
                                            f"({checks.TARGET_SETS[target_set]})")], "position check")
     used = sorted(set(checks.assign_freezes(table, schedule).dropna()))
     stances_at = {freeze: load("stances", data_dir, as_of=freeze) for freeze in used}
-    pairs = checks.position_backtest(target_set, table, stances_at, load("actors", data_dir), schedule, draws=draws,
+    actors = load("actors", data_dir)
+    if dated_capabilities:
+        known_capabilities = capabilities_at_freezes(used, data_dir)
+        actors_at: pd.DataFrame | dict[pd.Timestamp, pd.DataFrame] = {
+            freeze: capability_rule.with_capabilities(actors, rows)
+            for freeze, rows in known_capabilities.groupby("freeze")}
+    else:
+        # Today's undated scores at every freeze: the earlier check, kept to measure what dating changes.
+        today = capability_rule.capabilities_at(actors, load("capabilities", data_dir).iloc[:0])
+        known_capabilities = pd.concat([today.assign(freeze=freeze) for freeze in used], ignore_index=True)[
+            ["freeze", *capability_rule.CAPABILITY_COLUMNS]]
+        actors_at = actors
+    pairs = checks.position_backtest(target_set, table, stances_at, actors_at, schedule, draws=draws,
                                      seed=seed, expected_utility_draws=expected_utility_draws,
                                      front_change=_front_change(used, data_dir))
     return PositionCheck(target_set, checks.TARGET_SETS[target_set], pairs, checks.position_scores(pairs),
-                         checks.skill_table(pairs, seed=seed), used)
+                         checks.skill_table(pairs, seed=seed), used, known_capabilities)
 
 
 def pace_check(scenario: str = "baseline", horizons=(3, 6, 12), step_months: int = 3,

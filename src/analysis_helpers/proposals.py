@@ -47,6 +47,7 @@ from .figures.proposals import (
     distance_figure,
     durability_figure,
     lines_map,
+    no_text_message,
     past_agreements_figure,
     position_matrix_figure,
     sides_figure,
@@ -56,12 +57,12 @@ from .territory import boundaries
 __all__ = ["actor_distances", "beside_past_agreements", "beyond_interval_table", "boundaries", "comparator_pair",
            "compare", "compare_table", "costs_by_side", "diff", "distance_figure", "drafts_beside_durability",
            "durability_beside_drafts", "durability_by_provision", "durability_figure", "export_pax", "lines_map",
-           "list_proposals", "model_intervals", "open_counts", "past_agreements_figure", "pax_coding",
-           "pax_export_note", "pax_layout", "pax_presence", "position_matrix",
+           "list_proposals", "model_intervals", "no_text_message", "open_counts", "past_agreements_figure",
+           "pax_coding", "pax_export_note", "pax_layout", "pax_presence", "position_matrix",
            "position_matrix_figure", "resolved_lines", "side_metrics", "sides", "sides_figure"]
 
 TABLES = ("proposals", "proposal_provisions", "proposal_lines", "territory_control", "regions", "stances", "actors",
-          "issues", "reconstruction_regions", "reconstruction_assessments")
+          "issues", "reconstruction_regions", "reconstruction_assessments", "settlements", "settlement_control")
 
 
 def _tables(data_dir: Path | str | None, as_of: AsOf = None) -> dict[str, pd.DataFrame]:
@@ -77,9 +78,13 @@ def list_proposals(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd
 
 def resolved_lines(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Every region under every text's line known on `as_of` (shares on Russia's side, in a
-    buffer, on Ukraine's side)."""
-    tables = _tables(data_dir, as_of)
-    return engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
+    buffer, on Ukraine's side, and the pre-war people on each: `analysis.proposals.with_people`)."""
+    return _resolved_with_people(_tables(data_dir, as_of))
+
+
+def _resolved_with_people(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    resolved = engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
+    return engine.with_people(resolved, tables["regions"], tables["settlements"], tables["settlement_control"])
 
 
 def position_matrix(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -102,7 +107,7 @@ def compare(as_of: AsOf = None, models: Sequence[str] = engine.DEFAULT_MODELS, d
     accepting it (`acceptance:<issue>` with `acceptance_low`/`_high` and `acceptance_released`)."""
     tables = _tables(data_dir, as_of)
     known, provisions = tables["proposals"], tables["proposal_provisions"]
-    resolved = engine.resolve_lines(tables["proposal_lines"], tables["territory_control"], tables["regions"])
+    resolved = _resolved_with_people(tables)
     costs = engine.costs_by_side(resolved, tables["reconstruction_regions"], tables["reconstruction_assessments"])
     distances = engine.actor_distances(provisions, known, tables["stances"])
     intervals = engine.model_intervals(provisions, known, tables["stances"], tables["actors"], models, draws, seed)

@@ -13,8 +13,10 @@ Lines
     region held whole is exactly 1 (dividing the map's km² by the official area is not: Crimea's
     map area exceeds its official one). A region the text does not name stays with Ukraine.
 Sides
-    Area and pre-war population on each side: region area and population times the shares
-    (people assumed spread evenly within a region, as in `territory.compare_lines`).
+    Area on each side: region area times the shares. Pre-war population on each side (`with_people`,
+    `analysis.population`): a region's settlements where the map puts them (a line of contact) or
+    with the region (a whole region), the rest of its people spread by area; without the settlement
+    tables, people are spread evenly over each region's area.
 Needs and damage by side
     Only where an assessment publishes per-region figures (`reconstruction_regions`): the latest
     such assessment's regional damage and needs are split by the same area shares (spread evenly
@@ -41,8 +43,8 @@ import pandas as pd
 
 from ..conventions import DAYS_PER_YEAR, AsOf, as_timestamp
 from ..data.proposals import CROSSWALK_SCALES, LINE_MAX_AGE_DAYS, line_rule_date
+from . import population, territory
 from . import stances as stance_analysis
-from . import territory
 from .forecasts import UCDP_PA_END, kaplan_meier
 
 COMPARE_COLUMNS = ["proposal_id", "metric", "value", "unit"]
@@ -53,6 +55,7 @@ DEFAULT_MODELS = ("weighted_median", "compromise")
 DEFAULT_DRAWS = 500
 POSITION_UNIT = "0-100"
 BEYOND_UNIT = "0-100 points (+ toward Russia's demand)"
+PEOPLE_COLUMNS = [f"{side}_people" for side in SIDES]
 RESOLVED_COLUMNS = ["proposal_id", "region_id", "russian_share", "buffer_share", "ukrainian_share", "rule",
                     "observed", "note", "source_id", "control_source_id"]
 
@@ -129,8 +132,34 @@ def resolve_lines(lines: pd.DataFrame, control: pd.DataFrame, regions: pd.DataFr
     return resolved[RESOLVED_COLUMNS]
 
 
+def with_people(resolved: pd.DataFrame, regions: pd.DataFrame, settlements: pd.DataFrame,
+                settlement_control: pd.DataFrame) -> pd.DataFrame:
+    """`resolved` with `PEOPLE_COLUMNS`: each region's pre-war people on each side of the text's line
+    (`analysis.population`): its settlements on the side the map of the `observed` date puts them (a
+    line of contact; a buffer beyond the line takes those the map leaves to Ukraine), or with the
+    region's share where the line takes it whole or not at all (a share typed by hand between 0 and 1
+    has no geometry: pro rata); the rest of the region spread by area."""
+    base = population.settled_by_region(settlements, regions)
+    out = resolved.copy()
+    settled_russian = out["russian_share"].astype(float).copy()
+    for observed, rows in out[out["observed"].notna()].groupby("observed"):
+        held = population.held_share(settlements, population.held_on(settlement_control, observed))
+        by_row = population.settled_share(rows.set_index("region_id")["russian_share"], held)
+        settled_russian[rows.index] = by_row.to_numpy()
+    beyond_line = out["observed"].notna() & (out["buffer_share"] > 0)
+    settled_buffer = out["buffer_share"].astype(float).where(~beyond_line, 1.0 - settled_russian)
+    settled = {"russian": settled_russian, "buffer": settled_buffer,
+               "ukrainian": (1.0 - settled_russian - settled_buffer).clip(0, 1)}
+    in_settlements = out["region_id"].map(base["settled"]).fillna(0.0)
+    remainder = out["region_id"].map(base["remainder"]).fillna(0.0)
+    for side in SIDES:
+        out[f"{side}_people"] = in_settlements * settled[side] + remainder * out[f"{side}_share"].astype(float)
+    return out
+
+
 def sides(resolved: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """Per text and side: `area_km2`, `share_of_ukraine` (0-1), `population` (pre-war, pro rata)."""
+    """Per text and side: `area_km2`, `share_of_ukraine` (0-1), `population` (pre-war: the
+    `PEOPLE_COLUMNS` of `with_people` where `resolved` has them, else spread evenly by area)."""
     base = regions.set_index("region_id")[["area_km2", "population"]].astype(float)
     merged = resolved.join(base, on="region_id")
     total_area = float(base["area_km2"].sum())
@@ -139,9 +168,9 @@ def sides(resolved: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         for side in SIDES:
             share = group[f"{side}_share"]
             area = float((share * group["area_km2"]).sum())
+            people = group[f"{side}_people"] if f"{side}_people" in group else share * group["population"]
             rows.append({"proposal_id": proposal_id, "side": side, "area_km2": area,
-                         "share_of_ukraine": area / total_area,
-                         "population": float((share * group["population"]).sum())})
+                         "share_of_ukraine": area / total_area, "population": float(people.sum())})
     return pd.DataFrame(rows, columns=["proposal_id", "side", "area_km2", "share_of_ukraine", "population"])
 
 

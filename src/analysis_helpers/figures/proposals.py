@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
@@ -72,11 +73,17 @@ def _source_text(sources: pd.DataFrame, source_id: object) -> str:
     return f"{_escape(row['publisher'])}, {_escape(row['title'])} ({row['published']:%Y})"
 
 
-def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
-    """The note a chart of the texts shows when none it could draw is known on `as_of`; with
-    `next_known` (`first_known("proposals", after=as_of)`) the date of the next text."""
+def no_text_message(next_known: AsOf = None, what: str = "settlement text") -> str:
+    """Why a chart or table of the texts is empty on its as-of date; with `next_known`
+    (`first_known("proposals", after=as_of)`) the date of the next text. Charts and tables share it."""
     later = "" if next_known is None or pd.isna(next_known) else f"; the next is dated {day_text(next_known)}"
-    return not_yet_figure(f"No {what} yet", f"No {what} in the data is dated on or before this date{later}.", as_of)
+    return f"No {what} in the data is dated on or before this date{later}."
+
+
+def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
+    """The note a chart of the texts shows when none it could draw is known on `as_of`
+    (`no_text_message`, under a title)."""
+    return not_yet_figure(f"No {what} yet", no_text_message(next_known, what), as_of)
 
 
 def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf, *,
@@ -223,7 +230,7 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
                       legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.12, "yanchor": "bottom"})
     fig.update_xaxes(title_text="% of Ukraine's area", row=1, col=1)
     fig.update_xaxes(title_text="Persons (millions)", row=1, col=2)
-    note = "Population pro rata to area within each region (pre-war, uniform density)."
+    note = PEOPLE_NOTE
     if has_costs:
         fig.update_xaxes(title_text="USD bn", row=1, col=3)
         assigned = costs["assigned_share"].iloc[0]
