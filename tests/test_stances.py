@@ -143,3 +143,13 @@ def test_repredicting_one_moved_issue_equals_predicting_every_issue():
         moved = set_stance(wide, actors, actor_id, issue_id, position=position, salience=salience,
                            capability=capability)
         pd.testing.assert_frame_equal(repredict_issue(before, *moved, issue_id), predict_outcomes(*moved, draws=0))
+
+
+def test_repredicting_an_issue_nobody_holds_yet_gives_no_outcome_for_it():
+    """A month into the war no actor is coded on territory: the explorer's issue has no row, as in a full run
+    (found by the past-date run of notebook 03)."""
+    day = pd.Timestamp("2022-03-24")
+    wide, actors = stances_wide(ah.load("stances", as_of=day), day), ah.load("actors")
+    assert "territory" not in wide.index
+    before = predict_outcomes(wide, actors, draws=0)
+    pd.testing.assert_frame_equal(repredict_issue(before, wide, actors, "territory"), before)
