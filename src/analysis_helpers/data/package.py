@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +55,25 @@ if TYPE_CHECKING:
 
 # jsonschema and pandera are imported when a table is first checked, not with the package: a
 # kernel whose tables all come from the on-disk cache never needs them, and together they were
-# most of `import analysis_helpers` (jsonschema alone ~60 %: it builds the ~38 parsers of
-# rfc3987_syntax's IRI format checker when that package is installed, as Jupyter's own
-# dependencies make it).
+# most of `import analysis_helpers`.
+
+
+def import_jsonschema():
+    """jsonschema, imported without building rfc3987_syntax's IRI parsers; every import of it in
+    the kit goes through here.
+
+    On import, jsonschema's format module builds ~38 lark parsers of rfc3987_syntax (installed with
+    Jupyter) for the "iri" and "iri-reference" formats: ~1.7 s of CPU, more than the rest of a
+    cold `load()` of the shipped data or a kernel's set-up, for formats the kit never uses. With
+    the module marked absent jsonschema leaves those two formats unchecked (a format it cannot
+    check passes, as JSON Schema says); the kit's schemas check only "date" and "regex", which
+    stay checked (tests/test_report_pipeline.py). Nothing changes once jsonschema is imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import jsonschema
+
+    return jsonschema
 
 _PADDINGS = tuple(f"{a}{b}" for a in ",\n" for b in " \t") + tuple(f"{b}{a}" for a in ",\n\r" for b in " \t")
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
@@ -332,8 +349,7 @@ _TABLE_SCHEMA_SHAPE = {
 }
 @functools.cache
 def _shape_validator() -> jsonschema.Draft202012Validator:
-    import jsonschema
-
+    jsonschema = import_jsonschema()
     return jsonschema.Draft202012Validator(_TABLE_SCHEMA_SHAPE,
                                            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 

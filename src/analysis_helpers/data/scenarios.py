@@ -22,7 +22,7 @@ from ..memo import Memo
 from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
 from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, SCENARIO_MAX_FILES, read_bytes, read_json, refused, size_text
-from .package import display_path
+from .package import display_path, import_jsonschema
 
 if TYPE_CHECKING:
     import jsonschema
@@ -284,7 +284,7 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
 
 def _validator(rules: dict) -> jsonschema.Draft202012Validator | jsonschema.SchemaError:
     """A validator for the JSON Schema `rules`, or why it is not one."""
-    import jsonschema  # only when a scenario is parsed: see package.py on its import cost
+    jsonschema = import_jsonschema()  # only when a scenario is parsed: see package.py on its import cost
 
     try:
         jsonschema.Draft202012Validator.check_schema(rules)
@@ -299,7 +299,7 @@ _validators: Memo[jsonschema.Draft202012Validator | jsonschema.SchemaError] = Me
 
 
 def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
-    from jsonschema import SchemaError
+    SchemaError = import_jsonschema().SchemaError
 
     rules = schema(data_dir)
     validator = _validators.get(json.dumps(rules, sort_keys=True), lambda: _validator(rules))
