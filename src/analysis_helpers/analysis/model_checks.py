@@ -465,10 +465,10 @@ def coding_pairs(second: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
     return pairs[PAIR_CODE_COLUMNS].sort_values(["issue_id", "item_id"], ignore_index=True)
 
 
-def interval_alpha(first: Sequence[float], second: Sequence[float]) -> float:
-    """Krippendorff's alpha at the interval level for two coders (the `krippendorff` package);
-    NaN where it is undefined (fewer than two items, or every code the same)."""
-    codes = np.vstack([np.asarray(first, float), np.asarray(second, float)])
+def interval_alpha(codes) -> float:
+    """Krippendorff's alpha at the interval level of a coders x items array (NaN: not coded), by
+    the `krippendorff` package; NaN where it is undefined (fewer than two items, or one value only)."""
+    codes = np.asarray(codes, float)
     if codes.shape[1] < 2 or np.unique(codes[~np.isnan(codes)]).size < 2:
         return float("nan")
     return float(krippendorff.alpha(reliability_data=codes, level_of_measurement="interval"))
@@ -509,7 +509,7 @@ def alpha_table(pairs: pd.DataFrame, n_boot: int = 2000, seed: int = 0,
         if items < min_items:
             status = f"too few items (fewer than {min_items})"
         else:
-            alpha = interval_alpha(first, second)
+            alpha = interval_alpha(np.vstack([first, second]))
             if np.isnan(alpha):
                 status = "undefined: every code the same"
             else:
