@@ -114,3 +114,11 @@ def test_front_module_reads_the_shipped_second_coding():
     assert reliability.pairs["first_position"].notna().all()
     assert checks.ALL_ISSUES in set(reliability.alpha["issue_id"])
     assert set(reliability.floors) >= {"*"}
+
+
+def test_codebook_alpha_table_states_the_computed_numbers():
+    codebook = (Path(__file__).parents[1] / "data" / "stances" / "CODEBOOK.md").read_text()
+    section = codebook[codebook.index("## 13. Measured reliability"):]
+    for row in model_checks.coding_reliability(n_boot=2000).alpha.itertuples():
+        alpha = f"{row.alpha:.2f}" if row.status == "estimated" else "too few items"
+        assert f"| {row.issue_id} | {row.items} | {alpha} |" in section, f"CODEBOOK section 13 is stale for {row.issue_id}"

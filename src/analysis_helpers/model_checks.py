@@ -28,7 +28,7 @@ from .figures.model_checks import pace_chart, second_coding_chart, skill_chart, 
 from .scenarios import load_scenario
 
 __all__ = ["CodingReliability", "PositionCheck", "coding_reliability", "freeze_schedule", "pace_chart", "pace_check",
-           "position_check", "second_coding_chart", "skill_chart", "tornado"]
+           "position_check", "revised_stances", "second_coding_chart", "skill_chart", "tornado"]
 
 SCHEDULE = "freeze_schedule"
 MOMENTUM_MONTHS = 6
@@ -145,3 +145,9 @@ def coding_reliability(n_boot: int = 2000, seed: int = 0, min_items: int = check
     return CodingReliability(pairs, checks.alpha_table(pairs, n_boot=n_boot, seed=seed, min_items=min_items),
                              checks.uncertainty_check(pairs, min_items), checks.uncertainty_floors(pairs, min_items),
                              coded_on)
+
+
+def revised_stances(reliability: CodingReliability, as_of=None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The stances known on `as_of` with their uncertainty raised to the floors of `reliability`
+    (the coded value kept in `coded_uncertainty`): what the position backtest draws from."""
+    return checks.revised_uncertainty(load("stances", data_dir, as_of=as_of), reliability.floors)
