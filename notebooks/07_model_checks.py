@@ -137,15 +137,16 @@ display(Markdown(
     f"**Reading.** Positions: α = {alpha_all['alpha']:.2f} over {int(alpha_all['items'])} items, the two codings "
     f"{alpha_all['rms_disagreement']:.1f} points apart (RMS); {overall['position_share_exceeding']:.0%} of stance "
     f"rows disagree by more than their coded uncertainty, against 48% expected were it right, so for positions "
-    f"it is {'not ' if overall['position_share_exceeding'] <= 0.48 else ''}understated. Salience disagrees more: {overall['salience_share_exceeding']:.0%} of rows "
+    f"it is {'not ' if overall['position_share_exceeding'] <= 0.48 else ''}understated. "
+    f"Salience disagrees more: {overall['salience_share_exceeding']:.0%} of rows "
     f"beyond their uncertainty and {overall['salience_share_exceeding_twice']:.0%} beyond twice it (16% expected), "
     f"an implied sd of {overall['salience_implied_sd']:.1f} points against a coded mean of "
     f"{overall['coded_uncertainty']:.1f}. The rule raises the uncertainty of {len(raised)} of {len(revised)} "
     f"stance rows known on {as_of:%Y-%m-%d}"
     + (f", to {raised['uncertainty'].min():.1f}–{raised['uncertainty'].max():.1f} points. " if len(raised) else ". ")
     + f"For the model checks: coding noise of a few points is small against mean absolute errors of "
-    f"{model_mae.min():.0f}–{model_mae.max():.0f} points for the models and baselines above, so the models' misses are not coding noise, "
-    f"and intervals built on coding noise alone cannot cover them."))
+    f"{model_mae.min():.0f}–{model_mae.max():.0f} points for the models and baselines above, so the models' "
+    f"misses are not coding noise, and intervals built on coding noise alone cannot cover them."))
 
 # %% [markdown]
 # ## 2. Front-line pace
