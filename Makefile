@@ -35,10 +35,16 @@ PACKAGE_FILES := pyproject.toml requirements.lock $(wildcard src/analysis_helper
 
 setup: $(STAMP)
 
+# uv installs the lock in parallel (measured: ~4x faster than pip on this kit's 160 packages);
+# pip only bootstraps uv itself, at the version pinned here.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+
 $(STAMP): $(PACKAGE_FILES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(PY) --compile-bytecode -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $(STAMP)
 
 report: setup

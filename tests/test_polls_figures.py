@@ -47,3 +47,14 @@ def test_explorer_report_menu_switches_texts_and_retitles():
     assert fig.layout.title.text.startswith(titles["us-28-point"])
     assert sum(trace.visible for trace in fig.data) == history[history["proposal_id"] == "us-28-point"] \
         .groupby(["issue", "question_id"]).ngroups
+
+
+def test_terms_title_counts_rejected_accepted_and_undecided_terms_of_the_latest_wave():
+    """A wave that reports only the share accepting, below half, is counted as no majority, not as a rejection."""
+    history = polls.term_history(as_of=AS_OF)
+    rows = history[history["proposal_id"] == "us-28-point"]
+    latest = rows.sort_values("published").groupby(["issue", "question_id"]).tail(1)
+    title = figs.terms_title(rows, "US plan")
+    counts = latest["majority"].str.contains("reject").sum(), latest["majority"].str.contains("accept").sum()
+    assert title == (f"US plan: in the latest wave, most respondents reject {counts[0]} of its {len(latest)} "
+                     f"polled terms, accept {counts[1]}, and {len(latest) - sum(counts)} have no majority")

@@ -197,10 +197,14 @@ def _term_traces(history: pd.DataFrame, visible: bool, stance: str = "accept") -
 
 
 def terms_title(history: pd.DataFrame, title: str) -> str:
-    """A text's terms chart title: how many of its matched terms the latest poll shows a majority against."""
+    """A text's terms chart title: of its matched terms, how many the latest poll shows most
+    respondents rejecting, accepting, or neither (a wave that reports only one side counts as
+    neither unless that side is above half)."""
     latest = history.sort_values("published").groupby(["issue", "question_id"]).tail(1)
-    against = int(latest["majority"].isin(["majority rejects", "most reject (within the margin)"]).sum())
-    return f"{title}: most respondents reject {against} of its {len(latest)} polled terms in the latest wave"
+    rejected = int(latest["majority"].isin(["majority rejects", "most reject (within the margin)"]).sum())
+    accepted = int(latest["majority"].isin(["majority accepts", "most accept (within the margin)"]).sum())
+    return (f"{title}: in the latest wave, most respondents reject {rejected} of its {len(latest)} polled "
+            f"terms, accept {accepted}, and {len(latest) - rejected - accepted} have no majority")
 
 
 def terms_figure(history: pd.DataFrame, title: str, as_of: AsOf, *, sources: pd.DataFrame,
