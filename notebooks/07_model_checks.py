@@ -127,6 +127,10 @@ display(ah.formatted_table(
     formats={column: "{:.0%}" if "share" in column else "{:.1f}"
              for column in reliability.uncertainty.columns if column not in ("issue_id", "items", "floor_from")},
     labels={"issue_id": "Issue", "items": "Stance rows", "coded_uncertainty": "Coded uncertainty, mean (points)",
+            **{f"{m}_{what}": f"{m.capitalize()}: {label}" for m in ("position", "salience")
+               for what, label in (("rms", "RMS disagreement (points)"), ("implied_sd", "σ of one coding (points)"),
+                                   ("share_exceeding", "beyond 1× uncertainty"),
+                                   ("share_exceeding_twice", "beyond 2× uncertainty"))},
             "floor": "Floor set by the rule (points)", "floor_from": "Floor from"}))
 revised = model_checks.revised_stances(reliability, as_of=as_of)
 raised = revised[revised["uncertainty"] > revised["coded_uncertainty"]]
