@@ -122,3 +122,20 @@ def test_codebook_alpha_table_states_the_computed_numbers():
     for row in model_checks.coding_reliability(n_boot=2000).alpha.itertuples():
         alpha = f"{row.alpha:.2f}" if row.status == "estimated" else "too few items"
         assert f"| {row.issue_id} | {row.items} | {alpha} |" in section, f"CODEBOOK section 13 is stale for {row.issue_id}"
+
+
+def test_a_second_code_cites_the_coded_rows_source(data_copy):
+    stance = load("stances", data_copy).iloc[0]
+    item = f"stance:{stance['actor_id']}:{stance['issue_id']}:{stance['as_of']:%Y-%m-%d}"
+    other = next(s for s in load("sources", data_copy)["source_id"] if s != stance["source_id"])
+    line = append_line(data_copy, CODES, f"{item},blind-coder-2,2026-12-07,50,5,60,source,x,{other},no")
+    problems = load_problems(data_copy, "second_coding")
+    assert any(f"row {line}, column source_id: must be the coded row's source" in p for p in problems)
+
+
+def test_backtest_stances_are_raised_to_the_floors_and_never_lowered():
+    reliability = model_checks.coding_reliability(n_boot=0)
+    revised = model_checks.revised_stances(reliability)
+    assert (revised["uncertainty"] >= revised["coded_uncertainty"]).all()
+    floor = revised["issue_id"].map(lambda issue: reliability.floors.get(issue, reliability.floors["*"]))
+    assert (revised["uncertainty"] >= floor - 1e-12).all()
