@@ -138,7 +138,8 @@ overall = reliability.uncertainty.set_index("issue_id").loc["all issues"]
 alpha_all = reliability.alpha.set_index("issue_id").loc["all issues"]
 model_mae = pd.concat([check.scores for check in results.values()])["mae"]
 display(Markdown(
-    f"**Reading.** Positions: α = {alpha_all['alpha']:.2f} over {int(alpha_all['items'])} items, the two codings "
+    f"**Reading** (second coding of {reliability.coded_on:%d %B %Y}). Positions: α = {alpha_all['alpha']:.2f} over "
+    f"{int(alpha_all['items'])} items, the two codings "
     f"{alpha_all['rms_disagreement']:.1f} points apart (RMS); {overall['position_share_exceeding']:.0%} of stance "
     f"rows disagree by more than their coded uncertainty, against 48% expected were it right, so for positions "
     f"it is {'not ' if overall['position_share_exceeding'] <= 0.48 else ''}understated. "
