@@ -139,3 +139,15 @@ def test_backtest_stances_are_raised_to_the_floors_and_never_lowered():
     assert (revised["uncertainty"] >= revised["coded_uncertainty"]).all()
     floor = revised["issue_id"].map(lambda issue: reliability.floors.get(issue, reliability.floors["*"]))
     assert (revised["uncertainty"] >= floor - 1e-12).all()
+
+
+def test_chart_title_states_the_finding_and_never_a_fake_alpha():
+    pairs = synthetic_pairs()
+    sources = load("sources")
+    cited = sources["source_id"].iloc[0]
+    pairs = pairs.assign(source_id=cited)
+    figure = model_checks.second_coding_chart(pairs, checks.alpha_table(pairs, n_boot=100), sources, "2026-12-07")
+    assert "within 5 points of the first on 62% of 8 items: Krippendorff's α = " in figure.layout.title.text
+    few = pairs.head(3)
+    title = model_checks.second_coding_chart(few, checks.alpha_table(few, n_boot=0), sources, "2026-12-07").layout.title
+    assert "α too few items" in title.text and "nan" not in title.text

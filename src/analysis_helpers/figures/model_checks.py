@@ -131,8 +131,9 @@ def second_coding_chart(pairs: pd.DataFrame, alpha: pd.DataFrame, sources: pd.Da
         raise ValueError("no second-coded items to draw")
     overall = alpha.loc[alpha["issue_id"] == model_checks.ALL_ISSUES].iloc[0]
     within = float((pairs["disagreement"] <= 5).mean())
+    estimated = overall["status"] == "estimated"
     title = (f"A blind second coder lands within 5 points of the first on {within:.0%} of {len(pairs)} items: "
-             f"Krippendorff's α = {overall['alpha']:.2f}")
+             + (f"Krippendorff's α = {overall['alpha']:.2f}" if estimated else f"α {overall['status']}"))
     fig = go.Figure()
     for k, (kind, part) in enumerate(pairs.groupby("kind", sort=False)):
         grouped = part.assign(hinted=part["first_code_hinted"] != "no").groupby(
@@ -154,5 +155,6 @@ def second_coding_chart(pairs: pd.DataFrame, alpha: pd.DataFrame, sources: pd.Da
     note = (f"{len(pairs)} items drawn at random (seed 23): {int((pairs['kind'] == 'stance').sum())} stance rows and "
             f"{int((pairs['kind'] == 'provision').sum())} provisions. Marker area: items with the same pair of codes; "
             f"hollow: the codebook or the coder's sheet named the first code ({int((pairs['first_code_hinted'] != 'no').sum())} "
-            f"items). α: interval level, 95% bootstrap interval over items {overall['low']:.2f} to {overall['high']:.2f}.")
+            "items)." + (f" α: interval level, 95% bootstrap interval over items {overall['low']:.2f} to "
+                         f"{overall['high']:.2f}." if estimated else ""))
     return add_caption(fig, _cited(pairs), sources, as_of, note=note)
