@@ -199,12 +199,17 @@ terr.claimed_vs_controlled_figure(claimed, claim_sources, regional_date, sources
 # * **Russia's claimed borders**: the six claimed units whole, plus what Russia holds elsewhere.
 # * **User-defined line**: the `user_line` parameter (share of each region on Russia's side).
 #
-# Population is the pre-war estimate (1 Jan 2022; Crimea and Sevastopol 1 Jan 2014), spread
-# evenly over each region's area: a rough guide, since cities sit unevenly on either side.
+# Population is the pre-war estimate (1 Jan 2021; Crimea and Sevastopol 1 Jan 2014). Towns and
+# cities (GeoNames, `settlements`) are counted on the side the map of the line's date puts them
+# (`settlement_control`) and only the rest of each region is spread by area; a user-defined share
+# has no map, so its people are spread by area. The published figures this can be checked against,
+# and the gaps, are in `population.published_check()` (notebook 06).
 
 # %%
+from analysis_helpers import population
+
 lines = terr.named_lines(control, claims, regions, regional_date, custom=user_line)
-comparison = terr.compare_lines(lines, regions)
+comparison = terr.compare_lines(lines, regions, people=population.line_people(lines, regional_date))
 display(ah.formatted_table(comparison.set_index("line")))
 
 # %%
@@ -222,7 +227,8 @@ terr.lines_explorer_report(lines, regions, boundaries, sites, regional_date, lin
 
 # %%
 show(lines_explorer(control, regions, boundaries, claims, sites, line_sources, regional_date, user_line=user_line,
-                    sources=sources),
+                    sources=sources, settlements=ah.load("settlements"),
+                    settlement_control=ah.load("settlement_control", as_of=as_of)),
      terr.lines_explorer_report(lines, regions, boundaries, sites, regional_date, line_sources, sources=sources))
 
 # %% [markdown]

@@ -70,7 +70,8 @@ boundaries = proposals.boundaries()
 side_cited = ah.cited_by(resolved, regions,
                          regional_costs[regional_costs["assessment_id"].isin(costs["assessment_id"])])
 stance_cited = ah.cited_by(*[latest_stances(stances, d) for d in texts["date"].unique()])
-ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]])
+ah.formatted_table(texts.set_index("proposal_id")[["date", "published_on", "title", "author", "status", "text_access"]],
+                   empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## What each text says on each issue
@@ -114,7 +115,22 @@ if costs.empty:
 
 table = proposals.compare_table(texts, provisions, resolved, regions, costs, distances,
                                 proposals.model_intervals(provisions, texts, stances, actors, draws=draws))
-ah.formatted_table(proposals.side_metrics(table, texts))
+ah.formatted_table(proposals.side_metrics(table, texts), empty=proposals.no_text_message(first_text))
+
+# %% [markdown]
+# **People where they live.** Each line's pre-war population (Ukrstat's estimates of 1 January
+# 2021; Crimea and Sevastopol 2014) puts every town and city of GeoNames (`settlements`) on the side
+# the territory map of the line's date puts it (`settlement_control`), or with its region where a
+# text takes the region whole, and spreads only the rest of each region by area. Spreading everyone
+# evenly, as the kit did before, counted half of Zaporizhzhia and Kherson cities on Russia's side
+# and left out the cities of the Donbas held since 2014. Below, the published figures the count can
+# be checked against, with the gap: only Luhansk's is of pre-war residents, like the kit's; the
+# others count the people still living there, after flight and deaths.
+
+# %%
+from analysis_helpers import population
+
+ah.formatted_table(population.published_check(as_of).set_index("estimate_id"))
 
 # %% [markdown]
 # ## Who would have to move most
@@ -133,7 +149,8 @@ proposals.distance_figure(distances, texts, actors, as_of, cited=stance_cited, s
 # interval, positive beyond it toward Russia's demand, negative toward Ukraine's.
 
 # %%
-ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromise").round(0))
+ah.formatted_table(proposals.beyond_interval_table(table, texts, model="compromise").round(0),
+                   empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## Compare two texts
@@ -160,7 +177,7 @@ ah.formatted_table(proposals.diff(text_a, text_b, as_of=as_of).drop(columns=["de
 # plant) or where only fragments were reported.
 
 # %%
-ah.formatted_table(proposals.open_counts(matrix, texts))
+ah.formatted_table(proposals.open_counts(matrix, texts), empty=proposals.no_text_message(first_text))
 
 # %% [markdown]
 # ## Beside every peace agreement since 1990
@@ -170,8 +187,8 @@ ah.formatted_table(proposals.open_counts(matrix, texts))
 # (`pax_crosswalk`, with the reason for each mapping; the nuclear plant and sanctions have no PA-X
 # counterpart, amnesty and peacekeeping only partial ones). A text carries the provision when it
 # codes the issue, lacks it when it is silent; texts whose reports do not say are left out. The
-# past agreements' shares are base rates (`pax_profile`), not matched comparisons: how long
-# agreements with each provision held is not in the kit (the UCDP data were not joined).
+# past agreements' shares are base rates (`pax_profile`), not matched comparisons. SsrGua is PA-X's
+# broad security category, so its share overstates past agreements with third-state guarantees.
 
 # %%
 presence = proposals.pax_presence(provisions, texts, ah.load("pax_crosswalk"))
@@ -181,7 +198,39 @@ proposals.past_agreements_figure(beside, as_of, cited=ah.cited_by(pax_profile, p
                                  next_known=first_text)
 
 # %%
-ah.formatted_table(beside.set_index("pax_category"))
+ah.formatted_table(beside.set_index("pax_category"), empty=proposals.no_text_message(first_text))
+
+# %% [markdown]
+# Each text in PA-X's own 0-3 coding, derived from the kit's cells by CODEBOOK section 11.11 (0 silent,
+# 1 a general commitment, 2 a term, 3 a term with its specifics; a dash where no report says). The
+# same table in PA-X's column layout, with a note on what it leaves out, is written by
+# `python -m analysis_helpers pax-export FILE.csv`.
+
+# %%
+pax_coded = proposals.pax_layout(proposals.pax_coding(as_of), texts)
+ah.formatted_table(pax_coded.drop(columns=["Agt"]).set_index("proposal_id"),
+                   empty=proposals.no_text_message(first_text))
+
+# %% [markdown]
+# ### How long agreements with each provision held
+#
+# The UCDP Peace Agreement Dataset (v22.1) records for 374 agreements of 1975-2021 whether and when each
+# ended. For each provision the kit's issues map to (`pax_crosswalk`, scheme `ucdp`), the chart sets the
+# share of agreements with it still in force five years after signature beside those without it, and
+# names how many of the drafts of 2025-26 carry it (by the rules of CODEBOOK section 11.11). The
+# gaps are a few points, rest on a few dozen conflicts (agreements of one conflict end together), and
+# provisions are not assigned at random: read them as a description of past agreements, not as the
+# effect of a clause. The table gives the
+# counts, the shares after one, two and five years, and the same split for agreements of territorial
+# conflicts; the interstate sample (32 agreements in 11 conflicts) is in `agreement_durability`.
+
+# %%
+durability = ah.load("agreement_durability", as_of=as_of)
+held = proposals.durability_beside_drafts(as_of, since="2025-01-01")
+proposals.durability_figure(held, as_of, cited=ah.cited_by(durability, provisions), sources=sources)
+
+# %%
+ah.formatted_table(held.set_index(["sample", "provision"]))
 
 # %% [markdown]
 # ## Limits of one number per issue
@@ -195,8 +244,9 @@ ah.formatted_table(beside.set_index("pax_category"))
 #   coded from what reporters wrote; conflicting copies (the European counter-proposal on the
 #   nuclear plant) are named in the provision.
 # * **Lines are per region.** A line frozen on the front is exact to the territory map of its date;
-#   pre-war population is spread evenly within a region, and a buffer zone's people are counted
-#   apart from both sides. The spring 2022 texts left the Donbas boundary to a meeting of the
+#   pre-war population counts towns and cities on the side that map puts them and spreads only the
+#   rest of a region by area (see below), and a buffer zone's people are counted apart from both
+#   sides. The spring 2022 texts left the Donbas boundary to a meeting of the
 #   presidents; it is drawn as the least Russia would have kept (the pre-invasion line).
 # * **Distances** compare a text with stances coded from statements; an actor's stance is its
 #   latest coded statement, which may predate the text by months.

@@ -75,8 +75,8 @@ display(Markdown(f"Freezes: {len(schedule)} on the written schedule ({schedule[0
 # model is **predictive** only where the whole interval lies below zero; otherwise it is
 # **descriptive**.
 #
-# **Limits.** Tens of pairs in 10–18 clusters; capabilities are today's; texts and stances are
-# this kit's codings by one team; no second coding has measured their reliability yet.
+# **Limits.** Tens of pairs in 10–18 clusters; capabilities dated except coded anchors; texts and stances are
+# this kit's codings by one team, a random 20% of them coded again blind (reliability below).
 
 # %%
 for name, check in results.items():
@@ -93,6 +93,26 @@ try:
     model_checks.position_check("accepted")
 except ah.DataValidationError as missing:
     display(Markdown(f"**Target set: accepted.** Not scored: {missing.problems[0].rule}."))
+
+# %% [markdown]
+# ### Inputs as they were known: capabilities at each freeze, and package trades
+#
+# Each freeze reads the military-expenditure figures SIPRI had released by then
+# (`load("capabilities", as_of=freeze)`; rule in CODEBOOK section 14): capability =
+# 100 × √(actor's spending ÷ the United States' of the same year). The table shows the scores the
+# models used; actors without a dated figure keep their undated coded anchor (counted in the last
+# column). The **package trade** model in the tables above bargains over all issues at once:
+# each party concedes where it cares less than the other and wins where it cares more, weighted
+# by capability; like every model it is predictive only where its skill interval excludes zero.
+
+# %%
+known_capabilities = pd.concat([check.capabilities for check in results.values()]).drop_duplicates(["freeze", "actor_id"])
+actor_names = ah.load("actors").set_index("actor_id")["name"]
+dated = known_capabilities[known_capabilities["dated"]].assign(actor=lambda f: f["actor_id"].map(actor_names))
+by_freeze = dated.pivot(index="freeze", columns="actor", values="capability").sort_index()
+by_freeze["undated actors"] = known_capabilities.groupby("freeze")["dated"].apply(lambda d: int((~d).sum()))
+display(ah.formatted_table(by_freeze.reset_index().assign(freeze=lambda f: f["freeze"].dt.strftime("%Y-%m-%d")),
+                           formats=dict.fromkeys(by_freeze.columns, "{:.0f}")))
 
 # %% [markdown]
 # ### How reliable is the coding? A blind second coding

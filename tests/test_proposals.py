@@ -10,6 +10,7 @@ import analysis_helpers as ah
 from analysis_helpers import proposals as facade
 from analysis_helpers.analysis import proposals as prop
 from analysis_helpers.analysis import territory
+from analysis_helpers.data.proposals import CROSSWALK_SCALES
 
 REGIONS = pd.DataFrame({"region_id": ["UA-01", "UA-02", "UA-03"], "name": ["One", "Two", "Three"],
                         "area_km2": [100.0, 200.0, 700.0], "population": [1000.0, 4000.0, 5000.0]})
@@ -188,14 +189,16 @@ def test_scenario_on_a_text_prices_its_line_and_positions():
 
 
 def test_pax_presence_reads_coded_silent_and_unreported_cells():
-    crosswalk = pd.DataFrame({"issue_id": ["a", "b", "c", "a"], "pax_category": ["Ce", "TjRep", "StBor", "TjAm"],
-                              "relation": ["direct", "direct", "direct", "partial"]})
+    crosswalk = pd.DataFrame({"scheme": ["pax", "pax", "pax", "pax", "ucdp"], "issue_id": ["a", "b", "c", "a", "a"],
+                              "category": ["Ce", "TjRep", "StBor", "TjAm", "cease"],
+                              "relation": ["direct", "direct", "direct", "partial", "direct"]})
     provisions = pd.DataFrame({"proposal_id": ["t", "t"], "issue_id": ["a", "b"], "position": [50.0, np.nan],
                                "silent": [False, True]})
     texts = pd.DataFrame({"proposal_id": ["t"], "date": pd.to_datetime(["2025-01-01"])})
     presence = prop.pax_presence(provisions, texts, crosswalk).set_index("pax_category")["present"]
     assert presence["Ce"] == 1.0 and presence["TjRep"] == 0.0 and np.isnan(presence["StBor"])
     assert "TjAm" not in presence.index  # partial mappings need a reading of each text
+    assert "cease" not in presence.index  # UCDP flags are not PA-X categories
     profile = pd.DataFrame({"group": ["all", "all"], "pax_category": ["Ce", "TjRep"], "share": [0.46, 0.11]})
     table = prop.beside_past_agreements(prop.pax_presence(provisions, texts, crosswalk), profile).set_index(
         "pax_category")
@@ -209,3 +212,163 @@ def test_shipped_texts_beside_past_agreements():
     assert {"Ce", "SsrGua", "StBor", "TjRep"} == set(table.index)
     assert (table["texts_known"] >= table["texts_with"]).all()
     assert table[["share_all", "share_substantive", "share_interstate_substantive"]].notna().all().all()
+
+
+@pytest.mark.parametrize(("category", "silent", "provision", "value"), [
+    ("Ce", True, "Nothing on a ceasefire.", 0),
+    ("Ce", False, "Withdrawal and the end of hostilities come together.", 1),  # no actual ceasefire
+    ("Ce", False, "De-escalation until a comprehensive ceasefire.", 1),  # a ceasefire as a future matter
+    ("Ce", False, "A permanent ceasefire, talks at once.", 2),
+    ("Ce", False, "An interim 30-day ceasefire, extendable.", 3),
+    ("Ce", False, "A ceasefire on the current lines, monitored under US lead.", 3),
+    ("TjRep", False, "Compensation promised, no payer named. Fixed anchor R40 (CODEBOOK 11.8).", 1),
+    ("TjRep", False, "Claims waived. Fixed anchor R95 (CODEBOOK 11.8).", 2),  # the anchor's digits are not the text's
+    ("TjRep", False, "USD 100 bn of frozen assets into a fund.", 3),
+    ("TjAm", False, "A special tribunal for aggression.", 0),  # prosecution: PA-X courts, not amnesty
+    ("TjAm", False, "Full amnesty for all parties.", 2),
+    ("StBor", False, "No recognition; talks from the line.", 1),
+    ("ImPK", False, "No NATO troops; a US guarantee.", 0),
+    ("ImPK", False, "A multinational force deployed after a ceasefire.", 1),
+])
+def test_pax_value_follows_codebook_11_11(category, silent, provision, value):
+    assert prop.pax_value(category, silent, provision)[0] == value
+    assert set(prop.PAX_RULES) == set(CROSSWALK_SCALES["pax"])  # a rule for every category the crosswalk may map
+
+
+def test_pax_coding_has_one_row_per_text_and_mapped_category_and_leaves_unreported_cells_empty():
+    crosswalk = pd.DataFrame({"scheme": ["pax", "pax", "pax", "ucdp"], "issue_id": ["c", "t", "n", "c"],
+                              "category": ["Ce", "StBor", np.nan, "cease"],
+                              "relation": ["direct", "direct", "none", "direct"]})
+    provisions = pd.DataFrame({"proposal_id": ["x", "x"], "issue_id": ["c", "n"], "position": [50.0, np.nan],
+                               "silent": [False, True], "provision": ["A ceasefire now.", "Nothing."]})
+    texts = pd.DataFrame({"proposal_id": ["x"], "title": ["X"], "date": pd.to_datetime(["2025-01-01"])})
+    coding = prop.pax_coding(provisions, texts, crosswalk).set_index("category")
+    assert list(coding.index) == ["Ce", "StBor"]
+    assert coding.loc["Ce", "value"] == 2 and np.isnan(coding.loc["StBor", "value"])
+    assert coding.loc["StBor", "basis"] == "not reported"
+    layout = prop.pax_layout(coding.reset_index(), texts)
+    assert list(layout.columns) == ["proposal_id", "Agt", "Dat", "StBor", "Ce"]  # PA-X's column order
+    assert layout.loc[0, "Ce"] == 2 and pd.isna(layout.loc[0, "StBor"])
+
+
+def test_shipped_texts_in_pax_coding_are_on_each_category_scale():
+    coding = facade.pax_coding()
+    assert coding.groupby("proposal_id").size().eq(6).all()
+    binary = coding[coding["category"].isin(["StBor", "SsrGua", "ImPK"])]["value"].dropna()
+    assert binary.isin([0, 1]).all() and coding["value"].dropna().between(0, 3).all()
+    cells = coding.set_index(["proposal_id", "category"])["value"]
+    assert cells[("jeddah-statement-2025", "Ce")] == 3 and cells[("us-28-point", "TjAm")] == 2
+    assert cells[("paris-declaration-2026", "ImPK")] == 1 and cells[("burgenstock-communique", "Ce")] == 0
+
+
+def test_export_pax_writes_atomically_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "texts.csv"
+    written, note = facade.export_pax(target, as_of="2023-01-01")
+    table = pd.read_csv(written)
+    assert list(table.columns[:3]) == ["proposal_id", "Agt", "Dat"] and "Ce" in table.columns
+    assert "left out" in note.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["texts.README.txt", "texts.csv"]  # no temporary left
+    target.write_text("a user's file\n")
+    with pytest.raises(FileExistsError, match="overwrite"):
+        facade.export_pax(target)
+    assert target.read_text() == "a user's file\n"
+    facade.export_pax(target, overwrite=True)
+    assert len(pd.read_csv(target)) > len(table)
+
+
+def test_pax_export_command_refuses_an_existing_file(tmp_path, capsys):
+    from analysis_helpers.__main__ import main
+
+    target = tmp_path / "out.csv"
+    target.write_text("keep\n")
+    assert main(["pax-export", str(target)]) == 2
+    assert "--overwrite" in capsys.readouterr().err and target.read_text() == "keep\n"
+    assert main(["pax-export", str(target), "--overwrite", "--as-of", "2025-01-01"]) == 0
+
+
+def _agreement(paid, conflict, signed, ended_on=None, cease=0, incompatibility="2", dyad="Government of A - X",
+               **flags):
+    row = {"paid": paid, "conflict_id": conflict, "pa_date": signed, "ended": True if ended_on else np.nan,
+           "duration": ended_on, "incompatibility": incompatibility, "dyad_name": dyad, "cease": cease,
+           "pa_3rd": flags.pop("pa_3rd", np.nan)}
+    for flag in ("pko", "amn", "terr_prov", "demarcation", "withd"):
+        row[flag] = flags.pop(flag, 0)
+    return row
+
+
+def test_agreement_spells_censor_at_the_release_end_and_derive_a_ceasefire_first():
+    agreements = pd.DataFrame([
+        _agreement(1, "7", "2000-01-01", cease=1),
+        _agreement(2, "7", "2001-01-01", ended_on="2002-01-01", pa_3rd="UN", dyad="Government of A - Government of B"),
+        _agreement(3, "8, 9", "2010-01-01", incompatibility="1, 2"),
+        _agreement(4, "9", "2011-01-01", ended_on=None),
+    ])
+    agreements.loc[3, "ended"] = True  # ended, but no end date: its time in force is unknown
+    spells = prop.ucdp_agreement_spells(agreements).set_index("paid")
+    assert list(spells.index) == [1, 2, 3]
+    assert spells.loc[1, "years"] == pytest.approx(22.0, abs=0.01) and not spells.loc[1, "ended"]  # to 2021-12-31
+    assert spells.loc[2, "years"] == pytest.approx(1.0, abs=0.01) and spells.loc[2, "ended"]
+    assert spells.loc[2, "ceasefire_before"] and not spells.loc[1, "ceasefire_before"]  # strictly earlier
+    assert spells.loc[2, "pa_3rd"] and not spells.loc[1, "pa_3rd"]
+    assert spells.loc[2, "interstate"] and not spells.loc[1, "interstate"]
+    assert spells.loc[3, "territorial"] and spells.loc[3, "conflict_id"] == "8"
+
+
+def test_agreement_durability_is_kaplan_meier_with_counts_and_no_estimate_below_ten():
+    rows = [_agreement(i, str(i % 4), "2000-01-01", ended_on="2000-07-01" if i < 6 else None, cease=int(i < 12))
+            for i in range(20)]
+    spells = prop.ucdp_agreement_spells(pd.DataFrame(rows))
+    table = prop.agreement_durability(spells).set_index(["sample", "provision", "has_provision"])
+    whole = table.loc[("all", "any", True)]
+    assert (whole["agreements"], whole["conflicts"], whole["ended"]) == (20, 4, 6)
+    assert whole["in_force_1y"] == pytest.approx(14 / 20) and whole["in_force_5y"] == pytest.approx(14 / 20)
+    assert np.isnan(whole["median_years"])  # never below one half
+    with_cease = table.loc[("all", "cease", True)]
+    assert with_cease["agreements"] == 12 and with_cease["in_force_1y"] == pytest.approx(6 / 12)
+    assert with_cease["median_years"] == pytest.approx(182 / 365.2425, abs=1e-3)
+    without = table.loc[("all", "cease", False)]
+    assert without["agreements"] == 8 and np.isnan(without["in_force_1y"])  # fewer than MIN_AGREEMENTS
+    held = prop.durability_by_provision(table.reset_index(), samples=("all",)).set_index("provision")
+    assert held.loc["cease", "with_in_force_1y_share"] == pytest.approx(0.5)
+
+
+def test_shipped_durability_table_is_what_the_script_derives(reference_dir, monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "agreement_durability.py"
+    spec = importlib.util.spec_from_file_location("agreement_durability_script", script)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.syspath_prepend(str(script.parent))  # the script imports scripts/provenance.py
+    spec.loader.exec_module(module)
+    built = module.build(reference_dir / "base_rates" / "ucdp_peace_agreements_22.1.csv")
+    shipped = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "proposals" / "agreement_durability.csv")
+    pd.testing.assert_frame_equal(built.reset_index(drop=True), shipped, check_dtype=False)
+    whole = shipped.set_index(["sample", "provision", "has_provision"]).loc[("all", "any", True)]
+    assert whole["agreements"] == 369 and whole["ended"] == 129
+
+
+def test_ucdp_flags_of_a_text_follow_codebook_11_11_and_the_crosswalk():
+    crosswalk = ah.load("pax_crosswalk")
+    mapped = crosswalk[crosswalk["scheme"] == "ucdp"].dropna(subset=["category"]).set_index("category")["issue_id"]
+    for flag, rule in prop.UCDP_RULES.items():
+        expected = "ceasefire_sequencing" if flag == "ceasefire_before" else mapped[flag]
+        assert rule.issue == expected, flag
+    assert set(prop.UCDP_RULES) == set(prop.DURABILITY_PROVISIONS)
+    flags = prop.ucdp_flags(ah.load("proposal_provisions"), ah.load("proposals")).set_index(
+        ["proposal_id", "provision"])["value"]
+    us28 = flags.loc["us-28-point"]
+    assert us28[["cease", "pa_3rd", "amn", "demarcation"]].tolist() == [1, 1, 1, 1]
+    assert us28[["ceasefire_before", "pko", "withd"]].tolist() == [0, 0, 0]
+    assert flags[("jeddah-statement-2025", "ceasefire_before")] == 1  # the 50 anchor: a ceasefire first
+    assert flags[("burgenstock-communique", "demarcation")] == 0  # T10 draws no new line
+    assert flags[("ua-peace-formula", "withd")] == 1 and np.isnan(flags[("us-ua-20-point", "cease")])
+
+
+def test_durability_beside_drafts_counts_only_recent_known_texts():
+    table = facade.durability_beside_drafts(since="2025-01-01").set_index(["sample", "provision"])
+    cease = table.loc[("all", "cease")]
+    assert 0 < cease["drafts_with"] <= cease["drafts_known"]
+    assert (table.xs("all")["drafts_known"] == table.xs("territorial")["drafts_known"]).all()
+    before = facade.durability_beside_drafts(as_of="2024-06-30", since="2025-01-01")
+    assert before["drafts_known"].eq(0).all() and before["agreements_with"].gt(0).all()

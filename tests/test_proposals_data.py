@@ -167,20 +167,40 @@ def test_bilateral_sanctions_clauses_are_not_sanctions_relief():
         assert provisions.loc[(text, "sanctions_relief"), "silent"], text
 
 
-def test_crosswalk_covers_every_issue_and_rejects_an_unknown_category(data_copy):
+def test_crosswalk_covers_every_issue_in_both_schemes():
     crosswalk = ah.load("pax_crosswalk")
-    assert set(crosswalk["issue_id"]) == set(ah.load("issues")["issue_id"])
+    issues = set(ah.load("issues")["issue_id"])
+    for scheme in ("pax", "ucdp"):
+        assert set(crosswalk.loc[crosswalk["scheme"] == scheme, "issue_id"]) == issues, scheme
     assert (crosswalk["reason"].str.len() > 40).all()
-    assert crosswalk.loc[crosswalk["relation"] == "none", "pax_category"].isna().all()
-    row = append_line(data_copy, "proposals/pax_crosswalk.csv", "territory,Xyz,direct,0-1,a reason,prop-pax-v10")
+    assert crosswalk.loc[crosswalk["relation"] == "none", "category"].isna().all()
+
+
+@pytest.mark.parametrize(("line", "column", "rule"), [
+    ("pax,territory,Xyz,direct,0-1,a reason,prop-pax-v10", "category", "must be one of"),  # in neither scheme
+    ("ucdp,territory,StBor,partial,0-1,a reason,fc-ucdp-peace-agreements-22-1", "category", "must be a ucdp category"),
+    ("pax,accountability,amn,partial,0-1,a reason,prop-pax-v10", "category", "must be a pax category"),
+    ("pax,accountability,TjAm,direct,0-1,a reason,prop-pax-v10", "scale", "coded 0-3 in its release"),
+    ("ucdp,nuclear_safety,pko,none,0-1,a reason,fc-ucdp-peace-agreements-22-1", "category", "empty when relation"),
+])
+def test_crosswalk_to_an_unknown_category_is_named_by_row(data_copy, line, column, rule):
+    row = append_line(data_copy, "proposals/pax_crosswalk.csv", line)
     found = load_problems(data_copy, "pax_crosswalk")
-    assert any(f"pax_crosswalk.csv, row {row}, column pax_category" in p for p in found), found
+    assert any(f"pax_crosswalk.csv, row {row}, column {column}" in p and rule in p for p in found), found
 
 
-def test_crosswalk_categories_are_pax_v10_columns_on_their_scale(reference_dir):
-    pax = pd.read_csv(reference_dir / "pax" / "pax_all_agreements_v10.csv", low_memory=False)
-    crosswalk = ah.load("pax_crosswalk").dropna(subset=["pax_category"])
+def test_crosswalk_categories_are_release_columns_on_their_scale(reference_dir):
+    releases = {"pax": pd.read_csv(reference_dir / "pax" / "pax_all_agreements_v10.csv", low_memory=False),
+                "ucdp": pd.read_csv(reference_dir / "base_rates" / "ucdp_peace_agreements_22.1.csv")}
+    releases["ucdp"].columns = releases["ucdp"].columns.str.strip()
+    crosswalk = ah.load("pax_crosswalk").dropna(subset=["category"])
     for row in crosswalk.itertuples(index=False):
-        assert row.pax_category in pax.columns, row.pax_category
-        top = int(row.pax_scale.split("-")[1])
-        assert pax[row.pax_category].dropna().between(0, top).all(), row.pax_category
+        release = releases[row.scheme]
+        assert row.category in release.columns, row.category
+        values = release[row.category]
+        if row.category == "pa_3rd":  # a list of names, read as present when not empty
+            values = values.notna().astype(int)
+        top = int(row.scale.split("-")[1])
+        assert values.dropna().between(0, top).all(), row.category
+        if top == 3:
+            assert values.max() == 3, row.category

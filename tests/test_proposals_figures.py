@@ -60,3 +60,28 @@ def test_past_agreements_figure_titles_the_widest_gap_and_cites_pax():
     assert len(fig.data) == 3 and "widest gap" in fig.layout.title.text
     assert all(max(trace.x) <= 100 for trace in fig.data)
     assert "PA-X" in str(fig.layout.annotations[-1].text)
+
+
+def test_durability_figure_titles_the_widest_gap_and_cites_ucdp():
+    durability = ah.load("agreement_durability")
+    table = engine.durability_by_provision(durability)
+    fig = figs.durability_figure(table, AS_OF, cited=ah.cited_by(durability), sources=ah.load("sources"))
+    assert len(fig.data) == 2 and "widest gap" in fig.layout.title.text
+    assert "Ceasefire (cease)" in fig.layout.title.text  # 63 % against 73 % in v22.1
+    assert all(0 <= x <= 100 for trace in fig.data for x in trace.x)
+    assert "UCDP Peace Agreement Dataset v22.1" in caption(fig)
+    empty = figs.durability_figure(table.iloc[:0], AS_OF, cited=[], sources=ah.load("sources"))
+    assert "No peace-agreement durability data yet" in empty.layout.title.text
+
+
+def test_texts_table_before_the_first_text_says_why_it_is_empty():
+    """At the invasion's date no text is known: the table's caption says so and dates the next one,
+    in the same words as the charts' empty state."""
+    as_of = "2022-02-24"
+    texts = proposals.list_proposals(as_of)
+    next_text = ah.first_known("proposals", after=as_of)
+    assert texts.empty and next_text is not None
+    table = ah.formatted_table(texts[["date", "title"]], empty=proposals.no_text_message(next_text)).to_html()
+    assert "<caption>No settlement text in the data is dated on or before this date; the next is dated" in table
+    chart_note = " ".join(a.text for a in figs.no_text_yet(as_of, next_text).layout.annotations).replace("<br>", " ")
+    assert proposals.no_text_message(next_text) in chart_note

@@ -17,8 +17,9 @@ PACKAGE_DIR = REPO_ROOT / "src" / "analysis_helpers"
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9]*.py"))
 # Every topic of the layers (one module per topic in analysis/ and figures/) has a front module at the
 # package top. Shared by several topics, and so no topic: the bargaining models (reached through
-# `stances` and `scenarios`), the scores of forecasts and model checks, and the figures' look.
-SHARED_MODULES = {"__init__", "bargaining", "scoring", "theme"}
+# `stances` and `scenarios`), the dated capability rule (through `stances` and `model_checks`), the
+# scores of forecasts and model checks, and the figures' look.
+SHARED_MODULES = {"__init__", "bargaining", "capabilities", "scoring", "theme"}
 FRONT_MODULES = sorted({path.stem for layer in ("analysis", "figures") for path in (PACKAGE_DIR / layer).glob("*.py")}
                        - SHARED_MODULES)
 WIDGET_MODULES = sorted(path.stem for path in (PACKAGE_DIR / "widgets").glob("*.py") if path.stem != "__init__")
@@ -142,6 +143,7 @@ def test_front_modules_load_what_was_known_on_the_date():
     from analysis_helpers import reconstruction, stances, territory
     from analysis_helpers.analysis import reconstruction as reconstruction_analysis
     from analysis_helpers.analysis import stances as stance_analysis
+    from analysis_helpers.analysis.capabilities import with_capabilities
 
     day = pd.Timestamp("2025-05-15")
     held = territory.control_by_region(day)
@@ -152,5 +154,6 @@ def test_front_modules_load_what_was_known_on_the_date():
     pd.testing.assert_frame_equal(reconstruction.needs(["2026-12-31"], as_of=day),
                                   reconstruction_analysis.needs_at(known, ["2026-12-31"]))
     wide = stance_analysis.stances_wide(ah.load("stances"), day)
+    actors_then = with_capabilities(ah.load("actors"), stances.capabilities(day))  # capabilities known on the day
     pd.testing.assert_frame_equal(stances.outcomes(day, draws=0),
-                                  stance_analysis.predict_outcomes(wide, ah.load("actors"), draws=0, seed=1))
+                                  stance_analysis.predict_outcomes(wide, actors_then, draws=0, seed=1))

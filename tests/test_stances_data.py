@@ -12,7 +12,8 @@ import analysis_helpers as ah
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 STANCES_FILE = Path("stances") / "stances.csv"
 ACTOR_IDS = {"ukraine", "russia", "usa", "eu", "uk", "germany", "france", "poland", "hungary", "turkey", "qatar",
-             "saudi_arabia", "china", "india", "brazil", "iran", "belarus", "north_korea", "un", "nato", "vatican"}
+             "saudi_arabia", "china", "india", "brazil", "iran", "belarus", "north_korea", "un", "nato", "vatican",
+             "south_africa", "indonesia"}
 ISSUE_IDS = {"territory", "security_guarantees", "accountability", "reparations_assets", "nuclear_safety",
              "ceasefire_sequencing", "sanctions_relief"}
 GOOD_ROW = "ukraine,territory,2025-01-01,2025-01-02,10,90,high,5,A statement,stance-eu-loan-2025"

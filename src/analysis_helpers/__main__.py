@@ -1,5 +1,5 @@
 """Command line: `python -m analysis_helpers validate [DATA_DIR]`, `... report [...]`, `... sweep [...]`,
-`... sensitivity [...]`."""
+`... sensitivity [...]`, `... pax-export FILE.csv [...]`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ commands:
                         every failure (see `sweep --help`)
   sensitivity SCENARIO --out FILE.csv [...]
                         which inputs of a scenario drive its results (see `sensitivity --help`)
+  pax-export FILE.csv [--as-of DATE] [--overwrite]
+                        the settlement texts in PA-X v10's coding and column layout, with
+                        FILE.README.txt beside it (CODEBOOK 11.11); never replaces a file
+                        unless --overwrite
 """
 
 
@@ -110,6 +114,34 @@ def sensitivity_command(argv: list[str]) -> int:
     return 0
 
 
+def pax_export_command(argv: list[str]) -> int:
+    """`pax-export FILE.csv [--as-of DATE] [--overwrite]`: `proposals.export_pax` from the command line."""
+    import argparse
+    from pathlib import Path
+
+    from .proposals import export_pax
+
+    parser = argparse.ArgumentParser(prog="python -m analysis_helpers pax-export",
+                                     description="The settlement texts in PA-X v10's coding (CODEBOOK 11.11).")
+    parser.add_argument("out", type=Path, help="CSV file to write (FILE.README.txt is written beside it)")
+    parser.add_argument("--as-of", default=None, help="texts known on this day (default: every text)")
+    parser.add_argument("--overwrite", action="store_true", help="replace the files if they exist")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    try:
+        written, note = export_pax(args.out, as_of=args.as_of, overwrite=args.overwrite)
+    except FileExistsError as exc:
+        print(f"pax-export: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:  # DataValidationError is a ValueError
+        print(f"pax-export: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{written}: texts in PA-X coding; {note}: what it holds and leaves out")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Dispatch `python -m analysis_helpers COMMAND`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
@@ -129,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         return sweep_main(rest)
     if command == "sensitivity":
         return sensitivity_command(rest)
+    if command == "pax-export":
+        return pax_export_command(rest)
     print(USAGE, file=sys.stderr)
     return 2
 

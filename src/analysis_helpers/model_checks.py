@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .analysis import capabilities as capability_rule
 from .analysis import model_checks as checks
 from .analysis import territory
 from .conventions import NATIONAL_ID, as_timestamp
@@ -26,9 +27,11 @@ from .data.scenarios import as_range
 from .data.second_coding import first_codes
 from .figures.model_checks import pace_chart, second_coding_chart, skill_chart, tornado
 from .scenarios import load_scenario
+from .stances import capabilities as actor_capabilities
 
-__all__ = ["CodingReliability", "PositionCheck", "coding_reliability", "freeze_schedule", "pace_chart", "pace_check",
-           "position_check", "revised_stances", "second_coding_chart", "skill_chart", "tornado"]
+__all__ = ["CodingReliability", "PositionCheck", "capabilities_at_freezes", "coding_reliability", "freeze_schedule",
+           "pace_chart", "pace_check", "position_check", "revised_stances", "second_coding_chart", "skill_chart",
+           "tornado"]
 
 SCHEDULE = "freeze_schedule"
 MOMENTUM_MONTHS = 6
@@ -37,7 +40,8 @@ MOMENTUM_MONTHS = 6
 @dataclass(frozen=True)
 class PositionCheck:
     """One estimand's backtest: what it scores (`target_set`, `description`), the scored pairs,
-    scores per model and baseline, skill against each baseline, and the freezes used."""
+    scores per model and baseline, skill against each baseline, the freezes used, and the
+    capability each actor had at each freeze (`capabilities_at_freezes`)."""
 
     target_set: str
     description: str
@@ -45,6 +49,7 @@ class PositionCheck:
     scores: pd.DataFrame
     skill: pd.DataFrame
     freezes: list[pd.Timestamp]
+    capabilities: pd.DataFrame
 
 
 def freeze_schedule(data_dir: Path | str | None = None) -> list[pd.Timestamp]:
@@ -68,8 +73,16 @@ def _front_change(freezes: list[pd.Timestamp], data_dir) -> dict[pd.Timestamp, f
     return changes
 
 
+def capabilities_at_freezes(freezes: list[pd.Timestamp], data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Per freeze, each actor's capability from the figures released by then (`load("capabilities",
+    as_of=freeze)`; rule: `analysis.capabilities`), with a `freeze` column first."""
+    tables = [actor_capabilities(freeze, data_dir).assign(freeze=freeze) for freeze in freezes]
+    columns = ["freeze", *capability_rule.CAPABILITY_COLUMNS]
+    return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
 def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_utility_draws: int = 100,
-                   until: str | None = None, revise_uncertainty: bool = True,
+                   until: str | None = None, dated_capabilities: bool = True, revise_uncertainty: bool = True,
                    data_dir: Path | str | None = None) -> PositionCheck:
     """The bargaining models and the target set's baselines, each (target, issue) pair scored once
     from the latest scheduled freeze before it on the data known at that freeze.
@@ -79,7 +92,9 @@ def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_ut
     `revise_uncertainty`: raise the stances' coded uncertainty to the floors the blind second coding
     sets (`coding_reliability().floors`, CODEBOOK section 13) before drawing the coding noise.
     Raises ValueError for an unknown target set, DataValidationError when the set has no coded
-    target or `until` lies before the first freeze."""
+    target or `until` lies before the first freeze. `dated_capabilities` False gives every freeze
+    today's actors table instead of the capabilities known then (only to measure the difference:
+    `benchmarks/model_checks_inputs.py`)."""
     checks.check_target_set(target_set)
     schedule = freeze_schedule(data_dir)
     stances = load("stances", data_dir)
@@ -97,11 +112,23 @@ def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_ut
     used = sorted(set(checks.assign_freezes(table, schedule).dropna()))
     floors = coding_reliability(n_boot=0, data_dir=data_dir).floors if revise_uncertainty else {}
     stances_at = {freeze: checks.revised_uncertainty(load("stances", data_dir, as_of=freeze), floors) for freeze in used}
-    pairs = checks.position_backtest(target_set, table, stances_at, load("actors", data_dir), schedule, draws=draws,
+    actors = load("actors", data_dir)
+    if dated_capabilities:
+        known_capabilities = capabilities_at_freezes(used, data_dir)
+        actors_at: pd.DataFrame | dict[pd.Timestamp, pd.DataFrame] = {
+            freeze: capability_rule.with_capabilities(actors, rows)
+            for freeze, rows in known_capabilities.groupby("freeze")}
+    else:
+        # Today's undated scores at every freeze: the earlier check, kept to measure what dating changes.
+        today = capability_rule.capabilities_at(actors, load("capabilities", data_dir).iloc[:0])
+        known_capabilities = pd.concat([today.assign(freeze=freeze) for freeze in used], ignore_index=True)[
+            ["freeze", *capability_rule.CAPABILITY_COLUMNS]]
+        actors_at = actors
+    pairs = checks.position_backtest(target_set, table, stances_at, actors_at, schedule, draws=draws,
                                      seed=seed, expected_utility_draws=expected_utility_draws,
                                      front_change=_front_change(used, data_dir))
     return PositionCheck(target_set, checks.TARGET_SETS[target_set], pairs, checks.position_scores(pairs),
-                         checks.skill_table(pairs, seed=seed), used)
+                         checks.skill_table(pairs, seed=seed), used, known_capabilities)
 
 
 def pace_check(scenario: str = "baseline", horizons=(3, 6, 12), step_months: int = 3,

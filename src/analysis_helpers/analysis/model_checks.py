@@ -35,6 +35,13 @@ Models
       momentum at the freeze (`momentum`: 1 + the change of Russian-held area over the six months
       before the freeze / `MOMENTUM_KM2`, kept within 0.5-1.5; an assumption, not an estimate).
       Aid flows and sanctions are not inputs: the package holds no dated series of either.
+    * ``package``: package trade (logrolling) between Ukraine and Russia: one asymmetric Nash
+      bargain over all issues where both hold a stance, each party's gain on an issue its
+      salience x the share of the gap between the two reservation points (as in ``nash``) settled
+      its way, beta = Ukraine's capability share with Russia's scaled by the momentum. Each party
+      concedes the issues it cares about less, relative to the other, to win those it cares
+      about more (`package_trade`). It can differ from ``nash`` only where the parties' saliences
+      differ across issues; the coded saliences are bands (CODEBOOK), so many ratios tie.
     * ``author_aware``: target = author's position + lambda x (compromise - author's position),
       lambda per issue estimated from the pairs resolved before the freeze (least squares through
       the origin, shrunk towards the pooled lambda with a prior worth `POOLING_STRENGTH` pairs;
@@ -61,7 +68,8 @@ Front-line pace (`pace_backtest`, `pace_scores`)
 
 Limits
     Few texts: tens of pairs in a handful of independent (freeze, issue) clusters. Capabilities
-    are today's (the actors table is not dated). Stances are known from their statement date (or
+    are dated where SIPRI's figures are (`analysis.capabilities`: the latest release known at the
+    freeze); the coded anchors of the other actors are not dated. Stances are known from their statement date (or
     their publication date where the table has one: `load(as_of=)` follows the schema). Positions
     of texts are codings of this kit, on the same scale as the stances, by the same coders. The
     territory series is scored as it stands now (no vintages).
@@ -86,8 +94,9 @@ TARGET_SETS = {
     "accepted": "an arrangement both parties accepted or carried out (baseline: midpoint)",
 }
 BASELINES = {"party": ("persistence",), "mediated": ("midpoint", "mediator"), "accepted": ("midpoint",)}
-MODELS = (*stance_models.MODELS, "nash", "author_aware")
+MODELS = (*stance_models.MODELS, "nash", "package", "author_aware")
 MODEL_LABELS = {**stance_models.MODEL_LABELS, "nash": "Nash bargaining (Ukraine and Russia)",
+                "package": "Package trade (Nash over all issues)",
                 "author_aware": "Author-aware text model", "persistence": "Baseline: persistence",
                 "midpoint": "Baseline: midpoint of the parties", "mediator": "Baseline: mediator's own position"}
 ACCEPTED_STATUSES = ("signed", "in force", "implemented")
@@ -96,6 +105,7 @@ INTERVAL = (0.1, 0.9)
 MIN_RESIDUALS = 5
 POOLING_STRENGTH = 3.0
 MOMENTUM_KM2 = 6000.0
+PACKAGE_STEPS = 100
 TARGET_COLUMNS = ["target", "date", "issue_id", "position", "authors", "source_id"]
 PAIR_COLUMNS = ["target_set", "freeze", "issue_id", "target", "target_date", "authors", "model", "predicted",
                 "realised", "abs_error", "crps", "pit", "calibrated", "low_50", "high_50", "low_80", "high_80",
@@ -159,13 +169,9 @@ def assign_freezes(table: pd.DataFrame, schedule: Sequence[AsOf]) -> pd.Series:
     return pd.Series([freezes[i] if i >= 0 else pd.NaT for i in position], index=table.index, dtype="datetime64[ns]")
 
 
-def nash_bargaining(position, capability, salience, party_columns: tuple[int, int], momentum: float = 1.0):
-    """Asymmetric Nash bargaining between two parties (see module doc); leading axes kept.
-
-    `party_columns`: (Ukraine's, Russia's) column on the last axis; the other columns are third
-    parties. `momentum` scales Russia's bargaining power."""
-    position, weight = np.asarray(position, float), np.asarray(capability, float) * np.asarray(salience, float)
-    weight = np.where(np.isnan(position) | np.isnan(weight), 0.0, weight)
+def _reservation_points(position, weight, party_columns: tuple[int, int]):
+    """Each party's position pulled towards the third parties' weighted mean by their weight
+    (third parties shift the parties' reservation points instead of voting): (Ukraine's, Russia's)."""
     ukraine, russia = party_columns
     third = np.ones(position.shape[-1], dtype=bool)
     third[[ukraine, russia]] = False
@@ -173,13 +179,68 @@ def nash_bargaining(position, capability, salience, party_columns: tuple[int, in
     with np.errstate(invalid="ignore", divide="ignore"):
         third_mean = np.where(third_weight > 0, np.nansum(np.where(weight[..., third] > 0, position[..., third], 0.0)
                                                           * weight[..., third], axis=-1) / third_weight, 0.0)
-    points = []
-    for column in (ukraine, russia):
-        own = weight[..., column]
-        points.append((own * position[..., column] + third_weight * third_mean) / (own + third_weight))
+    return tuple((weight[..., c] * position[..., c] + third_weight * third_mean) / (weight[..., c] + third_weight)
+                 for c in (ukraine, russia))
+
+
+def _party_weights(position, capability, salience):
+    position, weight = np.asarray(position, float), np.asarray(capability, float) * np.asarray(salience, float)
+    return position, np.where(np.isnan(position) | np.isnan(weight), 0.0, weight)
+
+
+def nash_bargaining(position, capability, salience, party_columns: tuple[int, int], momentum: float = 1.0):
+    """Asymmetric Nash bargaining between two parties (see module doc); leading axes kept.
+
+    `party_columns`: (Ukraine's, Russia's) column on the last axis; the other columns are third
+    parties. `momentum` scales Russia's bargaining power."""
+    position, weight = _party_weights(position, capability, salience)
+    ukraine, russia = party_columns
+    points = _reservation_points(position, weight, party_columns)
     power_ukraine, power_russia = weight[..., ukraine], weight[..., russia] * momentum
     beta = power_ukraine / (power_ukraine + power_russia)
     outcome = beta * points[0] + (1 - beta) * points[1]
+    low = np.minimum(position[..., ukraine], position[..., russia])
+    high = np.maximum(position[..., ukraine], position[..., russia])
+    return np.clip(outcome, low, high)
+
+
+def package_trade(position, capability, salience, party_columns: tuple[int, int], momentum: float = 1.0,
+                  steps_per_issue: int = PACKAGE_STEPS):
+    """Nash bargaining between the two parties over all issues at once (logrolling; see module doc).
+
+    Arrays are (..., issues, actors); every issue must have both parties' positions. Each party's
+    gain on an issue is its salience x the share of the gap between the reservation points settled
+    its way; the package maximises beta x log(Ukraine's total gain) + (1 - beta) x log(Russia's),
+    beta = Ukraine's capability / (Ukraine's + Russia's x `momentum`). With linear gains the
+    optimum settles the issues in order of Ukraine's relative salience (its salience / Russia's),
+    at most one of them split, so it is found along that order on a grid of `steps_per_issue`
+    points per issue. Outcomes are kept within the parties' positions."""
+    position, weight = _party_weights(position, capability, salience)
+    ukraine, russia = party_columns
+    points_ukraine, points_russia = _reservation_points(position, weight, party_columns)
+    salience = np.asarray(salience, float)
+    capability = np.broadcast_to(np.asarray(capability, float), position.shape)
+    gap = np.abs(points_ukraine - points_russia)
+    gain_ukraine, gain_russia = salience[..., ukraine] * gap, salience[..., russia] * gap
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(salience[..., russia] > 0, salience[..., ukraine] / salience[..., russia], np.inf)
+    order = np.argsort(-ratio, axis=-1, kind="stable")
+    a, b = np.take_along_axis(gain_ukraine, order, -1), np.take_along_axis(gain_russia, order, -1)
+    n_issues = a.shape[-1]
+    # Cumulative position c along the order: issues before floor(c) go to Ukraine, issue floor(c) in part.
+    grid = np.linspace(0.0, n_issues, n_issues * steps_per_issue + 1)
+    shares = np.clip(grid[:, None] - np.arange(n_issues)[None, :], 0.0, 1.0)  # grid x issues, share to Ukraine
+    total_a = np.einsum("...k,gk->...g", a, shares)
+    total_b = np.einsum("...k,gk->...g", b, 1.0 - shares)
+    power_ukraine = capability[..., 0, ukraine]
+    power_russia = capability[..., 0, russia] * momentum
+    beta = (power_ukraine / (power_ukraine + power_russia))[..., None]
+    tiny = 1e-9 * (a.sum(axis=-1, keepdims=True) + b.sum(axis=-1, keepdims=True) + 1.0)
+    objective = beta * np.log(total_a + tiny) + (1 - beta) * np.log(total_b + tiny)
+    best = shares[np.argmax(objective, axis=-1)]  # (..., issues) in sorted order
+    share_ukraine = np.empty_like(best)
+    np.put_along_axis(share_ukraine, order, best, -1)
+    outcome = points_russia + share_ukraine * (points_ukraine - points_russia)
     low = np.minimum(position[..., ukraine], position[..., russia])
     high = np.maximum(position[..., ukraine], position[..., russia])
     return np.clip(outcome, low, high)
@@ -233,6 +294,7 @@ def _freeze_draws(known: pd.DataFrame, actors: pd.DataFrame, draws: int, seed: i
         10)["expected_utility"]
     columns = (actor_ids.index(UKRAINE), actor_ids.index(RUSSIA))
     outcomes["nash"] = nash_bargaining(all_position, all_capability, all_salience, columns, momentum)
+    outcomes["package"] = package_trade(all_position, all_capability, all_salience, columns, momentum)
     return {"issues": list(wide.index), "actors": actor_ids, "position": all_position, "outcomes": outcomes}
 
 
@@ -269,13 +331,16 @@ def _scored(values: np.ndarray, residuals: np.ndarray, realised: float, rng) -> 
 
 
 def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: Mapping[pd.Timestamp, pd.DataFrame],
-                      actors: pd.DataFrame, schedule: Sequence[AsOf], draws: int = 400, seed: int = 0,
+                      actors: pd.DataFrame | Mapping[pd.Timestamp, pd.DataFrame], schedule: Sequence[AsOf],
+                      draws: int = 400, seed: int = 0,
                       expected_utility_draws: int = 100,
                       front_change: Mapping[pd.Timestamp, float] | None = None) -> pd.DataFrame:
     """One row per (target, issue, model or baseline) scored once from its freeze (`PAIR_COLUMNS`).
 
-    `stances_at`: the stances known at each freeze (`load("stances", as_of=freeze)`);
-    `front_change`: change of Russian-held area over the six months before each freeze (km²)."""
+    `stances_at`: the stances known at each freeze (`load("stances", as_of=freeze)`); `actors`: one
+    actors table for every freeze, or one per freeze with the capabilities known then
+    (`analysis.capabilities.with_capabilities`); `front_change`: change of Russian-held area over
+    the six months before each freeze (km²)."""
     check_target_set(target_set)
     if draws < 20:
         raise ValueError(f"the backtest needs at least 20 draws for its intervals and CRPS, not {draws}")
@@ -287,7 +352,8 @@ def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: M
     rng = np.random.default_rng(seed)
     for freeze, group in table.groupby("freeze", sort=True):
         momentum = momentum_from_front((front_change or {}).get(freeze, 0.0))
-        state = _freeze_draws(stances_at[freeze], actors, draws, seed, expected_utility_draws, momentum)
+        actors_then = actors if isinstance(actors, pd.DataFrame) else actors[freeze]
+        state = _freeze_draws(stances_at[freeze], actors_then, draws, seed, expected_utility_draws, momentum)
         if state is None:
             continue
         lambdas = fit_lambda(pd.DataFrame([r for r in resolved_lambda if r["date"] <= freeze],
@@ -302,7 +368,8 @@ def position_backtest(target_set: str, target_table: pd.DataFrame, stances_at: M
             compromise = state["outcomes"]["compromise"][:, issue]
             anchor = author if author is not None else party_points.mean(axis=1)
             lam = lambdas.get(target.issue_id, lambdas["*"])
-            candidates = {model: state["outcomes"][model][:, issue] for model in (*stance_models.MODELS, "nash")}
+            candidates = {model: state["outcomes"][model][:, issue]
+                          for model in (*stance_models.MODELS, "nash", "package")}
             candidates["author_aware"] = anchor + lam * (compromise - anchor)
             candidates["persistence"] = anchor
             candidates["midpoint"] = party_points.mean(axis=1)

@@ -8,8 +8,9 @@ Pure functions: DataFrames and shapely geometries in, DataFrames out. Convention
   a 5 km band beyond Ukraine's edge (the map's coast and border are not the outline's), so that
   the national sum is what DeepState itself measures; its *share* is the part of the land
   outline the map covers, fully held regions exactly 1 (see `control_from_snapshot`).
-* Population on either side of a line is pre-war population pro rata to area inside each
-  region: a uniform-density assumption, coarse where a region's cities sit on one side.
+* Population on either side of a line is the pre-war population: by default pro rata to area
+  inside each region; with `people` (`analysis.population.line_people`) settlements are placed
+  where the maps put them and only the rest of each region is spread by area.
 """
 
 from __future__ import annotations
@@ -386,14 +387,21 @@ def custom_line(regions: pd.DataFrame, custom: Mapping[str, float]) -> pd.Series
     return pd.Series({rid: float(custom.get(rid, 0.0)) for rid in ids})
 
 
-def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame) -> pd.DataFrame:
-    """Area and pre-war population on each side of each line, and Russia's share of Ukraine."""
+def compare_lines(lines: Mapping[str, pd.Series], regions: pd.DataFrame,
+                  people: Mapping[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Area and pre-war population on each side of each line, and Russia's share of Ukraine.
+
+    `people`: per line, the people on Russia's side of each region (`analysis.population.line_people`:
+    settlements where the maps put them); a line without it spreads each region's people evenly."""
     base = regions.set_index("region_id")[["area_km2", "population"]]
     rows = []
     for name, share in lines.items():
         share = share.reindex(base.index).fillna(0.0)
         russian_km2 = float((share * base["area_km2"]).sum())
-        russian_pop = float((share * base["population"]).sum())
+        if people is not None and name in people:
+            russian_pop = float(people[name].reindex(base.index).fillna(0.0).sum())
+        else:
+            russian_pop = float((share * base["population"]).sum())
         rows.append({"line": name,
                      "russian_side_km2": russian_km2,
                      "ukrainian_side_km2": float(base["area_km2"].sum()) - russian_km2,

@@ -26,6 +26,14 @@ _LINE_RULE = re.compile(r"line of contact on (\d{4}-\d{2}-\d{2})")
 # so a date between two maps still finds the one before.
 LINE_MAX_AGE_DAYS = 62
 AUTHOR_SEPARATOR = ";"
+# The categories `pax_crosswalk` may map to, per scheme, with the values each takes in its release
+# (PA-X v10 codes Ce, TjAm and TjRep 0-3 and the others present/absent; UCDP's flags are 0/1, and
+# pa_3rd, a list of names, is read as present when not empty).
+CROSSWALK_SCALES = {
+    "pax": {"Ce": "0-3", "TjAm": "0-3", "TjRep": "0-3", "SsrGua": "0-1", "StBor": "0-1", "ImPK": "0-1"},
+    "ucdp": {"cease": "0-1", "withd": "0-1", "demarcation": "0-1", "terr_prov": "0-1", "pko": "0-1",
+             "pa_3rd": "0-1", "amn": "0-1"},
+}
 
 
 def line_rule_date(rule: str) -> pd.Timestamp | None:
@@ -127,3 +135,21 @@ def publication_is_backed_by_its_source(table: pd.DataFrame, ctx: CheckContext) 
             yield ctx.problem(index, "published_on",
                               f"must not be after its source's publication date {source_date.date()}",
                               row["published_on"].date())
+
+
+@cross_check("pax_crosswalk")
+def categories_belong_to_their_scheme(table: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
+    """A mapped row names a category of its own scheme on the scale its release codes it; a
+    `none` row names no category."""
+    for index, row in table.iterrows():
+        known = CROSSWALK_SCALES[row["scheme"]]
+        if row["relation"] == "none":
+            if pd.notna(row["category"]):
+                yield ctx.problem(index, "category", "must be empty when relation is none", row["category"])
+            continue
+        if row["category"] not in known:
+            yield ctx.problem(index, "category", f"must be a {row['scheme']} category ({', '.join(known)})",
+                              row["category"])
+        elif row["scale"] != known[row["category"]]:
+            yield ctx.problem(index, "scale", f"{row['category']} is coded {known[row['category']]} in its release",
+                              row["scale"])

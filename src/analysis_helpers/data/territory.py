@@ -93,6 +93,37 @@ def sites_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
                           f"{row['lat']}, {row['lon']}")
 
 
+@cross_check("settlements")
+def settlements_inside_their_region(table: pd.DataFrame, ctx: CheckContext):
+    """Each settlement lies within (or just off the simplified coast of) its region's outline."""
+    yield from sites_inside_their_region(table, ctx)
+
+
+@cross_check("settlements")
+def settlements_within_region_totals(table: pd.DataFrame, ctx: CheckContext):
+    """The settlements of a region hold no more people than the region's pre-war total: the rest of
+    the region (spread by area) may not be negative. Reported on the region's largest settlement."""
+    totals = ctx.load("regions").set_index("region_id")["population"].astype(float)
+    settled = table.groupby("region_id")["population"].sum()
+    for region_id, value in settled.items():
+        total = totals.get(region_id)
+        if total is not None and value > total:
+            largest = table.loc[table["region_id"] == region_id, "population"].idxmax()
+            yield ctx.problem(largest, "population",
+                              f"the settlements of {region_id} hold {value:,.0f} people, more than the region's "
+                              f"pre-war total in regions.csv ({total:,.0f})", table.at[largest, "population"])
+
+
+@cross_check("population_estimates")
+def estimates_well_formed(table: pd.DataFrame, ctx: CheckContext):
+    """A known region (or UA), and low <= high."""
+    known = set(ctx.load("regions")["region_id"]) | {NATIONAL_ID}
+    for index, value in table.loc[~table["region_id"].isin(known), "region_id"].items():
+        yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
+    for index in table.index[table["low"] > table["high"]]:
+        yield ctx.problem(index, "low", "must not exceed high", table.at[index, "low"])
+
+
 # Each computed area is rounded to 0.1 km², so a sum of n of them may be off by 0.05 km² per part.
 ROUNDING_PER_PART_KM2 = 0.05
 

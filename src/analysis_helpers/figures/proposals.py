@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
@@ -72,11 +73,17 @@ def _source_text(sources: pd.DataFrame, source_id: object) -> str:
     return f"{_escape(row['publisher'])}, {_escape(row['title'])} ({row['published']:%Y})"
 
 
-def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
-    """The note a chart of the texts shows when none it could draw is known on `as_of`; with
-    `next_known` (`first_known("proposals", after=as_of)`) the date of the next text."""
+def no_text_message(next_known: AsOf = None, what: str = "settlement text") -> str:
+    """Why a chart or table of the texts is empty on its as-of date; with `next_known`
+    (`first_known("proposals", after=as_of)`) the date of the next text. Charts and tables share it."""
     later = "" if next_known is None or pd.isna(next_known) else f"; the next is dated {day_text(next_known)}"
-    return not_yet_figure(f"No {what} yet", f"No {what} in the data is dated on or before this date{later}.", as_of)
+    return f"No {what} in the data is dated on or before this date{later}."
+
+
+def no_text_yet(as_of: AsOf, next_known: AsOf = None, what: str = "settlement text") -> go.Figure:
+    """The note a chart of the texts shows when none it could draw is known on `as_of`
+    (`no_text_message`, under a title)."""
+    return not_yet_figure(f"No {what} yet", no_text_message(next_known, what), as_of)
 
 
 def position_matrix_figure(matrix: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf, *,
@@ -223,7 +230,7 @@ def sides_figure(sides: pd.DataFrame, costs: pd.DataFrame, proposals: pd.DataFra
                       legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.12, "yanchor": "bottom"})
     fig.update_xaxes(title_text="% of Ukraine's area", row=1, col=1)
     fig.update_xaxes(title_text="Persons (millions)", row=1, col=2)
-    note = "Population pro rata to area within each region (pre-war, uniform density)."
+    note = PEOPLE_NOTE
     if has_costs:
         fig.update_xaxes(title_text="USD bn", row=1, col=3)
         assigned = costs["assigned_share"].iloc[0]
@@ -363,7 +370,7 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
     return add_caption(fig, cited, sources, as_of)
 
 
-PAX_LABELS = {"Ce": "Ceasefire (Ce)", "SsrGua": "Security guarantees (SsrGua)", "StBor": "Borders (StBor)",
+PAX_LABELS = {"Ce": "Ceasefire (Ce)", "SsrGua": "Security, general (SsrGua)", "StBor": "Borders (StBor)",
               "TjRep": "Reparations (TjRep)", "TjAm": "Amnesty (TjAm)", "ImPK": "Peacekeeping (ImPK)"}
 PAX_SERIES = (("texts_share", "The kit's texts, 2022-26", OKABE_ITO[1]),
               ("share_substantive", "Past substantive agreements (PA-X)", OKABE_ITO[0]),
@@ -393,3 +400,48 @@ def past_agreements_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[
     return add_caption(fig, cited, sources, as_of,
                        note="Texts: those whose reports say whether they carry the provision. Past agreements: "
                             "PA-X v10, 1990-2025, provision value above 0.")
+
+
+DURABILITY_LABELS = {"cease": "Ceasefire (cease)", "ceasefire_before": "A ceasefire first",
+                     "pko": "Peacekeeping operation (pko)", "pa_3rd": "Third parties named (pa_3rd)",
+                     "amn": "Amnesty (amn)", "terr_prov": "Territorial provisions (terr_prov)",
+                     "demarcation": "Border demarcation", "withd": "Withdrawal of foreign forces (withd)"}
+DURABILITY_SAMPLE_LABELS = {"all": "all UCDP peace agreements", "territorial": "agreements of territorial conflicts",
+                            "interstate": "interstate agreements"}
+
+
+def durability_figure(table: pd.DataFrame, as_of: AsOf, *, cited: Sequence[str], sources: pd.DataFrame,
+                      sample: str = "all", next_known: AsOf = None) -> go.Figure:
+    """Per provision (`analysis.proposals.durability_by_provision`, rows of `sample`): the share of
+    past agreements with it still in force 5 years after signature beside those without it, the
+    counts in the hover, and (with `drafts_beside_durability`'s columns) how many recent drafts carry
+    it in the label; the title names the widest gap. A note while no release is known on `as_of`."""
+    rows = table[(table["sample"] == sample)].dropna(subset=["with_in_force_5y_share", "without_in_force_5y_share"])
+    if rows.empty:
+        later = "" if next_known is None or pd.isna(next_known) else f"; the first is dated {day_text(next_known)}"
+        return not_yet_figure("No peace-agreement durability data yet",
+                              f"No release of the UCDP peace agreement data is known on this date{later}.", as_of)
+    rows = rows.iloc[::-1]  # first provision on top
+    labels = [DURABILITY_LABELS.get(p, p) for p in rows["provision"]]
+    if "drafts_with" in rows:  # `drafts_beside_durability`: how many recent drafts carry each provision
+        labels = [f"{label}<br>{f'in {w} of {n} drafts' if n else 'no recent draft yet'}" for label, w, n in
+                  zip(labels, rows["drafts_with"], rows["drafts_known"], strict=True)]
+    fig = go.Figure()
+    for column, count, name, colour in (("with_in_force_5y_share", "agreements_with", "with the provision",
+                                         OKABE_ITO[1]),
+                                        ("without_in_force_5y_share", "agreements_without", "without it",
+                                         OKABE_ITO[0])):
+        fig.add_trace(go.Bar(y=labels, x=as_percent(rows[column]), name=name, orientation="h", marker_color=colour,
+                             customdata=rows[count], hovertemplate="%{y}, " + name
+                             + ": %{x:.0f} % still in force after 5 years (%{customdata} agreements)<extra></extra>"))
+    gap = rows["with_in_force_5y_share"] - rows["without_in_force_5y_share"]
+    widest = rows.loc[gap.abs().idxmax()]
+    fig.update_layout(
+        barmode="group", height=520, xaxis_title="Still in force 5 years after signature (%, Kaplan-Meier)",
+        yaxis_title="Provision (UCDP flag)", xaxis={"range": [0, 100]},
+        title=(f"{DURABILITY_LABELS.get(widest['provision'], widest['provision'])}: "
+               f"{widest['with_in_force_5y_share']:.0%} of {DURABILITY_SAMPLE_LABELS.get(sample, sample)} with it "
+               f"still in force after 5 years against {widest['without_in_force_5y_share']:.0%} without, the widest gap"))
+    return add_caption(fig, cited, sources, as_of,
+                       note="UCDP Peace Agreement Dataset v22.1, 1975-2021: in force until UCDP records the agreement "
+                            "as ended; agreements of one conflict are not independent; descriptive, not an effect.")

@@ -14,6 +14,7 @@ import shapely
 from plotly.colors import sample_colorscale
 
 from ..analysis import territory as terr
+from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.territory import to_equal_area
 from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
 from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, day_text, not_yet_figure, wrap_text
@@ -337,7 +338,7 @@ def lines_figure(comparison: pd.DataFrame, as_of: AsOf, cited: Sequence[str], *,
     claimed = comparison.set_index("line").loc[terr.LINE_CLAIMED]
     fig.update_layout(height=520, title=f"Russia's claimed borders would put {claimed['russian_side_share']:.0%} of Ukraine and "
                                         f"{claimed['russian_side_population'] / 1e6:.1f} million pre-war residents on its side")
-    return add_caption(fig, cited, sources, as_of, note="Population pro rata to area within each region (uniform density).")
+    return add_caption(fig, cited, sources, as_of, note=PEOPLE_NOTE + " A line typed by hand: pro rata to area.")
 
 
 def _line_values(share: pd.Series, boundaries: pd.DataFrame, names: pd.Series) -> tuple[list, list]:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import pandas as pd
 
+from ..analysis import population as people_engine
 from ..analysis import territory as terr
 from ..conventions import AsOf
 from ..figures.territory import line_map, update_line_map
@@ -21,13 +22,16 @@ TABLE_FORMAT = {"russian_side_km2": "{:,.0f}", "ukrainian_side_km2": "{:,.0f}", 
 
 def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFrame, claims: pd.DataFrame,
                    sites: pd.DataFrame, cited: Sequence[str], as_of: AsOf,
-                   user_line: Mapping[str, float] | None = None, *, sources: pd.DataFrame) -> widgets.VBox:
+                   user_line: Mapping[str, float] | None = None, *, sources: pd.DataFrame,
+                   settlements: pd.DataFrame | None = None,
+                   settlement_control: pd.DataFrame | None = None) -> widgets.VBox:
     """A date slider, a line menu and per-region share sliders re-render a map and a comparison table.
 
     Opens on `as_of` (the latest map with every region on or before it) and the line of contact;
     the share sliders start from `user_line` (region id -> share 0-1 on Russia's side, as the
     notebook's parameter), and offer every region Russia claims or holds part of, plus those
-    `user_line` names.
+    `user_line` names. With `settlements` and `settlement_control` the table counts people where the
+    maps put them (`analysis.population.line_people`), else spread evenly over each region.
     """
     user_line = dict(user_line or {})
     # From the first map after the eve of the invasion: on the eve the line of contact *is* the
@@ -67,7 +71,9 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
         else:
             update_line_map(shown["map"], chosen, lines[chosen], regions, boundaries, when.value, cited,
                             sources=sources)
-        table = terr.compare_lines(lines, regions).set_index("line").style.format(TABLE_FORMAT)
+        people = (None if settlements is None or settlement_control is None else
+                  people_engine.line_people(lines, when.value, regions, settlements, settlement_control))
+        table = terr.compare_lines(lines, regions, people=people).set_index("line").style.format(TABLE_FORMAT)
         render_into(output, shown["map"], table)
 
     redraw = Redraw(draw)
