@@ -5,7 +5,9 @@ ipywidgets and analysis_helpers (and calling setup_notebook), built by the same 
 parallelism, kernels, export). The ratio shows what the kit's own work costs on top of starting
 kernels and exporting HTML. Target (issue 26): at most 1.2.
 
-It also prints the size of every report built (issue 26: at most 2.5 MB each), beside the size
+It also splits each report's time into its cells, its export and the rest (kernel start,
+papermill), beside the floor's, to show where the time above the floor goes; and it prints the
+size of every report built (issue 26: at most 2.5 MB each), beside the size
 the same page would have with the full plotly.js that plotly.py ships in place of the kit's
 bundle (the baseline of this run: same figures, only the library differs).
 
@@ -52,14 +54,36 @@ def floor_notebooks(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def timed_build(notebooks: list[Path], out: Path, per_scenario: bool) -> float:
+def timed_build(notebooks: list[Path], out: Path, per_scenario: bool) -> tuple[float, list[report.Outcome]]:
     start = time.perf_counter()
     outcomes = report.run(notebooks, {}, out, per_scenario=per_scenario)
     elapsed = time.perf_counter() - start
     failed = [o.error for o in outcomes if not o.ok]
     if failed:
         raise SystemExit("build failed:\n" + "\n".join(failed))
-    return elapsed
+    return elapsed, outcomes
+
+
+def where_the_time_goes(kit: list[report.Outcome], floor: list[report.Outcome]) -> None:
+    """Each report's seconds split into its cells, its export and the rest (kernel start, papermill),
+    beside the floor's mean: what the kit adds on top of a bare notebook, part by part."""
+    def parts(outcome: report.Outcome) -> tuple[float, float, float]:
+        rest = outcome.seconds - outcome.cell_seconds - outcome.export_seconds
+        return outcome.cell_seconds, outcome.export_seconds, rest
+
+    mean = [statistics.mean(values) for values in zip(*(parts(o) for o in floor), strict=True)]
+    print("\nwhere the time goes (seconds in one worker; the build runs "
+          f"{min(os.cpu_count() or 1, len(kit))} at once):")
+    print(f"  {'report':22s} {'total':>6s} {'cells':>6s} {'export':>6s} {'rest':>6s}")
+    print(f"  {'floor (mean)':22s} {sum(mean):6.1f} {mean[0]:6.1f} {mean[1]:6.1f} {mean[2]:6.1f}")
+    totals = [0.0, 0.0, 0.0]
+    for outcome in sorted(kit, key=lambda o: o.seconds, reverse=True):
+        cells, export, rest = parts(outcome)
+        totals = [t + p for t, p in zip(totals, (cells, export, rest), strict=True)]
+        print(f"  {outcome.job.label:22s} {outcome.seconds:6.1f} {cells:6.1f} {export:6.1f} {rest:6.1f}")
+    above = [t - len(kit) * m for t, m in zip(totals, mean, strict=True)]
+    print(f"  above the floor, all reports: cells {above[0]:+.1f} s, export {above[1]:+.1f} s, "
+          f"rest {above[2]:+.1f} s")
 
 
 def report_sizes(folder: Path) -> None:
@@ -89,13 +113,17 @@ def main() -> None:
         kit_times, floor_times = [], []
         for run in range(args.repeat):
             # Alternate the order so that warm caches favour neither side.
-            floor_times.append(timed_build(floor, scratch / f"floor{run}", per_scenario=False))
-            kit_times.append(timed_build(kit, scratch / f"kit{run}", per_scenario=False))
+            floor_time, floor_outcomes = timed_build(floor, scratch / f"floor{run}", per_scenario=False)
+            kit_time, kit_outcomes = timed_build(kit, scratch / f"kit{run}", per_scenario=False)
+            floor_times.append(floor_time)
+            kit_times.append(kit_time)
             if run == 0:
                 report_sizes(scratch / "kit0")
+                where_the_time_goes(kit_outcomes, floor_outcomes)
     kit_s, floor_s = statistics.median(kit_times), statistics.median(floor_times)
     ratio = kit_s / floor_s
-    print(f"\nnotebooks: {len(kit)}; kit build {kit_s:.1f} s, floor {floor_s:.1f} s (median of {args.repeat})")
+    print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"notebooks: {len(kit)}; kit build {kit_s:.1f} s, floor {floor_s:.1f} s (median of {args.repeat})")
     print(f"ratio kit/floor: {ratio:.2f} (target <= {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'MISSED'})")
 
 

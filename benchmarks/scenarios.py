@@ -86,7 +86,7 @@ def main() -> None:
     defined = {name: load_scenario(name) for name in list_scenarios()}
     builder = scenario_explorer(baseline, defined, load("actors"), load("issues"), baseline.as_of, draws=options.draws,
                                 sources=load("sources"))
-    front = next(w for w in parts(builder) if getattr(w, "description", "") == "Front pace (x recent)")
+    front = next(w for w in parts(builder) if getattr(w, "description", "") == "Front pace (x model)")
     values = iter([v / 4 for v in range(-12, 13)] * 100)
 
     def move_slider():

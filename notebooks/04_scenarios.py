@@ -34,14 +34,18 @@ from analysis_helpers import setup_notebook; setup_notebook()
 #
 # **Read the results as "if these assumptions held", never as forecasts.** Scenario magnitudes
 # are the author's assumptions, each with its reasoning in the file (and a source where it rests
-# on a published figure or statement). Bands are 80% assumption ranges: Monte Carlo over the ranges
-# the files give and over the coded uncertainty of every stance. To add a scenario, copy a file,
+# on a published figure or statement). Every 80% band says what it is (`band` in the results):
+# an *assumption range* (Monte Carlo over the ranges the files give), an *input-noise band* (the
+# coded uncertainty of every stance through the bargaining models) or, for Russian-held area, the
+# front model's *calibrated predictive interval* (notebook 08; its coverage is in the chart's
+# caption), widened by the scenario's ranges. A scenario's front is a stated shift of that model's
+# median path ("pace x 2, because ..."). To add a scenario, copy a file,
 # rename it and change the numbers; a broken file is refused with the file, line, key and rule.
 
 # %% tags=["parameters"]
 as_of = None  # date the baseline describes (YYYY-MM-DD); None means the latest observation in the data
 scenario = "baseline"  # scenario this report puts first (one report per scenario in reports/scenarios/)
-draws = 1000  # Monte Carlo draws for the 80% assumption ranges
+draws = 1000  # Monte Carlo draws for the 80% bands
 seed = 0  # random seed: same seed, same intervals
 results_csv = None  # path to also write every scenario's results to as CSV (None: download link only)
 
@@ -82,7 +86,8 @@ ah.formatted_table(titles.assign(path=pd.array([s.path for s in defined.values()
 # uncovered.
 
 # %%
-scenarios.headline_grid(results, as_of, titles, cited=baseline.cited, sources=sources)
+scenarios.headline_grid(results, as_of, titles, cited=baseline.cited, sources=sources,
+                        front_note=scenarios.front_band_note(baseline))
 
 # %% [markdown]
 # The predicted settlement on each issue (compromise model: the weighted mean of positions,
@@ -116,10 +121,9 @@ ah.formatted_table(scenarios.assumption_table(chosen))
 # %% [markdown]
 # ### Its results
 #
-# `value` is the result of the central assumptions; `low` and `high` bound the 80% assumption
-# range (not a calibrated predictive interval; a central value that a nonlinear model puts outside
-# the draws' range extends it)
-# (blank where there is none). `settlement:<issue>` is the compromise model;
+# `value` is the result of the central assumptions; `low` and `high` bound the 80% band of the kind
+# `band` names (a central value that a nonlinear model puts outside the draws' range extends it;
+# blank where there is none). `settlement:<issue>` is the compromise model;
 # `distance_<party>:<issue>` is how far the party's position lies from that compromise and
 # `party_gap:<issue>` how far apart the two parties' 80% input-noise bands of their positions are.
 

@@ -130,9 +130,10 @@ display(ah.formatted_table(forecasts.endings_table(as_of)))
 # %% [markdown]
 # **Crowd forecasts beside the kit's.** The platforms asked about a bilateral ceasefire or peace
 # agreement in effect; the kit's number is the base rate of a war ending (COW's sense). Only
-# forecasts that stored reporting states are listed (RAND Forecasting Initiative, Metaculus and
-# Glimt on one shared question); Good Judgment Open's ceasefire questions are not listed, because
-# the stored pages give their crowd forecast without the date it was made, or only at closing.
+# forecasts that stored reporting states with their date are listed (RAND Forecasting Initiative,
+# Metaculus and Glimt on one shared question). What else was searched and why it is left out
+# (Good Judgment Open pages without the day they were read, market prices found only on aggregator
+# pages, no dated expert panel) is in the dataset's notes: `ah.describe("binary_forecasts")`.
 
 # %%
 display(ah.formatted_table(forecasts.crowd_table(as_of)))
@@ -148,16 +149,26 @@ display(ah.formatted_table(forecasts.crowd_table(as_of)))
 display(ah.formatted_table(forecasts.scenario_timing(as_of)))
 
 # %% [markdown]
-# **Scenario fronts from the calibrated model.** Each scenario's front factor restated as a shift of
-# the model's expected change (factor 1: the model's median path; 0: no expected change), with the
-# model's own spread around it: national Russian-held area at the scenario's central settlement
-# time, median and 80 % calibrated predictive interval (coverage measured up to 12 months; beyond,
-# the spread is extrapolated and has no measured coverage). Scenarios that set a text's line or
-# regions themselves get those on top in the engine (notebook 04), which still uses its own
-# factor × trailing-pace rule.
+# **Scenario fronts from the calibrated model.** The scenario engine (notebook 04) draws each
+# scenario's front from the model's forecast issued at the latest origin: the scenario's front factor
+# is a stated shift of the model's median change (factor 1: the model's median path; 0: no expected
+# change; each file says why), and the model's calibrated spread comes on top. National
+# Russian-held area at each scenario's central settlement time: the model's part alone (median and
+# **80 % calibrated predictive interval**, with how often such intervals held the outcome at the
+# nearest scored horizon; beyond 12 months the spread is extrapolated and has no measured coverage),
+# then the band once the scenario's own **assumption ranges** (settlement time, factor, region
+# changes) are drawn too. A scenario that names a text's line has that line, not the front, in
+# notebook 04.
 
 # %%
-display(ah.formatted_table(forecasts.scenario_fronts(as_of), empty=forecasts.not_issued_message(first_issued)))
+display(ah.formatted_table(forecasts.scenario_fronts(as_of).rename(columns={
+    "held_at_as_of_km2": "held at as-of date (km²)", "median_km2": "model median (km²)",
+    "low_80_km2": "80% calibrated predictive interval, low (km²)",
+    "high_80_km2": "80% calibrated predictive interval, high (km²)",
+    "coverage_80": "held past outcomes (share)", "outcomes": "past outcomes scored",
+    "with_assumptions_low_km2": "with the scenario's assumption ranges, low (km²)",
+    "with_assumptions_high_km2": "with the scenario's assumption ranges, high (km²)"}),
+    empty=forecasts.not_issued_message(first_issued)))
 
 # %% [markdown]
 # **Yes/no ledger.** Will the war have ended 3, 6 and 12 months after each origin? The kit (the

@@ -61,3 +61,50 @@ def test_appending_an_origin_seals_it_and_keeps_the_old_rows(data_copy):
     pd.testing.assert_frame_equal(again[again["origin"] < last].reset_index(drop=True),
                                   ledger[ledger["origin"] < last].reset_index(drop=True))
     assert forecasts.append_front_origins(data_dir=data_copy) == 0
+
+
+def test_reconciling_within_bounds_keeps_every_region_inside_and_sums_to_the_national_draws():
+    rng = np.random.default_rng(0)
+    values = {NATIONAL_ID: rng.normal(100, 50, 200), "a": rng.normal(-80, 30, 200), "b": rng.normal(60, 30, 200),
+              "c": rng.normal(40, 30, 200)}
+    bounds = {"a": (-50.0, 1e6), "b": (-1e6, 1e6), "c": (-1e6, 1e6)}
+    out = front.reconcile(values, {"a": 30.0, "b": 30.0, "c": 30.0}, bounds)
+    assert (out["a"] >= -50.0 - 1e-9).all()
+    np.testing.assert_allclose(out["a"] + out["b"] + out["c"], values[NATIONAL_ID])
+    unbounded = front.reconcile(values, {"a": 30.0, "b": 30.0, "c": 30.0})
+    np.testing.assert_allclose(unbounded["a"] + unbounded["b"] + unbounded["c"], values[NATIONAL_ID])
+
+
+def test_front_paths_give_the_issued_quantiles_at_issued_horizons_and_draw_between_them():
+    ledger = ah.load("front_forecasts")
+    calibrated = ledger[ledger["calibrated"]]
+    issued = calibrated[calibrated["origin"] == calibrated["origin"].max()]
+    paths = front.FrontPaths.from_issued(issued)
+    national = paths.series.index(NATIONAL_ID)
+    at6 = issued[(issued["region_id"] == NATIONAL_ID) & (issued["horizon_months"] == 6)].iloc[0]
+    quantiles = paths.change_quantiles([6.0])[national, 0]
+    np.testing.assert_allclose(quantiles + at6["last_km2"], at6[list(front.QUANTILE_COLUMNS)].to_numpy(float))
+    assert np.all(paths.change_quantiles([0.0]) == 0)
+    # change_at is the level-interpolated quantile at each (months, probability), also beyond 12 months.
+    months = np.array([0.5, 6.0, 7.3, 12.0, 20.0])
+    probabilities = np.tile([0.05, 0.5, 0.62, 0.9, 0.99], (len(paths.series), 1))
+    drawn = paths.change_at(months, probabilities)
+    grid = paths.change_quantiles(months)
+    for j in range(len(months)):
+        expected = np.interp(probabilities[national, j], paths.levels, grid[national, j])
+        assert drawn[national, j] == pytest.approx(expected)
+    assert paths.median_change([20.0])[national, 0] == pytest.approx(grid[national, -1, 4])
+
+
+def test_the_fire_covariate_uses_only_fires_known_at_the_origin(reference_dir):
+    daily = pd.read_csv(reference_dir / "war_fires" / "strikes_by_location_and_day.csv")
+    fires = front.monthly_fire_intensity(daily)
+    months = pd.date_range("2023-01-01", "2025-03-01", freq="MS")
+    y = np.cumsum(np.linspace(100, 400, len(months)))
+    fit = front.with_fire_covariate(fires)
+    first = fit(y, months, 6)
+    later = fires.copy()
+    later[later.index >= months[-1]] *= 10  # the origin's own month and later: not complete at the origin
+    again = front.with_fire_covariate(later)(y, months, 6)
+    np.testing.assert_allclose(first[0], again[0])
+    np.testing.assert_allclose(first[1], again[1])

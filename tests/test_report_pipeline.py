@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import nbformat
 import pytest
 
@@ -41,6 +44,9 @@ def test_parameters_reach_the_notebook(tmp_path, offline_kernels):
     notebook = make_notebook(tmp_path / "11_params.ipynb", "assert as_of == '2025-05-15', as_of")
     [outcome] = report.run([notebook], {"as_of": "2025-05-15"}, tmp_path / "reports", jobs=1)
     assert outcome.ok, outcome.error
+    # What benchmarks/report_build.py splits a report's time into: cells, export, the rest.
+    assert outcome.cell_seconds > 0 and outcome.export_seconds > 0
+    assert outcome.cell_seconds + outcome.export_seconds < outcome.seconds
 
 
 def test_command_exits_non_zero_on_failure(tmp_path, offline_kernels):
@@ -180,3 +186,18 @@ def test_the_default_scenario_page_is_a_copy_of_the_notebooks_report(tmp_path):
     assert [(job.output.name, job.same_as.name) for job in copies] == [(f"{default}.html", "04_scenarios.html")]
     chosen = report.plan_jobs([notebook], {"scenario": "russian_escalation"}, tmp_path, scenarios=[default, "russian_escalation"])
     assert [job.output.name for job in chosen if job.same_as is not None] == ["russian_escalation.html"]
+
+
+def test_notebook_set_up_skips_only_the_iri_format_parsers():
+    """setup_notebook keeps jsonschema (imported through plotly's renderers) from building
+    rfc3987_syntax's parsers; the formats the kit's schemas use are still checked."""
+    probe = (
+        "import sys\n"
+        "from analysis_helpers import setup_notebook\n"
+        "setup_notebook()\n"
+        "import jsonschema\n"
+        "checker = jsonschema.Draft202012Validator.FORMAT_CHECKER\n"
+        "assert 'rfc3987_syntax' not in sys.modules or sys.modules['rfc3987_syntax'] is None\n"
+        "assert not jsonschema.Draft202012Validator({'format': 'date'}, format_checker=checker).is_valid('2025-13-01')\n"
+        "assert not jsonschema.Draft202012Validator({'format': 'regex'}, format_checker=checker).is_valid('(')\n")
+    subprocess.run([sys.executable, "-c", probe], check=True)

@@ -8,7 +8,7 @@ import pytest
 
 from analysis_helpers.analysis import bargaining, stances
 from analysis_helpers.analysis import scenarios as engine
-from analysis_helpers.conventions import PARTIES, RUSSIA, UKRAINE
+from analysis_helpers.conventions import NATIONAL_ID, PARTIES, RUSSIA, UKRAINE
 from analysis_helpers.scenarios import baseline_for, load_scenario
 
 
@@ -64,11 +64,15 @@ def test_area_people_and_money_metrics_add_up(escalation):
     assert results["occupied_pct"] == pytest.approx(100 * results["occupied_km2"] / area)
     assert results["ukrainian_side_km2"] == pytest.approx(area - results["occupied_km2"] - results["buffer_km2"])
     assert results["funding_gap_usd_bn"] == pytest.approx(results["needs_usd_bn"] - results["funding_usd_bn"])
-    # Area moves by factor x months x the trailing pace per region, each region within 0..its area.
-    rate = baseline.front_rate(12)
+    # Area moves by factor x the front model's median change to the settlement, each region within 0..its area.
     months, factor = results["settlement_months"], scenario.assumptions["front"]["factor"]["value"]
+    moved = engine._model_change(baseline, np.array([months]), np.array([factor]), seed=0)[0]
     ceiling = np.maximum(baseline.regions["area_km2"].to_numpy(float), baseline.occupied_km2)
-    occupied = np.clip(baseline.occupied_km2 + factor * months * rate, 0, ceiling)
+    occupied = np.clip(baseline.occupied_km2 + moved, 0, ceiling)
     assert results["occupied_km2"] == pytest.approx(occupied.sum())
+    paths = baseline.front_paths
+    national = paths.median_change([baseline.months_since_origin, baseline.months_since_origin + months])[
+        paths.series.index(NATIONAL_ID)]
+    assert moved.sum() == pytest.approx(factor * (national[1] - national[0]), rel=1e-6)
     density = (baseline.regions["population"] / baseline.regions["area_km2"]).to_numpy(float)
     assert results["occupied_population"] == pytest.approx(occupied @ density)

@@ -37,7 +37,7 @@ def values(results: pd.DataFrame) -> pd.Series:
 
 def test_results_table_has_the_promised_columns_and_metrics(baseline, status_quo):
     results = engine.run(status_quo, baseline, draws=200)
-    assert list(results.columns) == ["scenario", "metric", "value", "low", "high", "unit"]
+    assert list(results.columns) == ["scenario", "metric", "value", "low", "high", "unit", "band"]
     assert results["metric"].is_unique
     metrics = set(results["metric"])
     assert metrics >= REQUIRED
@@ -75,24 +75,50 @@ def test_frozen_front_keeps_the_line_at_as_of(baseline, status_quo):
     assert result["ukrainian_side_km2"] == pytest.approx(total - expected)
 
 
-def test_front_moves_by_factor_times_recent_pace_times_months(baseline, status_quo):
+def test_front_moves_by_factor_times_the_models_median_change(baseline, status_quo):
     def occupied(factor, months):
-        scenario = variant(status_quo, front={"factor": factor, "window_months": 12, "reasoning": "For the test."},
+        scenario = variant(status_quo, front={"factor": factor, "reasoning": "For the test."},
                            settlement={"months": months, "reasoning": "For the test."})
         return values(engine.run(scenario, baseline, draws=0))["occupied_km2"]
 
-    recent = territory.change_between(ah.load("territory_control"), baseline.as_of - pd.DateOffset(months=12),
-                                      baseline.as_of).set_index("region_id").drop(territory.NATIONAL_ID)
+    paths = baseline.front_paths
+    assert paths is not None and paths.origin <= baseline.as_of
+    national = paths.series.index(territory.NATIONAL_ID)
+    start = baseline.months_since_origin
+    median = paths.median_change([start, start + 6])[national]
+    # The central run follows the model's median path, shifted by the factor; regions reconciled to it.
+    assert occupied(1, 6) - occupied(0, 6) == pytest.approx(median[1] - median[0], rel=1e-6)
+    assert occupied(2, 6) - occupied(0, 6) == pytest.approx(2 * (median[1] - median[0]), rel=1e-6)
+
+
+def test_the_models_spread_gives_a_band_even_when_the_scenario_states_no_range(baseline, status_quo):
+    fixed = variant(status_quo, front={"factor": 1.0, "reasoning": "For the test."},
+                    settlement={"months": 12, "reasoning": "For the test."})
+    row = engine.run(fixed, baseline, draws=400).set_index("metric").loc["occupied_km2"]
+    assert row["band"] == engine.CALIBRATED_INTERVAL
+    assert row["high"] - row["low"] > 1000  # the model's 12-month spread, not a collapsed rule band
+    assert "calibrated predictive interval" in engine.front_band_note(baseline, 12)
+
+
+def test_before_the_first_calibrated_forecast_the_front_follows_the_pace_rule(status_quo):
+    early = baseline_for("2023-06-01")
+    assert early.front_paths is None
+
+    def occupied(factor, months):
+        scenario = variant(status_quo, front={"factor": factor, "window_months": 12, "reasoning": "For the test."},
+                           settlement={"months": months, "reasoning": "For the test."})
+        return engine.run(scenario, early, draws=50).set_index("metric").loc["occupied_km2"]
+
+    recent = territory.change_between(ah.load("territory_control", as_of=early.as_of),
+                                      early.as_of - pd.DateOffset(months=12),
+                                      early.as_of).set_index("region_id").drop(territory.NATIONAL_ID)
     pace = recent["change_km2"] / 12
-    # A region cannot pass its area (or, held whole, the map's own figure for it): the gain stops there.
     start = recent["end_km2"]
     ceiling = np.maximum(ah.load("regions").set_index("region_id")["area_km2"].reindex(start.index), start)
-
-    def expected_gain(months: float) -> float:
-        return float((np.minimum(start + months * pace, ceiling) - start).sum())
-
-    assert occupied(1, 6) - occupied(0, 6) == pytest.approx(expected_gain(6), rel=1e-6)
-    assert occupied(2, 6) - occupied(0, 6) == pytest.approx(expected_gain(12), rel=1e-6)
+    gain = float((np.clip(start + 6 * pace, 0, ceiling) - start).sum())
+    assert occupied(1, 6)["value"] - occupied(0, 6)["value"] == pytest.approx(gain, rel=1e-6)
+    assert occupied(1, 6)["band"] == engine.ASSUMPTION_RANGE
+    assert "No calibrated front forecast" in engine.front_band_note(early, 6)
 
 
 def test_territory_share_sets_a_region_and_is_kept_within_its_area(baseline, status_quo):

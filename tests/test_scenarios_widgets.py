@@ -94,7 +94,7 @@ def test_builder_recomputes_chart_and_numbers_when_a_control_moves(results):
     output = output_of(builder)
     occupied, title = _number(builder, "occupied_km2"), title_of(output)
 
-    control(builder, "Front pace (x recent)").value = 3.0
+    control(builder, "Front pace (x model)").value = 3.0
     assert _number(builder, "occupied_km2") > occupied and title_of(output) != title
 
     markers = figure_of(output)["data"]
@@ -115,4 +115,4 @@ def test_builder_loads_the_start_scenarios_values(results):
 def test_csv_download_link_carries_the_table(results):
     link = csv_download_link(results, "scenario_results.csv", "Download")
     payload = link.split("base64,", 1)[1].split("'", 1)[0]
-    assert base64.b64decode(payload).decode().splitlines()[0] == "scenario,metric,value,low,high,unit"
+    assert base64.b64decode(payload).decode().splitlines()[0] == "scenario,metric,value,low,high,unit,band"

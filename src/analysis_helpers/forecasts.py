@@ -12,6 +12,7 @@ breaks and the forecasts already issued (whose resolved errors calibrate the nex
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,7 +44,7 @@ __all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front
 
 #: Scored origins start here (the issue's rolling-origin backtest); earlier origins only warm up
 #: the calibration pool (their forecasts are issued but uncalibrated).
-BACKTEST_FROM = pd.Timestamp("2024-01-01")
+BACKTEST_FROM = front.SCORED_FROM
 #: First origin with `front.MIN_FIT_MONTHS` months after the last 2022 break.
 ISSUE_FROM = pd.Timestamp("2023-06-01")
 LEDGER = "front_forecasts"
@@ -83,17 +84,19 @@ def issued_rows(origin: pd.Timestamp, table: pd.DataFrame, calibrated: bool) -> 
 
 
 def front_backtest(start: AsOf = ISSUE_FROM, end: AsOf = None, data_dir: Path | str | None = None,
-                   draws: int = front.DRAWS) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   draws: int = front.DRAWS, fit: front.TrendFit = front.local_linear_trend,
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(issued forecasts at every monthly origin from `start`, national scores per horizon over
     the origins from `BACKTEST_FROM`). Each origin sees only the data and forecasts of its day;
-    origins whose pool is still too small issue the uncalibrated model (they warm up the pool)."""
+    origins whose pool is still too small issue the uncalibrated model (they warm up the pool).
+    `fit`: the trend model (a challenger is calibrated on its own earlier errors, as the kit's is)."""
     issued = pd.DataFrame()
     national = []
     for origin in origins(start, end, data_dir):
         day = as_timestamp(origin)
         control = load("territory_control", data_dir, as_of=day)
         breaks = load("front_breaks", data_dir, as_of=day)
-        model = front.model_forecast(control, breaks, day)
+        model = front.model_forecast(control, breaks, day, fit=fit)
         try:
             errors = front.standardised_errors(issued, front.monthly_levels(control)) if len(issued) else None
             if errors is None:
@@ -574,29 +577,47 @@ def endings_table(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.
     return rows[["measure", "sample", "category", "horizon_months", "estimate", "low", "high", "n"]].reset_index(drop=True)
 
 
-def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """National Russian-held km² at each scenario's central settlement time, from the calibrated
-    front model with the scenario's front factor as a stated shift of the model's expected change
-    (`analysis.forecasts.front_path`): median and 80 % calibrated predictive interval, beside the
-    area at the origin. A scenario that names a text's line, or sets regions itself, is marked:
-    the engine applies those on top."""
+def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None, draws: int = 1000) -> pd.DataFrame:
+    """National Russian-held km² at each scenario's central settlement time as the scenario engine
+    draws it from the front model (the scenario's front factor a stated shift of the model's
+    median change): the model's part alone (central months and factor: median and 80 %
+    calibrated predictive interval, with the coverage such intervals measured at the nearest
+    scored horizon), then the band once the scenario's own assumption ranges (settlement time,
+    factor, region changes) are drawn too. A scenario that names a text's line is marked: the
+    engine replaces the front with that line. Empty before the first calibrated forecast."""
+    from .analysis import scenarios as engine
     from .data.scenarios import as_range
-    from .scenarios import list_scenarios, load_scenario
+    from .scenarios import baseline_for, load_scenario, runnable_scenarios
 
-    issued = issued_fan(as_of, data_dir)
-    national = issued[issued["region_id"] == NATIONAL_ID]
+    baseline = baseline_for(as_of, data_dir)
+    columns = ["scenario", "origin", "months", "factor", "held_at_as_of_km2", "median_km2", "low_80_km2",
+               "high_80_km2", "coverage_80", "outcomes", "with_assumptions_low_km2", "with_assumptions_high_km2",
+               "engine_adds"]
+    paths = baseline.front_paths
+    if paths is None:  # before the first calibrated forecast: nothing to restate the factors with
+        return pd.DataFrame(columns=columns)
+    coverage = baseline.front_coverage.set_index("horizon_months")
     rows = []
-    if national.empty:  # before the first calibrated forecast: nothing to restate the factors with
-        return pd.DataFrame(columns=["scenario", "origin", "months", "factor", "held_at_origin_km2", "median_km2",
-                                     "low_80_km2", "high_80_km2", "engine_adds"])
-    for name in list_scenarios(data_dir):
-        assumptions = load_scenario(name, data_dir).assumptions
+    for name, reason in runnable_scenarios(as_of, data_dir).items():
+        if reason:
+            continue
+        scenario = load_scenario(name, data_dir)
+        assumptions = scenario.assumptions
         months = as_range(assumptions["settlement"]["months"])[0]
         factor = as_range(assumptions["front"]["factor"])[0]
-        path = front.front_path(national, months, factor).iloc[0]
-        rows.append({"scenario": name, "origin": issued["origin"].iloc[0], "months": months, "factor": factor,
-                     "held_at_origin_km2": path["last_km2"], "median_km2": path["q0.5"],
-                     "low_80_km2": path["q0.1"], "high_80_km2": path["q0.9"],
-                     "engine_adds": ", ".join(k for k in ("territory",) if assumptions.get(k))
-                     or ("text's line" if assumptions["settlement"].get("proposal") else "")})
-    return pd.DataFrame(rows)
+        central = dataclasses.replace(scenario, assumptions={
+            **assumptions, "territory": [], "settlement": {**assumptions["settlement"], "months": months},
+            "front": {**assumptions["front"], "factor": factor}})
+        median, low, high = engine.national_front(central, baseline, draws)
+        _, wide_low, wide_high = engine.national_front(scenario, baseline, draws)
+        horizon = min(baseline.months_since_origin + months, paths.measured_up_to)
+        nearest = coverage.index[np.abs(coverage.index.to_numpy() - horizon).argmin()] if len(coverage) else None
+        rows.append({"scenario": name, "origin": paths.origin, "months": months, "factor": factor,
+                     "held_at_as_of_km2": float(baseline.occupied_km2.sum()), "median_km2": median,
+                     "low_80_km2": low, "high_80_km2": high,
+                     "coverage_80": coverage.loc[nearest, "coverage"] if nearest is not None else np.nan,
+                     "outcomes": int(coverage.loc[nearest, "outcomes"]) if nearest is not None else 0,
+                     "with_assumptions_low_km2": wide_low, "with_assumptions_high_km2": wide_high,
+                     "engine_adds": ("text's line" if assumptions["settlement"].get("proposal")
+                                     else ", ".join(k for k in ("territory",) if assumptions.get(k)))})
+    return pd.DataFrame(rows, columns=columns)

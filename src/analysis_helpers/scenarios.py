@@ -18,14 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import scenarios as engine
-from .analysis.scenarios import assumption_table
+from .analysis.scenarios import assumption_table, front_band_note
 from .conventions import AsOf
 from .data import default_data_dir, load, package, resolve_as_of
 from .data.scenarios import Scenario, read_scenario, scenario_from_dict, scenario_names
 from .figures.scenarios import headline_grid, scenario_explorer_report, scenario_profile, settlement_comparison
 from .memo import Memo
 
-__all__ = ["Scenario", "assumption_table", "baseline_for", "headline_grid", "list_scenarios", "load_scenario",
+__all__ = ["Scenario", "assumption_table", "baseline_for", "front_band_note", "headline_grid", "list_scenarios", "load_scenario",
            "run_all", "run_scenario", "runnable_scenarios", "scenario_explorer_report", "scenario_from_dict",
            "scenario_profile", "settlement_comparison"]
 
@@ -59,7 +59,8 @@ def baseline_for(as_of: AsOf = None, data_dir: Path | str | None = None) -> engi
 def run_scenario(name_or_scenario: str | Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0, as_of: AsOf = None,
                  data_dir: Path | str | None = None,
                  expected_utility_draws: int = engine.EXPECTED_UTILITY_DRAWS) -> pd.DataFrame:
-    """Results of one scenario: columns scenario, metric, value, low, high (80% interval), unit.
+    """Results of one scenario: columns scenario, metric, value, low, high (80% band), unit, band (what
+    the band is: assumption range, input-noise band or calibrated predictive interval).
 
     `draws` Monte Carlo draws (0: no intervals), of which the costly expected-utility model uses at
     most `expected_utility_draws`; `as_of` the baseline's date (default: the latest in the data)."""

@@ -52,7 +52,7 @@ interval and the number of wars at risk.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,6 +78,9 @@ DRAWS = 400
 LEVELS = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
 #: Central intervals reported and scored (nominal coverage).
 INTERVALS = (0.5, 0.8, 0.95)
+#: The backtest scores origins from here (the issue's rolling-origin backtest); earlier origins only
+#: warm up the calibration pool.
+SCORED_FROM = pd.Timestamp("2024-01-01")
 
 
 class ForecastError(ValueError):
@@ -105,14 +108,25 @@ def fit_start(breaks: pd.DataFrame, origin: AsOf) -> pd.Timestamp:
     return (known.max().to_period("M") + 1).to_timestamp()
 
 
-def _local_linear_trend(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and sd of the 1..horizon-step forecasts of a local linear trend fitted by ML."""
+#: A trend model: (levels of one series over the fitting window, their months, horizon) -> mean
+#: and sd of the 1..horizon-step forecasts, in km².
+TrendFit = Callable[[np.ndarray, pd.DatetimeIndex, int], tuple[np.ndarray, np.ndarray]]
+
+
+def _scaled(y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The series from its first value, in units of its monthly changes' sd (a well-scaled ML fit)."""
+    scale = max(float(np.std(np.diff(y))), 1.0)
+    return (y - y[0]) / scale, scale
+
+
+def local_linear_trend(y: np.ndarray, months: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of the 1..horizon-step forecasts of a local linear trend fitted by ML (the kit's model)."""
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
     if np.ptp(y) == 0:
         return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
-    scale = max(float(np.std(np.diff(y))), 1.0)
-    model = UnobservedComponents((y - y[0]) / scale, level="local linear trend")
+    scaled, scale = _scaled(y)
+    model = UnobservedComponents(scaled, level="local linear trend")
     with warnings.catch_warnings():
         # Short series often end the optimiser at a variance of zero; the fit is still the ML one.
         warnings.simplefilter("ignore")
@@ -121,6 +135,66 @@ def _local_linear_trend(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.nda
     mean = np.asarray(forecast.predicted_mean) * scale + y[0]
     sd = np.sqrt(np.asarray(forecast.var_pred_mean)) * scale
     return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+
+def damped_trend(y: np.ndarray, months: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of the 1..horizon-step forecasts of an additive damped-trend exponential
+    smoothing model (statsmodels `ETSModel`, ML): the pace decays towards zero with the horizon,
+    a challenger to the local linear trend for long horizons (benchmarks/forecast_calibration.py)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    if np.ptp(y) == 0:
+        return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
+    scaled, scale = _scaled(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = ETSModel(pd.Series(scaled), error="add", trend="add", damped_trend=True).fit(disp=False, maxiter=200)
+        forecast = result.get_prediction(start=len(y), end=len(y) + horizon - 1)
+    mean = np.asarray(forecast.predicted_mean) * scale + y[0]
+    sd = np.sqrt(np.asarray(forecast.forecast_variance)) * scale
+    return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+
+def monthly_fire_intensity(daily: pd.DataFrame, column: str = "war_fires_per_day_non_cloud_days_7dma") -> pd.Series:
+    """Mean of a daily war-fire column per calendar month (index: month start), from the
+    Economist's war-fire table (`date` and the column). The default is the Economist's own
+    cloud-screened seven-day mean of war-related fires, so cloudy months do not read as calm."""
+    dates = pd.to_datetime(daily["date"])
+    values = pd.to_numeric(daily[column], errors="coerce")
+    return values.groupby(dates.dt.to_period("M")).mean().rename(column).pipe(
+        lambda s: s.set_axis(s.index.to_timestamp()))
+
+
+def with_fire_covariate(fires: pd.Series) -> TrendFit:
+    """A local linear trend with war-fire intensity as a regression effect, known at the origin:
+    the change into month t is regressed on the fires of month t-2 (the regressor is the running
+    sum of fires lagged two months, so its effect falls on the change), and months ahead whose
+    fires are not known yet carry the last known month's intensity forward. `fires`: monthly
+    intensity by month start (`monthly_fire_intensity`)."""
+    def fit(y: np.ndarray, months: pd.DatetimeIndex, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+        if np.ptp(y) == 0:
+            return np.full(horizon, y[-1]), np.full(horizon, SD_FLOOR_KM2)
+        ahead = pd.date_range(months[-1], periods=horizon + 1, freq="MS")[1:]
+        wanted = (months.append(ahead) - pd.DateOffset(months=2))
+        known = fires[fires.index <= months[-1] - pd.DateOffset(months=1)]  # complete months at the origin
+        lagged = known.reindex(wanted).ffill().bfill().to_numpy(float)
+        if np.isnan(lagged).any():
+            raise ForecastError("no war-fire intensity is known for the fitting window")
+        exog = np.cumsum(lagged / max(float(np.std(lagged)), 1.0))
+        exog = exog - exog[0]
+        scaled, scale = _scaled(y)
+        model = UnobservedComponents(scaled, level="local linear trend", exog=exog[:len(y), None])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = model.fit(disp=False, maxiter=200)
+            forecast = result.get_forecast(horizon, exog=exog[len(y):, None])
+        mean = np.asarray(forecast.predicted_mean) * scale + y[0]
+        sd = np.sqrt(np.asarray(forecast.var_pred_mean)) * scale
+        return mean, np.maximum(sd, SD_FLOOR_KM2)
+
+    return fit
 
 
 @dataclass(frozen=True)
@@ -133,9 +207,9 @@ class ModelForecast:
 
 
 def model_forecast(control: pd.DataFrame, breaks: pd.DataFrame, origin: AsOf,
-                   horizons: Sequence[int] = HORIZONS) -> ModelForecast:
-    """Fit the local-linear-trend model per series on the months after the last break known at
-    `origin`, from `control` (the rows known at the origin: the caller reads them with
+                   horizons: Sequence[int] = HORIZONS, fit: TrendFit = local_linear_trend) -> ModelForecast:
+    """Fit the trend model `fit` (default: the local linear trend) per series on the months after
+    the last break known at `origin`, from `control` (the rows known at the origin: the caller reads them with
     `load(..., as_of=origin)`). Regions that did not move within the window keep their level."""
     day = as_timestamp(origin)
     if (control["date"] > day).any():
@@ -153,7 +227,7 @@ def model_forecast(control: pd.DataFrame, breaks: pd.DataFrame, origin: AsOf,
         y = window[region_id].to_numpy(float)
         moving = region_id == NATIONAL_ID or np.ptp(y) > MOVING_KM2
         if moving:
-            mean, sd = _local_linear_trend(y, horizon)
+            mean, sd = fit(y, pd.DatetimeIndex(window.index), horizon)
         else:
             mean, sd = np.full(horizon, y[-1]), np.zeros(horizon)
         for h in horizons:
@@ -241,9 +315,12 @@ def calibrated_draws(forecast: ModelForecast, errors: pd.DataFrame, draws: int =
     return table
 
 
-def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float]) -> dict[str, np.ndarray]:
+def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float],
+              bounds: Mapping[str, tuple[float, float]] | None = None) -> dict[str, np.ndarray]:
     """Shift region draws so that, draw by draw, they sum to the national draws: each region
-    takes the gap in proportion to its variance (regions with sd 0 keep their draws)."""
+    takes the gap in proportion to its variance (regions with sd 0 keep their draws). With
+    `bounds` ({region: (lowest, highest)}), a region is kept within them and the rest of the gap
+    goes to the regions still inside theirs (a region cannot lose more than it holds)."""
     regions = [r for r in values if r != NATIONAL_ID]
     national = np.asarray(values[NATIONAL_ID], float)
     stacked = np.vstack([values[r] for r in regions])
@@ -252,6 +329,21 @@ def reconcile(values: Mapping[str, np.ndarray], sd: Mapping[str, float]) -> dict
         variance = np.ones(len(regions))
     gap = national - stacked.sum(axis=0)
     shifted = stacked + (variance / variance.sum())[:, None] * gap[None, :]
+    if bounds is None:
+        return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
+    low = np.array([bounds.get(r, (-np.inf, np.inf))[0] for r in regions])[:, None]
+    high = np.array([bounds.get(r, (-np.inf, np.inf))[1] for r in regions])[:, None]
+    if np.all((shifted >= low) & (shifted <= high)):
+        return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
+    shifted = np.clip(stacked, low, high)
+    for _ in range(len(regions)):  # each pass pins at least one more region at a bound, or closes the gap
+        gap = national - shifted.sum(axis=0)
+        free = np.where(gap > 0, shifted < high, shifted > low) * variance[:, None]
+        total = free.sum(axis=0)
+        if np.all((np.abs(gap) < 1e-9) | (total == 0)):
+            break
+        share = np.divide(free, total, out=np.zeros_like(free), where=total > 0)
+        shifted = np.clip(shifted + share * gap[None, :], low, high)
     return {NATIONAL_ID: national, **dict(zip(regions, shifted, strict=True))}
 
 
@@ -390,36 +482,153 @@ def ledger_pit(resolved: pd.DataFrame) -> np.ndarray:
 # --- scenario fronts: a stated shift of the model's mean -------------------------------------------
 
 
+@dataclass(frozen=True)
+class FrontPaths:
+    """One issued forecast (the ledger rows of one origin) as paths in continuous time: the
+    quantiles of each series' change from its level at the origin, at any number of months ahead.
+
+    Up to the last issued horizon the quantiles are interpolated between issued horizons (0 at the
+    origin, where every quantile is 0). Beyond it the median change goes on at the last month's
+    pace and the spread around the median grows with the square root of time (a random-walk
+    extrapolation: no coverage was measured there, `measured_up_to` says how far it was)."""
+
+    origin: pd.Timestamp
+    series: tuple[str, ...]
+    last_km2: np.ndarray     # per series: the level at the origin
+    horizons: np.ndarray     # 0 and the issued horizons
+    changes: np.ndarray      # (series, horizons, levels): quantiles of the change since the origin
+    levels: np.ndarray
+
+    @property
+    def measured_up_to(self) -> float:
+        """The last issued horizon (months): coverage is measured up to here, not beyond."""
+        return float(self.horizons[-1])
+
+    @classmethod
+    def from_issued(cls, issued: pd.DataFrame, levels: Sequence[float] = LEVELS) -> FrontPaths:
+        """From one origin's ledger rows (`origin`, `region_id`, `horizon_months`, `last_km2`,
+        the `q...` columns); `ForecastError` when they hold several origins or no quantiles."""
+        if issued["origin"].nunique() != 1:
+            raise ForecastError(f"front paths come from one issued origin, not {issued['origin'].nunique()}")
+        columns = [f"q{level:g}" for level in levels]
+        if issued[columns].isna().any().any():
+            raise ForecastError(f"origin {issued['origin'].iloc[0]:%Y-%m-%d} was issued without calibrated quantiles")
+        series, last, changes, horizons = [], [], [], None
+        for region_id, group in issued.groupby("region_id", sort=True):
+            group = group.sort_values("horizon_months")
+            these = np.concatenate([[0.0], group["horizon_months"].to_numpy(float)])
+            if horizons is not None and not np.array_equal(these, horizons):
+                raise ForecastError(f"{region_id}: issued horizons differ from the other series'")
+            horizons = these
+            level = float(group["last_km2"].iloc[0])
+            quantiles = group[columns].to_numpy(float) - level
+            changes.append(np.vstack([np.zeros(len(columns)), quantiles]))
+            series.append(region_id)
+            last.append(level)
+        return cls(pd.Timestamp(issued["origin"].iloc[0]), tuple(series), np.array(last), np.asarray(horizons),
+                   np.stack(changes), np.asarray(levels, float))
+
+    def change_quantiles(self, months) -> np.ndarray:
+        """Quantiles of each series' change since the origin `months` ahead (an array of any
+        length): shape (series, len(months), levels)."""
+        months = np.atleast_1d(np.asarray(months, float))
+        if (months < 0).any():
+            raise ForecastError(f"months must be 0 or more, not {months.min():g}")
+        top = self.horizons[-1]
+        within = np.minimum(months, top)
+        # Linear interpolation between issued horizons, for every series and level at once.
+        right = np.clip(np.searchsorted(self.horizons, within, side="right"), 1, len(self.horizons) - 1)
+        left = right - 1
+        weight = ((within - self.horizons[left]) / (self.horizons[right] - self.horizons[left]))[None, :, None]
+        out = self.changes[:, left, :] * (1 - weight) + self.changes[:, right, :] * weight
+        beyond = months > top
+        if beyond.any():
+            middle = int(np.searchsorted(self.levels, 0.5))
+            median = self.changes[:, :, middle]
+            pace = median[:, -1] - median[:, -2]
+            spread = self.changes[:, -1, :] - median[:, -1:]
+            extra = months[beyond]
+            out[:, beyond, :] = ((median[:, -1][:, None] + pace[:, None] * (extra - top)[None, :])[:, :, None]
+                                 + spread[:, None, :] * np.sqrt(extra / top)[None, :, None])
+        return out
+
+    def _horizon_weights(self, months: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Issued horizons either side of each of `months` (cut at the last) and the weight of the right one."""
+        within = np.minimum(months, self.horizons[-1])
+        right = np.clip(np.searchsorted(self.horizons, within, side="right"), 1, len(self.horizons) - 1)
+        left = right - 1
+        return left, right, (within - self.horizons[left]) / (self.horizons[right] - self.horizons[left])
+
+    def median_change(self, months) -> np.ndarray:
+        """The median change since the origin, shape (series, len(months)) (as `change_quantiles`)."""
+        months = np.atleast_1d(np.asarray(months, float))
+        median = self.changes[:, :, int(np.searchsorted(self.levels, 0.5))]
+        left, right, weight = self._horizon_weights(months)
+        out = median[:, left] * (1 - weight) + median[:, right] * weight
+        beyond = months > self.horizons[-1]
+        if beyond.any():
+            pace = median[:, -1] - median[:, -2]
+            out[:, beyond] = median[:, -1:] + pace[:, None] * (months[beyond] - self.horizons[-1])[None, :]
+        return out
+
+    def change_at(self, months: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+        """Each series' change since the origin at `months[j]` ahead and probability
+        `probabilities[i, j]` (series x months): the value `change_quantiles` would give there,
+        computed without building every level (the scenario engine draws a thousand at a time)."""
+        months = np.asarray(months, float)
+        left, right, h_weight = self._horizon_weights(months)
+        p = np.clip(probabilities, self.levels[0], self.levels[-1])
+        upper = np.clip(np.searchsorted(self.levels, p, side="right"), 1, len(self.levels) - 1)
+        lower = upper - 1
+        l_weight = (p - self.levels[lower]) / (self.levels[upper] - self.levels[lower])
+        series = np.arange(len(self.series))[:, None]
+
+        def at(horizon: np.ndarray) -> np.ndarray:
+            return (self.changes[series, horizon[None, :], lower] * (1 - l_weight)
+                    + self.changes[series, horizon[None, :], upper] * l_weight)
+
+        out = at(left) * (1 - h_weight) + at(right) * h_weight
+        beyond = months > self.horizons[-1]
+        if beyond.any():
+            top = self.horizons[-1]
+            median_top = self.median_change([top])
+            deviation = out[:, beyond] - median_top
+            out[:, beyond] = self.median_change(months[beyond]) + deviation * np.sqrt(months[beyond] / top)[None, :]
+        return out
+
+
 def front_path(issued: pd.DataFrame, months: float, factor: float, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
     """Quantiles of Russian-held km² per region `months` after the issued forecast's origin when a
-    scenario multiplies the model's expected change by `factor` (the scenario's front assumption
-    as a stated shift of the mean; the calibrated spread around it is the model's).
-
-    `issued`: one origin's ledger rows (`region_id`, `horizon_months`, `last_km2`, the `q...`
-    columns). Up to 12 months the median change and the spread are interpolated between issued
-    horizons (0 at the origin); beyond, the median change goes on at the last month's pace and the
-    spread grows with the square root of time (a random-walk extrapolation: no coverage was
-    measured there). Returns `region_id`, `months`, `factor`, `last_km2` and one column per level."""
-    if months < 0:
-        raise ForecastError(f"months must be 0 or more, not {months}")
+    scenario multiplies the model's expected (median) change by `factor` (the scenario's front
+    assumption as a stated shift of the mean; the calibrated spread around it is the model's).
+    `issued`: one origin's ledger rows (see `FrontPaths`, which also says how months beyond the
+    last issued horizon are extrapolated). Returns `region_id`, `months`, `factor`, `last_km2` and
+    one column per level."""
+    paths = FrontPaths.from_issued(issued, levels)
+    quantiles = paths.change_quantiles([months])[:, 0, :]
+    median = paths.median_change([months])[:, 0]
+    shifted = paths.last_km2[:, None] + factor * median[:, None] + (quantiles - median[:, None])
     columns = [f"q{level:g}" for level in levels]
-    rows = []
-    for region_id, group in issued.groupby("region_id", sort=False):
-        group = group.sort_values("horizon_months")
-        horizons = np.concatenate([[0.0], group["horizon_months"].to_numpy(float)])
-        last = float(group["last_km2"].iloc[0])
-        median = np.concatenate([[0.0], group["q0.5"].to_numpy(float) - last])
-        offsets = np.vstack([np.zeros(len(columns)), group[columns].to_numpy(float) - group[["q0.5"]].to_numpy(float)])
-        top = horizons[-1]
-        if months <= top:
-            change = np.interp(months, horizons, median)
-            spread = np.array([np.interp(months, horizons, offsets[:, j]) for j in range(len(columns))])
-        else:
-            change = median[-1] + (months - top) * (median[-1] - median[-2])
-            spread = offsets[-1] * np.sqrt(months / top)
-        rows.append({"region_id": region_id, "months": months, "factor": factor, "last_km2": last,
-                     **dict(zip(columns, last + factor * change + spread, strict=True))})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(shifted, columns=columns)
+    table.insert(0, "last_km2", paths.last_km2)
+    table.insert(0, "factor", factor)
+    table.insert(0, "months", months)
+    table.insert(0, "region_id", list(paths.series))
+    return table
+
+
+def measured_coverage(ledger: pd.DataFrame, levels: pd.DataFrame, level: float = 0.8,
+                      scored_from: AsOf = None, region_id: str = NATIONAL_ID) -> pd.DataFrame:
+    """Per horizon, the share of resolved calibrated forecasts of `region_id` (from origins on or
+    after `scored_from`) whose issued central `level` interval held the outcome: `horizon_months`,
+    `coverage`, `outcomes`. `levels`: `monthly_levels` of the rows known when it is measured."""
+    if scored_from is not None:
+        ledger = ledger[ledger["origin"] >= as_timestamp(scored_from)]
+    resolved = resolved_ledger(ledger, levels, region_id)
+    tail = (1 - level) / 2
+    rows = [(int(h), scoring.coverage(g["outcome_km2"], g[f"q{tail:g}"], g[f"q{1 - tail:g}"]), len(g))
+            for h, g in resolved.groupby("horizon_months")]
+    return pd.DataFrame(rows, columns=["horizon_months", "coverage", "outcomes"])
 
 
 # --- settlement timing from base rates -------------------------------------------------------------

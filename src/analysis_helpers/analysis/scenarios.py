@@ -2,7 +2,7 @@
 
 Pure functions (a `Baseline` carries a memo of results it already computed; see
 `analysis_helpers.memo`). `prepare_baseline(tables, as_of)` does the work that depends only on the data
-(control at `as_of`, recent pace of the front, stances at `as_of`); `run(scenario, baseline)`
+(control at `as_of`, the front model's forecast known then, stances at `as_of`); `run(scenario, baseline)`
 applies one scenario and returns the long results table (`RESULT_COLUMNS`), so that changing a
 scenario recomputes only what the scenario changes.
 
@@ -13,11 +13,16 @@ What each result means
       `buffer_km2`; the issues it codes settle at its positions (no interval). Issues it is
       silent on, or that no report covers, settle at the compromise prediction as without a text.
     * Territory (`occupied_km2`, `occupied_pct`, `occupied_population`, `buffer_km2`, `ukrainian_side_km2`): the
-      Russian-held area of each region at `as_of` (step, as the map showed it), moved by
-      `front.factor` x the region's change per month over the last `window_months` x the months
-      to the settlement, then the scenario's per-region changes; each region kept within
-      0..its area. Population on the Russian side is pre-war population pro rata to area (the
-      uniform-density assumption of `territory.compare_lines`).
+      Russian-held area of each region at `as_of` (step, as the map showed it), moved along the front
+      model's forecast issued at the latest calibrated origin known at `as_of` (`analysis.forecasts`:
+      a local linear trend after the last regime break, split-conformal calibrated, regions
+      reconciled to the national series): `front.factor` x the model's median change over the
+      months to the settlement (the scenario's stated shift of the model's mean) plus the model's
+      own calibrated spread; then the scenario's per-region changes; each region kept within
+      0..its area. Before the first calibrated forecast the front moves by `front.factor` x the
+      region's change per month over the last `window_months` (the pace rule). Population on the
+      Russian side is pre-war population pro rata to area (the uniform-density assumption of
+      `territory.compare_lines`).
     * Needs (`needs_usd_bn`): `reconstruction.needs_at` gives the needs at `as_of` and at the
       settlement; the growth in between is scaled by `damage.factor`.
     * Funding (`funding_usd_bn`, `funding_gap_usd_bn`): `reconstruction.funding_gap` at the
@@ -30,17 +35,20 @@ What each result means
       `party_gap:<issue_id>` (`stances.party_gap`: distance between the two parties' 80% position
       intervals), with `*_mean` over issues.
 
-Intervals (`low`, `high`: 10th and 90th percentiles, an 80% interval)
+Intervals (`low`, `high`: 10th and 90th percentiles, an 80% band; `band` says what it is)
     Each uncertain magnitude of the scenario ({value, low, high}) is drawn from a triangular
-    distribution with its mode at `value`; the needs trend is drawn within the band of
-    `needs_at` (triangular, mode on the central rate), which is a spread of plausible rates, not
-    a statistical interval; settlement outcomes carry `predict_outcomes`' Monte Carlo interval
-    over the coded uncertainty of every stance and capability (the expected-utility model on at
-    most `expected_utility_draws` of them: it costs a hundred times more per draw). `value` is
-    always the point result of the central assumptions. A distance's interval is the range of
-    distances from the party's position to any outcome in the outcome's interval. With
-    `draws=0` there are no intervals (NaN). Quantities the scenario fixes (funding) have
-    low = high = value.
+    distribution with its mode at `value`: an *assumption range*. The territory metrics add the
+    front model's calibrated spread (a *calibrated predictive interval*, whose measured coverage
+    `front_band_note` states; `band` = "calibrated predictive interval + assumption range" when
+    the scenario also states ranges for timing, front shift or regions). The needs trend is drawn
+    within the band of `needs_at` (triangular, mode on the central rate), a spread of plausible
+    rates: an assumption range. Settlement outcomes carry `predict_outcomes`' Monte Carlo interval
+    over the coded uncertainty of every stance and capability (an *input-noise band*; the
+    expected-utility model on at most `expected_utility_draws` of them: it costs a hundred times
+    more per draw). `value` is always the point result of the central assumptions (the model's
+    median path for the front). A distance's interval is the range of distances from the party's
+    position to any outcome in the outcome's interval. With `draws=0` there are no intervals
+    (NaN, `band` empty). Quantities the scenario fixes (funding) have low = high = value.
 
 Speed
     The baseline remembers the front's recent pace per window, the funding total per funding
@@ -54,6 +62,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,11 +73,19 @@ import pandas as pd
 from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, PARTIES, RUSSIA, AsOf, as_timestamp, cited_by
 from ..data.scenarios import Scenario, as_range
 from ..memo import Memo
+from . import forecasts as front_model
 from . import proposals, reconstruction, stances, territory
 
-RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit"]
+RESULT_COLUMNS = ["scenario", "metric", "value", "low", "high", "unit", "band"]
 TABLES = ("territory_control", "regions", "stances", "actors", "issues", "reconstruction_assessments",
-          "funding_sources", "proposal_provisions", "proposal_lines")
+          "funding_sources", "proposal_provisions", "proposal_lines", "front_forecasts")
+# What each band is (the `band` column): the three kinds of interval the kit prints.
+ASSUMPTION_RANGE = "assumption range"
+INPUT_NOISE_BAND = "input-noise band"
+CALIBRATED_INTERVAL = "calibrated predictive interval"
+CALIBRATED_WITH_ASSUMPTIONS = "calibrated predictive interval + assumption range"
+NO_BAND = ""  # a fixed quantity (a gap between coded bands, a mean without a band) or a run without draws
+TERRITORY_METRICS = ("occupied_km2", "buffer_km2", "ukrainian_side_km2", "occupied_pct", "occupied_population")
 # Draws of the expected-utility model (a hundred times costlier per draw than the others): enough for
 # a stable 80% interval in reports; the live builder uses fewer to stay interactive.
 EXPECTED_UTILITY_DRAWS = 200
@@ -84,6 +101,7 @@ UNITS = {
 }
 POSITION_UNIT = "0-100"
 MEMO_SIZE = 64
+FRONT_STREAM = 22  # second key of the front model's own random stream (beside the run's seed)
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,12 @@ class Baseline:
     proposal_provisions: pd.DataFrame = field(repr=False)
     proposal_lines: pd.DataFrame = field(repr=False)
     cited: tuple[str, ...] = ()  # source ids of the rows the baseline rests on (for captions)
+    # The front model's forecast issued at the latest calibrated origin known at as_of (None before
+    # the first one: the engine then falls back on the pace rule), the months from that origin to
+    # as_of, and the measured coverage of its national 80 % intervals per horizon.
+    front_paths: front_model.FrontPaths | None = field(default=None, repr=False)
+    months_since_origin: float = 0.0
+    front_coverage: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     # The parts of a run a scenario change may leave untouched, keyed by part and inputs (see
     # analysis_helpers.memo): memoising skips recomputing them and never changes a result.
     memo: Memo = field(default_factory=lambda: Memo(size=MEMO_SIZE), repr=False, compare=False)
@@ -135,9 +159,10 @@ def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baselin
     used_control = control[control["date"].isin(at["observed"])]
     assessments = tables["reconstruction_assessments"]
     trend = reconstruction.trend_assessments(assessments)
+    paths, issued = _front_paths(tables["front_forecasts"])
     cited = cited_by(used_control, stances.latest_stances(tables["stances"]),
                      trend if reconstruction.needs_estimable(assessments) else trend.iloc[:0],
-                     tables["funding_sources"])
+                     tables["funding_sources"], issued)
     return Baseline(
         as_of=as_of, regions=regions,
         occupied_km2=at.set_index("region_id")["occupied_km2"].reindex(regions["region_id"]).fillna(0.0)
@@ -146,7 +171,21 @@ def prepare_baseline(tables: Mapping[str, pd.DataFrame], as_of: AsOf) -> Baselin
         actors=tables["actors"], issues=tables["issues"],
         assessments=assessments, funding=tables["funding_sources"], cited=tuple(cited),
         proposal_provisions=tables["proposal_provisions"], proposal_lines=tables["proposal_lines"],
+        front_paths=paths,
+        months_since_origin=0.0 if paths is None else max(0.0, (as_of - paths.origin).days / DAYS_PER_MONTH),
+        front_coverage=front_model.measured_coverage(tables["front_forecasts"], front_model.monthly_levels(control),
+                                                     scored_from=front_model.SCORED_FROM),
     )
+
+
+def _front_paths(ledger: pd.DataFrame) -> tuple[front_model.FrontPaths | None, pd.DataFrame]:
+    """The front model's paths from the latest calibrated origin of the ledger rows passed (those
+    known at the baseline's date), and those rows; (None, no rows) when none is calibrated yet."""
+    calibrated = ledger[ledger["calibrated"].astype(bool)]
+    if calibrated.empty:
+        return None, calibrated
+    issued = calibrated[calibrated["origin"] == calibrated["origin"].max()]
+    return front_model.FrontPaths.from_issued(issued), issued
 
 
 def _draw(rng: np.random.Generator, magnitude, draws: int) -> tuple[float, np.ndarray]:
@@ -184,16 +223,28 @@ def settlement_date(as_of: AsOf, months: float) -> pd.Timestamp:
     return as_timestamp(as_of) + pd.Timedelta(days=float(months) * DAYS_PER_MONTH)
 
 
-def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
-    """Occupied km² per region at the settlement: row 0 central, rows 1.. the draws."""
+def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int, seed: int) -> np.ndarray:
+    """Occupied km² per region at the settlement: row 0 central, rows 1.. the draws.
+
+    With a calibrated front model known at as_of (`Baseline.front_paths`): each region's level at
+    as_of, plus `front.factor` x the model's median change from as_of to the settlement, plus the
+    model's calibrated spread at that horizon (a draw at a random probability per region, regions
+    then shifted to sum to a national draw, as the model reconciles them). The factor is the
+    scenario's stated shift of the model's mean; the spread is the model's. Before the first
+    calibrated forecast: the pace rule (factor x the region's change per month over the last
+    `window_months`), whose band is an assumption range only."""
     front = scenario.assumptions["front"]
     factor, factor_draws = _draw(rng, front["factor"], draws)
-    rate = baseline.front_rate(int(front.get("window_months", DEFAULT_WINDOW_MONTHS)))
     factors = np.concatenate([[factor], factor_draws])
     area = baseline.regions["area_km2"].to_numpy(float)
     # A map's km² of a fully held region may exceed its official area (its coastal fringe): keep the map's figure.
     ceiling = np.maximum(area, baseline.occupied_km2)
-    occupied = np.clip(baseline.occupied_km2 + (factors * months)[:, None] * rate[None, :], 0.0, ceiling)
+    if baseline.front_paths is None:
+        rate = baseline.front_rate(int(front.get("window_months", DEFAULT_WINDOW_MONTHS)))
+        moved = (factors * months)[:, None] * rate[None, :]
+    else:
+        moved = _model_change(baseline, months, factors, seed)
+    occupied = np.clip(baseline.occupied_km2 + moved, 0.0, ceiling)
     column = {rid: i for i, rid in enumerate(baseline.regions["region_id"])}
     for change in scenario.assumptions.get("territory", []):
         i = column[change["region_id"]]
@@ -204,6 +255,104 @@ def _territory(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, 
             km2, km2_draws = _draw(rng, change["change_km2"], draws)
             occupied[:, i] = occupied[:, i] + np.concatenate([[km2], km2_draws])
     return np.clip(occupied, 0.0, ceiling)
+
+
+def _model_change(baseline: Baseline, months: np.ndarray, factors: np.ndarray, seed: int) -> np.ndarray:
+    """Change of Russian-held km² per region (columns of `Baseline.regions`) from as_of to each
+    row's settlement: factor x the model's median change over those months, plus the model's
+    calibrated deviation from its median at a probability drawn per row and series (0.5 for the
+    central row 0), regions reconciled to the national series within their bounds (a region can
+    neither lose more than it holds nor gain more than its area). Regions the model keeps at their
+    level do not move. The model's part depends on the months and the seed only, so a change of
+    the front factor reuses it."""
+    paths = baseline.front_paths
+    assert paths is not None
+    expected, deviation, widths = baseline.memoised(
+        "front_model", f"{seed}:{hashlib.sha1(months.tobytes()).hexdigest()}",
+        lambda: _model_parts(paths, baseline.months_since_origin, months, seed))
+    change = dict(zip(paths.series, factors[None, :] * expected + deviation, strict=True))
+    if NATIONAL_ID in change and len(change) > 1:
+        change = front_model.reconcile(change, widths, baseline.memoised("front_bounds", "", lambda: _bounds(baseline)))
+    moved = np.zeros((len(months), len(baseline.regions)))
+    for j, region_id in enumerate(baseline.regions["region_id"]):
+        if region_id in change:
+            moved[:, j] = change[region_id]
+    return moved
+
+
+def _model_parts(paths: front_model.FrontPaths, start: float, months: np.ndarray,
+                 seed: int) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+    """(the model's median change from as_of, the calibrated deviation from that median at a
+    probability drawn per series and row, each series' 95 % width at the central months), series x rows."""
+    median = paths.median_change(np.concatenate([[start], start + months]))
+    # A generator of its own: the draws of the model's spread do not depend on what else the scenario draws.
+    probabilities = np.random.default_rng([seed, FRONT_STREAM]).uniform(size=(len(paths.series), len(months)))
+    probabilities[:, 0] = 0.5
+    deviation = paths.change_at(start + months, probabilities) - median[:, 1:]
+    widths = np.ptp(paths.change_quantiles([start + months[0]])[:, 0, [0, -1]], axis=1)
+    return median[:, 1:] - median[:, :1], deviation, dict(zip(paths.series, widths, strict=True))
+
+
+def _bounds(baseline: Baseline) -> dict[str, tuple[float, float]]:
+    """Per region, the least and most change of its Russian-held km² from as_of (0..its area)."""
+    held = baseline.occupied_km2
+    room = np.maximum(baseline.regions["area_km2"].to_numpy(float), held)
+    return {r: (-h, top - h) for r, h, top in zip(baseline.regions["region_id"], held, room, strict=True)}
+
+
+def band_kinds(scenario: Scenario, baseline: Baseline, terms: ProposalTerms | None = None) -> dict[str, str]:
+    """What the band of each non-stance metric is (the `band` column): the territory metrics carry
+    the front model's calibrated predictive interval, widened by the scenario's assumption ranges
+    (settlement time, front shift, region changes) when it states any, or an assumption range only
+    before the model exists or when a text's line fixes them (`terms`: the scenario's
+    `proposal_terms`); the rest are assumption ranges."""
+    assumptions = scenario.assumptions
+    ranged = [assumptions["settlement"]["months"], assumptions["front"]["factor"],
+              *(change.get("share", change.get("change_km2")) for change in assumptions.get("territory", []))]
+    widened = any(low < high for _, low, high in map(as_range, ranged))
+    line_fixed = terms is not None and terms.russian_share is not None
+    if baseline.front_paths is None or line_fixed:
+        territory_band = ASSUMPTION_RANGE
+    else:
+        territory_band = CALIBRATED_WITH_ASSUMPTIONS if widened else CALIBRATED_INTERVAL
+    return {metric: territory_band if metric in TERRITORY_METRICS else ASSUMPTION_RANGE for metric in UNITS}
+
+
+def front_band_note(baseline: Baseline, months: float | None = None, level: float = 0.8) -> str:
+    """One sentence on the front part of the territory bands: the model's calibrated interval
+    with its measured coverage (at the scored horizon nearest `months` from as_of, or at 1, 3, 6
+    and 12 months when `months` is None), or why there is none."""
+    paths = baseline.front_paths
+    if paths is None:
+        return ("No calibrated front forecast was known on this date: the front moves by each scenario's factor x "
+                "the recent pace, and its band is an assumption range only.")
+    coverage = baseline.front_coverage.set_index("horizon_months")
+    note = (f"Front: the model's forecast issued {paths.origin:%d %B %Y}, its median change shifted by each "
+            f"scenario's factor; the model's {level:.0%} band is a calibrated predictive interval")
+    if months is None:
+        shown = coverage.reindex([h for h in (1, 3, 6, 12) if h in coverage.index])
+        if not shown.empty:
+            held = ", ".join(f"{row.coverage:.0%} of {int(row.outcomes)} at {h} months" for h, row in shown.iterrows())
+            note += f" (past outcomes held: {held})"
+        note += f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated, with no measured coverage"
+        return note + "."
+    horizon = baseline.months_since_origin + months
+    if not coverage.empty:
+        nearest = coverage.index[np.abs(coverage.index.to_numpy() - min(horizon, paths.measured_up_to)).argmin()]
+        note += (f" (held {coverage.loc[nearest, 'coverage']:.0%} of {int(coverage.loc[nearest, 'outcomes'])} past "
+                 f"outcomes {nearest} months ahead)")
+    if horizon > paths.measured_up_to:
+        note += f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated, with no measured coverage"
+    return note + "."
+
+
+def national_front(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0) -> tuple[float, float, float]:
+    """Russian-held km² nationally at the scenario's settlement as `run` computes it before a
+    text's line replaces it (same draws for the same seed): central value and 80 % band."""
+    rng = np.random.default_rng(seed)
+    months, month_draws = _draw(rng, scenario.assumptions["settlement"]["months"], draws)
+    total = _territory(scenario, baseline, np.concatenate([[months], month_draws]), rng, draws, seed).sum(axis=1)
+    return (float(total[0]), *_interval(total[1:], float(total[0])))
 
 
 def _needs(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draws: int) -> np.ndarray:
@@ -307,12 +456,12 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
         settles_here = outcome.model == SETTLEMENT_MODEL and outcome.issue_id not in fixed_positions
         name = "settlement" if settles_here else f"settlement_{outcome.model}"
         rows.append((f"{name}:{outcome.issue_id}", outcome.outcome,
-                     *_enclosing(outcome.outcome, outcome.low, outcome.high), POSITION_UNIT))
+                     *_enclosing(outcome.outcome, outcome.low, outcome.high), POSITION_UNIT, INPUT_NOISE_BAND))
     settled = outcomes[outcomes["model"] == SETTLEMENT_MODEL].set_index("issue_id")[["outcome", "low", "high"]]
     settled["low"] = np.minimum(settled["low"], settled["outcome"])
     settled["high"] = np.maximum(settled["high"], settled["outcome"])
     for issue_id, position in fixed_positions.items():
-        rows.append((f"settlement:{issue_id}", position, position, position, POSITION_UNIT))
+        rows.append((f"settlement:{issue_id}", position, position, position, POSITION_UNIT, ASSUMPTION_RANGE))
         if issue_id in settled.index:
             settled.loc[issue_id] = (position, position, position)
     distances: dict[str, list[float]] = {party: [] for party in PARTIES}
@@ -322,13 +471,14 @@ def _stance_rows(scenario: Scenario, baseline: Baseline, draws: int, seed: int,
             distance = abs(position - outcome["outcome"])
             distances[party].append(distance)
             rows.append((f"distance_{party}:{issue_id}", distance,
-                         *_distance_interval(position, outcome["low"], outcome["high"]), POSITION_UNIT))
+                         *_distance_interval(position, outcome["low"], outcome["high"]), POSITION_UNIT,
+                         INPUT_NOISE_BAND))
         gap = gaps.loc[issue_id, "gap"]
-        rows.append((f"party_gap:{issue_id}", gap, gap, gap, POSITION_UNIT))
+        rows.append((f"party_gap:{issue_id}", gap, gap, gap, POSITION_UNIT, NO_BAND))
     for party, values in distances.items():
-        rows.append((f"distance_{party}_mean", _mean_of_known(values), np.nan, np.nan, POSITION_UNIT))
+        rows.append((f"distance_{party}_mean", _mean_of_known(values), np.nan, np.nan, POSITION_UNIT, NO_BAND))
     mean_gap = _mean_of_known(gaps["gap"])
-    rows.append(("party_gap_mean", mean_gap, mean_gap, mean_gap, POSITION_UNIT))
+    rows.append(("party_gap_mean", mean_gap, mean_gap, mean_gap, POSITION_UNIT, NO_BAND))
     return rows
 
 
@@ -350,7 +500,7 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
     all_months = np.concatenate([[months], month_draws])
     settled = settlement_date(baseline.as_of, months)
 
-    occupied = _territory(scenario, baseline, all_months, rng, draws)
+    occupied = _territory(scenario, baseline, all_months, rng, draws, seed)
     area = baseline.regions["area_km2"].to_numpy(float)
     terms = proposal_terms(scenario, baseline)
     buffer = np.zeros_like(occupied)
@@ -381,7 +531,8 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
         "funding_usd_bn": np.full(draws + 1, total_funding),
         "funding_gap_usd_bn": needs - total_funding,
     }
-    rows = [(metric, float(values[0]), *_interval(values[1:], float(values[0])), UNITS[metric])
+    kinds = band_kinds(scenario, baseline, terms)
+    rows = [(metric, float(values[0]), *_interval(values[1:], float(values[0])), UNITS[metric], kinds[metric])
             for metric, values in sampled.items()]
     fixed_positions = terms.positions if terms is not None else {}
     stance_inputs = json.dumps([scenario.assumptions.get("actors"), scenario.assumptions.get("mediation"), draws, seed,
@@ -390,6 +541,7 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
                               lambda: _stance_rows(scenario, baseline, draws, seed, expected_utility_draws,
                                                    fixed_positions))
     table = pd.DataFrame(rows, columns=RESULT_COLUMNS[1:])
+    table.loc[table["low"].isna(), "band"] = NO_BAND
     table.insert(0, "scenario", scenario.name)
     return table
 

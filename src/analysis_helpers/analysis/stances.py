@@ -266,3 +266,19 @@ def what_if_outcomes(stances_wide: pd.DataFrame, actors: pd.DataFrame, what_ifs,
         wide, actor_table = apply_what_if(stances_wide, actors, what_if, stances)
         frames.append(predict_outcomes(wide, actor_table, **predict_options).assign(what_if=what_if.label))
     return pd.concat(frames, ignore_index=True)
+
+
+def repredict_issue(outcomes: pd.DataFrame, stances_wide: pd.DataFrame, actors: pd.DataFrame,
+                    issue_id: str) -> pd.DataFrame:
+    """Point predictions (`predict_outcomes(..., draws=0)`) of `stances_wide` and `actors`, given
+    `outcomes`: the point predictions of a table that differs from this one on issue `issue_id`
+    only, with the same capabilities. An issue's outcome depends on its own row and the
+    capabilities alone, so only that issue is run again (the what-if explorer moves one stance at
+    a time; running every issue cost most of its redraw)."""
+    kept = outcomes[outcomes["issue_id"] != issue_id]
+    if issue_id not in stances_wide.index:  # no actor holds a stance on it (yet): no outcome, as in a full run
+        return kept.reset_index(drop=True)
+    fresh = predict_outcomes(stances_wide.loc[[issue_id]], actors, draws=0)
+    order = {issue: position for position, issue in enumerate(stances_wide.index)}
+    combined = pd.concat([kept, fresh], ignore_index=True)
+    return combined.sort_values("issue_id", key=lambda ids: ids.map(order), kind="stable").reset_index(drop=True)

@@ -18,18 +18,15 @@ data folder and the kit's code) and stores each table that passes every check th
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.backends.pandas import builtin_checks  # noqa: F401
-from pandera.errors import SchemaErrors
 
 from ..paths import DESCRIPTOR, default_data_dir
 from .checks import CheckContext, checks_for
@@ -51,8 +48,15 @@ from .limits import (
 )
 from .table_cache import TableCache
 
-# pandera imports its check implementations (and hypothesis) on the first validation; importing
-# them above moves that one-off cost (~0.13 s) from the first `load()` to `import`.
+if TYPE_CHECKING:
+    import jsonschema
+    import pandera.pandas as pa
+
+# jsonschema and pandera are imported when a table is first checked, not with the package: a
+# kernel whose tables all come from the on-disk cache never needs them, and together they were
+# most of `import analysis_helpers` (jsonschema alone ~60 %: it builds the ~38 parsers of
+# rfc3987_syntax's IRI format checker when that package is installed, as Jupyter's own
+# dependencies make it).
 
 _PADDINGS = tuple(f"{a}{b}" for a in ",\n" for b in " \t") + tuple(f"{b}{a}" for a in ",\n\r" for b in " \t")
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
@@ -86,6 +90,7 @@ class DataPackage:
         self._check_descriptor()
         self.resources = {r["name"]: r for r in self.descriptor["resources"]}
         self._tables: dict[str, Table] = {}
+        self._from_cache: set[str] = set()  # tables read from the on-disk cache of validated tables
         self.read_signature = self.signature()  # the state of the files this instance read
         self._in_progress: set[str] = set()
         # The on-disk tables of this data state (None: not cached, or caching is off).
@@ -147,7 +152,10 @@ class DataPackage:
         schema = self.resource(name)["schema"]
         if isinstance(schema, str):
             schema = self._read_json(self.root / schema)
-        self._check_schema(name, schema)
+        # A table from the on-disk cache passed every check of this very data state (the cache key
+        # covers every file of the folder), its schema's shape included: not checked again.
+        if name not in self._from_cache:
+            self._check_schema(name, schema)
         return schema
 
     def _check_schema(self, name: str, schema: dict) -> None:
@@ -194,6 +202,7 @@ class DataPackage:
         cached = self._cached_table(name)
         if cached is not None:
             self._tables[name] = cached
+            self._from_cache.add(name)
             return cached
         if name in self._in_progress:  # a foreign-key cycle: check this side when it finishes
             raise _Cycle(name)
@@ -321,14 +330,18 @@ _TABLE_SCHEMA_SHAPE = {
         }},
     },
 }
-_SHAPE_VALIDATOR = jsonschema.Draft202012Validator(
-    _TABLE_SCHEMA_SHAPE, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+@functools.cache
+def _shape_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_TABLE_SCHEMA_SHAPE,
+                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def _schema_shape_problems(schema: dict, shown: str) -> list[Problem]:
     """Malformed keys, constraints and bounds, and keys naming no field: each a Problem."""
     problems = [Problem(shown, None, _key_path(error.absolute_path), f"not a valid Table Schema: {error.message}")
-                for error in _SHAPE_VALIDATOR.iter_errors(schema)]
+                for error in _shape_validator().iter_errors(schema)]
     if problems:
         return problems
     names = [spec["name"] for spec in schema["fields"]]
@@ -680,6 +693,8 @@ _LISTED: dict[str, Any] = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
 
 
 def _constraint_checks(spec: dict) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
     checks = []
@@ -712,6 +727,8 @@ def _bound(value: Any, kind: str):
 
 
 def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     columns = {}
     for spec in schema["fields"]:
         checks = _constraint_checks(spec)
@@ -721,6 +738,8 @@ def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
 
 
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
+    from pandera.errors import SchemaErrors
+
     if table.frame.empty:
         return []
     problems = _presence_and_uniqueness(table, schema)

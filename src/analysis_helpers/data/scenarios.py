@@ -14,9 +14,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from ..memo import Memo
@@ -24,6 +23,9 @@ from ..paths import default_data_dir, kit_data_dir
 from .errors import DataValidationError, Problem
 from .limits import MAX_NESTING, SCENARIO_MAX_BYTES, SCENARIO_MAX_FILES, read_bytes, read_json, refused, size_text
 from .package import display_path
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCENARIO_FOLDER = "scenarios"
 SCHEMA_FILE = "scenario.schema.json"
@@ -267,7 +269,9 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
     if kind == "oneOf" and isinstance(error.instance, dict) and "region_id" in error.instance:
         return path, "give exactly one of share or change_km2", None
     if kind == "oneOf":
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         if best is not None and best.validator not in ("type", "required", "additionalProperties"):
             return [*path, *best.relative_path], f"{best.validator} {best.validator_value}", best.instance
         return path, "a number, or a mapping with value, low and high", error.instance
@@ -280,6 +284,8 @@ def _rule_text(error: jsonschema.ValidationError) -> tuple[list, str, object]:
 
 def _validator(rules: dict) -> jsonschema.Draft202012Validator | jsonschema.SchemaError:
     """A validator for the JSON Schema `rules`, or why it is not one."""
+    import jsonschema  # only when a scenario is parsed: see package.py on its import cost
+
     try:
         jsonschema.Draft202012Validator.check_schema(rules)
     except jsonschema.SchemaError as exc:
@@ -293,9 +299,11 @@ _validators: Memo[jsonschema.Draft202012Validator | jsonschema.SchemaError] = Me
 
 
 def _schema_problems(document: dict, root: yaml.Node, file: str, data_dir=None) -> list[Problem]:
+    from jsonschema import SchemaError
+
     rules = schema(data_dir)
     validator = _validators.get(json.dumps(rules, sort_keys=True), lambda: _validator(rules))
-    if isinstance(validator, jsonschema.SchemaError):
+    if isinstance(validator, SchemaError):
         shown = display_path(scenario_folder(data_dir) / SCHEMA_FILE)
         return [Problem(shown, None, key_path_text(validator.absolute_path) or None,
                         f"not a valid JSON Schema: {validator.message}")]

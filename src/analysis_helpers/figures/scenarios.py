@@ -17,8 +17,9 @@ from ..conventions import AsOf
 from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption, not_yet_figure
 
 NOTE = ("Scenario magnitudes are assumptions, each with its reasoning in data/scenarios/<name>.yaml; "
-        "stances coded per data/stances/CODEBOOK.md. Bars: 80% assumption range (the scenario's input ranges and the coded "
-        "stance uncertainty through the engine; not a calibrated predictive interval).")
+        "stances coded per data/stances/CODEBOOK.md. Bars: 80% bands of the kind each result's `band` names: assumption "
+        "range (the scenario's input ranges), input-noise band (coded stance uncertainty through the models), and for "
+        "Russian-held area the front model's calibrated predictive interval widened by those ranges.")
 HEADLINES = {
     "settlement_months": "Months until a settlement",
     "occupied_km2": "Russian-held area at the settlement (km²)",
@@ -51,10 +52,11 @@ def _error(rows: pd.DataFrame, axis: str = "x") -> dict | None:
 
 
 def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | None = None, *, cited: Iterable[str],
-                  sources: pd.DataFrame) -> go.Figure:
+                  sources: pd.DataFrame, front_note: str | None = None) -> go.Figure:
     """Small multiples: months to a settlement, Russian-held area, needs and funding gap per scenario.
 
-    `scenarios`: optional `name`, `title` table for readable labels.
+    `scenarios`: optional `name`, `title` table for readable labels; `front_note`: what the
+    area's band rests on (`analysis.scenarios.front_band_note`), added to the caption.
     """
     names = list(dict.fromkeys(results["scenario"]))
     labels = _titles(scenarios, names)
@@ -66,7 +68,9 @@ def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | 
             x=rows["value"], y=labels, mode="markers", error_x=_error(rows), showlegend=False,
             marker={"size": 11, "color": [scenario_colour(names, n) for n in names]},
             customdata=np.column_stack([rows["low"], rows["high"]]),
-            hovertemplate="%{y}: %{x:,.0f} (80%: %{customdata[0]:,.0f} to %{customdata[1]:,.0f})<extra></extra>",
+            text=rows["band"].fillna("") if "band" in rows else None,
+            hovertemplate="%{y}: %{x:,.0f} (80% %{text}: %{customdata[0]:,.0f} to %{customdata[1]:,.0f})"
+                          "<extra></extra>",
         ), row=index // 2 + 1, col=index % 2 + 1)
         fig.update_xaxes(title_text=rows["unit"].iloc[0], row=index // 2 + 1, col=index % 2 + 1)
         fig.update_yaxes(autorange="reversed", row=index // 2 + 1, col=index % 2 + 1,
@@ -81,7 +85,7 @@ def headline_grid(results: pd.DataFrame, as_of: AsOf, scenarios: pd.DataFrame | 
               f"Russia holds {area.min():,.0f} to {area.max():,.0f} km² at the settlement across the scenarios",
         height=720, margin={"l": 230, "t": 110},
     )
-    return add_caption(fig, cited, sources, as_of, note=NOTE)
+    return add_caption(fig, cited, sources, as_of, note=NOTE + (f" {front_note}" if front_note else ""))
 
 
 def _issue_order(results: pd.DataFrame, issues: pd.DataFrame) -> list[str]:

@@ -80,6 +80,21 @@ MAX_TITLES_IN_CAPTION = 4
 MAX_PUBLISHERS_IN_CAPTION = 6
 
 
+def _cited_rows(cited: Iterable[str], sources: pd.DataFrame) -> tuple[list[str], list[dict]]:
+    """(cited ids in order without repeats, the `sources` rows of those found, as dicts).
+
+    Looked up through plain lists rather than `set_index`/`loc`: a caption is written on every
+    redraw of a live explorer, and the pandas look-ups were most of its cost."""
+    cited = [str(s) for s in dict.fromkeys(cited) if pd.notna(s)]  # keep order, drop repeats
+    ids = sources["source_id"].tolist()
+    position = {source_id: i for i, source_id in reversed(list(enumerate(ids)))}  # the first row of an id
+    found = [s for s in cited if s in position]
+    picked = sources.iloc[[position[s] for s in found]]
+    columns = {name: picked[name].tolist() for name in ("publisher", "title", "url", "published", "accessed")}
+    rows = [{"source_id": s, **{name: values[i] for name, values in columns.items()}} for i, s in enumerate(found)]
+    return cited, rows
+
+
 def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
     """"Publisher, Title (year); ..." for the cited source ids, looked up in `sources` and
     escaped for plotly text.
@@ -88,18 +103,20 @@ def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
     publishers and the number of sources instead; the full list is in the sources table.
     Raises ValueError when nothing is cited and KeyError for an id not in `sources`.
     """
-    cited = [str(s) for s in dict.fromkeys(cited) if pd.notna(s)]  # keep order, drop repeats
+    return _line_of(*_cited_rows(cited, sources))
+
+
+def _line_of(cited: list[str], rows: list[dict]) -> str:
     if not cited:
         raise ValueError("a figure must cite the sources of the rows it draws: no source id given")
-    table = sources.set_index("source_id")
-    unknown = [s for s in cited if s not in table.index]
-    if unknown:
-        raise KeyError(f"unknown source_id {unknown[0]!r} (not in the sources table)")
-    rows = table.loc[cited]
+    if len(rows) < len(cited):
+        found = {row["source_id"] for row in rows}
+        unknown = next(s for s in cited if s not in found)
+        raise KeyError(f"unknown source_id {unknown!r} (not in the sources table)")
     if len(rows) <= MAX_TITLES_IN_CAPTION:
-        text = "; ".join(f"{r.publisher}, {r.title} ({r.published.year})" for r in rows.itertuples())
+        text = "; ".join(f"{r['publisher']}, {r['title']} ({r['published'].year})" for r in rows)
     else:
-        publishers = list(dict.fromkeys(rows["publisher"]))
+        publishers = list(dict.fromkeys(r["publisher"] for r in rows))
         named = ", ".join(publishers[:MAX_PUBLISHERS_IN_CAPTION])
         extra = len(publishers) - MAX_PUBLISHERS_IN_CAPTION
         more = f" and {extra} more" if extra > 0 else ""
@@ -110,13 +127,14 @@ def source_line(cited: Iterable[str], sources: pd.DataFrame) -> str:
 def source_records(cited: Iterable[str], sources: pd.DataFrame) -> list[dict]:
     """The rows of `sources` for the cited ids (id, publisher, title, url, published, accessed),
     as plain JSON values: what a report's "cite" link turns into BibTeX."""
-    cited = [str(s) for s in dict.fromkeys(cited) if pd.notna(s)]
-    table = sources.set_index("source_id")
-    rows = table.loc[[s for s in cited if s in table.index]]
-    return [{"source_id": source_id, "publisher": str(row.publisher), "title": str(row.title), "url": str(row.url),
-             "published": as_timestamp(row.published).date().isoformat(),
-             "accessed": "" if pd.isna(row.accessed) else as_timestamp(row.accessed).date().isoformat()}
-            for source_id, row in zip(rows.index, rows.itertuples(), strict=True)]
+    return _records_of(_cited_rows(cited, sources)[1])
+
+
+def _records_of(rows: list[dict]) -> list[dict]:
+    return [{"source_id": row["source_id"], "publisher": str(row["publisher"]), "title": str(row["title"]),
+             "url": str(row["url"]), "published": as_timestamp(row["published"]).date().isoformat(),
+             "accessed": "" if pd.isna(row["accessed"]) else as_timestamp(row["accessed"]).date().isoformat()}
+            for row in rows]
 
 
 def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
@@ -128,8 +146,8 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
     (e.g. `rows["source_id"]`), looked up in the sources table `sources` that the caller
     passes in; figures never load data themselves.
     """
-    cited = list(cited)
-    text = f"Source: {source_line(cited, sources)} · As of {as_timestamp(as_of).date().isoformat()}"
+    cited, rows = _cited_rows(cited, sources)  # looked up once for the line and the records
+    text = f"Source: {_line_of(cited, rows)} · As of {as_timestamp(as_of).date().isoformat()}"
     if note:
         text = f"{html.escape(note, quote=False)}<br>{text}"
     wrapped = "<br>".join(wrap_text(text, 150))
@@ -137,7 +155,7 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
                        yshift=-60, showarrow=False, align="left", font={"size": 10, "color": "#555"})
     bottom = max(fig.layout.margin.b or 0, caption_margin(wrapped))
     meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
-    fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": source_records(cited, sources)})
+    fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": _records_of(rows)})
     return fig
 
 

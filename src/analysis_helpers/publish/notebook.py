@@ -7,6 +7,7 @@ import base64
 import html
 import itertools
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ def setup_notebook() -> None:
 
     The renderer is then `analysis_helpers.publish.renderer.current_renderer()`.
     """
+    _without_iri_format_parsers()
     register_template()
     renderer = OfflineRenderer()
     pio.renderers[RENDERER_NAME] = renderer
@@ -34,6 +36,20 @@ def setup_notebook() -> None:
     _number_styled_tables()
     if get_ipython() is not None:  # outside a kernel (a script, a benchmark) display() would print a repr
         display(HTML(plotly_init_html()))
+
+
+def _without_iri_format_parsers() -> None:
+    """Keep jsonschema from building rfc3987_syntax's IRI parsers in this process.
+
+    plotly's renderers import nbformat, which imports jsonschema, whose format module builds ~38
+    lark parsers of rfc3987_syntax (installed with Jupyter) when it is imported: about 60 % of a
+    kernel's set-up (~1.7 s of CPU), for the "iri" and "iri-reference" format checks that nothing
+    in a notebook's kernel uses. With the module marked absent jsonschema leaves those two formats
+    unchecked (a format it cannot check passes, as JSON Schema says); the kit's own schemas check
+    only "date" and "regex". Nothing changes once jsonschema is already imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def _number_styled_tables() -> None:

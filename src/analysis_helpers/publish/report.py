@@ -71,6 +71,10 @@ class Outcome:
     figures: int = 0
     error: str = ""
     summary: dict = field(default_factory=dict)  # report_page.report_summary of the executed notebook
+    #: Seconds spent running the notebook's cells (papermill's per-cell durations) and exporting
+    #: its HTML; the rest of `seconds` is the kernel's start and papermill's own work.
+    cell_seconds: float = 0.0
+    export_seconds: float = 0.0
 
 
 class NotebookFailed(RuntimeError):
@@ -186,11 +190,14 @@ def build(job: Job) -> Outcome:
     start = time.perf_counter()
     try:
         executed = execute(job)
+        exported = time.perf_counter()
         write_atomically(job.output, export_html(executed, job.show_code))
     except NotebookFailed as exc:
         return Outcome(job, False, time.perf_counter() - start, error=str(exc))
-    return Outcome(job, True, time.perf_counter() - start, figures=count_figures(executed),
-                   summary=report_summary(executed))
+    end = time.perf_counter()
+    cells = sum(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0 for cell in executed.cells)
+    return Outcome(job, True, end - start, figures=count_figures(executed), summary=report_summary(executed),
+                   cell_seconds=cells, export_seconds=end - exported)
 
 
 def _shown(path: Path) -> str:

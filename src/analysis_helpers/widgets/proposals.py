@@ -9,13 +9,7 @@ from ..analysis.proposals import diff, proposals_in_order
 from ..conventions import AsOf, cited_by
 from ..figures.proposals import diff_figure, diff_map, no_text_yet, update_diff_map
 from ..publish.renderer import current_renderer
-
-
-def _display(output: widgets.Output, *figures) -> None:
-    # Set the outputs directly rather than capturing a display: headless runs (papermill,
-    # nbclient without widget state) cannot route captured output to the widget.
-    output.outputs = tuple({"output_type": "display_data", "metadata": {},
-                            "data": current_renderer().to_mimebundle(fig.to_dict())} for fig in figures)
+from . import Redraw, render_into
 
 
 def _pair(a: str, b: str, proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: pd.DataFrame,
@@ -55,7 +49,7 @@ def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resol
     empty), the note of `comparator_figures` alone."""
     if not a:
         output = widgets.Output()
-        _display(output, *comparator_figures(a, b, proposals, provisions, resolved, issues, regions, boundaries,
+        render_into(output, *comparator_figures(a, b, proposals, provisions, resolved, issues, regions, boundaries,
                                                 as_of, sources=sources, next_known=next_known))
         return widgets.VBox([output])
     options = [(f"{t.date:%Y-%m-%d} · {t.title}", t.proposal_id) for t in proposals_in_order(proposals).itertuples()]
@@ -65,15 +59,14 @@ def proposal_comparator(proposals: pd.DataFrame, provisions: pd.DataFrame, resol
     issue_figure, map_figure = comparator_figures(a, b, proposals, provisions, resolved, issues, regions, boundaries,
                                                   as_of, sources=sources)
 
-    def redraw(*_):
-        nonlocal issue_figure
+    def draw() -> None:
         changes, title_a, title_b, issue_sources, line_sources = _pair(first.value, second.value, proposals,
                                                                        provisions, resolved, issues, regions)
         issue_figure = diff_figure(changes, title_a, title_b, as_of, cited=issue_sources, sources=sources)
         update_diff_map(map_figure, changes, regions, boundaries, as_of, cited=line_sources, sources=sources)
-        _display(output, issue_figure, map_figure)
+        render_into(output, issue_figure, map_figure)
 
-    first.observe(redraw, names="value")
-    second.observe(redraw, names="value")
-    _display(output, issue_figure, map_figure)
+    redraw = Redraw(draw)
+    redraw.observe(first, second)
+    render_into(output, issue_figure, map_figure)
     return widgets.VBox([widgets.HBox([first, second]), output])

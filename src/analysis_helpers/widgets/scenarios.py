@@ -38,7 +38,9 @@ def _summary_html(results: pd.DataFrame) -> str:
     def cell(metric: str, label: str, unit: str) -> str:
         # A metric without a value at the baseline's date (needs before two RDNAs, an issue no one had coded yet).
         row = values.loc[metric] if metric in values.index else pd.Series({"value": np.nan, "low": np.nan})
-        interval = "" if pd.isna(row["low"]) else f" <small>(80%: {row['low']:,.0f} to {row['high']:,.0f})</small>"
+        band = html.escape(str(row.get("band", "")))
+        interval = ("" if pd.isna(row["low"])
+                    else f" <small>(80% {band}: {row['low']:,.0f} to {row['high']:,.0f})</small>")
         shown, unit = ("not estimated yet", "") if pd.isna(row["value"]) else (f"{row['value']:,.0f}", f" {unit}")
         return (f"<div class='scenario-number' data-metric='{metric}'><b>{html.escape(label)}</b><br>"
                 f"<span class='value'>{shown}</span>{unit}{interval}</div>")
@@ -82,7 +84,7 @@ def scenario_explorer(baseline: Baseline, scenarios: dict[str, Scenario], actors
 
     controls = {
         "months": slider("Months to a settlement", 0, 60, 1),
-        "front_factor": slider("Front pace (x recent)", -3, 3, 0.25),
+        "front_factor": slider("Front pace (x model)", -3, 3, 0.25),
         "damage_factor": slider("Damage pace (x trend)", 0, 3, 0.1),
         "asset_share": slider("Frozen assets used (share)", 0, 1, 0.05),
         "russia_capability": slider("Russia's weight (x coded)", 0.5, 1.5, 0.05),

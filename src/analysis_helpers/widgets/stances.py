@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import ipywidgets as widgets
 import pandas as pd
 
-from ..analysis.stances import predict_outcomes, set_stance
+from ..analysis.stances import predict_outcomes, repredict_issue, set_stance
 from ..conventions import AsOf
 from ..figures.stances import update_what_if_outcome_figure, what_if_outcome_figure
 from . import Redraw, render_into
@@ -32,6 +33,12 @@ def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: p
     output = widgets.Output()
     figure = what_if_outcome_figure(baseline, baseline, issues, as_of, "baseline", cited=cited, sources=sources)
 
+    @functools.cache
+    def at_capability(actor_id: str, value: float) -> pd.DataFrame:
+        """Outcomes with every coded stance and `actor_id`'s capability at `value`: the other
+        issues' outcomes while one stance moves (computed once per actor and capability)."""
+        return predict_outcomes(*set_stance(stances_wide, actors, actor_id, issue_id, capability=value), draws=0)
+
     def coded(quantity: str) -> float | None:
         value = stances_wide[quantity].get(actor_choice.value, pd.Series(dtype=float)).get(issue_choice.value)
         return None if value is None or pd.isna(value) else float(value)
@@ -46,7 +53,9 @@ def what_if_explorer(stances_wide: pd.DataFrame, actors: pd.DataFrame, issues: p
         label = (f"{actor_names[actor_choice.value]} at {position.value:g} on "
                  f"{issue_names[issue_choice.value].lower()}, salience {salience.value:g}, "
                  f"capability {capability.value:g}")
-        update_what_if_outcome_figure(figure, predict_outcomes(wide, actor_table, draws=0), label)
+        outcomes = repredict_issue(at_capability(actor_choice.value, capability.value), wide, actor_table,
+                                   issue_choice.value)
+        update_what_if_outcome_figure(figure, outcomes, label)
         render_into(output, figure)
 
     redraw = Redraw(draw)

@@ -58,6 +58,12 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
         """The named lines of a map date: the same whatever the share sliders say, so computed once."""
         return terr.named_lines(control, claims, regions, date)
 
+    @functools.cache
+    def people_on(date: pd.Timestamp) -> dict[str, pd.Series]:
+        """People on Russia's side of a map date's named lines: the settlements' sides do not move with
+        the share sliders, so counted once per date."""
+        return people_engine.line_people(lines_on(date), date, regions, settlements, settlement_control)
+
     def lines_now() -> dict[str, pd.Series]:
         custom = {rid: slider.value / 100 for rid, slider in shares.items()}
         return {**lines_on(when.value), USER_LINE: terr.custom_line(regions, custom)}
@@ -71,8 +77,11 @@ def lines_explorer(control: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.
         else:
             update_line_map(shown["map"], chosen, lines[chosen], regions, boundaries, when.value, cited,
                             sources=sources)
-        people = (None if settlements is None or settlement_control is None else
-                  people_engine.line_people(lines, when.value, regions, settlements, settlement_control))
+        people = None
+        if settlements is not None and settlement_control is not None:
+            typed = people_engine.line_people({USER_LINE: lines[USER_LINE]}, when.value, regions, settlements,
+                                              settlement_control)
+            people = {**people_on(when.value), **typed}
         table = terr.compare_lines(lines, regions, people=people).set_index("line").style.format(TABLE_FORMAT)
         render_into(output, shown["map"], table)
 
