@@ -76,7 +76,7 @@ display(Markdown(f"Freezes: {len(schedule)} on the written schedule ({schedule[0
 # **descriptive**.
 #
 # **Limits.** Tens of pairs in 10–18 clusters; capabilities dated except coded anchors; texts and stances are
-# this kit's codings by one team; no second coding has measured their reliability yet.
+# this kit's codings by one team, a random 20% of them coded again blind (reliability below).
 
 # %%
 for name, check in results.items():
@@ -113,6 +113,65 @@ by_freeze = dated.pivot(index="freeze", columns="actor", values="capability").so
 by_freeze["undated actors"] = known_capabilities.groupby("freeze")["dated"].apply(lambda d: int((~d).sum()))
 display(ah.formatted_table(by_freeze.reset_index().assign(freeze=lambda f: f["freeze"].dt.strftime("%Y-%m-%d")),
                            formats=dict.fromkeys(by_freeze.columns, "{:.0f}")))
+
+# %% [markdown]
+# ### How reliable is the coding? A blind second coding
+#
+# **Method.** A random 20% of the stance rows (30) and of the coded provisions (13), drawn with a
+# fixed seed (`scripts/second_coding_sheet.py`, seed 23), were coded a second time by a separate
+# coder who followed `data/stances/CODEBOOK.md` from a sheet that named the actor or text, the
+# issue, the date, the statement and its source, but not the first codes
+# (`load("second_coding")`; its schema notes say who coded, what was read and the limits).
+# Agreement on positions is **Krippendorff's α** at the interval level (1 = the two codings
+# agree exactly, 0 = no better than codes drawn at random from all the codes given), per issue
+# where an issue has at least five items, else "too few items"; its interval is a *sampling
+# interval* (95% bootstrap over items: which rows the draw happened to pick), not a predictive
+# one. **Uncertainty check.** A stance's `uncertainty` is the standard deviation of both its
+# position and its salience: for each second-coded stance row, the disagreement of the two codes
+# is set against it. Were it right, about 48% of rows would disagree by more than it and 16% by
+# more than twice it. The rule of CODEBOOK section 13 raises, per issue, every stance's
+# uncertainty to the standard deviation one coding shows (the RMS disagreement / √2, the larger of
+# position and salience); the backtest above draws its coding noise from these revised values.
+
+# %%
+reliability = model_checks.coding_reliability(seed=seed)
+display(model_checks.second_coding_chart(reliability.pairs, reliability.alpha, sources, as_of))
+display(ah.formatted_table(reliability.alpha.set_index("issue_id"),
+                           formats={"alpha": "{:.2f}", "low": "{:.2f}", "high": "{:.2f}",
+                                    "rms_disagreement": "{:.1f}"},
+                           labels={"issue_id": "Issue", "items": "Items", "alpha": "Krippendorff's α (interval)",
+                                   "low": "α, 95% bootstrap low", "high": "α, 95% bootstrap high",
+                                   "rms_disagreement": "RMS disagreement (points)", "status": "α"}))
+display(ah.formatted_table(
+    reliability.uncertainty.set_index("issue_id"),
+    formats={column: "{:.0%}" if "share" in column else "{:.1f}"
+             for column in reliability.uncertainty.columns if column not in ("issue_id", "items", "floor_from")},
+    labels={"issue_id": "Issue", "items": "Stance rows", "coded_uncertainty": "Coded uncertainty, mean (points)",
+            **{f"{m}_{what}": f"{m.capitalize()}: {label}" for m in ("position", "salience")
+               for what, label in (("rms", "RMS disagreement (points)"), ("implied_sd", "σ of one coding (points)"),
+                                   ("share_exceeding", "beyond 1× uncertainty"),
+                                   ("share_exceeding_twice", "beyond 2× uncertainty"))},
+            "floor": "Floor set by the rule (points)", "floor_from": "Floor from"}))
+revised = model_checks.revised_stances(reliability, as_of=as_of)
+raised = revised[revised["uncertainty"] > revised["coded_uncertainty"]]
+overall = reliability.uncertainty.set_index("issue_id").loc["all issues"]
+alpha_all = reliability.alpha.set_index("issue_id").loc["all issues"]
+model_mae = pd.concat([check.scores for check in results.values()])["mae"]
+display(Markdown(
+    f"**Reading** (second coding of {reliability.coded_on:%d %B %Y}). Positions: α = {alpha_all['alpha']:.2f} over "
+    f"{int(alpha_all['items'])} items, the two codings "
+    f"{alpha_all['rms_disagreement']:.1f} points apart (RMS); {overall['position_share_exceeding']:.0%} of stance "
+    f"rows disagree by more than their coded uncertainty, against 48% expected were it right, so for positions "
+    f"it is {'not ' if overall['position_share_exceeding'] <= 0.48 else ''}understated. "
+    f"Salience disagrees more: {overall['salience_share_exceeding']:.0%} of rows "
+    f"beyond their uncertainty and {overall['salience_share_exceeding_twice']:.0%} beyond twice it (16% expected), "
+    f"an implied sd of {overall['salience_implied_sd']:.1f} points against a coded mean of "
+    f"{overall['coded_uncertainty']:.1f}. The rule raises the uncertainty of {len(raised)} of {len(revised)} "
+    f"stance rows known on {as_of:%Y-%m-%d}"
+    + (f", to {raised['uncertainty'].min():.1f}–{raised['uncertainty'].max():.1f} points. " if len(raised) else ". ")
+    + f"For the model checks: coding noise of a few points is small against mean absolute errors of "
+    f"{model_mae.min():.0f}–{model_mae.max():.0f} points for the models and baselines above, so the models' "
+    f"misses are not coding noise, and intervals built on coding noise alone cannot cover them."))
 
 # %% [markdown]
 # ## 2. Front-line pace

@@ -4,6 +4,7 @@
     >>> check = model_checks.position_check("mediated")      # or "party"; the target set is required
     >>> check.scores, check.skill                             # every table carries its target set
     >>> pace, pace_scores, sources = model_checks.pace_check("baseline")
+    >>> reliability = model_checks.coding_reliability()     # the blind second coding: alpha, uncertainty
 
 The figure builders for these results (and the sensitivity tornado) are re-exported from
 `figures.model_checks`.
@@ -23,12 +24,14 @@ from .conventions import NATIONAL_ID, as_timestamp
 from .data import load
 from .data.errors import DataValidationError, Problem
 from .data.scenarios import as_range
-from .figures.model_checks import pace_chart, skill_chart, tornado
+from .data.second_coding import first_codes
+from .figures.model_checks import pace_chart, second_coding_chart, skill_chart, tornado
 from .scenarios import load_scenario
 from .stances import capabilities as actor_capabilities
 
-__all__ = ["PositionCheck", "capabilities_at_freezes", "freeze_schedule", "pace_chart", "pace_check", "position_check",
-           "skill_chart", "tornado"]
+__all__ = ["CodingReliability", "PositionCheck", "capabilities_at_freezes", "coding_reliability", "freeze_schedule",
+           "pace_chart", "pace_check", "position_check", "revised_stances", "second_coding_chart", "skill_chart",
+           "tornado"]
 
 SCHEDULE = "freeze_schedule"
 MOMENTUM_MONTHS = 6
@@ -79,13 +82,15 @@ def capabilities_at_freezes(freezes: list[pd.Timestamp], data_dir: Path | str | 
 
 
 def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_utility_draws: int = 100,
-                   until: str | None = None, dated_capabilities: bool = True,
+                   until: str | None = None, dated_capabilities: bool = True, revise_uncertainty: bool = True,
                    data_dir: Path | str | None = None) -> PositionCheck:
     """The bargaining models and the target set's baselines, each (target, issue) pair scored once
     from the latest scheduled freeze before it on the data known at that freeze.
 
     `target_set`: "party", "mediated" or "accepted" (`analysis.model_checks.TARGET_SETS`; no
     default and no fallback). `until`: score only targets dated on or before it (default: all).
+    `revise_uncertainty`: raise the stances' coded uncertainty to the floors the blind second coding
+    sets (`coding_reliability().floors`, CODEBOOK section 13) before drawing the coding noise.
     Raises ValueError for an unknown target set, DataValidationError when the set has no coded
     target or `until` lies before the first freeze. `dated_capabilities` False gives every freeze
     today's actors table instead of the capabilities known then (only to measure the difference:
@@ -105,7 +110,8 @@ def position_check(target_set: str, draws: int = 400, seed: int = 0, expected_ut
                                            f"no target of the set {target_set!r} is coded "
                                            f"({checks.TARGET_SETS[target_set]})")], "position check")
     used = sorted(set(checks.assign_freezes(table, schedule).dropna()))
-    stances_at = {freeze: load("stances", data_dir, as_of=freeze) for freeze in used}
+    floors = coding_reliability(n_boot=0, data_dir=data_dir).floors if revise_uncertainty else {}
+    stances_at = {freeze: checks.revised_uncertainty(load("stances", data_dir, as_of=freeze), floors) for freeze in used}
     actors = load("actors", data_dir)
     if dated_capabilities:
         known_capabilities = capabilities_at_freezes(used, data_dir)
@@ -137,3 +143,38 @@ def pace_check(scenario: str = "baseline", horizons=(3, 6, 12), step_months: int
     national = control[control["region_id"] == checks.NATIONAL_ID]
     sources = sorted(set(national["source_id"]))
     return pace, checks.pace_scores(pace), sources
+
+
+@dataclass(frozen=True)
+class CodingReliability:
+    """The blind second coding against the first (`analysis.model_checks` coding-reliability section):
+    the paired codes, Krippendorff's alpha per issue with its bootstrap interval, the check of the
+    coded uncertainty against the disagreement, and the floors the revision rule sets."""
+
+    pairs: pd.DataFrame
+    alpha: pd.DataFrame
+    uncertainty: pd.DataFrame
+    floors: dict[str, float]
+    coded_on: pd.Timestamp | None
+
+
+def coding_reliability(n_boot: int = 2000, seed: int = 0, min_items: int = checks.MIN_ALPHA_ITEMS,
+                       data_dir: Path | str | None = None) -> CodingReliability:
+    """Krippendorff's alpha (interval) per issue and overall, and the uncertainty check, from the
+    `second_coding` table and the rows it codes.
+
+    The second coding is read whole, not as of a date: it measures the coding instrument (coded
+    in December 2026, like the first codes of every past date), not what was known about the war,
+    so its floors apply at every freeze of the backtest."""
+    second = load("second_coding", data_dir)
+    pairs = checks.coding_pairs(second, first_codes(load("stances", data_dir), load("proposal_provisions", data_dir)))
+    coded_on = second["coded_on"].max() if len(second) else None
+    return CodingReliability(pairs, checks.alpha_table(pairs, n_boot=n_boot, seed=seed, min_items=min_items),
+                             checks.uncertainty_check(pairs, min_items), checks.uncertainty_floors(pairs, min_items),
+                             coded_on)
+
+
+def revised_stances(reliability: CodingReliability, as_of=None, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The stances known on `as_of` with their uncertainty raised to the floors of `reliability`
+    (the coded value kept in `coded_uncertainty`): what the position backtest draws from."""
+    return checks.revised_uncertainty(load("stances", data_dir, as_of=as_of), reliability.floors)

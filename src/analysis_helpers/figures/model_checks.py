@@ -118,3 +118,43 @@ def pace_chart(pace: pd.DataFrame, cited: list[str], sources: pd.DataFrame, as_o
                       yaxis_title=f"Change of Russian-held area over {horizon_months} months (km²)")
     return add_caption(fig, cited, sources, as_of, note="Positive: Russian gain. Whiskers: the engine's 80% "
                        "assumption range (factor range x trailing pace); the title gives how often it held.")
+
+
+KIND_LABELS = {"stance": "stance rows", "provision": "text provisions"}
+
+
+def second_coding_chart(pairs: pd.DataFrame, alpha: pd.DataFrame, sources: pd.DataFrame, as_of: AsOf) -> go.Figure:
+    """First code (x) against the blind second code (y) of every second-coded item, one marker per
+    distinct pair of codes sized by how many items share it; hollow markers: items whose first code
+    the codebook or the sheet named. The title gives the overall alpha and the share within 5 points."""
+    if pairs.empty:
+        raise ValueError("no second-coded items to draw")
+    overall = alpha.loc[alpha["issue_id"] == model_checks.ALL_ISSUES].iloc[0]
+    within = float((pairs["disagreement"] <= 5).mean())
+    estimated = overall["status"] == "estimated"
+    title = (f"A blind second coder lands within 5 points of the first on {within:.0%} of {len(pairs)} items: "
+             + (f"Krippendorff's α = {overall['alpha']:.2f}" if estimated else f"α {overall['status']}"))
+    fig = go.Figure()
+    for k, (kind, part) in enumerate(pairs.groupby("kind", sort=False)):
+        grouped = part.assign(hinted=part["first_code_hinted"] != "no").groupby(
+            ["first_position", "second_position", "hinted"], as_index=False).agg(
+            items=("item_id", "size"), names=("item_id", lambda ids: "<br>".join(ids)))
+        fig.add_trace(go.Scatter(
+            x=grouped["first_position"], y=grouped["second_position"], mode="markers",
+            name=KIND_LABELS.get(str(kind), str(kind)), customdata=grouped[["items", "names"]],
+            marker={"color": OKABE_ITO[k % 8], "size": 7 + 4 * grouped["items"] ** 0.5, "opacity": 0.8,
+                    "symbol": ["circle-open" if h else "circle" for h in grouped["hinted"]],
+                    "line": {"width": 2, "color": OKABE_ITO[k % 8]}},
+            hovertemplate="first %{x}, second %{y} (%{customdata[0]} item(s))<br>%{customdata[1]}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=[0, 100], y=[0, 100], mode="lines", name="same code",
+                             line={"color": "grey", "dash": "dot"}, hoverinfo="skip"))
+    fig.update_layout(title=title, height=480,
+                      xaxis={"title": "First code (points, 0 = Ukraine's maximal demand, 100 = Russia's)",
+                             "range": [-5, 105]},
+                      yaxis={"title": "Blind second code (points, same scale)", "range": [-5, 105]})
+    note = (f"{len(pairs)} items drawn at random (seed 23): {int((pairs['kind'] == 'stance').sum())} stance rows and "
+            f"{int((pairs['kind'] == 'provision').sum())} provisions. Marker area: items with the same pair of codes; "
+            f"hollow: the codebook or the coder's sheet named the first code ({int((pairs['first_code_hinted'] != 'no').sum())} "
+            "items)." + (f" α: interval level, 95% bootstrap interval over items {overall['low']:.2f} to "
+                         f"{overall['high']:.2f}." if estimated else ""))
+    return add_caption(fig, _cited(pairs), sources, as_of, note=note)
