@@ -28,8 +28,12 @@ from analysis_helpers.publish.report import write_atomically  # noqa: E402
 
 SAMPLE_SHARE = 0.2
 SEED = 23  # the issue's number: fixed before the draw, never tuned
-# "Fixed anchor T30 (CODEBOOK 11.8)." names the code itself.
-ANCHOR_LABEL = re.compile(r"\s*Fixed anchor \w+ \(CODEBOOK [\d.]+\)(:[^.]*)?\.")
+# Wording that names the code or the codebook rule that fixes it: "Fixed anchor T30 (CODEBOOK
+# 11.8).", "The 50 anchor.", "(neutral on substance, section 1)". The sheet of 2026-12-07 was drawn
+# before the last two forms were caught; the second_coding notes list the items they hinted.
+ANCHOR_LABEL = re.compile(r"\s*Fixed anchor \w+ \(CODEBOOK [\d.]+\)(:[^.]*)?\."
+                          r"|\s*The \d+ anchor\."
+                          r"|\s*\([^()]*\b(?:section|CODEBOOK) [\d.]+[^()]*\)")
 
 
 def blinded(text: str) -> str:
