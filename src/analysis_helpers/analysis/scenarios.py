@@ -21,8 +21,10 @@ What each result means
       own calibrated spread; then the scenario's per-region changes; each region kept within
       0..its area. Before the first calibrated forecast the front moves by `front.factor` x the
       region's change per month over the last `window_months` (the pace rule). Population on the
-      Russian side is pre-war population pro rata to area (the uniform-density assumption of
-      `territory.compare_lines`).
+      Russian side is pre-war population pro rata to area: a drawn region's area has no geometry
+      to place its towns in, so the settlement-level count (`analysis.population`, used for the
+      texts' lines and the maps) cannot apply; it overstates people on Russia's side where the
+      front stops short of a regional capital.
     * Needs (`needs_usd_bn`): `reconstruction.needs_at` gives the needs at `as_of` and at the
       settlement; the growth in between is scaled by `damage.factor`.
     * Funding (`funding_usd_bn`, `funding_gap_usd_bn`): `reconstruction.funding_gap` at the
