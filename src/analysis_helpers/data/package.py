@@ -464,13 +464,16 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     try:
         # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
         # read raises, and the file is re-read as text so that the cell is reported as itself.
-        frame = pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
+        # From the bytes (the text decoded cleanly above): the C parser decodes them faster than it
+        # reads a Python string (~20 % of a million-row load).
+        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig",
+                            dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
                             keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
                             engine="c")
     except ValueError:
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                                index_col=False, engine="c")
+            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False,
+                                na_filter=False, index_col=False, engine="c")
         except ValueError:  # quoting the byte count misread: the csv module names the row
             frame = None
     if frame is None or len(frame) != text.rstrip("\r\n").count("\n"):  # not one row per line
