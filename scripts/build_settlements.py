@@ -40,14 +40,13 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from provenance import file_rows, record  # noqa: E402
+from provenance import file_rows, record, write_csv  # noqa: E402
 
 from analysis_helpers import DataValidationError, load  # noqa: E402
 from analysis_helpers.analysis.population import RUSSIAN_SIDE, UKRAINIAN_SIDE, settlements_within  # noqa: E402
 from analysis_helpers.analysis.territory import EVE_OF_INVASION  # noqa: E402
 from analysis_helpers.data.geo import load_boundaries  # noqa: E402
 from analysis_helpers.data.territory import HELD_SINCE_2014, SITE_TOLERANCE_DEG, snapshots_in  # noqa: E402
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
 
 SETTLEMENTS_CSV = REPO / "data" / "territory" / "settlements.csv"
 CONTROL_CSV = REPO / "data" / "territory" / "settlement_control.csv"
@@ -148,12 +147,6 @@ def control_changes(settlements: pd.DataFrame, maps: list[tuple[pd.Timestamp, ob
                                     "controller": np.where(held[changed], RUSSIAN_SIDE, UKRAINIAN_SIDE), "source_id": source_id}))
         previous = held
     return pd.concat(frames, ignore_index=True)[CONTROL_COLUMNS]
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV atomically and say so."""
-    write_atomically(path, frame.to_csv(index=False))
-    print(f"wrote {path} ({len(frame)} rows)")
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from provenance import file_rows, record  # noqa: E402
+from provenance import file_rows, record, write_csv  # noqa: E402
 
 from analysis_helpers import DataValidationError, load  # noqa: E402
 from analysis_helpers.analysis.territory import (  # noqa: E402
@@ -53,7 +53,6 @@ from analysis_helpers.data.territory import (  # noqa: E402
     read_deepstate_snapshot,
     snapshots_in,
 )
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
 
 CONTROL_CSV = REPO / "data" / "territory" / "territory_control.csv"
 COMPARISON_CSV = REPO / "data" / "territory" / "territory_comparison.csv"
@@ -197,12 +196,6 @@ def site_controllers(snapshot: Snapshot, sites: pd.DataFrame, source_id: str) ->
     out["as_of"] = snapshot.date.isoformat()
     out["source_id"] = source_id
     return out
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV atomically (a failure never leaves half a file) and say so."""
-    write_atomically(path, frame.to_csv(index=False))
-    print(f"wrote {path} ({len(frame)} rows)")
 
 
 def main() -> None:

@@ -62,3 +62,9 @@ def record(*frames: pd.DataFrame, manifest: Path = MANIFEST) -> None:
     merged = pd.concat([kept, rows.astype(str)], ignore_index=True).sort_values(["dataset", "file"])
     write_atomically(manifest, merged.reindex(columns=COLUMNS).to_csv(index=False))
     print(f"wrote {manifest} ({len(rows)} rows for {', '.join(sorted(set(rows['dataset'])))})")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a derived dataset's CSV atomically (a failure never leaves half a file) and say so."""
+    write_atomically(path, frame.to_csv(index=False))
+    print(f"wrote {path} ({len(frame)} rows)")
