@@ -546,7 +546,10 @@ def _has_padded_cell(text: str) -> bool:
     previous_blank = blank[buffer[np.maximum(quotes - 1, 0)]] & (quotes > 0)
     if ((edge_before(quotes) & next_blank) | (edge_after(quotes) & previous_blank)).any():
         return True  # `" x"` or `"x "`: a quoted cell padded inside its quotes
-    spaces = np.flatnonzero(blank[buffer])
+    # Two comparisons, not a lookup table indexed by every byte (a third of this function's time).
+    spaces = np.flatnonzero(buffer == ord(" "))
+    if "\t" in text:
+        spaces = np.concatenate([spaces, np.flatnonzero(buffer == ord("\t"))])
     candidates = spaces[edge_before(spaces) | edge_after(spaces)]
     return bool(_outside_quotes(buffer, candidates).any())
 
@@ -570,13 +573,19 @@ def _simple_rectangle(text: str, width: int) -> bool:
     buffer = np.frombuffer(text.rstrip("\r\n").encode(), dtype=np.uint8)
     newlines = np.flatnonzero(buffer == ord("\n"))
     commas = np.flatnonzero(buffer == ord(","))
+    ends = np.append(newlines, len(buffer))
+    per_line = np.diff(np.searchsorted(commas, ends))  # lines 2..n
     if '"' in text:
         if not _outside_quotes(buffer, newlines).all():
             return False
-        commas = commas[_outside_quotes(buffer, commas)]
-    ends = np.append(newlines, len(buffer))
-    commas_before = np.searchsorted(commas, ends)
-    per_line = np.diff(commas_before)  # lines 2..n
+        # Quotes are few: the commas between the 1st and 2nd quote, the 3rd and 4th... are taken
+        # off their line's count (no newline lies inside quotes, so each pair is on one line).
+        quotes = np.flatnonzero(buffer == ord('"'))
+        opening, closing = quotes[::2], np.append(quotes[1::2], len(buffer))[: len(quotes[::2])]
+        inside = np.searchsorted(commas, closing) - np.searchsorted(commas, opening)
+        line = np.searchsorted(newlines, opening) - 1  # -1: the header line, not in per_line
+        keep = line >= 0
+        np.subtract.at(per_line, line[keep], inside[keep])
     starts = ends[:-1] + 1
     lengths = ends[1:] - starts
     blank = (lengths == 0) | ((lengths == 1) & (buffer[np.minimum(starts, len(buffer) - 1)] == ord("\r")))
