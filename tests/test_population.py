@@ -34,7 +34,7 @@ def resolved() -> pd.DataFrame:
 
 def test_a_capital_held_by_ukraine_is_counted_on_ukraines_side():
     area = pd.Series({"UA-01": 0.5, "UA-02": 0.0})
-    held = pop.held_share(SETTLEMENTS, pop.held_on(CONTROL, "2023-01-01"))  # the capital retaken in November
+    held = pop.held_share(SETTLEMENTS, CONTROL, "2023-01-01")  # the capital retaken in November
     russian = pop.people(REGIONS, SETTLEMENTS, area, pop.settled_share(area, held))
     # the town (100,000) plus half of the rest (300,000 not in settlements), never half the capital
     assert russian["UA-01"] == pytest.approx(100_000 + 0.5 * 300_000)
@@ -51,7 +51,7 @@ def test_the_side_of_a_settlement_is_its_latest_row_on_or_before_the_day():
 
 def test_a_region_taken_whole_counts_every_settlement_whatever_the_points_say():
     area = pd.Series({"UA-01": 1.0, "UA-02": 0.0})
-    held = pop.held_share(SETTLEMENTS, pd.Index([]))  # no point read as held
+    held = pop.held_share(SETTLEMENTS, CONTROL, "2022-01-01")  # no point read as held (before every row)
     assert pop.settled_share(area, held).to_dict() == {"UA-01": 1.0, "UA-02": 0.0}
     assert pop.people(REGIONS, SETTLEMENTS, area, pop.settled_share(area, held))["UA-01"] == 1_000_000
 

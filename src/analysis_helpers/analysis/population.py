@@ -63,8 +63,10 @@ def held_on(settlement_control: pd.DataFrame, when: AsOf) -> pd.Index:
     return pd.Index(latest.loc[latest["controller"] == RUSSIAN_SIDE, "settlement_id"])
 
 
-def held_share(settlements: pd.DataFrame, held: pd.Index) -> pd.Series:
-    """Per region: the share (0-1) of its settled people in `held` settlements (NaN: no settlement)."""
+def held_share(settlements: pd.DataFrame, settlement_control: pd.DataFrame, when: AsOf) -> pd.Series:
+    """Per region: the share (0-1) of its settled people on Russia's side on `when` (`held_on`; NaN:
+    no settlement)."""
+    held = held_on(settlement_control, when)
     population = settlements["population"].astype(float)
     on_side = population.where(settlements["settlement_id"].isin(held), 0.0)
     sums = pd.DataFrame({"region_id": settlements["region_id"], "all": population, "held": on_side}).groupby("region_id").sum()
@@ -93,21 +95,13 @@ def people(regions: pd.DataFrame, settlements: pd.DataFrame, area_share: pd.Seri
     return base["settled"] * on_side + base["remainder"] * area
 
 
-def occupied_people(regions: pd.DataFrame, settlements: pd.DataFrame, settlement_control: pd.DataFrame,
-                    area_share: pd.Series, observed: AsOf) -> float:
-    """People (pre-war) on Russia's side of the line of contact of the map dated `observed`, whose
-    area shares are `area_share`."""
-    held = held_share(settlements, held_on(settlement_control, observed))
-    return float(people(regions, settlements, area_share, settled_share(area_share, held)).sum())
-
-
 def on_map_of(day: AsOf, control: pd.DataFrame, regions: pd.DataFrame, settlements: pd.DataFrame,
               settlement_control: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Timestamp]:
     """Per region on the map in force on `day` (the latest on or before it): Russia's area share,
     the people on Russia's side, and the map's date."""
     at = shares_at(control, regions, day).set_index("region_id")
     area = at["share"].fillna(0.0).clip(0, 1)
-    held = held_share(settlements, held_on(settlement_control, day))
+    held = held_share(settlements, settlement_control, day)
     return area, people(regions, settlements, area, settled_share(area, held)), pd.Timestamp(at["observed"].max())
 
 
@@ -119,7 +113,7 @@ def line_people(lines: dict[str, pd.Series], as_of: AsOf, regions: pd.DataFrame,
     map_day = {LINE_EVE: EVE_OF_INVASION, line_of_contact_name(as_of): as_of, LINE_CLAIMED: as_of}
     out = {}
     for name, area in lines.items():
-        held = held_share(settlements, held_on(settlement_control, map_day[name])) if name in map_day else None
+        held = held_share(settlements, settlement_control, map_day[name]) if name in map_day else None
         out[name] = people(regions, settlements, area, settled_share(area, held))
     return out
 

@@ -143,7 +143,7 @@ def with_people(resolved: pd.DataFrame, regions: pd.DataFrame, settlements: pd.D
     out = resolved.copy()
     settled_russian = out["russian_share"].astype(float).copy()
     for observed, rows in out[out["observed"].notna()].groupby("observed"):
-        held = population.held_share(settlements, population.held_on(settlement_control, observed))
+        held = population.held_share(settlements, settlement_control, observed)
         by_row = population.settled_share(rows.set_index("region_id")["russian_share"], held)
         settled_russian[rows.index] = by_row.to_numpy()
     beyond_line = out["observed"].notna() & (out["buffer_share"] > 0)
