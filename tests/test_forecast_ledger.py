@@ -117,22 +117,6 @@ def test_base_rates_rederive_from_the_reference_files(reference_dir):
     np.testing.assert_allclose(merged["estimate"], merged["estimate_new"], atol=1e-5)
 
 
-def test_a_scenario_front_is_a_shift_of_the_model_mean():
-    issued = forecasts.issued_fan()
-    national = issued[issued["region_id"] == NATIONAL_ID]
-    at6 = national[national["horizon_months"] == 6].iloc[0]
-    same = front.front_path(national, 6, 1.0).iloc[0]
-    assert same["q0.1"] == pytest.approx(at6["q0.1"]) and same["q0.9"] == pytest.approx(at6["q0.9"])
-    frozen = front.front_path(national, 6, 0.0).iloc[0]
-    assert frozen["q0.5"] == pytest.approx(at6["last_km2"])
-    assert frozen["q0.9"] - frozen["q0.1"] == pytest.approx(at6["q0.9"] - at6["q0.1"])
-    for months in (3, 12, 30):
-        path = front.front_path(national, months, 1.5).iloc[0]
-        assert path["q0.1"] <= path["q0.5"] <= path["q0.9"]
-    with pytest.raises(front.ForecastError):
-        front.front_path(national, -1, 1.0)
-
-
 def test_the_settlement_outlook_lies_inside_its_band():
     table = forecasts.outlook_table("2026-08-22")
     centre = table["P(ends within h), parametric"]

@@ -94,6 +94,8 @@ def test_front_paths_give_the_issued_quantiles_at_issued_horizons_and_draw_betwe
         expected = np.interp(probabilities[national, j], paths.levels, grid[national, j])
         assert drawn[national, j] == pytest.approx(expected)
     assert paths.median_change([20.0])[national, 0] == pytest.approx(grid[national, -1, 4])
+    with pytest.raises(front.ForecastError):  # no path before the origin
+        paths.change_quantiles([-1.0])
 
 
 def test_the_fire_covariate_uses_only_fires_known_at_the_origin(reference_dir):

@@ -597,26 +597,6 @@ class FrontPaths:
         return out
 
 
-def front_path(issued: pd.DataFrame, months: float, factor: float, levels: Sequence[float] = LEVELS) -> pd.DataFrame:
-    """Quantiles of Russian-held km² per region `months` after the issued forecast's origin when a
-    scenario multiplies the model's expected (median) change by `factor` (the scenario's front
-    assumption as a stated shift of the mean; the calibrated spread around it is the model's).
-    `issued`: one origin's ledger rows (see `FrontPaths`, which also says how months beyond the
-    last issued horizon are extrapolated). Returns `region_id`, `months`, `factor`, `last_km2` and
-    one column per level."""
-    paths = FrontPaths.from_issued(issued, levels)
-    quantiles = paths.change_quantiles([months])[:, 0, :]
-    median = paths.median_change([months])[:, 0]
-    shifted = paths.last_km2[:, None] + factor * median[:, None] + (quantiles - median[:, None])
-    columns = [f"q{level:g}" for level in levels]
-    table = pd.DataFrame(shifted, columns=columns)
-    table.insert(0, "last_km2", paths.last_km2)
-    table.insert(0, "factor", factor)
-    table.insert(0, "months", months)
-    table.insert(0, "region_id", list(paths.series))
-    return table
-
-
 def measured_coverage(ledger: pd.DataFrame, levels: pd.DataFrame, level: float = 0.8,
                       scored_from: AsOf = None, region_id: str = NATIONAL_ID) -> pd.DataFrame:
     """Per horizon, the share of resolved calibrated forecasts of `region_id` (from origins on or
