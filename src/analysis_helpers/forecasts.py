@@ -596,7 +596,6 @@ def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None, draw
     paths = baseline.front_paths
     if paths is None:  # before the first calibrated forecast: nothing to restate the factors with
         return pd.DataFrame(columns=columns)
-    coverage = baseline.front_coverage.set_index("horizon_months")
     rows = []
     for name, reason in runnable_scenarios(as_of, data_dir).items():
         if reason:
@@ -610,13 +609,12 @@ def scenario_fronts(as_of: AsOf = None, data_dir: Path | str | None = None, draw
             "front": {**assumptions["front"], "factor": factor}})
         median, low, high = engine.national_front(central, baseline, draws)
         _, wide_low, wide_high = engine.national_front(scenario, baseline, draws)
-        horizon = min(baseline.months_since_origin + months, paths.measured_up_to)
-        nearest = coverage.index[np.abs(coverage.index.to_numpy() - horizon).argmin()] if len(coverage) else None
+        measured = engine.front_coverage_near(baseline, months)
         rows.append({"scenario": name, "origin": paths.origin, "months": months, "factor": factor,
                      "held_at_as_of_km2": float(baseline.occupied_km2.sum()), "median_km2": median,
                      "low_80_km2": low, "high_80_km2": high,
-                     "coverage_80": coverage.loc[nearest, "coverage"] if nearest is not None else np.nan,
-                     "outcomes": int(coverage.loc[nearest, "outcomes"]) if nearest is not None else 0,
+                     "coverage_80": measured[1] if measured is not None else np.nan,
+                     "outcomes": measured[2] if measured is not None else 0,
                      "with_assumptions_low_km2": wide_low, "with_assumptions_high_km2": wide_high,
                      "engine_adds": ("text's line" if assumptions["settlement"].get("proposal")
                                      else ", ".join(k for k in ("territory",) if assumptions.get(k)))})

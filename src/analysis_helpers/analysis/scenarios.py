@@ -339,13 +339,26 @@ def front_band_note(baseline: Baseline, months: float | None = None, level: floa
         note += f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated, with no measured coverage"
         return note + "."
     horizon = baseline.months_since_origin + months
-    if not coverage.empty:
-        nearest = coverage.index[np.abs(coverage.index.to_numpy() - min(horizon, paths.measured_up_to)).argmin()]
-        note += (f" (held {coverage.loc[nearest, 'coverage']:.0%} of {int(coverage.loc[nearest, 'outcomes'])} past "
-                 f"outcomes {nearest} months ahead)")
+    measured = front_coverage_near(baseline, months)
+    if measured is not None:
+        nearest, covered, outcomes = measured
+        note += f" (held {covered:.0%} of {outcomes} past outcomes {nearest} months ahead)"
     if horizon > paths.measured_up_to:
         note += f"; beyond {paths.measured_up_to:.0f} months its spread is extrapolated, with no measured coverage"
     return note + "."
+
+
+def front_coverage_near(baseline: Baseline, months: float) -> tuple[int, float, int] | None:
+    """The front model's measured 80 % coverage at the scored horizon nearest to a settlement
+    `months` after as_of (counted from the forecast's origin, capped at the horizons measured):
+    (horizon in months, coverage, outcomes); None without a calibrated forecast or a measurement."""
+    paths, coverage = baseline.front_paths, baseline.front_coverage
+    if paths is None or coverage.empty:
+        return None
+    coverage = coverage.set_index("horizon_months")
+    horizon = min(baseline.months_since_origin + months, paths.measured_up_to)
+    nearest = coverage.index[np.abs(coverage.index.to_numpy() - horizon).argmin()]
+    return int(nearest), float(coverage.loc[nearest, "coverage"]), int(coverage.loc[nearest, "outcomes"])
 
 
 def national_front(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0) -> tuple[float, float, float]:
