@@ -81,6 +81,14 @@ def test_monte_carlo_is_seeded_and_brackets_the_median(stances, actors):
     assert not np.allclose(first["median"], other_seed["median"])
 
 
+def test_outcomes_from_the_coded_inputs_do_not_depend_on_the_draws_run_beside_them(stances, actors):
+    """The coded inputs share one model call with the draws: the point outcomes must be those of a run without draws."""
+    wide = stances_wide(stances)
+    alone = predict_outcomes(wide, actors, draws=0)
+    with_draws = predict_outcomes(wide, actors, draws=40, seed=3, expected_utility_draws=10)
+    pd.testing.assert_series_equal(alone["outcome"], with_draws["outcome"])
+
+
 def test_zero_uncertainty_gives_degenerate_intervals(stances, actors):
     certain = stances.assign(uncertainty=0.0)
     outcomes = predict_outcomes(stances_wide(certain), actors.assign(capability_sd=0.0), draws=50,

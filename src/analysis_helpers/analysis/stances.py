@@ -144,18 +144,22 @@ def predict_outcomes(
     """
     _, position, salience, uncertainty, capability, capability_sd = _model_inputs(stances_wide, actors)
     capability_matrix = np.broadcast_to(capability, position.shape)
-    point = _outcomes_by_model(position, capability_matrix, salience, models, rounds)
-
-    intervals = {}
-    if draws > 0:
-        rng = np.random.default_rng(seed)
-        noisy = perturbed_draws(position, salience, uncertainty, capability, capability_sd, draws, rng)
-        for model in models:
-            subset = draws if model != "expected_utility" or expected_utility_draws is None else min(
-                draws, expected_utility_draws)
-            noisy_position, noisy_salience, noisy_capability = (array[:subset] for array in noisy)
-            distribution = _outcomes_by_model(noisy_position, noisy_capability, noisy_salience, (model,), rounds)[model]
-            intervals[model] = _quantiles_of_known(distribution, (0.5, 0.1, 0.9))
+    noisy = (perturbed_draws(position, salience, uncertainty, capability, capability_sd, draws,
+                             np.random.default_rng(seed)) if draws > 0 else None)
+    point, intervals = {}, {}
+    for model in models:
+        subset = draws if model != "expected_utility" or expected_utility_draws is None else min(
+            draws, expected_utility_draws)
+        # The coded inputs run as row 0 above the draws: one model call per issue instead of two
+        # (the expected-utility model's cost is mostly per call, and it plays every row on its
+        # own, so the numbers are the same).
+        rows_position, rows_salience, rows_capability = (
+            np.concatenate([coded[None], drawn[:subset]]) if noisy else coded[None]
+            for coded, drawn in zip((position, salience, capability_matrix), noisy or (None,) * 3, strict=True))
+        outcomes = _outcomes_by_model(rows_position, rows_capability, rows_salience, (model,), rounds)[model]
+        point[model] = outcomes[0]
+        if noisy:
+            intervals[model] = _quantiles_of_known(outcomes[1:], (0.5, 0.1, 0.9))
 
     range_low, range_high = bargaining.bargaining_range(position, capability_matrix, salience)
     records = []
