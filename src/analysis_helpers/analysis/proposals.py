@@ -330,30 +330,34 @@ def diff(a: str, b: str, provisions: pd.DataFrame, resolved: pd.DataFrame, issue
     buffer share 0-1 of the region), `change` (b - a; NaN when either side has no value), `state_a`,
     `state_b` (`coded`, `silent`, `not reported`; for regions `drawn`, `no line`), `detail_a`, `detail_b`.
     Regions appear only where the two lines differ (or one text draws no line)."""
+    # Each text's provisions and line as dicts, read once: a filter per issue and a row lookup per
+    # region was most of a live comparator's redraw.
+    texts = (a, b)
+    coded = {text: provisions[provisions["proposal_id"] == text].drop_duplicates("issue_id")
+             .set_index("issue_id")[["position", "silent", "provision"]].to_dict("index") for text in texts}
     rows = []
     for issue in issues.itertuples(index=False):
         values = []
-        for text in (a, b):
-            match = provisions[(provisions["proposal_id"] == text) & (provisions["issue_id"] == issue.issue_id)]
-            if match.empty:
+        for text in texts:
+            found = coded[text].get(issue.issue_id)
+            if found is None:
                 values.append((np.nan, "not reported", ""))
             else:
-                row = match.iloc[0]
-                values.append((float(row["position"]) if pd.notna(row["position"]) else np.nan,
-                               "silent" if row["silent"] else "coded", row["provision"]))
+                values.append((float(found["position"]) if pd.notna(found["position"]) else np.nan,
+                               "silent" if found["silent"] else "coded", found["provision"]))
         (value_a, state_a, detail_a), (value_b, state_b, detail_b) = values
         rows.append(("issue", issue.issue_id, issue.name, value_a, value_b, value_b - value_a, state_a, state_b,
                      detail_a, detail_b))
     names = regions.set_index("region_id")["name"]
-    lines = {text: resolved[resolved["proposal_id"] == text].set_index("region_id") for text in (a, b)}
+    lines = {text: resolved[resolved["proposal_id"] == text].set_index("region_id").to_dict("index") for text in texts}
     for region_id in regions["region_id"]:
         values = []
-        for text in (a, b):
+        for text in texts:
             line = lines[text]
-            if line.empty:
+            if not line:
                 values.append((np.nan, "no line", ""))
             else:
-                row = line.loc[region_id]
+                row = line[region_id]
                 held = float(row["russian_share"] + row["buffer_share"])
                 values.append((held, "drawn", f"{row['rule']}: {row['note']}".rstrip(": ")))
         (value_a, state_a, detail_a), (value_b, state_b, detail_b) = values
