@@ -11,7 +11,11 @@ Targets (issue 26): median <= 120 ms and worst <= 250 ms in every notebook (on a
 floor itself is slower than 20 / 150 ms, the floor + 100 ms), and <= 100 KB per update for the
 territory map.
 
-    python benchmarks/live_explorers.py [--repeat 3] [--notebooks 01_territory 04_scenarios]
+With `--breakdown` it also splits each update at the websocket frame that carried it (the largest
+one before the redraw): input to that frame (kernel, server and wire) and that frame to the drawn
+chart (the front end: widget state, output area, plotly), each notebook's median of each.
+
+    python benchmarks/live_explorers.py [--repeat 3] [--notebooks 01_territory 04_scenarios] [--breakdown]
 """
 
 from __future__ import annotations
@@ -69,6 +73,34 @@ ARM_JS = """(r) => {
 }"""
 
 
+# With --breakdown: every websocket frame the page receives, (time in the page's clock, size).
+FRAME_TIMES_JS = """(() => {
+    const Native = window.WebSocket;
+    window.__kitFrames = [];
+    window.WebSocket = function (...args) {
+        const socket = new Native(...args);
+        socket.addEventListener('message', (event) => {
+            const data = event.data;
+            const size = typeof data === 'string' ? data.length : data.byteLength || data.size || 0;
+            window.__kitFrames.push([performance.now(), size]);
+        });
+        return socket;
+    };
+    window.WebSocket.prototype = Native.prototype;
+    Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+
+
+def split_at_reply(mark: dict, frames: list[list[float]]) -> tuple[float, float]:
+    """(input to the update's frame, that frame to the drawn chart) in ms; the update's frame is the
+    largest one received between the input and the redraw."""
+    during = [frame for frame in frames if mark["input"] <= frame[0] <= mark["drawn"]]
+    if not during:
+        return float("nan"), float("nan")
+    reply = max(during, key=lambda frame: frame[1])[0]
+    return reply - mark["input"], mark["drawn"] - reply
+
+
 def floor_notebook(folder: Path) -> Path:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in FLOOR_CELLS])
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -77,9 +109,13 @@ def floor_notebook(folder: Path) -> Path:
     return path
 
 
-def measure_notebook(browser, lab: LabServer, name: str, repeat: int) -> list[tuple[str, float, int]]:
-    """(control, milliseconds, bytes) for every move of every control of the notebook's explorers."""
+def measure_notebook(browser, lab: LabServer, name: str, repeat: int,
+                     breakdown: bool = False) -> list[tuple[str, float, int, float, float]]:
+    """(control, milliseconds, bytes, ms to the reply, ms reply to drawn) for every move of every
+    control of the notebook's explorers (the last two NaN without `breakdown`)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    if breakdown:
+        page.add_init_script(FRAME_TIMES_JS)
     page.route("**/*", lambda route: route.continue_() if lab.allows(route.request.url) else route.abort())
     received = [0]
     page.on("websocket", lambda socket: socket.on(
@@ -94,6 +130,8 @@ def measure_notebook(browser, lab: LabServer, name: str, repeat: int) -> list[tu
             for number, control in enumerate(controls):
                 for _ in range(repeat):
                     page.evaluate(ARM_JS, explorer)
+                    if breakdown:
+                        page.evaluate("() => { window.__kitFrames = []; }")
                     received[0] = 0
                     if not move_control(page, explorer, number, control["kind"]):
                         break
@@ -105,20 +143,34 @@ def measure_notebook(browser, lab: LabServer, name: str, repeat: int) -> list[tu
                         break
                     page.wait_for_timeout(100)  # the rest of the update's frames (tables, numbers)
                     mark = page.evaluate("() => window.__kitMark")
-                    moves.append((control["label"] or control["kind"], mark["drawn"] - mark["input"], received[0]))
+                    parts = (split_at_reply(mark, page.evaluate("() => window.__kitFrames")) if breakdown
+                             else (float("nan"), float("nan")))
+                    moves.append((control["label"] or control["kind"], mark["drawn"] - mark["input"], received[0],
+                                  *parts))
     finally:
         close_notebook(page)
         page.close()
     return moves
 
 
+def breakdown_text(moves: list[tuple[str, float, int, float, float]]) -> str:
+    """The medians of the two parts of the moves (see `split_at_reply`)."""
+    to_reply = statistics.median(move[3] for move in moves)
+    drawing = statistics.median(move[4] for move in moves)
+    return f"; to the reply {to_reply:.0f} ms, reply to drawn {drawing:.0f} ms"
+
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="moves per control")
-    parser.add_argument("--notebooks", nargs="*", default=None, help="notebook names (default: 01 to 05)")
+    parser.add_argument("--notebooks", nargs="*", default=None,
+                        help="notebook names (default: every notebook with an explorer)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also split each update into input-to-reply and reply-to-drawn")
     options = parser.parse_args()
     chosen = options.notebooks or ["01_territory", "02_reconstruction", "03_actor_stances", "04_scenarios",
-                                   "05_briefing"]
+                                   "05_briefing", "06_proposals", "09_public_opinion"]
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         paths = [floor_notebook(workdir), *(REPO_ROOT / "notebooks" / f"{name.removesuffix('.ipynb')}.ipynb"
@@ -127,29 +179,32 @@ def main() -> None:
         with LabServer(paths, workdir) as lab, sync_playwright() as playwright:
             browser = launch(playwright)
             for path in paths:
-                results[path.name] = measure_notebook(browser, lab, path.name, options.repeat)
+                results[path.name] = measure_notebook(browser, lab, path.name, options.repeat, options.breakdown)
             browser.close()
 
-    floor_times = [ms for _, ms, _ in results.pop(FLOOR_NOTEBOOK)]
+    floor_moves = results.pop(FLOOR_NOTEBOOK)
+    floor_times = [move[1] for move in floor_moves]
     floor_median, floor_worst = statistics.median(floor_times), max(floor_times)
     target_median = max(TARGET_MEDIAN_MS, floor_median + FLOOR_MARGIN_MS)
     target_worst = max(TARGET_WORST_MS, floor_worst + FLOOR_MARGIN_MS)
     print(f"Live explorers in JupyterLab (headless Chromium), {options.repeat} moves per control; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"  floor (bare Output, empty figure): median {floor_median:6.0f} ms, worst {floor_worst:6.0f} ms")
+    print(f"  floor (bare Output, empty figure): median {floor_median:6.0f} ms, worst {floor_worst:6.0f} ms"
+          + (breakdown_text(floor_moves) if options.breakdown else ""))
     print(f"  targets: median <= {target_median:.0f} ms, worst <= {target_worst:.0f} ms, "
           f"map <= {MAP_TARGET_BYTES // 1000} KB per update")
     print(f"  {'notebook':22s} {'median':>8s} {'worst':>8s} {'KB/update':>10s}  verdict  (slowest control)")
     for name, moves in results.items():
-        times = [ms for _, ms, _ in moves]
-        sizes = [size for _, _, size in moves]
+        times = [move[1] for move in moves]
+        sizes = [move[2] for move in moves]
         median, worst, kilobytes = statistics.median(times), max(times), statistics.median(sizes) / 1000
         slowest = max(moves, key=lambda move: move[1])[0]
         over = [label for label, ok in (("median", median <= target_median), ("worst", worst <= target_worst),
                                         ("bytes", name != MAP_NOTEBOOK or kilobytes * 1000 <= MAP_TARGET_BYTES))
                 if not ok]
         verdict = "ok" if not over else "OVER: " + ", ".join(over)
-        print(f"  {name:22s} {median:6.0f}ms {worst:6.0f}ms {kilobytes:9.1f}  {verdict}  ({slowest})")
+        print(f"  {name:22s} {median:6.0f}ms {worst:6.0f}ms {kilobytes:9.1f}  {verdict}  ({slowest})"
+              + (breakdown_text(moves) if options.breakdown else ""))
 
 
 if __name__ == "__main__":
