@@ -17,6 +17,7 @@ data folder and the kit's code) and stores each table that passes every check th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -75,7 +76,8 @@ def import_jsonschema():
 
     return jsonschema
 
-_PADDINGS = tuple(f"{a}{b}" for a in ",\n" for b in " \t") + tuple(f"{b}{a}" for a in ",\n\r" for b in " \t")
+_PADDINGS = tuple(f"{a}{b}".encode() for a in ",\n" for b in " \t") + tuple(
+    f"{b}{a}".encode() for a in ",\n\r" for b in " \t")
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
 
 
@@ -456,31 +458,37 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     if problems:
         return None, np.array([]), problems
 
-    if not _simple_rectangle(text, len(header)):
+    # The scans below read the file's bytes (the UTF-8 form of `text`, which decoded cleanly), not
+    # a re-encoded or trimmed copy: each copy of an 80 MB file costs ~50 ms.
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    buffer = np.frombuffer(raw, dtype=np.uint8, offset=start)
+    body = buffer[: _end_of_last_line(raw) - start]  # without the trailing line ends
+    newlines = np.flatnonzero(body == ord("\n"))
+    if not _simple_rectangle(body, newlines, len(header)):
         with _csv_cell_limit():
             return _frame_from_rows(shown, text, header)
-    padded = _has_padded_cell(text)
+    padded = _has_padded_cell(raw, buffer)
     numeric = [f["name"] for f in schema["fields"] if f.get("type") in {"number", "integer"}]
     try:
-        # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
-        # read raises, and the file is re-read as text so that the cell is reported as itself.
-        # From the bytes (the text decoded cleanly above): the C parser decodes them faster than it
-        # reads a Python string (~20 % of a million-row load).
+        # Fast path: numbers parsed by the C parser. Any cell it cannot read raises, and the file
+        # is re-read as text so that the cell is reported as itself. From the bytes (the text
+        # decoded cleanly above): the C parser decodes them faster than it reads a Python string
+        # (~20 % of a million-row load). Empty cells (only those) become NA here, as in
+        # `_frame_from_rows`: no pass over a million text cells to find them again.
         frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig",
                             dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
-                            keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
-                            engine="c")
+                            keep_default_na=False, na_values=[""], index_col=False, engine="c")
     except ValueError:
         try:
             frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False,
-                                na_filter=False, index_col=False, engine="c")
+                                na_values=[""], index_col=False, engine="c")
         except ValueError:  # quoting the byte count misread: the csv module names the row
             frame = None
-    if frame is None or len(frame) != text.rstrip("\r\n").count("\n"):  # not one row per line
+    if frame is None or len(frame) != len(newlines):  # not one row per line
         with _csv_cell_limit():
             return _frame_from_rows(shown, text, header)
-    if padded:  # rare: strip only when some cell has surrounding spaces
-        frame = frame.apply(lambda column: column.str.strip() if column.dtype != "float64" else column)
+    if padded:  # rare: strip only when some cell has surrounding spaces (a cell of spaces is empty)
+        frame = frame.apply(lambda column: _empty_as_na(column.str.strip()) if column.dtype != "float64" else column)
     return frame[expected], np.arange(2, len(frame) + 2), []
 
 
@@ -518,19 +526,29 @@ def _csv_cell_limit():
         csv.field_size_limit(previous)
 
 
-def _has_padded_cell(text: str) -> bool:
-    """True when some cell starts or ends with a space or tab (the cells are then stripped)."""
-    # Substring tests run in C; a regex with line anchors was the slowest step on big files.
-    if " " not in text and "\t" not in text:
+def _end_of_last_line(raw: bytes) -> int:
+    """The length of `raw` without its trailing CR and LF bytes (no copy of the file is made)."""
+    end = len(raw)
+    while end and raw[end - 1] in b"\r\n":
+        end -= 1
+    return end
+
+
+def _has_padded_cell(raw: bytes, buffer: np.ndarray) -> bool:
+    """True when some cell starts or ends with a space or tab (the cells are then stripped).
+
+    `raw`: the file's bytes; `buffer`: the same bytes after any byte-order mark, as an array."""
+    # Substring tests run in C; a regex with line anchors was the slowest step on big files. A
+    # byte-order mark cannot take part in a padding (its bytes are not ASCII).
+    if b" " not in raw and b"\t" not in raw:
         return False
-    if text[:1] in (" ", "\t"):
+    if buffer[:1].tobytes() in (b" ", b"\t"):
         return True
-    if '"' not in text:
-        return any(padding in text for padding in _PADDINGS)
+    if b'"' not in raw:
+        return any(padding in raw for padding in _PADDINGS)
     # Quoted text (notes) holds ", " between words: only padding outside quotes, or just inside
     # a cell's quotes, counts. Found vectorised, since stripping every cell of a million rows
     # costs seconds.
-    buffer = np.frombuffer(text.encode(), dtype=np.uint8)
     last = len(buffer) - 1
     boundary = np.zeros(256, dtype=bool)  # what may stand beside a cell's edge
     boundary[[ord(","), ord("\n"), ord("\r")]] = True
@@ -550,20 +568,19 @@ def _has_padded_cell(text: str) -> bool:
         return True  # `" x"` or `"x "`: a quoted cell padded inside its quotes
     # Two comparisons, not a lookup table indexed by every byte (a third of this function's time).
     spaces = np.flatnonzero(buffer == ord(" "))
-    if "\t" in text:
+    if b"\t" in raw:
         spaces = np.concatenate([spaces, np.flatnonzero(buffer == ord("\t"))])
     candidates = spaces[edge_before(spaces) | edge_after(spaces)]
-    return bool(_outside_quotes(buffer, candidates).any())
+    return bool(_outside_quotes(quotes, candidates).any())
 
 
-def _outside_quotes(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Which `positions` of the text lie outside quoted cells: an even number of quote characters
-    precede them (a doubled quote inside a cell counts twice)."""
-    quotes = np.flatnonzero(buffer == ord('"'))
+def _outside_quotes(quotes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which `positions` of the text lie outside quoted cells: an even number of the `quotes`
+    (the positions of every quote character) precede them (a doubled quote inside a cell counts twice)."""
     return (np.searchsorted(quotes, positions) & 1) == 0
 
 
-def _simple_rectangle(text: str, width: int) -> bool:
+def _simple_rectangle(buffer: np.ndarray, newlines: np.ndarray, width: int) -> bool:
     """True when pandas' fast parser maps rows to lines exactly: no blank lines, no newline inside a
     quoted cell, and every line has the header's number of fields. Anything else takes the csv
     module's path, which tracks line numbers through quoted newlines and names each ragged row.
@@ -572,17 +589,15 @@ def _simple_rectangle(text: str, width: int) -> bool:
     an odd number of quote characters precede it (a doubled quote inside a cell toggles twice);
     commas there do not separate fields. The caller still checks that the parser gave one row
     per line, so a quote this count misreads costs the slow path, never a wrong line number."""
-    buffer = np.frombuffer(text.rstrip("\r\n").encode(), dtype=np.uint8)
-    newlines = np.flatnonzero(buffer == ord("\n"))
     commas = np.flatnonzero(buffer == ord(","))
     ends = np.append(newlines, len(buffer))
     per_line = np.diff(np.searchsorted(commas, ends))  # lines 2..n
-    if '"' in text:
-        if not _outside_quotes(buffer, newlines).all():
+    quotes = np.flatnonzero(buffer == ord('"'))
+    if len(quotes):
+        if not _outside_quotes(quotes, newlines).all():
             return False
         # Quotes are few: the commas between the 1st and 2nd quote, the 3rd and 4th... are taken
         # off their line's count (no newline lies inside quotes, so each pair is on one line).
-        quotes = np.flatnonzero(buffer == ord('"'))
         opening, closing = quotes[::2], np.append(quotes[1::2], len(buffer))[: len(quotes[::2])]
         inside = np.searchsorted(commas, closing) - np.searchsorted(commas, opening)
         line = np.searchsorted(newlines, opening) - 1  # -1: the header line, not in per_line
@@ -616,9 +631,13 @@ def _frame_from_rows(shown: str, text: str, header: list[str]):
         problems.append(Problem(shown, reader.line_num, None, f"not valid CSV ({exc})"))
     if problems:
         return None, np.array([]), problems
-    stripped = [[cell.strip() for cell in row] for row in rows]
+    stripped = [[cell.strip() or None for cell in row] for row in rows]  # empty: NA
     frame = pd.DataFrame(stripped, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
     return frame, np.array(lines, dtype=int), []
+
+
+def _empty_as_na(text: pd.Series) -> pd.Series:
+    return text.mask(text == "")
 
 
 def _stopped(shown: str) -> Problem:
@@ -642,51 +661,55 @@ def _header_problems(shown: str, header: list[str], expected: list[str]) -> list
 
 # -- types -----------------------------------------------------------------------------------
 def _convert_types(table: Table, schema: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each column typed by its schema field. The readers give an empty cell as NA (a number
+    column may come already parsed, as float64), any other cell as its text."""
     frame = table.frame
     converted: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for spec in schema["fields"]:
         name, kind = spec["name"], spec.get("type", "string")
         text = frame[name]
-        empty = text.isna() if text.dtype == "float64" else text == ""
-        typed, bad = _CONVERTERS[kind](text, empty)
+        typed, bad = _CONVERTERS[kind](text)
         converted[name] = typed
         failing = bad[bad].index[:MAX_PROBLEMS_PER_TABLE]
         problems += _problems_at(table, failing, name, _TYPE_RULES[kind], list(text.loc[failing]))
-    return pd.DataFrame(converted, index=frame.index), problems
+    # Not consolidated into one block per dtype: that copy of every column costs more than it saves.
+    return pd.DataFrame(converted, index=frame.index, copy=False), problems
 
 
-def _to_string(text: pd.Series, empty: pd.Series):
-    return text.mask(empty), pd.Series(False, index=text.index)
+def _to_string(text: pd.Series):
+    return text, pd.Series(False, index=text.index)
 
 
-def _to_number(text: pd.Series, empty: pd.Series):
-    values = text if text.dtype == "float64" else pd.to_numeric(text.mask(empty), errors="coerce").astype("float64")
-    bad = (values.isna() & ~empty) | np.isinf(values)
+def _to_number(text: pd.Series):
+    if text.dtype == "float64":
+        return text.mask(np.isinf(text)), pd.Series(np.isinf(text), index=text.index)
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = (values.isna() & text.notna()) | np.isinf(values)
     return values.mask(bad), bad
 
 
-def _to_integer(text: pd.Series, empty: pd.Series):
-    values, bad = _to_number(text, empty)
+def _to_integer(text: pd.Series):
+    values, bad = _to_number(text)
     fractional = values.notna() & (values != values.round())
     too_big = values.abs() > 2**53
     bad = bad | fractional | too_big
     return values.mask(bad).astype("Int64"), bad
 
 
-def _to_date(text: pd.Series, empty: pd.Series):
-    values = pd.to_datetime(text.mask(empty), format="%Y-%m-%d", errors="coerce")
+def _to_date(text: pd.Series):
+    values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     # The kit's tables use nanosecond timestamps (years 1678-2261); a date outside that span is
     # rejected like any other unreadable date.
     in_span = values.between(pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))
-    bad = ~in_span & ~empty
+    bad = ~in_span & text.notna()
     return values.where(in_span).astype("datetime64[ns]"), bad
 
 
-def _to_boolean(text: pd.Series, empty: pd.Series):
+def _to_boolean(text: pd.Series):
     lowered = text.str.lower()
     values = lowered.map({"true": True, "false": False}).astype("boolean")
-    bad = values.isna() & ~empty
+    bad = values.isna() & text.notna()
     return values, bad
 
 
