@@ -295,8 +295,11 @@ class DataPackage:
                 continue
             present = table.frame[own].notna().all(axis=1)
             values = table.frame.loc[present, own]
-            known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
-            missing = ~pd.MultiIndex.from_frame(values).isin(known)
+            known = target_frame[theirs].dropna()
+            if len(own) == 1:  # one hash look-up per row; a MultiIndex first factorizes every column
+                missing = ~values[own[0]].isin(known[theirs[0]]).to_numpy()
+            else:
+                missing = ~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known))
             failing = values.index[missing][:MAX_PROBLEMS_PER_TABLE]
             ids = [[_plain(v) for v in row] for row in values.loc[failing].itertuples(index=False)]
             problems += _problems_at(table, failing, ",".join(own), f"must match {target}.{','.join(theirs)} "
