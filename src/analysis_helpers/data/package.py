@@ -815,11 +815,13 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     if table.frame.empty:
         return []
     problems = _presence_and_uniqueness(table, schema)
-    # Text columns are checked as categoricals: pattern and enum checks then run once per
-    # distinct value rather than once per row (ids repeat; a big file has few distinct ones).
+    # Text columns with a pattern are checked as categoricals: the regular expression then runs
+    # once per distinct value rather than once per row (ids repeat; a big file has few distinct
+    # ones). Not those with only an enum: `isin` is one hash look-up per row, cheaper than the
+    # conversion (~40 ms a column at 1M rows).
     checked = table.frame.copy(deep=False)
     for spec in schema["fields"]:
-        if spec.get("type", "string") == "string" and spec.get("constraints", {}).keys() & {"pattern", "enum"}:
+        if spec.get("type", "string") == "string" and "pattern" in spec.get("constraints", {}):
             checked[spec["name"]] = checked[spec["name"]].astype("category")
     try:
         _pandera_schema(schema).validate(checked, lazy=True)
