@@ -6,8 +6,8 @@ of what a valid file looks like. This module turns them into:
 * parsing with exact line numbers (a CSV is read as text first, so that a bad cell is reported
   as itself rather than as a pandas traceback);
 * type conversion (`string`, `integer`, `number`, `date`, `boolean`), each failure a `Problem`;
-* constraint checks (required, unique, minimum, maximum, enum, pattern, primary key) run by
-  pandera, whose failure cases are mapped back to file and line;
+* constraint checks (required, unique, minimum, maximum, enum, pattern, length, primary key),
+  vectorised, each failing row mapped back to file and line;
 * foreign keys, then the topic modules' cross-checks (`checks.py`).
 
 A package opened with `cached=True` (what `load()` uses) first looks for each table in the
@@ -22,6 +22,7 @@ import csv
 import functools
 import io
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,11 +53,9 @@ from .table_cache import TableCache
 
 if TYPE_CHECKING:
     import jsonschema
-    import pandera.pandas as pa
 
-# jsonschema and pandera are imported when a table is first checked, not with the package: a
-# kernel whose tables all come from the on-disk cache never needs them, and together they were
-# most of `import analysis_helpers`.
+# jsonschema is imported when a table is first checked, not with the package: a kernel whose
+# tables all come from the on-disk cache never needs it.
 
 
 def import_jsonschema():
@@ -759,38 +758,34 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
     return problems
 
 
-# -- constraints (pandera) -------------------------------------------------------------------
-# pandera lists at most this many failing rows per check (it sorts them all: slow by the million).
-_LISTED: dict[str, Any] = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
-
-
-def _constraint_checks(spec: dict) -> list[pa.Check]:
-    import pandera.pandas as pa
-
+# -- constraints ------------------------------------------------------------------------------
+# Each a vectorised test on a column, run by the kit itself: pandera (used before) cost ~0.25 s of
+# import and set-up on every cold load, more than these tests take on a million rows.
+def _value_checks(spec: dict) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
+    """The field's value constraints: (the rule as reported, a test true where a value passes)."""
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
-    checks = []
+    checks: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
     if "minimum" in constraints:
-        bound = _bound(constraints["minimum"], kind)
-        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}", **_LISTED))
+        low = _bound(constraints["minimum"], kind)
+        checks.append((f"minimum {constraints['minimum']}", lambda values: values >= low))
     if "maximum" in constraints:
-        bound = _bound(constraints["maximum"], kind)
-        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}", **_LISTED))
+        high = _bound(constraints["maximum"], kind)
+        checks.append((f"maximum {constraints['maximum']}", lambda values: values <= high))
     if "enum" in constraints:
         allowed = constraints["enum"]
-        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}",
-                                    **_LISTED))
+        checks.append((f"must be one of: {', '.join(map(str, allowed))}", lambda values: values.isin(allowed)))
     if "pattern" in constraints:
-        pattern = constraints["pattern"]
-        # Table Schema patterns match the whole value; pandera's str_matches anchors only the start.
-        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}",
-                                          **_LISTED))
+        # Table Schema patterns match the whole value (`str.match` anchors only the start).
+        whole = rf"(?:{constraints['pattern']})\Z"
+        checks.append((f"must match the pattern {constraints['pattern']}",
+                       lambda values: values.str.match(whole, na=False)))
     if "minLength" in constraints:
-        checks.append(pa.Check.str_length(min_value=constraints["minLength"],
-                                          error=f"at least {constraints['minLength']} characters", **_LISTED))
+        shortest = constraints["minLength"]
+        checks.append((f"at least {shortest} characters", lambda values: values.str.len() >= shortest))
     if "maxLength" in constraints:
-        checks.append(pa.Check.str_length(max_value=constraints["maxLength"],
-                                          error=f"at most {constraints['maxLength']} characters", **_LISTED))
+        longest = constraints["maxLength"]
+        checks.append((f"at most {longest} characters", lambda values: values.str.len() <= longest))
     return checks
 
 
@@ -798,35 +793,27 @@ def _bound(value: Any, kind: str):
     return pd.Timestamp(value) if kind == "date" else value
 
 
-def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
-    import pandera.pandas as pa
-
-    columns = {}
-    for spec in schema["fields"]:
-        checks = _constraint_checks(spec)
-        if checks:  # a column with no value check costs pandera time for nothing
-            columns[spec["name"]] = pa.Column(checks=checks, nullable=True, required=True)
-    return pa.DataFrameSchema(columns, coerce=False)
-
-
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
-    from pandera.errors import SchemaErrors
-
     if table.frame.empty:
         return []
     problems = _presence_and_uniqueness(table, schema)
-    # Text columns with a pattern are checked as categoricals: the regular expression then runs
-    # once per distinct value rather than once per row (ids repeat; a big file has few distinct
-    # ones). Not those with only an enum: `isin` is one hash look-up per row, cheaper than the
-    # conversion (~40 ms a column at 1M rows).
-    checked = table.frame.copy(deep=False)
     for spec in schema["fields"]:
+        checks = _value_checks(spec)
+        if not checks:
+            continue
+        name = spec["name"]
+        values = table.frame[name].dropna()  # an empty cell passes (`required` is its own rule)
         if spec.get("type", "string") == "string" and "pattern" in spec.get("constraints", {}):
-            checked[spec["name"]] = checked[spec["name"]].astype("category")
-    try:
-        _pandera_schema(schema).validate(checked, lazy=True)
-    except SchemaErrors as exc:
-        problems += _problems_from_pandera(table, exc.failure_cases)
+            # As a categorical the regular expression runs once per distinct value, not once per
+            # row (ids repeat; a big file has few distinct ones).
+            values = values.astype("category")
+        for rule, passes in checks:
+            try:
+                passed = passes(values)
+            except (TypeError, AttributeError):  # a test the column's type has not (a pattern on numbers)
+                continue
+            failing = values.index[~passed.to_numpy(dtype=bool, na_value=True)][:MAX_PROBLEMS_PER_TABLE]
+            problems += _problems_at(table, failing, name, rule, [_plain(v) for v in table.frame.loc[failing, name]])
     return problems
 
 
@@ -853,16 +840,6 @@ def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
         failing = first(frame.duplicated(subset=key, keep=False))
         problems += _problems_at(table, failing, ",".join(key), f"primary key ({','.join(key)}) repeated",
                                  [[_plain(v) for v in row] for row in frame.loc[failing, key].itertuples(index=False)])
-    return problems
-
-
-def _problems_from_pandera(table: Table, failures: pd.DataFrame) -> list[Problem]:
-    failures = failures[failures["index"].notna()].astype({"index": "int64"})  # whole-table checks have no row
-    problems = []
-    for (column, check), group in failures.groupby(["column", "check"], sort=False):
-        column = None if column in ("", table.frame.__class__.__name__) else str(column)
-        values = (table.frame.loc[group["index"], column] if column in table.frame else group["failure_case"])
-        problems += _problems_at(table, group["index"], column, str(check), [_plain(v) for v in values])
     return problems
 
 
