@@ -700,9 +700,7 @@ def _to_string(text: pd.Series):
 
 
 def _to_number(text: pd.Series):
-    if text.dtype == "float64":
-        return text.mask(np.isinf(text)), pd.Series(np.isinf(text), index=text.index)
-    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    values = text if text.dtype == "float64" else pd.to_numeric(text, errors="coerce").astype("float64")
     bad = (values.isna() & text.notna()) | np.isinf(values)
     return values.mask(bad), bad
 
