@@ -794,13 +794,24 @@ def _bound(value: Any, kind: str):
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     if table.frame.empty:
         return []
-    problems = _presence_and_uniqueness(table, schema)
+    # Which cells are filled, found once per column: `required` and the value rules both need it,
+    # and on a text column each look is a pass over a million Python objects.
+    filled: dict[str, np.ndarray] = {}
+
+    def filled_in(name: str) -> np.ndarray:
+        if name not in filled:
+            filled[name] = table.frame[name].notna().to_numpy()
+        return filled[name]
+
+    problems = _presence_and_uniqueness(table, schema, filled_in)
     for spec in schema["fields"]:
         checks = _value_checks(spec)
         if not checks:
             continue
         name = spec["name"]
-        values = table.frame[name].dropna()  # an empty cell passes (`required` is its own rule)
+        values = table.frame[name]
+        if not filled_in(name).all():  # an empty cell passes (`required` is its own rule)
+            values = values[filled_in(name)]
         if spec.get("type", "string") == "string" and "pattern" in spec.get("constraints", {}):
             # As a categorical the regular expression runs once per distinct value, not once per
             # row (ids repeat; a big file has few distinct ones).
@@ -815,9 +826,10 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     return problems
 
 
-def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
+def _presence_and_uniqueness(table: Table, schema: dict, filled_in: Callable[[str], np.ndarray]) -> list[Problem]:
     """`required`, `unique` and the primary key, found vectorised and listed up to the problem limit
-    (a file of a million empty or identical rows would otherwise give a million problems)."""
+    (a file of a million empty or identical rows would otherwise give a million problems).
+    `filled_in(name)`: which cells of the column are not empty."""
     frame, problems = table.frame, []
 
     def first(failing: pd.Series) -> pd.Index:
@@ -826,7 +838,8 @@ def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
     for spec in schema["fields"]:
         name, constraints = spec["name"], spec.get("constraints", {})
         if constraints.get("required", False):
-            problems += _problems_at(table, first(frame[name].isna()), name, "required: must not be empty")
+            problems += _problems_at(table, frame.index[~filled_in(name)][:MAX_PROBLEMS_PER_TABLE], name,
+                                     "required: must not be empty")
         if constraints.get("unique", False):
             failing = first(frame[name].duplicated(keep=False))
             problems += _problems_at(table, failing, name, "must be unique (value repeated)",
