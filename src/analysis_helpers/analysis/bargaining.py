@@ -218,11 +218,12 @@ def _win_probability(pairs, weight, risk, variant):
         return np.where(total > 0, for_a / total, 0.0)
 
 
-def _challenge_utilities(gap, salience, risk, probability, q):
+def _challenge_utilities(gap, salience, risk, probability, q, *, challenged_only=False):
     """Expected utilities of challenges between every pair, as actor i perceives them.
 
     Returns (eu_ij, eu_ji): eu_ij[i, j] is i's expected utility of challenging j, eu_ji[i, j]
     is j's expected utility of challenging i, both computed with i's risk exponent.
+    ``challenged_only``: eu_ij is not computed (None), for the danger step which needs only eu_ji.
     """
     if np.all(risk == 1.0):  # risk-neutral (the danger step): x ** 1.0 is x, skip the powers
         u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap)
@@ -233,11 +234,16 @@ def _challenge_utilities(gap, salience, risk, probability, q):
         u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap) ** r
         u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap) ** r
         u_status_quo = q * (2.0 - 4.0 * 0.5**r)
+    # Scholz's expression, term for term: an algebraically equal form with fewer passes rounds
+    # differently, and in near-ties (actors 1e-12 apart, EUs of 1e-15) that picks another
+    # challenger, whose move can carry a draw's later rounds tens of points elsewhere.
     s_j = salience[:, None, :]
     s_i = salience[:, :, None]
     p_ij = probability
     p_ji = np.swapaxes(probability, 1, 2)
-    eu_ij = s_j * (p_ij * u_success + (1 - p_ij) * u_failure) + (1 - s_j) * u_success - u_status_quo
+    eu_ij = None if challenged_only else (
+        s_j * (p_ij * u_success + (1 - p_ij) * u_failure) + (1 - s_j) * u_success - u_status_quo
+    )
     eu_ji = s_i * (p_ji * u_success + (1 - p_ji) * u_failure) + (1 - s_i) * u_success - u_status_quo
     return eu_ij, eu_ji
 
@@ -251,9 +257,10 @@ def _risk_exponents(pairs, weight, salience, q, variant):
     """
     neutral = np.ones_like(weight)
     probability = _win_probability(pairs, weight, neutral, variant)
-    _, eu_ji = _challenge_utilities(pairs.gap, salience, neutral, probability, q)
-    n = weight.shape[-1]
-    danger = np.where(np.eye(n, dtype=bool), 0.0, eu_ji).sum(axis=-1)
+    _, eu_ji = _challenge_utilities(pairs.gap, salience, neutral, probability, q, challenged_only=True)
+    # eu_ji[i, i] is exactly 0 here (no gap: the utilities of winning, losing and the status quo
+    # are all 2 - 4 * 0.5 = 0), so the row sum is the danger from the others.
+    danger = eu_ji.sum(axis=-1)
     low = danger.min(axis=-1, keepdims=True)
     high = danger.max(axis=-1, keepdims=True)
     spread = high - low
