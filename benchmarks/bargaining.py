@@ -118,10 +118,10 @@ def loop_expected_utility(position, capability, salience, rounds, q=1.0):
     return np.array(history)
 
 
-def tensor_win_probability(pairs, weight, risk, variant):
+def tensor_win_probability(pairs, risk, variant):
     """The win probabilities as the model computed them before: the whole vote tensor, summed."""
-    distance = pairs.gap ** risk[:, :, None]  # [row, k, a] = (|x_k - x_a| / scale) ** r_k
-    vote = weight[:, :, None, None] * (distance[:, :, None, :] - distance[:, :, :, None])
+    distance = pairs.gap if risk is None else pairs.gap ** risk[:, :, None]  # [row, k, a] = (|x_k - x_a| / scale) ** r_k
+    vote = pairs.weight[:, :, None, None] * (distance[:, :, None, :] - distance[:, :, :, None])
     for_a = np.maximum(vote, 0.0).sum(axis=1)
     total = np.abs(vote).sum(axis=(1, 2, 3))[:, None, None] if variant == "all_pairs" else np.abs(vote).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -136,41 +136,54 @@ _GROUP_BYTES = 96 * 1024
 
 @dataclass(frozen=True)
 class _Pairs:
-    """One round's positions seen pair by pair, shared by the round's two win-probability steps
-    and its expected utilities (rows of a batch; a, b, k are actors)."""
+    """One round's actors pair by pair ([row, a, b]) and as voters sorted by position ([row, k]),
+    shared by the round's two win-probability steps and its expected utilities."""
 
     gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
     distinct: np.ndarray  # [row, a, b]: x_a != x_b
     right_of: np.ndarray  # [row, a, b]: x_a > x_b
+    weight: np.ndarray  # [row, a]: capability x salience
     voter_order: np.ndarray  # [row, k]: the actors from the leftmost position to the rightmost
     voter_gap: np.ndarray  # [row, k, a]: gap of the k-th voter from the left to actor a
+    # [row, k, 1]: the voters' weights (>= 0) voting for the position they prefer, and (None when
+    # no weight is negative) those voting for the one they like less
+    voter_weight: np.ndarray
+    contrary_voter_weight: np.ndarray | None
+    left_voters: np.ndarray  # [t, k]: 1 for k < t, so left_voters @ v sums v over the t leftmost voters
     midpoint_index: np.ndarray  # [row, a, b]: flat index of [row, voters left of (x_a + x_b) / 2, b]
 
 
-def _pairs(position, scale) -> _Pairs:
+def _pairs(position, weight, scale) -> _Pairs:
     batch, n = position.shape
     order = np.argsort(position, axis=-1)
     voter_position = np.take_along_axis(position, order, axis=-1)
+    voter_weight = np.take_along_axis(weight, order, axis=-1)[:, :, None]
     midpoint = ((position[:, :, None] + position[:, None, :]) / 2).reshape(batch, 1, n * n)
     # Counted with the voters on the middle axis so each comparison runs over all n * n pairs at once.
     voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.min_scalar_type(n))
-    midpoint_index = (np.arange(batch)[:, None, None] * (n + 1) + voters_left.reshape(batch, n, n)) * n + np.arange(n)
     return _Pairs(
         gap=np.abs(position[:, :, None] - position[:, None, :]) / scale,
         distinct=position[:, :, None] != position[:, None, :],
         right_of=position[:, :, None] > position[:, None, :],
+        weight=weight,
         voter_order=order,
         voter_gap=np.abs(voter_position[:, :, None] - position[:, None, :]) / scale,
-        midpoint_index=midpoint_index,
+        voter_weight=np.maximum(voter_weight, 0.0),
+        contrary_voter_weight=np.maximum(-voter_weight, 0.0) if np.any(weight < 0) else None,
+        # running sums along a middle axis as a matrix product: numpy's cumsum there is several times slower
+        left_voters=np.tri(n + 1, n, -1),
+        midpoint_index=(np.arange(batch)[:, None, None] * (n + 1) + voters_left.reshape(batch, n, n)) * n
+        + np.arange(n),
     )
 
 
-def _win_probability(pairs, weight, risk, variant):
+def _win_probability(pairs, risk, variant):
     """P[a, b]: probability that position a prevails against position b, per batch row.
 
-    Each actor k votes ``weight_k * (u_k(a) - u_k(b))`` with its own risk exponent. The
-    textbook ("pair") normalises by the votes cast on this pair, so P[a,b] + P[b,a] = 1; the
-    Scholz et al. replication ("all_pairs") normalises by the votes cast on all pairs.
+    Each actor k votes ``weight_k * (u_k(a) - u_k(b))`` with its own risk exponent (``risk``
+    None: risk-neutral, all exponents 1). The textbook ("pair") normalises by the votes cast on
+    this pair, so P[a,b] + P[b,a] = 1; the Scholz et al. replication ("all_pairs") normalises by
+    the votes cast on all pairs.
 
     Computed in n^2 steps per row instead of summing n^3 votes: utility falls with distance
     whatever the risk exponent, so k prefers the nearer of a and b, and the voters preferring
@@ -181,31 +194,24 @@ def _win_probability(pairs, weight, risk, variant):
     "all_pairs"; with "pair", whose shares divide two small vote counts when a and b are close,
     up to ~1e-12.
     """
-    n = weight.shape[-1]
-    order = pairs.voter_order
-    # distance[row, k, a] = gap ** r_k; x ** 1.0 is x exactly, so risk-neutral rows skip the power.
-    if np.all(risk == 1.0):
+    # distance[row, k, a] = gap ** r_k, voters k from the left
+    if risk is None:
         distance = pairs.voter_gap
     else:
-        distance = pairs.voter_gap ** np.take_along_axis(risk, order, axis=-1)[:, :, None]
-    voter_weight = np.take_along_axis(weight, order, axis=-1)[:, :, None]
+        distance = pairs.voter_gap ** np.take_along_axis(risk, pairs.voter_order, axis=-1)[:, :, None]
 
-    # left_voters[t, k] = 1 for k < t: running sums over the voters from the left as one matrix
-    # product (numpy's cumsum along a middle axis is several times slower).
-    left_voters = np.tri(n + 1, n, -1)
-
-    def votes_for(nonnegative_weight):
-        """[row, a, b]: the votes for a against b of voters with these weights (voter order)."""
-        running = left_voters @ (nonnegative_weight * distance)  # [row, t, a]: sum of w_k d_k(a), k < t
+    def votes_for(voter_weight):
+        """[row, a, b]: the votes for a against b of voters with these weights."""
+        running = pairs.left_voters @ (voter_weight * distance)  # [row, t, a]: sum of w_k d_k(a), k < t
         left_of_midpoint = running.ravel()[pairs.midpoint_index]  # [row, a, b]: those voters' sum for b
         left_prefer_a = left_of_midpoint - np.swapaxes(left_of_midpoint, 1, 2)
         everyone_prefers_a = running[:, -1, None, :] - running[:, -1, :, None]
         # a left of b: the voters left of the midpoint vote for a; a right of b: those right of it.
         return np.where(pairs.right_of, everyone_prefers_a - left_prefer_a, left_prefer_a)
 
-    for_a = votes_for(np.maximum(voter_weight, 0.0))
-    if np.any(weight < 0):  # a negative weight votes for the position it likes less
-        for_a += np.swapaxes(votes_for(np.maximum(-voter_weight, 0.0)), 1, 2)
+    for_a = votes_for(pairs.voter_weight)
+    if pairs.contrary_voter_weight is not None:  # a negative weight votes for the position it likes less
+        for_a += np.swapaxes(votes_for(pairs.contrary_voter_weight), 1, 2)
     # A difference of running sums can fall a rounding error below zero where the votes are nil,
     # or off zero for actors on one position, who cast no votes on each other.
     np.maximum(for_a, 0.0, out=for_a)
@@ -222,10 +228,10 @@ def _challenge_utilities(gap, salience, risk, probability, q, *, challenged_only
     """Expected utilities of challenges between every pair, as actor i perceives them.
 
     Returns (eu_ij, eu_ji): eu_ij[i, j] is i's expected utility of challenging j, eu_ji[i, j]
-    is j's expected utility of challenging i, both computed with i's risk exponent.
-    ``challenged_only``: eu_ij is not computed (None), for the danger step which needs only eu_ji.
+    is j's expected utility of challenging i, both computed with i's risk exponent (``risk``
+    None: risk-neutral). ``challenged_only``: eu_ij is not computed (None), for the danger step which needs only eu_ji.
     """
-    if np.all(risk == 1.0):  # risk-neutral (the danger step): x ** 1.0 is x, skip the powers
+    if risk is None:  # risk-neutral (the danger step): x ** 1.0 is x exactly, so no powers
         u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap)
         u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap)
         u_status_quo = q * (2.0 - 4.0 * 0.5)
@@ -248,16 +254,15 @@ def _challenge_utilities(gap, salience, risk, probability, q, *, challenged_only
     return eu_ij, eu_ji
 
 
-def _risk_exponents(pairs, weight, salience, q, variant):
+def _risk_exponents(pairs, salience, q, variant):
     """Each actor's risk exponent r in [0.5, 2] from its danger level (Scholz et al. eq. 6-7).
 
     Danger: the sum of the expected utilities of the others challenging the actor, computed
     with risk-neutral actors. Risk acceptance R compares it with the least and most
     endangered actors; r = (1 - R/3) / (1 + R/3).
     """
-    neutral = np.ones_like(weight)
-    probability = _win_probability(pairs, weight, neutral, variant)
-    _, eu_ji = _challenge_utilities(pairs.gap, salience, neutral, probability, q, challenged_only=True)
+    probability = _win_probability(pairs, None, variant)
+    _, eu_ji = _challenge_utilities(pairs.gap, salience, None, probability, q, challenged_only=True)
     # eu_ji[i, i] is exactly 0 here (no gap: the utilities of winning, losing and the status quo
     # are all 2 - 4 * 0.5 = 0), so the row sum is the danger from the others.
     danger = eu_ji.sum(axis=-1)
@@ -277,9 +282,9 @@ def _pick(eligible, key):
 
 def _play_round(position, weight, salience, scale, q, variant, offer_choice, capitulation):
     """One round: every actor accepts its best offer; all moves happen at once."""
-    pairs = _pairs(position, scale)
-    risk = _risk_exponents(pairs, weight, salience, q, variant)
-    probability = _win_probability(pairs, weight, risk, variant)
+    pairs = _pairs(position, weight, scale)
+    risk = _risk_exponents(pairs, salience, q, variant)
+    probability = _win_probability(pairs, risk, variant)
     eu_ij, eu_ji = _challenge_utilities(pairs.gap, salience, risk, probability, q)
 
     x_i = position[:, :, None]
