@@ -293,7 +293,6 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     confrontation = distinct & (eu_ji > eu_ij) & (eu_ij > 0)
     may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
     concession = may_yield & (eu_ji > np.abs(eu_ij))
-    surrender = may_yield & (np.abs(eu_ij) > eu_ji) & capitulation
     with np.errstate(invalid="ignore", divide="ignore"):
         compromise_position = x_i + (x_j - x_i) * np.abs(eu_ij / eu_ji)
     offered = np.where(concession, compromise_position, np.broadcast_to(x_j, eu_ij.shape))
@@ -309,12 +308,11 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
 
     kind = np.full(position.shape, _NONE)
     chosen = np.full(position.shape, -1)
-    # Precedence: a lost confrontation, else a compromise, else a capitulation.
-    for code, eligible, key in (
-        (_CAPITULATION, surrender, move),
-        (_COMPROMISE, concession, compromise_key),
-        (_CONFRONTATION, confrontation, move),
-    ):
+    # Precedence: a lost confrontation, else a compromise, else a capitulation (later picks win).
+    candidates = [(_COMPROMISE, concession, compromise_key), (_CONFRONTATION, confrontation, move)]
+    if capitulation:  # off in the replication, whose capitulation test is never true: not computed
+        candidates.insert(0, (_CAPITULATION, may_yield & (np.abs(eu_ij) > eu_ji), move))
+    for code, eligible, key in candidates:
         index, available = _pick(eligible, key)
         kind = np.where(available, code, kind)
         chosen = np.where(available, index, chosen)
