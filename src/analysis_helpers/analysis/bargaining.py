@@ -155,25 +155,26 @@ class _Pairs:
 
 def _pairs(position, weight, scale) -> _Pairs:
     batch, n = position.shape
+    row = np.arange(batch)[:, None]
     order = np.argsort(position, axis=-1)
-    voter_position = np.take_along_axis(position, order, axis=-1)
-    voter_weight = np.take_along_axis(weight, order, axis=-1)[:, :, None]
+    voter_position, voter_weight = position[row, order], weight[row, order, None]
+    difference = position[:, :, None] - position[:, None, :]  # x_a - x_b: 0 exactly when x_a == x_b
+    gap = np.abs(difference) / scale
     midpoint = ((position[:, :, None] + position[:, None, :]) / 2).reshape(batch, 1, n * n)
     # Counted with the voters on the middle axis so each comparison runs over all n * n pairs at once.
-    voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.min_scalar_type(n))
+    voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.intp).reshape(batch, n, n)
     return _Pairs(
-        gap=np.abs(position[:, :, None] - position[:, None, :]) / scale,
-        distinct=position[:, :, None] != position[:, None, :],
-        right_of=position[:, :, None] > position[:, None, :],
+        gap=gap,
+        distinct=difference != 0,
+        right_of=difference > 0,
         weight=weight,
         voter_order=order,
-        voter_gap=np.abs(voter_position[:, :, None] - position[:, None, :]) / scale,
+        voter_gap=gap[row, order],  # rows of gap in voter order
         voter_weight=np.maximum(voter_weight, 0.0),
         contrary_voter_weight=np.maximum(-voter_weight, 0.0) if np.any(weight < 0) else None,
         # running sums along a middle axis as a matrix product: numpy's cumsum there is several times slower
         left_voters=np.tri(n + 1, n, -1),
-        midpoint_index=(np.arange(batch)[:, None, None] * (n + 1) + voters_left.reshape(batch, n, n)) * n
-        + np.arange(n),
+        midpoint_index=voters_left * n + (row[:, :, None] * ((n + 1) * n) + np.arange(n)),
     )
 
 
@@ -198,7 +199,7 @@ def _win_probability(pairs, risk, variant):
     if risk is None:
         distance = pairs.voter_gap
     else:
-        distance = pairs.voter_gap ** np.take_along_axis(risk, pairs.voter_order, axis=-1)[:, :, None]
+        distance = pairs.voter_gap ** risk[np.arange(len(risk))[:, None], pairs.voter_order, None]
 
     def votes_for(voter_weight):
         """[row, a, b]: the votes for a against b of voters with these weights."""
