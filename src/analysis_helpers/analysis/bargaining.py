@@ -139,6 +139,7 @@ class _Pairs:
     """One round's actors pair by pair ([row, a, b]) and as voters sorted by position ([row, k]),
     shared by the round's two win-probability steps and its expected utilities."""
 
+    distance: np.ndarray  # [row, a, b]: |x_a - x_b|
     gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
     distinct: np.ndarray  # [row, a, b]: x_a != x_b
     right_of: np.ndarray  # [row, a, b]: x_a > x_b
@@ -159,11 +160,13 @@ def _pairs(position, weight, scale) -> _Pairs:
     order = np.argsort(position, axis=-1)
     voter_position, voter_weight = position[row, order], weight[row, order, None]
     difference = position[:, :, None] - position[:, None, :]  # x_a - x_b: 0 exactly when x_a == x_b
-    gap = np.abs(difference) / scale
+    distance = np.abs(difference)
+    gap = distance / scale
     midpoint = ((position[:, :, None] + position[:, None, :]) / 2).reshape(batch, 1, n * n)
     # Counted with the voters on the middle axis so each comparison runs over all n * n pairs at once.
     voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.intp).reshape(batch, n, n)
     return _Pairs(
+        distance=distance,
         gap=gap,
         distinct=difference != 0,
         right_of=difference > 0,
@@ -291,38 +294,39 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     x_i = position[:, :, None]
     x_j = position[:, None, :]
     distinct = pairs.distinct
+    size_ij = np.abs(eu_ij)
     confrontation = distinct & (eu_ji > eu_ij) & (eu_ij > 0)
     may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
-    concession = may_yield & (eu_ji > np.abs(eu_ij))
+    concession = may_yield & (eu_ji > size_ij)
     with np.errstate(invalid="ignore", divide="ignore"):
         compromise_position = x_i + (x_j - x_i) * np.abs(eu_ij / eu_ji)
-    offered = np.where(concession, compromise_position, np.broadcast_to(x_j, eu_ij.shape))
-    move = np.abs(x_i - offered)
+    # A confrontation or a capitulation moves i to x_j, a compromise to compromise_position.
     if offer_choice == "scholz":
         # Scholz's code ranks compromises by the EU-weighted midpoint of the two positions
         # (lowest first), not by the size of the move; kept to reproduce the published run.
-        strength_i, strength_j = np.abs(eu_ij), np.abs(eu_ji)
+        strength_j = np.abs(eu_ji)
         with np.errstate(invalid="ignore", divide="ignore"):
-            compromise_key = (strength_i * x_i + strength_j * x_j) / (strength_i + strength_j)
+            compromise_key = (size_ij * x_i + strength_j * x_j) / (size_ij + strength_j)
     else:
-        compromise_key = move
+        compromise_key = np.abs(x_i - compromise_position)
 
     kind = np.full(position.shape, _NONE)
     chosen = np.full(position.shape, -1)
     # Precedence: a lost confrontation, else a compromise, else a capitulation (later picks win).
-    candidates = [(_COMPROMISE, concession, compromise_key), (_CONFRONTATION, confrontation, move)]
+    candidates = [(_COMPROMISE, concession, compromise_key), (_CONFRONTATION, confrontation, pairs.distance)]
     if capitulation:  # off in the replication, whose capitulation test is never true: not computed
-        candidates.insert(0, (_CAPITULATION, may_yield & (np.abs(eu_ij) > eu_ji), move))
+        candidates.insert(0, (_CAPITULATION, may_yield & (size_ij > eu_ji), pairs.distance))
     for code, eligible, key in candidates:
         index, available = _pick(eligible, key)
         kind = np.where(available, code, kind)
         chosen = np.where(available, index, chosen)
 
     has_offer = chosen >= 0
-    safe = np.where(has_offer, chosen, 0)[..., None]
-    new_position = np.where(has_offer, np.take_along_axis(offered, safe, -1)[..., 0], position)
-    actor_eu = np.where(has_offer, np.take_along_axis(eu_ij, safe, -1)[..., 0], np.nan)
-    challenger_eu = np.where(has_offer, np.take_along_axis(eu_ji, safe, -1)[..., 0], np.nan)
+    row, actor, challenger = np.arange(len(position))[:, None], np.arange(position.shape[1]), np.maximum(chosen, 0)
+    offered = np.where(kind == _COMPROMISE, compromise_position[row, actor, challenger], position[row, challenger])
+    new_position = np.where(has_offer, offered, position)
+    actor_eu = np.where(has_offer, eu_ij[row, actor, challenger], np.nan)
+    challenger_eu = np.where(has_offer, eu_ji[row, actor, challenger], np.nan)
     return new_position, kind, chosen, actor_eu, challenger_eu
 
 
