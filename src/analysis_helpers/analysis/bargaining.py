@@ -164,7 +164,9 @@ def _pairs(position, weight, scale) -> _Pairs:
     gap = distance / scale
     midpoint = ((position[:, :, None] + position[:, None, :]) / 2).reshape(batch, 1, n * n)
     # Counted with the voters on the middle axis so each comparison runs over all n * n pairs at once.
-    voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.intp).reshape(batch, n, n)
+    # (summed in the smallest integer type that holds n: several times faster than in intp)
+    voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.min_scalar_type(n))
+    voters_left = voters_left.astype(np.intp).reshape(batch, n, n)
     return _Pairs(
         distance=distance,
         gap=gap,
@@ -250,7 +252,7 @@ def _challenge_utilities(gap, salience, risk, probability, q, *, challenged_only
     s_j = salience[:, None, :]
     s_i = salience[:, :, None]
     p_ij = probability
-    p_ji = np.swapaxes(probability, 1, 2)
+    p_ji = np.swapaxes(probability, 1, 2).copy()  # one strided pass instead of two
     eu_ij = None if challenged_only else (
         s_j * (p_ij * u_success + (1 - p_ij) * u_failure) + (1 - s_j) * u_success - u_status_quo
     )
