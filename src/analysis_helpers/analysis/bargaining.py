@@ -226,8 +226,8 @@ def _win_probability(pairs, risk, variant):
         total = 2.0 * for_a.sum(axis=(1, 2))[:, None, None]
     else:
         total = for_a + np.swapaxes(for_a, 1, 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, for_a / total, 0.0)
+    # Where no vote is cast (total 0), for_a is 0 too and stays the probability.
+    return np.divide(for_a, total, out=for_a, where=total > 0)
 
 
 def _challenge_utilities(gap, salience, risk, probability, q, *, challenged_only=False):
