@@ -141,6 +141,7 @@ class _Pairs:
 
     distance: np.ndarray  # [row, a, b]: |x_a - x_b|
     gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
+    half_gap: np.ndarray  # 0.5 * gap, as the utilities of winning and losing take it
     distinct: np.ndarray  # [row, a, b]: x_a != x_b
     right_of: np.ndarray  # [row, a, b]: x_a > x_b
     weight: np.ndarray  # [row, a]: capability x salience
@@ -170,6 +171,7 @@ def _pairs(position, weight, scale) -> _Pairs:
     return _Pairs(
         distance=distance,
         gap=gap,
+        half_gap=0.5 * gap,
         distinct=difference != 0,
         right_of=difference > 0,
         weight=weight,
@@ -230,21 +232,22 @@ def _win_probability(pairs, risk, variant):
     return np.divide(for_a, total, out=for_a, where=total > 0)
 
 
-def _challenge_utilities(gap, salience, risk, probability, q, *, challenged_only=False):
+def _challenge_utilities(half_gap, salience, risk, probability, q, *, challenged_only=False):
     """Expected utilities of challenges between every pair, as actor i perceives them.
 
     Returns (eu_ij, eu_ji): eu_ij[i, j] is i's expected utility of challenging j, eu_ji[i, j]
     is j's expected utility of challenging i, both computed with i's risk exponent (``risk``
-    None: risk-neutral). ``challenged_only``: eu_ij is not computed (None), for the danger step which needs only eu_ji.
+    None: risk-neutral); ``half_gap`` is 0.5 * |x_i - x_j| / scale. ``challenged_only``: eu_ij is
+    not computed (None), for the danger step, which needs only eu_ji.
     """
     if risk is None:  # risk-neutral (the danger step): x ** 1.0 is x exactly, so no powers
-        u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap)
-        u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap)
+        u_success = 2.0 - 4.0 * (0.5 - half_gap)
+        u_failure = 2.0 - 4.0 * (0.5 + half_gap)
         u_status_quo = q * (2.0 - 4.0 * 0.5)
     else:
         r = risk[:, :, None]
-        u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap) ** r
-        u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap) ** r
+        u_success = 2.0 - 4.0 * (0.5 - half_gap) ** r
+        u_failure = 2.0 - 4.0 * (0.5 + half_gap) ** r
         u_status_quo = q * (2.0 - 4.0 * 0.5**r)
     # Scholz's expression, term for term: an algebraically equal form with fewer passes rounds
     # differently, and in near-ties (actors 1e-12 apart, EUs of 1e-15) that picks another
@@ -268,7 +271,7 @@ def _risk_exponents(pairs, salience, q, variant):
     endangered actors; r = (1 - R/3) / (1 + R/3).
     """
     probability = _win_probability(pairs, None, variant)
-    _, eu_ji = _challenge_utilities(pairs.gap, salience, None, probability, q, challenged_only=True)
+    _, eu_ji = _challenge_utilities(pairs.half_gap, salience, None, probability, q, challenged_only=True)
     # eu_ji[i, i] is exactly 0 here (no gap: the utilities of winning, losing and the status quo
     # are all 2 - 4 * 0.5 = 0), so the row sum is the danger from the others.
     danger = eu_ji.sum(axis=-1)
@@ -291,7 +294,7 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     pairs = _pairs(position, weight, scale)
     risk = _risk_exponents(pairs, salience, q, variant)
     probability = _win_probability(pairs, risk, variant)
-    eu_ij, eu_ji = _challenge_utilities(pairs.gap, salience, risk, probability, q)
+    eu_ij, eu_ji = _challenge_utilities(pairs.half_gap, salience, risk, probability, q)
 
     x_i = position[:, :, None]
     x_j = position[:, None, :]
