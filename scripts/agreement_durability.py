@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from provenance import file_rows, record  # noqa: E402
 
 from analysis_helpers.analysis.proposals import agreement_durability, ucdp_agreement_spells  # noqa: E402
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
+from analysis_helpers.paths import write_atomically  # noqa: E402
 
 DATASET = "agreement_durability"
 OUTPUT = REPO / "data" / "proposals" / "agreement_durability.csv"

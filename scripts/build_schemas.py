@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
+from analysis_helpers.paths import write_atomically  # noqa: E402
 
 DATA_DIR = REPO / "data"
 REGISTRY = "fields.json"

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis_helpers import load  # noqa: E402
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
+from analysis_helpers.paths import write_atomically  # noqa: E402
 
 TARGET = REPO / "data" / "stances" / "second_coding.csv"
 CODER_COLUMNS = ["item_id", "position", "uncertainty", "salience", "read", "note"]

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from provenance import file_rows, record  # noqa: E402
 
 from analysis_helpers import load  # noqa: E402
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
+from analysis_helpers.paths import write_atomically  # noqa: E402
 
 OUTPUT = REPO / "data" / "proposals" / "pax_profile.csv"
 SOURCE_ID = "prop-pax-v10"

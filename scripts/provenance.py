@@ -19,7 +19,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
+from analysis_helpers.paths import write_atomically  # noqa: E402
 
 MANIFEST = REPO / "data" / "territory" / "provenance.csv"
 COLUMNS = ["dataset", "source_id", "file", "upstream_version", "bytes", "sha256", "licence"]

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis_helpers import load  # noqa: E402
-from analysis_helpers.publish.report import write_atomically  # noqa: E402
+from analysis_helpers.paths import write_atomically  # noqa: E402
 
 SAMPLE_SHARE = 0.2
 SEED = 23  # the number: fixed before the draw, never tuned

@@ -81,7 +81,7 @@ def sensitivity_command(argv: list[str]) -> int:
     from pathlib import Path
 
     from .analysis.sensitivity import METHODS
-    from .publish.report import write_atomically
+    from .paths import write_atomically
     from .sensitivity import SCHEDULER_ENV, SchedulerUnreachable, analyse
 
     parser = argparse.ArgumentParser(

@@ -32,7 +32,7 @@ from .figures.forecasts import (
     reliability_diagram,
     survival_chart,
 )
-from .publish.report import write_atomically
+from .paths import write_atomically
 
 __all__ = ["BACKTEST_FROM", "ISSUE_FROM", "append_binary_origins", "append_front_origins", "binary_rows",
            "binary_track_record", "build_base_rates", "crowd_points", "crowd_table", "endings_table", "fan_chart",

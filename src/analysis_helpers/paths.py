@@ -3,12 +3,14 @@
 The data folder in use is, in order: `$ANALYSIS_HELPERS_DATA`; the `data/` folder of the
 checkout the package runs from (an editable install or `PYTHONPATH=src`); the copy of `data/`
 that the wheel ships inside the package (`bundled_data/`). Notebooks and reports live in the
-checkout, or in the working folder when the kit is installed elsewhere.
+checkout, or in the working folder when the kit is installed elsewhere. Every file the kit
+writes goes through `write_atomically`.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 DATA_DIR_ENV = "ANALYSIS_HELPERS_DATA"
@@ -49,3 +51,17 @@ def kit_data_dir() -> Path:
 def project_root() -> Path:
     """The folder holding `notebooks/` and `reports/`: the checkout, else the working folder."""
     return checkout_root() or Path.cwd()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; reports are meant to be shared
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -148,7 +148,7 @@ def export_pax(path: Path | str, as_of: AsOf = None, overwrite: bool = False,
     left out (every one the crosswalk does not map). Both are written atomically (a temporary file
     renamed), and neither replaces an existing file unless `overwrite` (FileExistsError naming it).
     Returns the two paths."""
-    from .publish.report import write_atomically
+    from .paths import write_atomically
 
     target = Path(path)
     note_path = target.with_name(f"{target.stem}.README.txt")

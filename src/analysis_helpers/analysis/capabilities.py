@@ -31,22 +31,24 @@ def capabilities_at(actors: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     """Each actor's capability from the figures in `known` (`CAPABILITY_COLUMNS`, one row per actor
     of `actors`, in its order); actors without a dated figure keep their undated score."""
     spending = _latest_expenditure(known)
-    reference = spending[spending["actor_id"] == REFERENCE].set_index("year")
+    reference = spending.loc[spending["actor_id"] == REFERENCE, ["year", "value"]]
+    # Each actor's latest year that has a US figure too (one pass over the table, not one per actor).
+    paired = spending.merge(reference.rename(columns={"value": "us_value"}), on="year")
+    latest = {row.actor_id: row for row in paired.sort_values(["year", "published_on"], kind="stable")
+              .groupby("actor_id").tail(1).itertuples(index=False)}
     rows = []
     for actor in actors.itertuples(index=False):
-        own = spending[(spending["actor_id"] == actor.actor_id) & spending["year"].isin(reference.index)]
-        if own.empty:
+        figure = latest.get(actor.actor_id)
+        if figure is None:
             rows.append((actor.actor_id, float(actor.capability), float(actor.capability_sd), False, pd.NA, pd.NaT,
                          actor.source_id, f"undated: {actor.capability_basis}"))
             continue
-        latest = own.sort_values(["year", "published_on"], kind="stable").iloc[-1]
-        us = reference.loc[latest["year"]]
-        score = float(min(100.0, 100.0 * np.sqrt(latest["value"] / us["value"])))
-        rows.append((actor.actor_id, score, SPENDING_SD_SHARE * score, True, int(latest["year"]),
-                     latest["published_on"], latest["source_id"],
-                     f"Military expenditure {latest['year']} USD {latest['value']:g} bn against the United States' "
-                     f"USD {us['value']:g} bn (SIPRI, released {latest['published_on']:%Y-%m-%d}); "
-                     f"100*sqrt({latest['value']:g}/{us['value']:g})"))
+        score = float(min(100.0, 100.0 * np.sqrt(figure.value / figure.us_value)))
+        rows.append((actor.actor_id, score, SPENDING_SD_SHARE * score, True, int(figure.year),
+                     figure.published_on, figure.source_id,
+                     f"Military expenditure {figure.year} USD {figure.value:g} bn against the United States' "
+                     f"USD {figure.us_value:g} bn (SIPRI, released {figure.published_on:%Y-%m-%d}); "
+                     f"100*sqrt({figure.value:g}/{figure.us_value:g})"))
     table = pd.DataFrame(rows, columns=CAPABILITY_COLUMNS)
     return table.astype({"year": "Int64", "published_on": "datetime64[ns]"})
 

@@ -57,7 +57,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..conventions import DAYS_PER_MONTH, NATIONAL_ID, AsOf, as_timestamp
 from . import model_checks, scoring
@@ -618,7 +617,8 @@ COW_OUTCOMES = {1: "victory", 2: "victory", 3: "compromise", 4: "transformed", 5
                 7: "continuing", 8: "victory"}
 #: Preference when participants' codes differ: a winner makes the war a victory, etc.
 OUTCOME_ORDER = ("victory", "compromise", "stalemate", "transformed", "continuing")
-DISTRIBUTIONS = {"weibull": stats.weibull_min, "lognormal": stats.lognorm, "loglogistic": stats.fisk}
+#: The parametric families fitted to war durations: name -> scipy.stats distribution.
+DISTRIBUTIONS = {"weibull": "weibull_min", "lognormal": "lognorm", "loglogistic": "fisk"}
 SETTLEMENT_HORIZONS = (3, 6, 12, 24, 36)
 AGREEMENT_TYPES = {1: "full", 2: "partial", 3: "process"}
 UCDP_PA_END = pd.Timestamp("2021-12-31")
@@ -662,17 +662,29 @@ class DurationModel:
 
     def survival(self, months) -> np.ndarray:
         """Parametric survival S(t) at `months`."""
-        return DISTRIBUTIONS[self.distribution].sf(np.asarray(months, float), *self.params)
+        return _distribution(self.distribution).sf(np.asarray(months, float), *self.params)
 
 
-def _censored(months: np.ndarray, ended: np.ndarray) -> stats.CensoredData:
-    return stats.CensoredData(uncensored=months[ended], right=months[~ended])
+def _scipy_stats():
+    """scipy.stats, imported on first use: the import takes about half a second, and most
+    notebooks that import this module (through the scenario engine) never fit a duration."""
+    from scipy import stats
+
+    return stats
+
+
+def _distribution(name: str):
+    return getattr(_scipy_stats(), DISTRIBUTIONS[name])
+
+
+def _censored(months: np.ndarray, ended: np.ndarray):
+    return _scipy_stats().CensoredData(uncensored=months[ended], right=months[~ended])
 
 
 def kaplan_meier(months: np.ndarray, ended: np.ndarray, level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival at each distinct duration, its pointwise `level` band (log-log) and
     the number still at risk just before it."""
-    result = stats.ecdf(_censored(months, ended))
+    result = _scipy_stats().ecdf(_censored(months, ended))
     sf = result.sf
     band = sf.confidence_interval(confidence_level=level, method="log-log")
     at_risk = np.array([(months >= t).sum() for t in sf.quantiles])
@@ -685,7 +697,8 @@ def duration_model(wars: pd.DataFrame) -> DurationModel:
     months, ended = wars["months"].to_numpy(float), wars["ended"].to_numpy(bool)
     data = _censored(months, ended)
     fits, aic = {}, {}
-    for name, dist in DISTRIBUTIONS.items():
+    for name in DISTRIBUTIONS:
+        dist = _distribution(name)
         params = dist.fit(data, floc=0)
         loglik = (np.sum(dist.logpdf(months[ended], *params)) + np.sum(dist.logsf(months[~ended], *params)))
         fits[name], aic[name] = params, 2 * (len(params) - 1) - 2 * loglik

@@ -376,9 +376,13 @@ def _needs(scenario: Scenario, baseline: Baseline, months: np.ndarray, rng, draw
     # needs_at on a monthly grid, interpolated: exact after the latest RDNA (a straight line),
     # within rounding of a month before it; a thousand dates one by one would cost far more.
     grid = np.arange(0.0, np.ceil(months.max()) + 1.0)
-    path = reconstruction.needs_at(baseline.assessments, [settlement_date(baseline.as_of, m) for m in grid])
-    value, low, high = (np.interp(months, grid, path[c].to_numpy(float)) for c in ("value", "low", "high"))
-    start_value, start_low, start_high = (float(path[c].iloc[0]) for c in ("value", "low", "high"))
+    # The path depends only on the baseline and the grid's length: a sensitivity run asks for it
+    # hundreds of times with the same few lengths.
+    path = baseline.memoised("needs_path", str(len(grid)), lambda: reconstruction.needs_at(
+        baseline.assessments, [settlement_date(baseline.as_of, m) for m in grid])[["value", "low", "high"]]
+        .to_numpy(float))
+    value, low, high = (np.interp(months, grid, path[:, c]) for c in range(3))
+    start_value, start_low, start_high = path[0]
     # Where in the band of needs_at each draw's trend lies: -1 lowest rate, 0 central, 1 highest.
     position = np.concatenate([[0.0], rng.triangular(-1.0, 0.0, 1.0, draws) if draws else []])
     up = position > 0
@@ -527,7 +531,7 @@ def run(scenario: Scenario, baseline: Baseline, draws: int = 1000, seed: int = 0
     occupied_total = occupied.sum(axis=1)
     buffer_total = buffer.sum(axis=1)
     funding_arguments = {k: v for k, v in scenario.assumptions["funding"].items() if k in FUNDING_ARGUMENTS}
-    if reconstruction.needs_estimable(baseline.assessments):
+    if baseline.memoised("needs_estimable", "", lambda: reconstruction.needs_estimable(baseline.assessments)):
         needs = _needs(scenario, baseline, all_months, rng, draws)
         total_funding = baseline.memoised("funding", repr(sorted(funding_arguments.items())), lambda: float(
             reconstruction.funding_gap(baseline.assessments, baseline.funding, settled, **funding_arguments)

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import properscoring
-from scipy import stats
 
 #: Probabilities are clipped this far from 0 and 1 before a log score: one confident miss would
 #: otherwise make the mean infinite and hide every other question.
@@ -63,6 +61,8 @@ def crps_draws(y, draws) -> np.ndarray:
     draws = np.atleast_2d(_array(draws))
     if draws.shape[0] != y.shape[0]:
         raise ValueError(f"{y.shape[0]} outcomes but {draws.shape[0]} rows of draws")
+    import properscoring  # on first use: it imports scipy.stats (about half a second)
+
     return properscoring.crps_ensemble(y, draws)
 
 
@@ -88,6 +88,8 @@ def brier(p, outcome) -> np.ndarray:
     p, outcome = _array(p), _array(outcome)
     if np.any((p < 0) | (p > 1)):
         raise ValueError("probabilities must lie in 0-1")
+    import properscoring  # on first use: see crps_draws
+
     return properscoring.brier_score(outcome, p)
 
 
@@ -180,5 +182,7 @@ def dm_test(loss_a, loss_b, horizon: int = 1) -> DieboldMariano:
     statistic = difference.mean() / np.sqrt(variance)
     correction = np.sqrt((n + 1 - 2 * horizon + horizon * (horizon - 1) / n) / n)
     corrected = float(statistic * correction)
+    from scipy import stats  # on first use: see crps_draws
+
     p_value = float(2 * stats.t.sf(abs(corrected), df=n - 1))
     return DieboldMariano(corrected, p_value, n)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..paths import project_root
+from ..paths import project_root, write_atomically
 from .report_page import current_freshness, index_page, report_summary
 
 REPO_ROOT = project_root()
@@ -79,20 +79,6 @@ class Outcome:
 
 class NotebookFailed(RuntimeError):
     """A notebook could not be executed or exported; the message names notebook and cell."""
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; reports are meant to be shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def count_figures(notebook: nbformat.NotebookNode) -> int:
