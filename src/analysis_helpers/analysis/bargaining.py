@@ -142,6 +142,7 @@ class _Pairs:
     shared by the round's two win-probability steps and its expected utilities. (``gap`` and
     ``weight`` in actor order are also what the benchmark's vote-tensor baseline reads.)"""
 
+    difference: np.ndarray  # [row, a, b]: x_a - x_b
     distance: np.ndarray  # [row, a, b]: |x_a - x_b|
     gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
     half_gap: np.ndarray  # 0.5 * gap, as the utilities of winning and losing take it
@@ -173,6 +174,7 @@ def _pairs(position, weight, scale) -> _Pairs:
     voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.min_scalar_type(n))
     voters_left = voters_left.astype(np.intp).reshape(batch, n, n)
     return _Pairs(
+        difference=difference,
         distance=distance,
         gap=gap,
         half_gap=0.5 * gap,
@@ -308,7 +310,8 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
     concession = may_yield & (eu_ji > size_ij)
     with np.errstate(invalid="ignore", divide="ignore"):
-        compromise_position = x_i + (x_j - x_i) * np.abs(eu_ij / eu_ji)
+        # x_i + (x_j - x_i) * |eu_ij / eu_ji|, the same number: x_j - x_i is -(x_i - x_j) exactly
+        compromise_position = x_i - pairs.difference * np.abs(eu_ij / eu_ji)
     # A confrontation or a capitulation moves i to x_j, a compromise to compromise_position.
     if offer_choice == "scholz":
         # Scholz's code ranks compromises by the EU-weighted midpoint of the two positions
