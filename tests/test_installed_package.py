@@ -14,7 +14,7 @@ from conftest import REPO_ROOT
 
 def test_wheel_installed_outside_the_checkout_loads_its_data(tmp_path):
     env_dir = tmp_path / "env"
-    # Reuse the test environment's packages (pandas, numpy...) so no download is needed;
+    # Reuse the test environment's packages (pandas, pandera...) so no download is needed;
     # only the kit itself is installed, from a wheel built from this checkout.
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
