@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis_helpers.analysis import bargaining
 from analysis_helpers.analysis.bargaining import (
     bargaining_range,
     compromise,
@@ -180,6 +181,49 @@ def test_expected_utility_batches_match_single_runs():
         single = expected_utility(position[row], capability, salience[row], rounds=4)
         np.testing.assert_allclose(batched.positions[row], single.positions)
         np.testing.assert_array_equal(batched.offer_kind[row], single.offer_kind)
+
+
+def vote_sum_win_probability(position, weight, risk, variant):
+    """The win probabilities by their definition: every voter's vote on every pair, summed."""
+    spread = position.max(axis=-1) - position.min(axis=-1)
+    scale = np.where(spread > 0, spread, 1.0)[:, None, None]
+    distance = (np.abs(position[:, :, None] - position[:, None, :]) / scale) ** risk[:, :, None]  # [row, k, a]
+    vote = weight[:, :, None, None] * (distance[:, :, None, :] - distance[:, :, :, None])  # [row, k, a, b]
+    for_a = np.maximum(vote, 0.0).sum(axis=1)
+    cast = np.abs(vote).sum(axis=(1, 2, 3))[:, None, None] if variant == "all_pairs" else np.abs(vote).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        probability = np.where(cast > 0, for_a / cast, 0.0)
+    return np.where(position[:, :, None] == position[:, None, :], 0.0, probability)
+
+
+@pytest.mark.parametrize("variant", bargaining.WIN_PROBABILITY_VARIANTS)
+def test_win_probabilities_equal_the_sum_of_every_voters_votes(variant):
+    rng = np.random.default_rng(3)
+    rows, n = 40, 9
+    spread_out = rng.uniform(0, 100, (rows, n))
+    on_few_positions = rng.integers(0, 4, (rows, n)).astype(float)  # ties, voters on midpoints
+    for position in (spread_out, on_few_positions):
+        for weight in (rng.uniform(0.05, 1, (rows, n)), rng.uniform(-0.5, 1, (rows, n))):
+            for risk in (None, rng.uniform(0.5, 2, (rows, n))):  # None: risk-neutral
+                spread = position.max(axis=-1) - position.min(axis=-1)
+                scale = np.where(spread > 0, spread, 1.0)[:, None, None]
+                ours = bargaining._win_probability(bargaining._pairs(position, weight, scale), risk, variant)
+                # "pair" divides two small vote counts when a and b are close: rounding shows more.
+                exponent = np.ones((rows, n)) if risk is None else risk
+                np.testing.assert_allclose(ours, vote_sum_win_probability(position, weight, exponent, variant),
+                                           rtol=0, atol=1e-15 if variant == "all_pairs" else 1e-11)
+
+
+def test_expected_utility_played_in_row_groups_matches_single_runs():
+    rng = np.random.default_rng(4)
+    rows, n = 120, 19  # more rows than one group of 19 actors holds
+    assert rows > bargaining._GROUP_BYTES // (8 * n * n)
+    position, capability, salience = rng.uniform(0, 100, (rows, n)), rng.uniform(0.1, 1, n), rng.uniform(0.1, 1, (rows, n))
+    batched = expected_utility(position, capability, salience, rounds=3)
+    for row in (0, 57, rows - 1):
+        single = expected_utility(position[row], capability, salience[row], rounds=3)
+        np.testing.assert_allclose(batched.positions[row], single.positions, rtol=1e-12)
+        np.testing.assert_array_equal(batched.offer_from[row], single.offer_from)
 
 
 def test_expected_utility_rejects_missing_actor_and_unknown_variant():

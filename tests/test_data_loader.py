@@ -210,3 +210,27 @@ def test_shipped_sources_are_honest_about_what_was_read():
     assert sources.groupby("url")[["title", "published"]].nunique().max().max() == 1
     assert not sources["title"].str.startswith("[").any()  # no invented bracketed titles: see title_read
     assert sources["accessed"].value_counts().max() < len(sources) / 2  # no bulk-filled reading date
+
+
+@pytest.mark.parametrize("rest", ["", '"UA-14",2024-01-01,3,1,"IS\nW",core-a\n'],
+                         ids=["pandas reads the file", "the csv module reads it (a quoted newline)"])
+def test_a_cell_of_spaces_is_empty(tiny_package, rest):
+    problems = problems_of(tiny_package, HEADER + "UA,2024-01-01,3,1,ISW,  \n" + rest)
+    assert [(p.row, p.column, p.rule) for p in problems][:1] == [(2, "source_id", "required: must not be empty")]
+
+
+@pytest.mark.parametrize("name_length", [10, 65_530, 70_000])
+def test_a_long_header_is_read_whole(tiny_package, name_length):
+    # The header is first read from the text's first 64 K characters; one that runs past them is read again.
+    long_name = "x" * name_length + "\ny"
+    problems = problems_of(tiny_package, f'"{long_name}",{HEADER}UA,UA,2024-01-01,3,1,ISW,core-a\n')
+    assert [(p.row, p.column, p.rule) for p in problems] == [(1, long_name, "column is not in the schema")]
+
+
+def test_value_rules_on_a_cell_are_tried_in_a_fixed_order(tiny_package):
+    schema = json.loads((tiny_package / "schemas" / "observations.json").read_text())
+    schema["fields"][5]["constraints"].update({"pattern": "core-.", "maxLength": 6})  # source_id
+    schema["fields"][2]["constraints"]["pattern"] = "1"  # a pattern on numbers has nothing to test
+    (tiny_package / "schemas" / "observations.json").write_text(json.dumps(schema))
+    problems = problems_of(tiny_package, HEADER + "UA,2024-01-01,3,1,ISW,sources\n")
+    assert [(p.column, p.rule) for p in problems] == [("source_id", "must match the pattern core-.")]

@@ -131,93 +131,156 @@ class ExpectedUtilityRun:
         return self.positions[..., -1, :]
 
 
-# Elements of the per-pair preference tensor built at a time (~1 MB of float64).
-_GAIN_BUFFER_ITEMS = 1 << 17
+# Size of one (rows, n, n) float array in a call of _play_round: expected_utility plays the rows
+# in groups of this size (why: there).
+_GROUP_BYTES = 96 * 1024
 
 
-def _win_probability(position, weight, risk, scale, variant):
+@dataclass(frozen=True)
+class _Pairs:
+    """One round's actors pair by pair ([row, a, b]) and as voters sorted by position ([row, k]),
+    shared by the round's two win-probability steps and its expected utilities. (``gap`` and
+    ``weight`` in actor order are also what the benchmark's vote-tensor baseline reads.)"""
+
+    difference: np.ndarray  # [row, a, b]: x_a - x_b
+    distance: np.ndarray  # [row, a, b]: |x_a - x_b|
+    gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
+    half_gap: np.ndarray  # 0.5 * gap, as the utilities of winning and losing take it
+    distinct: np.ndarray  # [row, a, b]: x_a != x_b
+    right_of: np.ndarray  # [row, a, b]: x_a > x_b
+    weight: np.ndarray  # [row, a]: capability x salience
+    voter_order: np.ndarray  # [row, k]: the actors from the leftmost position to the rightmost
+    voter_gap: np.ndarray  # [row, k, a]: gap of the k-th voter from the left to actor a
+    # [row, k, 1]: the voters' weights (>= 0) voting for the position they prefer, and (None when
+    # no weight is negative) those voting for the one they like less
+    voter_weight: np.ndarray
+    contrary_voter_weight: np.ndarray | None
+    left_voters: np.ndarray  # [t, k]: 1 for k < t, so left_voters @ v sums v over the t leftmost voters
+    midpoint_index: np.ndarray  # [row, a, b]: flat index of [row, voters left of (x_a + x_b) / 2, b]
+
+
+def _pairs(position, weight, scale) -> _Pairs:
+    """The pairwise arrays of one round's positions (rows x actors) and weights."""
+    batch, n = position.shape
+    row = np.arange(batch)[:, None]
+    order = np.argsort(position, axis=-1)
+    voter_position, voter_weight = position[row, order], weight[row, order, None]
+    difference = position[:, :, None] - position[:, None, :]  # x_a - x_b: 0 exactly when x_a == x_b
+    distance = np.abs(difference)
+    gap = distance / scale
+    midpoint = ((position[:, :, None] + position[:, None, :]) / 2).reshape(batch, 1, n * n)
+    # Counted with the voters on the middle axis so each comparison runs over all n * n pairs at once.
+    # (summed in the smallest integer type that holds n: half again as fast as in intp)
+    voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.min_scalar_type(n))
+    voters_left = voters_left.astype(np.intp).reshape(batch, n, n)
+    return _Pairs(
+        difference=difference,
+        distance=distance,
+        gap=gap,
+        half_gap=0.5 * gap,
+        distinct=difference != 0,
+        right_of=difference > 0,
+        weight=weight,
+        voter_order=order,
+        voter_gap=gap[row, order],  # rows of gap in voter order
+        voter_weight=np.maximum(voter_weight, 0.0),
+        contrary_voter_weight=np.maximum(-voter_weight, 0.0) if np.any(weight < 0) else None,
+        # running sums along a middle axis as a matrix product: numpy's cumsum there is several times slower
+        left_voters=np.tri(n + 1, n, -1),
+        midpoint_index=voters_left * n + (row[:, :, None] * ((n + 1) * n) + np.arange(n)),
+    )
+
+
+def _win_probability(pairs, risk, variant):
     """P[a, b]: probability that position a prevails against position b, per batch row.
 
-    Each actor k votes ``weight_k * (u_k(a) - u_k(b))`` with its own risk exponent. The
-    textbook ("pair") normalises by the votes cast on this pair, so P[a,b] + P[b,a] = 1; the
-    Scholz et al. replication ("all_pairs") normalises by the votes cast on all pairs.
+    Each actor k votes ``weight_k * (u_k(a) - u_k(b))`` with its own risk exponent (``risk``
+    None: risk-neutral, all exponents 1). The textbook ("pair") normalises by the votes cast on
+    this pair, so P[a,b] + P[b,a] = 1; the Scholz et al. replication ("all_pairs") normalises by
+    the votes cast on all pairs.
 
-    Computed without the (batch, k, a, b) tensor of votes: the votes for a are
-    ``w+ . max(d(b) - d(a), 0)`` plus, for negative weights, the same sum seen from b, one
-    matrix product over k (BLAS); votes are antisymmetric in (a, b), so the votes cast on a pair
-    are ``for_a[a, b] + for_a[b, a]`` and on all pairs twice the sum of ``for_a``. Same
-    numbers as summing the tensor, up to float rounding (~1e-16), in a third of the time.
+    Computed in n^2 steps per row instead of summing n^3 votes: utility falls with distance
+    whatever the risk exponent, so k prefers the nearer of a and b, and the voters preferring
+    the left one of a pair are those left of its midpoint. With the voters sorted by position,
+    the votes for a are differences of running sums of ``weight_k * distance_k`` read at the
+    midpoint (a voter exactly at a midpoint counts on either side: its vote is zero). Same
+    numbers as summing the votes, up to the rounding of the running sums: ~1e-16 with
+    "all_pairs"; with "pair", whose shares divide two small vote counts when a and b are close,
+    up to ~1e-12.
     """
-    gap = np.abs(position[:, :, None] - position[:, None, :]) / scale
-    # distance[batch, k, a] = gap ** r_k; x ** 1.0 is x exactly, so risk-neutral rows skip the power.
-    distance = gap if np.all(risk == 1.0) else gap ** risk[:, :, None]
-    batch, n = weight.shape
-    positive, negative = np.maximum(weight, 0.0)[:, None, :], np.maximum(-weight, 0.0)[:, None, :]
-    for_a = np.empty((batch, 1, n * n))
-    against = np.zeros((batch, 1, n * n)) if np.any(weight < 0) else None  # a negative weight votes the other way
-    # gain[row, k, a, b] = max(distance_k(b) - distance_k(a), 0): how much k prefers a to b. Made a
-    # few rows at a time in one buffer: it stays in the CPU cache, and no large array is allocated.
-    rows = max(1, _GAIN_BUFFER_ITEMS // n**3)
-    buffer = np.empty((min(rows, batch), n, n, n))
-    for start in range(0, batch, rows):
-        stop = min(batch, start + rows)
-        gain = buffer[: stop - start]
-        np.subtract(distance[start:stop, :, None, :], distance[start:stop, :, :, None], out=gain)
-        np.maximum(gain, 0.0, out=gain)
-        flat = gain.reshape(stop - start, n, n * n)
-        np.matmul(positive[start:stop], flat, out=for_a[start:stop])
-        if against is not None:
-            np.matmul(negative[start:stop], flat, out=against[start:stop])
-    for_a = for_a.reshape(batch, n, n)
-    if against is not None:
-        for_a += np.swapaxes(against.reshape(batch, n, n), 1, 2)
+    # distance[row, k, a] = gap ** r_k, voters k from the left
+    if risk is None:
+        distance = pairs.voter_gap
+    else:
+        distance = pairs.voter_gap ** risk[np.arange(len(risk))[:, None], pairs.voter_order, None]
+
+    def votes_for(voter_weight):
+        """[row, a, b]: the votes for a against b of voters with these weights."""
+        running = pairs.left_voters @ (voter_weight * distance)  # [row, t, a]: sum of w_k d_k(a), k < t
+        left_of_midpoint = running.ravel()[pairs.midpoint_index]  # [row, a, b]: those voters' sum for b
+        left_prefer_a = left_of_midpoint - np.swapaxes(left_of_midpoint, 1, 2)
+        everyone_prefers_a = running[:, -1, None, :] - running[:, -1, :, None]
+        # a left of b: the voters left of the midpoint vote for a; a right of b: those right of it.
+        return np.where(pairs.right_of, everyone_prefers_a - left_prefer_a, left_prefer_a)
+
+    for_a = votes_for(pairs.voter_weight)
+    if pairs.contrary_voter_weight is not None:  # a negative weight votes for the position it likes less
+        for_a += np.swapaxes(votes_for(pairs.contrary_voter_weight), 1, 2)
+    # A difference of running sums can fall a rounding error below zero where the votes are nil,
+    # or off zero for actors on one position, who cast no votes on each other.
+    np.maximum(for_a, 0.0, out=for_a)
+    for_a *= pairs.distinct
     if variant == "all_pairs":
         total = 2.0 * for_a.sum(axis=(1, 2))[:, None, None]
     else:
         total = for_a + np.swapaxes(for_a, 1, 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        probability = np.where(total > 0, for_a / total, 0.0)
-    same_position = position[:, :, None] == position[:, None, :]
-    return np.where(same_position, 0.0, probability)
+    # Where no vote is cast (total 0), for_a is 0 too and stays the probability.
+    return np.divide(for_a, total, out=for_a, where=total > 0)
 
 
-def _challenge_utilities(position, salience, risk, probability, scale, q):
+def _challenge_utilities(half_gap, salience, risk, probability, q, *, challenged_only=False):
     """Expected utilities of challenges between every pair, as actor i perceives them.
 
     Returns (eu_ij, eu_ji): eu_ij[i, j] is i's expected utility of challenging j, eu_ji[i, j]
-    is j's expected utility of challenging i, both computed with i's risk exponent.
+    is j's expected utility of challenging i, both computed with i's risk exponent (``risk``
+    None: risk-neutral); ``half_gap`` is 0.5 * |x_i - x_j| / scale. ``challenged_only``: eu_ij is
+    not computed (None), for the danger step, which needs only eu_ji.
     """
-    gap = np.abs(position[:, :, None] - position[:, None, :]) / scale
-    if np.all(risk == 1.0):  # risk-neutral (the danger step): x ** 1.0 is x, skip the powers
-        u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap)
-        u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap)
+    if risk is None:  # risk-neutral (the danger step): x ** 1.0 is x exactly, so no powers
+        u_success = 2.0 - 4.0 * (0.5 - half_gap)
+        u_failure = 2.0 - 4.0 * (0.5 + half_gap)
         u_status_quo = q * (2.0 - 4.0 * 0.5)
     else:
         r = risk[:, :, None]
-        u_success = 2.0 - 4.0 * (0.5 - 0.5 * gap) ** r
-        u_failure = 2.0 - 4.0 * (0.5 + 0.5 * gap) ** r
+        u_success = 2.0 - 4.0 * (0.5 - half_gap) ** r
+        u_failure = 2.0 - 4.0 * (0.5 + half_gap) ** r
         u_status_quo = q * (2.0 - 4.0 * 0.5**r)
+    # Scholz's expression, term for term: an algebraically equal form with fewer passes rounds
+    # differently, and in near-ties (actors 1e-12 apart, EUs of 1e-15) that picks another
+    # challenger, whose move can carry a draw's later rounds tens of points elsewhere.
     s_j = salience[:, None, :]
     s_i = salience[:, :, None]
     p_ij = probability
-    p_ji = np.swapaxes(probability, 1, 2)
-    eu_ij = s_j * (p_ij * u_success + (1 - p_ij) * u_failure) + (1 - s_j) * u_success - u_status_quo
+    p_ji = np.swapaxes(probability, 1, 2).copy()  # one strided pass instead of two
+    eu_ij = None if challenged_only else (
+        s_j * (p_ij * u_success + (1 - p_ij) * u_failure) + (1 - s_j) * u_success - u_status_quo
+    )
     eu_ji = s_i * (p_ji * u_success + (1 - p_ji) * u_failure) + (1 - s_i) * u_success - u_status_quo
     return eu_ij, eu_ji
 
 
-def _risk_exponents(position, weight, salience, scale, q, variant):
+def _risk_exponents(pairs, salience, q, variant):
     """Each actor's risk exponent r in [0.5, 2] from its danger level (Scholz et al. eq. 6-7).
 
     Danger: the sum of the expected utilities of the others challenging the actor, computed
     with risk-neutral actors. Risk acceptance R compares it with the least and most
     endangered actors; r = (1 - R/3) / (1 + R/3).
     """
-    neutral = np.ones_like(position)
-    probability = _win_probability(position, weight, neutral, scale, variant)
-    _, eu_ji = _challenge_utilities(position, salience, neutral, probability, scale, q)
-    n = position.shape[-1]
-    danger = np.where(np.eye(n, dtype=bool), 0.0, eu_ji).sum(axis=-1)
+    probability = _win_probability(pairs, None, variant)
+    _, eu_ji = _challenge_utilities(pairs.half_gap, salience, None, probability, q, challenged_only=True)
+    # eu_ji[i, i] is exactly 0 here (no gap: the utilities of winning, losing and the status quo
+    # are all 2 - 4 * 0.5 = 0), so the row sum is the danger from the others.
+    danger = eu_ji.sum(axis=-1)
     low = danger.min(axis=-1, keepdims=True)
     high = danger.max(axis=-1, keepdims=True)
     spread = high - low
@@ -234,47 +297,48 @@ def _pick(eligible, key):
 
 def _play_round(position, weight, salience, scale, q, variant, offer_choice, capitulation):
     """One round: every actor accepts its best offer; all moves happen at once."""
-    risk = _risk_exponents(position, weight, salience, scale, q, variant)
-    probability = _win_probability(position, weight, risk, scale, variant)
-    eu_ij, eu_ji = _challenge_utilities(position, salience, risk, probability, scale, q)
+    pairs = _pairs(position, weight, scale)
+    risk = _risk_exponents(pairs, salience, q, variant)
+    probability = _win_probability(pairs, risk, variant)
+    eu_ij, eu_ji = _challenge_utilities(pairs.half_gap, salience, risk, probability, q)
 
     x_i = position[:, :, None]
     x_j = position[:, None, :]
-    distinct = x_i != x_j
+    distinct = pairs.distinct
+    size_ij = np.abs(eu_ij)
     confrontation = distinct & (eu_ji > eu_ij) & (eu_ij > 0)
     may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
-    concession = may_yield & (eu_ji > np.abs(eu_ij))
-    surrender = may_yield & (np.abs(eu_ij) > eu_ji) & capitulation
+    concession = may_yield & (eu_ji > size_ij)
     with np.errstate(invalid="ignore", divide="ignore"):
-        compromise_position = x_i + (x_j - x_i) * np.abs(eu_ij / eu_ji)
-    offered = np.where(concession, compromise_position, np.broadcast_to(x_j, eu_ij.shape))
-    move = np.abs(x_i - offered)
+        # x_i + (x_j - x_i) * |eu_ij / eu_ji|, the same number: x_j - x_i is -(x_i - x_j) exactly
+        compromise_position = x_i - pairs.difference * np.abs(eu_ij / eu_ji)
+    # A confrontation or a capitulation moves i to x_j, a compromise to compromise_position.
     if offer_choice == "scholz":
         # Scholz's code ranks compromises by the EU-weighted midpoint of the two positions
         # (lowest first), not by the size of the move; kept to reproduce the published run.
-        strength_i, strength_j = np.abs(eu_ij), np.abs(eu_ji)
+        strength_j = np.abs(eu_ji)
         with np.errstate(invalid="ignore", divide="ignore"):
-            compromise_key = (strength_i * x_i + strength_j * x_j) / (strength_i + strength_j)
+            compromise_key = (size_ij * x_i + strength_j * x_j) / (size_ij + strength_j)
     else:
-        compromise_key = move
+        compromise_key = np.abs(x_i - compromise_position)
 
     kind = np.full(position.shape, _NONE)
     chosen = np.full(position.shape, -1)
-    # Precedence: a lost confrontation, else a compromise, else a capitulation.
-    for code, eligible, key in (
-        (_CAPITULATION, surrender, move),
-        (_COMPROMISE, concession, compromise_key),
-        (_CONFRONTATION, confrontation, move),
-    ):
+    # Precedence: a lost confrontation, else a compromise, else a capitulation (later picks win).
+    candidates = [(_COMPROMISE, concession, compromise_key), (_CONFRONTATION, confrontation, pairs.distance)]
+    if capitulation:  # off in the replication, whose capitulation test is never true: not computed
+        candidates.insert(0, (_CAPITULATION, may_yield & (size_ij > eu_ji), pairs.distance))
+    for code, eligible, key in candidates:
         index, available = _pick(eligible, key)
         kind = np.where(available, code, kind)
         chosen = np.where(available, index, chosen)
 
     has_offer = chosen >= 0
-    safe = np.where(has_offer, chosen, 0)[..., None]
-    new_position = np.where(has_offer, np.take_along_axis(offered, safe, -1)[..., 0], position)
-    actor_eu = np.where(has_offer, np.take_along_axis(eu_ij, safe, -1)[..., 0], np.nan)
-    challenger_eu = np.where(has_offer, np.take_along_axis(eu_ji, safe, -1)[..., 0], np.nan)
+    row, actor, challenger = np.arange(len(position))[:, None], np.arange(position.shape[1]), np.maximum(chosen, 0)
+    offered = np.where(kind == _COMPROMISE, compromise_position[row, actor, challenger], position[row, challenger])
+    new_position = np.where(has_offer, offered, position)
+    actor_eu = np.where(has_offer, eu_ij[row, actor, challenger], np.nan)
+    challenger_eu = np.where(has_offer, eu_ji[row, actor, challenger], np.nan)
     return new_position, kind, chosen, actor_eu, challenger_eu
 
 
@@ -328,17 +392,22 @@ def expected_utility(
     # A row where no actor accepted an offer keeps its positions, so every later round would
     # replay the same state: such rows are settled and only the others are played (same result).
     moving = np.arange(len(x))
+    # Rows are played in groups whose (rows, n, n) arrays stay below malloc's mmap threshold
+    # (128 KiB): a larger array is mapped afresh at each allocation, and its page faults cost
+    # more than the arithmetic on it.
+    rows_per_group = max(1, _GROUP_BYTES // (8 * n_actors * n_actors))
     for _ in range(rounds):
         kind = np.full(x.shape, _NONE)
         chosen = np.full(x.shape, -1)
         own_eu = np.full(x.shape, np.nan)
         other_eu = np.full(x.shape, np.nan)
         x = x.copy()
-        if len(moving):
-            (x[moving], kind[moving], chosen[moving], own_eu[moving], other_eu[moving]) = _play_round(
-                x[moving], weight[moving], s[moving], scale[moving], q, win_probability, offer_choice, capitulation
+        for start in range(0, len(moving), rows_per_group):
+            rows = moving[start : start + rows_per_group]
+            (x[rows], kind[rows], chosen[rows], own_eu[rows], other_eu[rows]) = _play_round(
+                x[rows], weight[rows], s[rows], scale[rows], q, win_probability, offer_choice, capitulation
             )
-            moving = moving[(kind[moving] != _NONE).any(axis=-1)]
+        moving = moving[(kind[moving] != _NONE).any(axis=-1)]
         history.append(x)
         kinds.append(kind)
         partners.append(chosen)

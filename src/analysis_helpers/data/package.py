@@ -6,8 +6,8 @@ of what a valid file looks like. This module turns them into:
 * parsing with exact line numbers (a CSV is read as text first, so that a bad cell is reported
   as itself rather than as a pandas traceback);
 * type conversion (`string`, `integer`, `number`, `date`, `boolean`), each failure a `Problem`;
-* constraint checks (required, unique, minimum, maximum, enum, pattern, primary key) run by
-  pandera, whose failure cases are mapped back to file and line;
+* constraint checks (required, unique, minimum, maximum, enum, pattern, length, primary key),
+  vectorised, each failing row mapped back to file and line;
 * foreign keys, then the topic modules' cross-checks (`checks.py`).
 
 A package opened with `cached=True` (what `load()` uses) first looks for each table in the
@@ -17,10 +17,12 @@ data folder and the kit's code) and stores each table that passes every check th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,11 +53,9 @@ from .table_cache import TableCache
 
 if TYPE_CHECKING:
     import jsonschema
-    import pandera.pandas as pa
 
-# jsonschema and pandera are imported when a table is first checked, not with the package: a
-# kernel whose tables all come from the on-disk cache never needs them, and together they were
-# most of `import analysis_helpers`.
+# jsonschema is imported when a table is first checked, not with the package: a kernel whose
+# tables all come from the on-disk cache never needs it.
 
 
 def import_jsonschema():
@@ -75,7 +75,8 @@ def import_jsonschema():
 
     return jsonschema
 
-_PADDINGS = tuple(f"{a}{b}" for a in ",\n" for b in " \t") + tuple(f"{b}{a}" for a in ",\n\r" for b in " \t")
+_PADDINGS = tuple(f"{a}{b}".encode() for a in ",\n" for b in " \t") + tuple(
+    f"{b}{a}".encode() for a in ",\n\r" for b in " \t")
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean"}
 
 
@@ -293,8 +294,11 @@ class DataPackage:
                 continue
             present = table.frame[own].notna().all(axis=1)
             values = table.frame.loc[present, own]
-            known = pd.MultiIndex.from_frame(target_frame[theirs].dropna())
-            missing = ~pd.MultiIndex.from_frame(values).isin(known)
+            known = target_frame[theirs].dropna()
+            if len(own) == 1:  # one hash look-up per row; a MultiIndex first factorizes every column
+                missing = ~values[own[0]].isin(known[theirs[0]]).to_numpy()
+            else:
+                missing = ~pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(known))
             failing = values.index[missing][:MAX_PROBLEMS_PER_TABLE]
             ids = [[_plain(v) for v in row] for row in values.loc[failing].itertuples(index=False)]
             problems += _problems_at(table, failing, ",".join(own), f"must match {target}.{','.join(theirs)} "
@@ -446,7 +450,7 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     expected = [f["name"] for f in schema["fields"]]
     try:
         with _csv_cell_limit():
-            header = next(csv.reader(io.StringIO(text, newline="")))
+            header = _header_row(text)
     except csv.Error as exc:
         return None, np.array([]), [Problem(shown, 1, None, f"header is not valid CSV ({exc})")]
     if len(header) > CSV_MAX_COLUMNS:
@@ -456,32 +460,54 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
     if problems:
         return None, np.array([]), problems
 
-    if not _simple_rectangle(text, len(header)):
+    # The scans below read the file's bytes (the UTF-8 form of `text`, which decoded cleanly), not
+    # a re-encoded or trimmed copy: each copy of an 80 MB file costs ~50 ms.
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    buffer = np.frombuffer(raw, dtype=np.uint8, offset=start)
+    body = buffer[: _end_of_last_line(raw) - start]  # without the trailing line ends
+    newlines = np.flatnonzero(body == ord("\n"))
+    if not _simple_rectangle(body, newlines, len(header)):
         with _csv_cell_limit():
             return _frame_from_rows(shown, text, header)
-    padded = _has_padded_cell(text)
+    padded = _has_padded_cell(raw, buffer)
     numeric = [f["name"] for f in schema["fields"] if f.get("type") in {"number", "integer"}]
     try:
-        # Fast path: numbers parsed by the C parser (empty cells become NaN). Any cell it cannot
-        # read raises, and the file is re-read as text so that the cell is reported as itself.
-        # From the bytes (the text decoded cleanly above): the C parser decodes them faster than it
-        # reads a Python string (~20 % of a million-row load).
+        # Fast path: numbers parsed by the C parser. Any cell it cannot read raises, and the file
+        # is re-read as text so that the cell is reported as itself. From the bytes (the text
+        # decoded cleanly above): the C parser decodes them faster than it reads a Python string
+        # (~20 % of a million-row load). Empty cells (only those) become NA here, as in
+        # `_frame_from_rows`: no pass over a million text cells to find them again.
         frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig",
                             dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
-                            keep_default_na=False, na_values={n: [""] for n in numeric}, index_col=False,
-                            engine="c")
+                            keep_default_na=False, na_values=[""], index_col=False, engine="c")
     except ValueError:
         try:
             frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False,
-                                na_filter=False, index_col=False, engine="c")
+                                na_values=[""], index_col=False, engine="c")
         except ValueError:  # quoting the byte count misread: the csv module names the row
             frame = None
-    if frame is None or len(frame) != text.rstrip("\r\n").count("\n"):  # not one row per line
+    if frame is None or len(frame) != len(newlines):  # not one row per line
         with _csv_cell_limit():
             return _frame_from_rows(shown, text, header)
-    if padded:  # rare: strip only when some cell has surrounding spaces
-        frame = frame.apply(lambda column: column.str.strip() if column.dtype != "float64" else column)
+    if padded:  # rare: strip only when some cell has surrounding spaces (a cell of spaces is empty)
+        frame = frame.apply(lambda column: _empty_as_na(column.str.strip()) if column.dtype != "float64" else column)
     return frame[expected], np.arange(2, len(frame) + 2), []
+
+
+def _header_row(text: str) -> list[str]:
+    """The first record of `text`, as the csv module reads it.
+
+    Read from the first 64 K characters when it ends within them: a StringIO of the whole text
+    copies it (0.17 s for a million rows). A record that reaches the end of that prefix may go on
+    past it, and is read again from the whole text."""
+    prefix = io.StringIO(text[:_HEADER_PREFIX_CHARS], newline="")
+    header = next(csv.reader(prefix))
+    if prefix.tell() < _HEADER_PREFIX_CHARS or len(text) <= _HEADER_PREFIX_CHARS:
+        return header
+    return next(csv.reader(io.StringIO(text, newline="")))
+
+
+_HEADER_PREFIX_CHARS = 64 * 1024
 
 
 def _shape_problems(raw: bytes, shown: str) -> list[Problem]:
@@ -518,19 +544,29 @@ def _csv_cell_limit():
         csv.field_size_limit(previous)
 
 
-def _has_padded_cell(text: str) -> bool:
-    """True when some cell starts or ends with a space or tab (the cells are then stripped)."""
-    # Substring tests run in C; a regex with line anchors was the slowest step on big files.
-    if " " not in text and "\t" not in text:
+def _end_of_last_line(raw: bytes) -> int:
+    """The length of `raw` without its trailing CR and LF bytes (no copy of the file is made)."""
+    end = len(raw)
+    while end and raw[end - 1] in b"\r\n":
+        end -= 1
+    return end
+
+
+def _has_padded_cell(raw: bytes, buffer: np.ndarray) -> bool:
+    """True when some cell starts or ends with a space or tab (the cells are then stripped).
+
+    `raw`: the file's bytes; `buffer`: the same bytes after any byte-order mark, as an array."""
+    # Substring tests run in C; a regex with line anchors was the slowest step on big files. A
+    # byte-order mark cannot take part in a padding (its bytes are not ASCII).
+    if b" " not in raw and b"\t" not in raw:
         return False
-    if text[:1] in (" ", "\t"):
+    if buffer[:1].tobytes() in (b" ", b"\t"):
         return True
-    if '"' not in text:
-        return any(padding in text for padding in _PADDINGS)
+    if b'"' not in raw:
+        return any(padding in raw for padding in _PADDINGS)
     # Quoted text (notes) holds ", " between words: only padding outside quotes, or just inside
     # a cell's quotes, counts. Found vectorised, since stripping every cell of a million rows
     # costs seconds.
-    buffer = np.frombuffer(text.encode(), dtype=np.uint8)
     last = len(buffer) - 1
     boundary = np.zeros(256, dtype=bool)  # what may stand beside a cell's edge
     boundary[[ord(","), ord("\n"), ord("\r")]] = True
@@ -550,20 +586,19 @@ def _has_padded_cell(text: str) -> bool:
         return True  # `" x"` or `"x "`: a quoted cell padded inside its quotes
     # Two comparisons, not a lookup table indexed by every byte (a third of this function's time).
     spaces = np.flatnonzero(buffer == ord(" "))
-    if "\t" in text:
+    if b"\t" in raw:
         spaces = np.concatenate([spaces, np.flatnonzero(buffer == ord("\t"))])
     candidates = spaces[edge_before(spaces) | edge_after(spaces)]
-    return bool(_outside_quotes(buffer, candidates).any())
+    return bool(_outside_quotes(quotes, candidates).any())
 
 
-def _outside_quotes(buffer: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Which `positions` of the text lie outside quoted cells: an even number of quote characters
-    precede them (a doubled quote inside a cell counts twice)."""
-    quotes = np.flatnonzero(buffer == ord('"'))
+def _outside_quotes(quotes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which `positions` of the text lie outside quoted cells: an even number of the `quotes`
+    (the positions of every quote character) precede them (a doubled quote inside a cell counts twice)."""
     return (np.searchsorted(quotes, positions) & 1) == 0
 
 
-def _simple_rectangle(text: str, width: int) -> bool:
+def _simple_rectangle(buffer: np.ndarray, newlines: np.ndarray, width: int) -> bool:
     """True when pandas' fast parser maps rows to lines exactly: no blank lines, no newline inside a
     quoted cell, and every line has the header's number of fields. Anything else takes the csv
     module's path, which tracks line numbers through quoted newlines and names each ragged row.
@@ -572,17 +607,15 @@ def _simple_rectangle(text: str, width: int) -> bool:
     an odd number of quote characters precede it (a doubled quote inside a cell toggles twice);
     commas there do not separate fields. The caller still checks that the parser gave one row
     per line, so a quote this count misreads costs the slow path, never a wrong line number."""
-    buffer = np.frombuffer(text.rstrip("\r\n").encode(), dtype=np.uint8)
-    newlines = np.flatnonzero(buffer == ord("\n"))
     commas = np.flatnonzero(buffer == ord(","))
     ends = np.append(newlines, len(buffer))
     per_line = np.diff(np.searchsorted(commas, ends))  # lines 2..n
-    if '"' in text:
-        if not _outside_quotes(buffer, newlines).all():
+    quotes = np.flatnonzero(buffer == ord('"'))
+    if len(quotes):
+        if not _outside_quotes(quotes, newlines).all():
             return False
         # Quotes are few: the commas between the 1st and 2nd quote, the 3rd and 4th... are taken
         # off their line's count (no newline lies inside quotes, so each pair is on one line).
-        quotes = np.flatnonzero(buffer == ord('"'))
         opening, closing = quotes[::2], np.append(quotes[1::2], len(buffer))[: len(quotes[::2])]
         inside = np.searchsorted(commas, closing) - np.searchsorted(commas, opening)
         line = np.searchsorted(newlines, opening) - 1  # -1: the header line, not in per_line
@@ -616,9 +649,13 @@ def _frame_from_rows(shown: str, text: str, header: list[str]):
         problems.append(Problem(shown, reader.line_num, None, f"not valid CSV ({exc})"))
     if problems:
         return None, np.array([]), problems
-    stripped = [[cell.strip() for cell in row] for row in rows]
+    stripped = [[cell.strip() or None for cell in row] for row in rows]  # empty: NA
     frame = pd.DataFrame(stripped, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
     return frame, np.array(lines, dtype=int), []
+
+
+def _empty_as_na(text: pd.Series) -> pd.Series:
+    return text.mask(text == "")
 
 
 def _stopped(shown: str) -> Problem:
@@ -642,51 +679,53 @@ def _header_problems(shown: str, header: list[str], expected: list[str]) -> list
 
 # -- types -----------------------------------------------------------------------------------
 def _convert_types(table: Table, schema: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each column typed by its schema field. The readers give an empty cell as NA (a number
+    column may come already parsed, as float64), any other cell as its text."""
     frame = table.frame
     converted: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for spec in schema["fields"]:
         name, kind = spec["name"], spec.get("type", "string")
         text = frame[name]
-        empty = text.isna() if text.dtype == "float64" else text == ""
-        typed, bad = _CONVERTERS[kind](text, empty)
+        typed, bad = _CONVERTERS[kind](text)
         converted[name] = typed
         failing = bad[bad].index[:MAX_PROBLEMS_PER_TABLE]
         problems += _problems_at(table, failing, name, _TYPE_RULES[kind], list(text.loc[failing]))
-    return pd.DataFrame(converted, index=frame.index), problems
+    # Not consolidated into one block per dtype: that copy of every column costs more than it saves.
+    return pd.DataFrame(converted, index=frame.index, copy=False), problems
 
 
-def _to_string(text: pd.Series, empty: pd.Series):
-    return text.mask(empty), pd.Series(False, index=text.index)
+def _to_string(text: pd.Series):
+    return text, pd.Series(False, index=text.index)
 
 
-def _to_number(text: pd.Series, empty: pd.Series):
-    values = text if text.dtype == "float64" else pd.to_numeric(text.mask(empty), errors="coerce").astype("float64")
-    bad = (values.isna() & ~empty) | np.isinf(values)
+def _to_number(text: pd.Series):
+    values = text if text.dtype == "float64" else pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = (values.isna() & text.notna()) | np.isinf(values)
     return values.mask(bad), bad
 
 
-def _to_integer(text: pd.Series, empty: pd.Series):
-    values, bad = _to_number(text, empty)
+def _to_integer(text: pd.Series):
+    values, bad = _to_number(text)
     fractional = values.notna() & (values != values.round())
     too_big = values.abs() > 2**53
     bad = bad | fractional | too_big
     return values.mask(bad).astype("Int64"), bad
 
 
-def _to_date(text: pd.Series, empty: pd.Series):
-    values = pd.to_datetime(text.mask(empty), format="%Y-%m-%d", errors="coerce")
+def _to_date(text: pd.Series):
+    values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     # The kit's tables use nanosecond timestamps (years 1678-2261); a date outside that span is
     # rejected like any other unreadable date.
     in_span = values.between(pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))
-    bad = ~in_span & ~empty
+    bad = ~in_span & text.notna()
     return values.where(in_span).astype("datetime64[ns]"), bad
 
 
-def _to_boolean(text: pd.Series, empty: pd.Series):
+def _to_boolean(text: pd.Series):
     lowered = text.str.lower()
     values = lowered.map({"true": True, "false": False}).astype("boolean")
-    bad = values.isna() & ~empty
+    bad = values.isna() & text.notna()
     return values, bad
 
 
@@ -717,38 +756,34 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
     return problems
 
 
-# -- constraints (pandera) -------------------------------------------------------------------
-# pandera lists at most this many failing rows per check (it sorts them all: slow by the million).
-_LISTED: dict[str, Any] = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
-
-
-def _constraint_checks(spec: dict) -> list[pa.Check]:
-    import pandera.pandas as pa
-
+# -- constraints ------------------------------------------------------------------------------
+# Each a vectorised test on a column, run by the kit itself: pandera (used before) cost ~0.25 s of
+# import and set-up on every cold load, more than these tests take on a million rows.
+def _value_checks(spec: dict) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
+    """The field's value constraints: (the rule as reported, a test true where a value passes)."""
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
-    checks = []
+    checks: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
     if "minimum" in constraints:
-        bound = _bound(constraints["minimum"], kind)
-        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}", **_LISTED))
+        low = _bound(constraints["minimum"], kind)
+        checks.append((f"minimum {constraints['minimum']}", lambda values: values >= low))
     if "maximum" in constraints:
-        bound = _bound(constraints["maximum"], kind)
-        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}", **_LISTED))
+        high = _bound(constraints["maximum"], kind)
+        checks.append((f"maximum {constraints['maximum']}", lambda values: values <= high))
     if "enum" in constraints:
         allowed = constraints["enum"]
-        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}",
-                                    **_LISTED))
+        checks.append((f"must be one of: {', '.join(map(str, allowed))}", lambda values: values.isin(allowed)))
     if "pattern" in constraints:
-        pattern = constraints["pattern"]
-        # Table Schema patterns match the whole value; pandera's str_matches anchors only the start.
-        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}",
-                                          **_LISTED))
+        # Table Schema patterns match the whole value (`str.match` anchors only the start).
+        whole = rf"(?:{constraints['pattern']})\Z"
+        checks.append((f"must match the pattern {constraints['pattern']}",
+                       lambda values: values.str.match(whole, na=False)))
     if "minLength" in constraints:
-        checks.append(pa.Check.str_length(min_value=constraints["minLength"],
-                                          error=f"at least {constraints['minLength']} characters", **_LISTED))
+        shortest = constraints["minLength"]
+        checks.append((f"at least {shortest} characters", lambda values: values.str.len() >= shortest))
     if "maxLength" in constraints:
-        checks.append(pa.Check.str_length(max_value=constraints["maxLength"],
-                                          error=f"at most {constraints['maxLength']} characters", **_LISTED))
+        longest = constraints["maxLength"]
+        checks.append((f"at most {longest} characters", lambda values: values.str.len() <= longest))
     return checks
 
 
@@ -756,38 +791,44 @@ def _bound(value: Any, kind: str):
     return pd.Timestamp(value) if kind == "date" else value
 
 
-def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
-    import pandera.pandas as pa
-
-    columns = {}
-    for spec in schema["fields"]:
-        checks = _constraint_checks(spec)
-        if checks:  # a column with no value check costs pandera time for nothing
-            columns[spec["name"]] = pa.Column(checks=checks, nullable=True, required=True)
-    return pa.DataFrameSchema(columns, coerce=False)
-
-
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
-    from pandera.errors import SchemaErrors
-
     if table.frame.empty:
         return []
-    problems = _presence_and_uniqueness(table, schema)
-    # Text columns are checked as categoricals: pattern and enum checks then run once per
-    # distinct value rather than once per row (ids repeat; a big file has few distinct ones).
-    checked = table.frame.copy(deep=False)
+    # Which cells are filled, found once per column: `required` and the value rules both need it,
+    # and on a text column each look is a pass over a million Python objects.
+    filled: dict[str, np.ndarray] = {}
+
+    def filled_in(name: str) -> np.ndarray:
+        if name not in filled:
+            filled[name] = table.frame[name].notna().to_numpy()
+        return filled[name]
+
+    problems = _presence_and_uniqueness(table, schema, filled_in)
     for spec in schema["fields"]:
-        if spec.get("type", "string") == "string" and spec.get("constraints", {}).keys() & {"pattern", "enum"}:
-            checked[spec["name"]] = checked[spec["name"]].astype("category")
-    try:
-        _pandera_schema(schema).validate(checked, lazy=True)
-    except SchemaErrors as exc:
-        problems += _problems_from_pandera(table, exc.failure_cases)
+        checks = _value_checks(spec)
+        if not checks:
+            continue
+        name = spec["name"]
+        values = table.frame[name]
+        if not filled_in(name).all():  # an empty cell passes (`required` is its own rule)
+            values = values[filled_in(name)]
+        if spec.get("type", "string") == "string" and "pattern" in spec.get("constraints", {}):
+            # As a categorical the regular expression runs once per distinct value, not once per
+            # row (ids repeat; a big file has few distinct ones).
+            values = values.astype("category")
+        for rule, passes in checks:
+            try:
+                passed = passes(values)
+            except (TypeError, AttributeError):  # a test the column's type has not (a pattern on numbers)
+                continue
+            failing = values.index[~passed.to_numpy(dtype=bool, na_value=True)][:MAX_PROBLEMS_PER_TABLE]
+            problems += _problems_at(table, failing, name, rule, [_plain(v) for v in table.frame.loc[failing, name]])
     return problems
 
 
-def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
+def _presence_and_uniqueness(table: Table, schema: dict, filled_in: Callable[[str], np.ndarray]) -> list[Problem]:
     """`required`, `unique` and the primary key, found vectorised and listed up to the problem limit.
+    `filled_in(name)`: which cells of the column are not empty.
 
     Not left to pandera: it reports every failing row and sorts them, which for a file of a
     million empty or identical rows takes tens of seconds."""
@@ -799,7 +840,8 @@ def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
     for spec in schema["fields"]:
         name, constraints = spec["name"], spec.get("constraints", {})
         if constraints.get("required", False):
-            problems += _problems_at(table, first(frame[name].isna()), name, "required: must not be empty")
+            problems += _problems_at(table, frame.index[~filled_in(name)][:MAX_PROBLEMS_PER_TABLE], name,
+                                     "required: must not be empty")
         if constraints.get("unique", False):
             failing = first(frame[name].duplicated(keep=False))
             problems += _problems_at(table, failing, name, "must be unique (value repeated)",
@@ -809,16 +851,6 @@ def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
         failing = first(frame.duplicated(subset=key, keep=False))
         problems += _problems_at(table, failing, ",".join(key), f"primary key ({','.join(key)}) repeated",
                                  [[_plain(v) for v in row] for row in frame.loc[failing, key].itertuples(index=False)])
-    return problems
-
-
-def _problems_from_pandera(table: Table, failures: pd.DataFrame) -> list[Problem]:
-    failures = failures[failures["index"].notna()].astype({"index": "int64"})  # whole-table checks have no row
-    problems = []
-    for (column, check), group in failures.groupby(["column", "check"], sort=False):
-        column = None if column in ("", table.frame.__class__.__name__) else str(column)
-        values = (table.frame.loc[group["index"], column] if column in table.frame else group["failure_case"])
-        problems += _problems_at(table, group["index"], column, str(check), [_plain(v) for v in values])
     return problems
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 from .checks import CheckContext, cross_check
@@ -52,13 +53,17 @@ def no_blocked_domains(sources: pd.DataFrame, ctx: CheckContext) -> Iterator[Pro
 def one_record_per_url(sources: pd.DataFrame, ctx: CheckContext) -> Iterator[Problem]:
     """A URL cited by several rows carries one title and one publication date: two would mean
     one of them was not read on the page."""
+    # Vectorised (a loop over the URLs cost ~0.1 s on every cold load). Reported per column, URL
+    # by URL in order of first citation, each row after the URL's first that differs from it.
+    cited = sources[sources["url"].notna()]
+    first = cited.drop_duplicates("url").set_index("url")  # each URL's first row
+    position = first.index.get_indexer(cited["url"])
+    later = cited["url"].duplicated().to_numpy()
     for column in ("title", "published"):
-        for url, group in sources.groupby("url", sort=False):
-            values = group[column].dropna().unique()
-            if len(values) > 1:
-                first = group.index[0]
-                for index in group.index[1:]:
-                    if group.at[index, column] != group.at[first, column]:
-                        yield ctx.problem(index, column,
-                                          f"differs from row of {group.at[first, 'source_id']} citing the same URL {url}",
-                                          group.at[index, column])
+        varied = (cited.groupby("url", sort=False)[column].transform("nunique") > 1).to_numpy()
+        differs = (cited[column].to_numpy() != first[column].to_numpy()[position]) | cited[column].isna().to_numpy()
+        rows = np.flatnonzero(varied & later & differs)
+        for row in rows[np.argsort(position[rows], kind="stable")]:
+            index, url = cited.index[row], cited["url"].iat[row]
+            yield ctx.problem(index, column, f"differs from row of {first.at[url, 'source_id']} citing the same URL "
+                              f"{url}", cited.at[index, column])

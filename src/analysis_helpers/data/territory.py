@@ -64,8 +64,11 @@ def control_within_regions(table: pd.DataFrame, ctx: CheckContext):
     regions = ctx.load("regions").set_index("region_id")
     area = regions["area_km2"].astype(float)
     area[NATIONAL_ID] = float(regions["area_km2"].sum())
-    limit = table["region_id"].map(area)
-    known = limit.notna()
+    # Looked up by position (region_id is unique in regions.csv): Series.map on a text column
+    # calls the mapping once per row, ~0.1 s for a million rows.
+    position = area.index.get_indexer(table["region_id"])
+    known = pd.Series(position >= 0, index=table.index)
+    limit = pd.Series(area.to_numpy()[position], index=table.index).where(known)
     # The schema's enum lists the ids too; this catches a regions.csv edited without the enum.
     for index, value in table.loc[~known, "region_id"].items():
         yield ctx.problem(index, "region_id", "must be UA or a region_id of regions.csv", value)
@@ -131,10 +134,10 @@ ROUNDING_PER_PART_KM2 = 0.05
 @cross_check("territory_control")
 def computed_total_matches_its_regions(table: pd.DataFrame, ctx: CheckContext):
     """Where the national figure is computed from a map, it must equal the sum of that map's regions."""
-    computed = table[table["method"] == "computed"]
-    parts = computed[computed["region_id"] != NATIONAL_ID].groupby("date")["occupied_km2"].agg(["sum", "size"])
-    national = computed.loc[computed["region_id"] == NATIONAL_ID, ["date", "occupied_km2"]].join(parts, on="date",
-                                                                                               how="inner")
+    computed = table.loc[table["method"] == "computed", ["date", "region_id", "occupied_km2"]]
+    is_national = computed["region_id"] == NATIONAL_ID  # once: each text comparison is a pass over every row
+    parts = computed[~is_national].groupby("date")["occupied_km2"].agg(["sum", "size"])
+    national = computed.loc[is_national, ["date", "occupied_km2"]].join(parts, on="date", how="inner")
     off = national[(national["occupied_km2"] - national["sum"]).abs() > ROUNDING_PER_PART_KM2 * national["size"]]
     for index, row in off.iterrows():
         yield ctx.problem(index, "occupied_km2",
