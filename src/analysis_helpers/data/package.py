@@ -6,8 +6,8 @@ of what a valid file looks like. This module turns them into:
 * parsing with exact line numbers (a CSV is read as text first, so that a bad cell is reported
   as itself rather than as a pandas traceback);
 * type conversion (`string`, `integer`, `number`, `date`, `boolean`), each failure a `Problem`;
-* constraint checks (required, unique, minimum, maximum, enum, pattern, length, primary key),
-  vectorised, each failing row mapped back to file and line;
+* constraint checks: required, unique and the primary key vectorised by the kit; minimum,
+  maximum, enum, pattern and length run by pandera; each failing row mapped back to file and line;
 * foreign keys, then the topic modules' cross-checks (`checks.py`).
 
 A package opened with `cached=True` (what `load()` uses) first looks for each table in the
@@ -53,9 +53,11 @@ from .table_cache import TableCache
 
 if TYPE_CHECKING:
     import jsonschema
+    import pandera.pandas as pa
 
-# jsonschema is imported when a table is first checked, not with the package: a kernel whose
-# tables all come from the on-disk cache never needs it.
+# jsonschema and pandera are imported when a table is first checked, not with the package: a
+# kernel whose tables all come from the on-disk cache never needs them, and together they were
+# most of `import analysis_helpers`.
 
 
 def import_jsonschema():
@@ -756,34 +758,38 @@ def _check_not_in_future(table: Table, schema: dict) -> list[Problem]:
     return problems
 
 
-# -- constraints ------------------------------------------------------------------------------
-# Each a vectorised test on a column, run by the kit itself: pandera (used before) cost ~0.25 s of
-# import and set-up on every cold load, more than these tests take on a million rows.
-def _value_checks(spec: dict) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
-    """The field's value constraints: (the rule as reported, a test true where a value passes)."""
+# -- constraints (pandera) -------------------------------------------------------------------
+# pandera lists at most this many failing rows per check (it sorts them all: slow by the million).
+_LISTED: dict[str, Any] = {"n_failure_cases": MAX_PROBLEMS_PER_TABLE}
+
+
+def _constraint_checks(spec: dict) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
-    checks: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
+    checks = []
     if "minimum" in constraints:
-        low = _bound(constraints["minimum"], kind)
-        checks.append((f"minimum {constraints['minimum']}", lambda values: values >= low))
+        bound = _bound(constraints["minimum"], kind)
+        checks.append(pa.Check.ge(bound, error=f"minimum {constraints['minimum']}", **_LISTED))
     if "maximum" in constraints:
-        high = _bound(constraints["maximum"], kind)
-        checks.append((f"maximum {constraints['maximum']}", lambda values: values <= high))
+        bound = _bound(constraints["maximum"], kind)
+        checks.append(pa.Check.le(bound, error=f"maximum {constraints['maximum']}", **_LISTED))
     if "enum" in constraints:
         allowed = constraints["enum"]
-        checks.append((f"must be one of: {', '.join(map(str, allowed))}", lambda values: values.isin(allowed)))
+        checks.append(pa.Check.isin(allowed, error=f"must be one of: {', '.join(map(str, allowed))}",
+                                    **_LISTED))
     if "pattern" in constraints:
-        # Table Schema patterns match the whole value (`str.match` anchors only the start).
-        whole = rf"(?:{constraints['pattern']})\Z"
-        checks.append((f"must match the pattern {constraints['pattern']}",
-                       lambda values: values.str.match(whole, na=False)))
+        pattern = constraints["pattern"]
+        # Table Schema patterns match the whole value; pandera's str_matches anchors only the start.
+        checks.append(pa.Check.str_matches(rf"(?:{pattern})\Z", error=f"must match the pattern {pattern}",
+                                          **_LISTED))
     if "minLength" in constraints:
-        shortest = constraints["minLength"]
-        checks.append((f"at least {shortest} characters", lambda values: values.str.len() >= shortest))
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"],
+                                          error=f"at least {constraints['minLength']} characters", **_LISTED))
     if "maxLength" in constraints:
-        longest = constraints["maxLength"]
-        checks.append((f"at most {longest} characters", lambda values: values.str.len() <= longest))
+        checks.append(pa.Check.str_length(max_value=constraints["maxLength"],
+                                          error=f"at most {constraints['maxLength']} characters", **_LISTED))
     return checks
 
 
@@ -791,11 +797,24 @@ def _bound(value: Any, kind: str):
     return pd.Timestamp(value) if kind == "date" else value
 
 
+def _pandera_schema(schema: dict) -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    columns = {}
+    for spec in schema["fields"]:
+        checks = _constraint_checks(spec)
+        if checks:  # a column with no value check costs pandera time for nothing
+            columns[spec["name"]] = pa.Column(checks=checks, nullable=True, required=True)
+    return pa.DataFrameSchema(columns, coerce=False)
+
+
 def _check_constraints(table: Table, schema: dict) -> list[Problem]:
+    from pandera.errors import SchemaErrors
+
     if table.frame.empty:
         return []
-    # Which cells are filled, found once per column: `required` and the value rules both need it,
-    # and on a text column each look is a pass over a million Python objects.
+    # Which cells are filled, found once per column: on a text column each look is a pass over a
+    # million Python objects.
     filled: dict[str, np.ndarray] = {}
 
     def filled_in(name: str) -> np.ndarray:
@@ -804,25 +823,18 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
         return filled[name]
 
     problems = _presence_and_uniqueness(table, schema, filled_in)
+    # Text columns with a pattern are checked as categoricals: the regular expression then runs
+    # once per distinct value rather than once per row (ids repeat; a big file has few distinct
+    # ones). Not those with only an enum: `isin` is one hash look-up per row, cheaper than the
+    # conversion (~40 ms a column at 1M rows).
+    checked = table.frame.copy(deep=False)
     for spec in schema["fields"]:
-        checks = _value_checks(spec)
-        if not checks:
-            continue
-        name = spec["name"]
-        values = table.frame[name]
-        if not filled_in(name).all():  # an empty cell passes (`required` is its own rule)
-            values = values[filled_in(name)]
         if spec.get("type", "string") == "string" and "pattern" in spec.get("constraints", {}):
-            # As a categorical the regular expression runs once per distinct value, not once per
-            # row (ids repeat; a big file has few distinct ones).
-            values = values.astype("category")
-        for rule, passes in checks:
-            try:
-                passed = passes(values)
-            except (TypeError, AttributeError):  # a test the column's type has not (a pattern on numbers)
-                continue
-            failing = values.index[~passed.to_numpy(dtype=bool, na_value=True)][:MAX_PROBLEMS_PER_TABLE]
-            problems += _problems_at(table, failing, name, rule, [_plain(v) for v in table.frame.loc[failing, name]])
+            checked[spec["name"]] = checked[spec["name"]].astype("category")
+    try:
+        _pandera_schema(schema).validate(checked, lazy=True)
+    except SchemaErrors as exc:
+        problems += _problems_from_pandera(table, exc.failure_cases)
     return problems
 
 
@@ -851,6 +863,16 @@ def _presence_and_uniqueness(table: Table, schema: dict, filled_in: Callable[[st
         failing = first(frame.duplicated(subset=key, keep=False))
         problems += _problems_at(table, failing, ",".join(key), f"primary key ({','.join(key)}) repeated",
                                  [[_plain(v) for v in row] for row in frame.loc[failing, key].itertuples(index=False)])
+    return problems
+
+
+def _problems_from_pandera(table: Table, failures: pd.DataFrame) -> list[Problem]:
+    failures = failures[failures["index"].notna()].astype({"index": "int64"})  # whole-table checks have no row
+    problems = []
+    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+        column = None if column in ("", table.frame.__class__.__name__) else str(column)
+        values = (table.frame.loc[group["index"], column] if column in table.frame else group["failure_case"])
+        problems += _problems_at(table, group["index"], column, str(check), [_plain(v) for v in values])
     return problems
 
 
