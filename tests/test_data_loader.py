@@ -234,3 +234,10 @@ def test_value_rules_on_a_cell_are_tried_in_a_fixed_order(tiny_package):
     (tiny_package / "schemas" / "observations.json").write_text(json.dumps(schema))
     problems = problems_of(tiny_package, HEADER + "UA,2024-01-01,3,1,ISW,sources\n")
     assert [(p.column, p.rule) for p in problems] == [("source_id", "must match the pattern core-.")]
+
+
+def test_a_row_whose_stray_quotes_fool_the_field_count_is_refused_not_cut(tiny_package):
+    # The pre-parse count takes this row for six fields; the C parser would keep six and drop the
+    # rest with a warning. The csv module reads nine, and the row is refused with its line.
+    problems = problems_of(tiny_package, HEADER + 'UA,2024-01-01,3,1,""",",ISW",,,\n')
+    assert [(p.row, p.rule) for p in problems] == [(2, "has 9 fields, the header has 6")]

@@ -22,6 +22,7 @@ import csv
 import functools
 import io
 import sys
+import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -479,21 +480,30 @@ def _read_csv(path: Path, schema: dict, root: Path) -> tuple[pd.DataFrame | None
         # decoded cleanly above): the C parser decodes them faster than it reads a Python string
         # (~20 % of a million-row load). Empty cells (only those) become NA here, as in
         # `_frame_from_rows`: no pass over a million text cells to find them again.
-        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig",
-                            dtype={**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")},
-                            keep_default_na=False, na_values=[""], index_col=False, engine="c")
+        frame = _c_parsed(raw, {**dict.fromkeys(header, str), **dict.fromkeys(numeric, "float64")})
     except ValueError:
         try:
-            frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False,
-                                na_values=[""], index_col=False, engine="c")
-        except ValueError:  # quoting the byte count misread: the csv module names the row
+            frame = _c_parsed(raw, str)
+        except (ValueError, pd.errors.ParserWarning):  # quoting the byte count misread: the csv module names the row
             frame = None
+    except pd.errors.ParserWarning:
+        frame = None
     if frame is None or len(frame) != len(newlines):  # not one row per line
         with _csv_cell_limit():
             return _frame_from_rows(shown, text, header)
     if padded:  # rare: strip only when some cell has surrounding spaces (a cell of spaces is empty)
         frame = frame.apply(lambda column: _empty_as_na(column.str.strip()) if column.dtype != "float64" else column)
     return frame[expected], np.arange(2, len(frame) + 2), []
+
+
+def _c_parsed(raw: bytes, dtype) -> pd.DataFrame:
+    """The CSV bytes read by pandas' C parser. A row with one field more than the header, which
+    the pre-parse scans can miss when stray quotes fool their count, raises ParserWarning: the C
+    parser would drop the extra field and warn, not fail, and no cell may be lost unreported."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=dtype, keep_default_na=False,
+                           na_values=[""], index_col=False, engine="c")
 
 
 def _header_row(text: str) -> list[str]:
