@@ -29,6 +29,7 @@ import jupytext
 import analysis_helpers.widgets
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Every notebook that shows an explorer (live_explorers.py measures the same list).
 NOTEBOOKS = ["01_territory", "02_reconstruction", "03_actor_stances", "04_scenarios", "05_briefing",
              "06_proposals", "09_public_opinion"]
 CONTROL_KINDS = (widgets.SelectionSlider, widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown,

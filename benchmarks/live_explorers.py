@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from explorer_updates import NOTEBOOKS  # the notebooks with an explorer, listed once
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests"))  # the Lab and page drivers the browser test uses
@@ -160,7 +161,6 @@ def breakdown_text(moves: list[tuple[str, float, int, float, float]]) -> str:
     return f"; to the reply {to_reply:.0f} ms, reply to drawn {drawing:.0f} ms"
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="moves per control")
@@ -169,8 +169,7 @@ def main() -> None:
     parser.add_argument("--breakdown", action="store_true",
                         help="also split each update into input-to-reply and reply-to-drawn")
     options = parser.parse_args()
-    chosen = options.notebooks or ["01_territory", "02_reconstruction", "03_actor_stances", "04_scenarios",
-                                   "05_briefing", "06_proposals", "09_public_opinion"]
+    chosen = options.notebooks or NOTEBOOKS
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         paths = [floor_notebook(workdir), *(REPO_ROOT / "notebooks" / f"{name.removesuffix('.ipynb')}.ipynb"
