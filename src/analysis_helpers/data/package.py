@@ -23,7 +23,6 @@ import functools
 import io
 import sys
 import warnings
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -823,16 +822,7 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
 
     if table.frame.empty:
         return []
-    # Which cells are filled, found once per column: on a text column each look is a pass over a
-    # million Python objects.
-    filled: dict[str, np.ndarray] = {}
-
-    def filled_in(name: str) -> np.ndarray:
-        if name not in filled:
-            filled[name] = table.frame[name].notna().to_numpy()
-        return filled[name]
-
-    problems = _presence_and_uniqueness(table, schema, filled_in)
+    problems = _presence_and_uniqueness(table, schema)
     # Text columns with a pattern are checked as categoricals: the regular expression then runs
     # once per distinct value rather than once per row (ids repeat; a big file has few distinct
     # ones). Not those with only an enum: `isin` is one hash look-up per row, cheaper than the
@@ -848,9 +838,8 @@ def _check_constraints(table: Table, schema: dict) -> list[Problem]:
     return problems
 
 
-def _presence_and_uniqueness(table: Table, schema: dict, filled_in: Callable[[str], np.ndarray]) -> list[Problem]:
+def _presence_and_uniqueness(table: Table, schema: dict) -> list[Problem]:
     """`required`, `unique` and the primary key, found vectorised and listed up to the problem limit.
-    `filled_in(name)`: which cells of the column are not empty.
 
     Not left to pandera: it reports every failing row and sorts them, which for a file of a
     million empty or identical rows takes tens of seconds."""
@@ -862,8 +851,7 @@ def _presence_and_uniqueness(table: Table, schema: dict, filled_in: Callable[[st
     for spec in schema["fields"]:
         name, constraints = spec["name"], spec.get("constraints", {})
         if constraints.get("required", False):
-            problems += _problems_at(table, frame.index[~filled_in(name)][:MAX_PROBLEMS_PER_TABLE], name,
-                                     "required: must not be empty")
+            problems += _problems_at(table, first(frame[name].isna()), name, "required: must not be empty")
         if constraints.get("unique", False):
             failing = first(frame[name].duplicated(keep=False))
             problems += _problems_at(table, failing, name, "must be unique (value repeated)",
