@@ -144,6 +144,7 @@ def predict_outcomes(
     """
     _, position, salience, uncertainty, capability, capability_sd = _model_inputs(stances_wide, actors)
     capability_matrix = np.broadcast_to(capability, position.shape)
+    coded = [value[None] for value in (position, salience, capability_matrix)]  # one row: the coded inputs
     noisy = (perturbed_draws(position, salience, uncertainty, capability, capability_sd, draws,
                              np.random.default_rng(seed)) if draws > 0 else None)
     point, intervals = {}, {}
@@ -153,12 +154,11 @@ def predict_outcomes(
         # The coded inputs run as row 0 above the draws: one model call per issue instead of two
         # (the expected-utility model's cost is mostly per call, and it plays every row on its
         # own, so the numbers are the same).
-        rows_position, rows_salience, rows_capability = (
-            np.concatenate([coded[None], drawn[:subset]]) if noisy else coded[None]
-            for coded, drawn in zip((position, salience, capability_matrix), noisy or (None,) * 3, strict=True))
+        rows_position, rows_salience, rows_capability = coded if noisy is None else (
+            np.concatenate([value, drawn[:subset]]) for value, drawn in zip(coded, noisy, strict=True))
         outcomes = _outcomes_by_model(rows_position, rows_capability, rows_salience, (model,), rounds)[model]
         point[model] = outcomes[0]
-        if noisy:
+        if noisy is not None:
             intervals[model] = _quantiles_of_known(outcomes[1:], (0.5, 0.1, 0.9))
 
     range_low, range_high = bargaining.bargaining_range(position, capability_matrix, salience)
