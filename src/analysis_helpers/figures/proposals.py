@@ -21,13 +21,17 @@ from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
-from .theme import DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, day_text, not_yet_figure
+from .theme import (DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, day_text,
+                    label_margin, not_yet_figure)
 
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 BUFFER_COLOUR = "#999999"
 STATE_TEXT = {"silent": "silent", "not reported": "n/r"}
 MAIN_ACTORS = ("ukraine", "russia", "usa", "eu", "uk", "germany", "france", "china", "turkey", "india", "brazil")
 CHANGE_SCALE = "RdBu_r"
+# Right margin of the diff map that holds its colour bar (158 px drawn in Chromium): plotly.js
+# then need not widen the margin and draw the bar a second time on every redraw.
+CHANGE_BAR_MARGIN = 160
 MIN_ISSUES_FOR_FINDING = 3
 
 
@@ -289,11 +293,12 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, 
                 sources: pd.DataFrame) -> go.Figure:
     """Issue by issue, the position of text A and text B (dumbbells); hover gives both provisions."""
     issues = changes[changes["kind"] == "issue"]
-    fig = go.Figure()
-    for issue in issues.itertuples(index=False):
-        if pd.notna(issue.a) and pd.notna(issue.b):
-            fig.add_trace(go.Scatter(x=[issue.a, issue.b], y=[issue.name] * 2, mode="lines", showlegend=False,
-                                     line={"color": "#bbbbbb", "width": 4}, hoverinfo="skip"))
+    # The bars joining A and B, one trace (a gap between issues) rather than one per issue: the
+    # same lines, fewer traces for plotly.js to lay out on every redraw of the live comparator.
+    both = issues.dropna(subset=["a", "b"])
+    fig = go.Figure(go.Scatter(x=[v for a, b in zip(both["a"], both["b"], strict=True) for v in (a, b, None)],
+                               y=[v for name in both["name"] for v in (name, name, None)], mode="lines",
+                               showlegend=False, line={"color": "#bbbbbb", "width": 4}, hoverinfo="skip"))
     for column, detail, state, label, colour, symbol in (
             ("a", "detail_a", "state_a", title_a, "#332288", "circle"),
             ("b", "detail_b", "state_b", title_b, "#CC6677", "diamond")):
@@ -312,7 +317,8 @@ def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, 
         title += f"; {len(open_issues)} issue{'s' if len(open_issues) > 1 else ''} left open by one text"
     fig.update_layout(title=title,
                       xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
-                      yaxis={"title": "Issue", "autorange": "reversed"}, height=460, margin={"l": 230})
+                      yaxis={"title": "Issue", "autorange": "reversed"}, height=460,
+                      margin={"l": max(230, label_margin(issues["name"]))})
     return add_caption(fig, cited, sources, as_of, note="Issues a text is silent on, or that no report covers, show "
                                                     "one marker only (hover says which).")
 
@@ -323,8 +329,10 @@ def _diff_map_values(changes: pd.DataFrame, regions: pd.DataFrame,
     names = regions.set_index("region_id")["name"]
     region_rows = changes[changes["kind"] == "region"].set_index("id").reindex(boundaries["region_id"])
     change = region_rows["change"]
-    colours = ["#eeeeee" if pd.isna(v) else sample_colorscale(CHANGE_SCALE, [float((min(max(v, -1), 1) + 1) / 2)])[0]
-               for v in change]
+    moved = change.dropna()
+    sampled = iter(sample_colorscale(CHANGE_SCALE, [float((min(max(v, -1), 1) + 1) / 2) for v in moved])
+                   if not moved.empty else [])  # one call for every region: it parses the scale each time
+    colours = ["#eeeeee" if pd.isna(v) else next(sampled) for v in change]
     texts = [f"<b>{_escape(names[r])}</b><br>"
              + ("same under both lines" if pd.isna(row.change) and row.state_a != "no line" and row.state_b != "no line"
                 else f"A: {row.a:.0%}, B: {row.b:.0%} not on Ukraine's side" if pd.notna(row.change)
@@ -354,7 +362,7 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
                                      "showscale": True,
                                      "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
     _map_layout(fig)
-    fig.update_layout(title=title, height=560)
+    fig.update_layout(title=title, height=560, margin={"r": CHANGE_BAR_MARGIN})
     return add_caption(fig, cited, sources, as_of)
 
 
