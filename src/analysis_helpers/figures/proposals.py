@@ -392,7 +392,12 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
     which is most of a map's cost) and rewrite its title and caption."""
     colours, texts, title = _diff_map_values(changes, regions, boundaries)
     for trace, colour, text in zip(fig.data[: len(boundaries)], colours, texts, strict=True):
-        trace.fillcolor, trace.text = colour, text
+        # Set only what changed: most regions keep their colour and text from one pick to the next,
+        # and every set is validated.
+        if trace.fillcolor != colour:
+            trace.fillcolor = colour
+        if trace.text != text:
+            trace.text = text
     fig.layout.title.text = title
     fig.layout.margin.b = None  # the new caption's (add_caption only widens it)
     fig.layout.annotations = ()
