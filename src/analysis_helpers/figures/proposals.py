@@ -21,8 +21,16 @@ from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
-from .theme import (DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, day_text,
-                    label_margin, not_yet_figure)
+from .theme import (
+    DIVERGING_POSITION,
+    OKABE_ITO,
+    SEQUENTIAL_SHARE,
+    SIDE_COLOURS,
+    add_caption,
+    day_text,
+    label_margin,
+    not_yet_figure,
+)
 
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 BUFFER_COLOUR = "#999999"
