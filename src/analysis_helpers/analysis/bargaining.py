@@ -146,7 +146,10 @@ class _Pairs:
     difference: np.ndarray  # [row, a, b]: x_a - x_b
     distance: np.ndarray  # [row, a, b]: |x_a - x_b|
     gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
-    half_gap: np.ndarray  # 0.5 * gap, as the utilities of winning and losing take it
+    # [row, a, b]: 0.5 - 0.5 * gap and 0.5 + 0.5 * gap, what the utilities of winning and losing
+    # raise to the risk exponent (computed once for the round's two utility steps)
+    success_base: np.ndarray
+    failure_base: np.ndarray
     distinct: np.ndarray  # [row, a, b]: x_a != x_b
     right_of: np.ndarray  # [row, a, b]: x_a > x_b
     weight: np.ndarray  # [row, a]: capability x salience
@@ -192,19 +195,23 @@ def _pairs(position, weight, scale) -> _Pairs:
     difference = position[:, :, None] - position[:, None, :]  # x_a - x_b: 0 exactly when x_a == x_b
     distance = np.abs(difference)
     gap = distance / scale
+    half_gap = 0.5 * gap
     # The voters left of each midpoint, counted once per unordered pair: x_a + x_b and x_b + x_a
     # are the same float, so the count for (a, b) is the one for (b, a), and this halves the
     # n^3 comparisons. Voters on the middle axis so each comparison runs over all pairs at once,
     # summed in the smallest integer type that holds n (half again as fast as in intp).
     midpoint = (position[:, layout.pair_a] + position[:, layout.pair_b]) / 2
     voters_left = np.sum(voter_position[:, :, None] < midpoint[:, None, :], axis=1, dtype=np.min_scalar_type(n))
-    midpoint_index = np.multiply(voters_left[:, layout.pair_of], n, dtype=np.intp)
-    midpoint_index += row[:, :, None] * ((n + 1) * n) + np.arange(n)
+    running_row_start = np.multiply(voters_left, n, dtype=np.intp)  # [row, pair]: offset of that row of running sums
+    running_row_start += row * ((n + 1) * n)
+    midpoint_index = running_row_start[:, layout.pair_of]
+    midpoint_index += np.arange(n)
     return _Pairs(
         difference=difference,
         distance=distance,
         gap=gap,
-        half_gap=0.5 * gap,
+        success_base=0.5 - half_gap,
+        failure_base=0.5 + half_gap,
         distinct=difference != 0,
         right_of=difference > 0,
         weight=weight,
@@ -266,22 +273,22 @@ def _win_probability(pairs, risk, variant):
     return for_a
 
 
-def _challenge_utilities(half_gap, salience, risk, probability, q, *, challenged_only=False):
+def _challenge_utilities(pairs, salience, risk, probability, q, *, challenged_only=False):
     """Expected utilities of challenges between every pair, as actor i perceives them.
 
     Returns (eu_ij, eu_ji): eu_ij[i, j] is i's expected utility of challenging j, eu_ji[i, j]
     is j's expected utility of challenging i, both computed with i's risk exponent (``risk``
-    None: risk-neutral); ``half_gap`` is 0.5 * |x_i - x_j| / scale. ``challenged_only``: eu_ij is
-    not computed (None), for the danger step, which needs only eu_ji.
+    None: risk-neutral). ``challenged_only``: eu_ij is not computed (None), for the danger
+    step, which needs only eu_ji.
     """
     if risk is None:  # risk-neutral (the danger step): x ** 1.0 is x exactly, so no powers
-        u_success = 2.0 - 4.0 * (0.5 - half_gap)
-        u_failure = 2.0 - 4.0 * (0.5 + half_gap)
+        u_success = 2.0 - 4.0 * pairs.success_base
+        u_failure = 2.0 - 4.0 * pairs.failure_base
         u_status_quo = q * (2.0 - 4.0 * 0.5)
     else:
         r = risk[:, :, None]
-        u_success = 2.0 - 4.0 * (0.5 - half_gap) ** r
-        u_failure = 2.0 - 4.0 * (0.5 + half_gap) ** r
+        u_success = 2.0 - 4.0 * pairs.success_base**r
+        u_failure = 2.0 - 4.0 * pairs.failure_base**r
         u_status_quo = q * (2.0 - 4.0 * 0.5**r)
     # Scholz's expression, term for term: an algebraically equal form with fewer passes rounds
     # differently, and in near-ties (actors 1e-12 apart, EUs of 1e-15) that picks another
@@ -305,7 +312,7 @@ def _risk_exponents(pairs, salience, q, variant):
     endangered actors; r = (1 - R/3) / (1 + R/3).
     """
     probability = _win_probability(pairs, None, variant)
-    _, eu_ji = _challenge_utilities(pairs.half_gap, salience, None, probability, q, challenged_only=True)
+    _, eu_ji = _challenge_utilities(pairs, salience, None, probability, q, challenged_only=True)
     # eu_ji[i, i] is exactly 0 here (no gap: the utilities of winning, losing and the status quo
     # are all 2 - 4 * 0.5 = 0), so the row sum is the danger from the others.
     danger = eu_ji.sum(axis=-1)
@@ -320,7 +327,17 @@ def _risk_exponents(pairs, salience, q, variant):
 def _pick(eligible, key):
     """Index of the smallest key among eligible challengers (first on ties), and whether any."""
     masked = np.where(eligible, key, np.inf)
-    return np.argmin(masked, axis=-1), eligible.any(axis=-1)
+    # Whether any: the first eligible one (argmax of the flags, 0 when none) is eligible. (numpy's
+    # any() along a short last axis takes several times as long as this argmax.)
+    first = np.argmax(eligible, axis=-1)
+    return np.argmin(masked, axis=-1), (first > 0) | eligible[..., 0]
+
+
+def _compromise_position(x_i, difference, eu_ij, eu_ji):
+    """Where i moves to compromise with j: x_i + (x_j - x_i) * |eu_ij / eu_ji|, computed as
+    x_i - (x_i - x_j) * |eu_ij / eu_ji|, the same number (x_j - x_i is -(x_i - x_j) exactly)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return x_i - difference * np.abs(eu_ij / eu_ji)
 
 
 def _play_round(position, weight, salience, scale, q, variant, offer_choice, capitulation):
@@ -328,7 +345,7 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     pairs = _pairs(position, weight, scale)
     risk = _risk_exponents(pairs, salience, q, variant)
     probability = _win_probability(pairs, risk, variant)
-    eu_ij, eu_ji = _challenge_utilities(pairs.half_gap, salience, risk, probability, q)
+    eu_ij, eu_ji = _challenge_utilities(pairs, salience, risk, probability, q)
 
     x_i = position[:, :, None]
     x_j = position[:, None, :]
@@ -337,10 +354,7 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     confrontation = distinct & (eu_ji > eu_ij) & (eu_ij > 0)
     may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
     concession = may_yield & (eu_ji > size_ij)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # x_i + (x_j - x_i) * |eu_ij / eu_ji|, the same number: x_j - x_i is -(x_i - x_j) exactly
-        compromise_position = x_i - pairs.difference * np.abs(eu_ij / eu_ji)
-    # A confrontation or a capitulation moves i to x_j, a compromise to compromise_position.
+    # A confrontation or a capitulation moves i to x_j, a compromise to _compromise_position.
     if offer_choice == "scholz":
         # Scholz's code ranks compromises by the EU-weighted midpoint of the two positions
         # (lowest first), not by the size of the move; kept to reproduce the published run.
@@ -348,7 +362,7 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
         with np.errstate(invalid="ignore", divide="ignore"):
             compromise_key = (size_ij * x_i + strength_j * x_j) / (size_ij + strength_j)
     else:
-        compromise_key = np.abs(x_i - compromise_position)
+        compromise_key = np.abs(x_i - _compromise_position(x_i, pairs.difference, eu_ij, eu_ji))
 
     kind = np.full(position.shape, _NONE)
     chosen = np.full(position.shape, -1)
@@ -363,10 +377,13 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
 
     has_offer = chosen >= 0
     row, actor, challenger = np.arange(len(position))[:, None], np.arange(position.shape[1]), np.maximum(chosen, 0)
-    offered = np.where(kind == _COMPROMISE, compromise_position[row, actor, challenger], position[row, challenger])
+    taken = row, actor, challenger
+    # (computed for the taken offers only: elementwise, the same numbers as over all pairs)
+    compromise_position = _compromise_position(position, pairs.difference[taken], eu_ij[taken], eu_ji[taken])
+    offered = np.where(kind == _COMPROMISE, compromise_position, position[row, challenger])
     new_position = np.where(has_offer, offered, position)
-    actor_eu = np.where(has_offer, eu_ij[row, actor, challenger], np.nan)
-    challenger_eu = np.where(has_offer, eu_ji[row, actor, challenger], np.nan)
+    actor_eu = np.where(has_offer, eu_ij[taken], np.nan)
+    challenger_eu = np.where(has_offer, eu_ji[taken], np.nan)
     return new_position, kind, chosen, actor_eu, challenger_eu
 
 
