@@ -167,17 +167,18 @@ class _Pairs:
 class _Layout:
     """Index arrays that depend only on the number of actors, built once per n (read-only)."""
 
-    pair_a: np.ndarray  # [pair]: a of each unordered pair a <= b, in np.triu_indices order
+    pair_a: np.ndarray  # [pair]: a of each unordered pair of two actors a < b, in np.triu_indices order
     pair_b: np.ndarray  # [pair]: b of each unordered pair
-    pair_of: np.ndarray  # [a, b]: position of the unordered pair {a, b} in pair_a / pair_b
+    pair_of: np.ndarray  # [a, b]: position of the pair {a, b} in pair_a / pair_b; for a == b, one past them
     left_voters: np.ndarray  # see _Pairs.left_voters
 
 
 @cache
 def _layout(n: int) -> _Layout:
-    pair_a, pair_b = np.triu_indices(n)
+    pair_a, pair_b = np.triu_indices(n, 1)
     pair_of = np.empty((n, n), dtype=np.intp)
     pair_of[pair_a, pair_b] = pair_of[pair_b, pair_a] = np.arange(len(pair_a))
+    np.fill_diagonal(pair_of, len(pair_a))
     # running sums along a middle axis as a matrix product: numpy's cumsum there is several times slower
     layout = _Layout(pair_a=pair_a, pair_b=pair_b, pair_of=pair_of, left_voters=np.tri(n + 1, n, -1))
     for array in vars(layout).values():
@@ -199,10 +200,13 @@ def _pairs(position, weight, scale) -> _Pairs:
     # The voters left of each midpoint, counted once per unordered pair: x_a + x_b and x_b + x_a
     # are the same float, so the count for (a, b) is the one for (b, a), and this halves the
     # n^3 comparisons. Voters on the middle axis so each comparison runs over all pairs at once,
-    # summed in the smallest integer type that holds n (half again as fast as in intp).
+    # summed in the smallest integer type that holds n (half again as fast as in intp). An actor
+    # with itself is not counted: whatever running sum it reads, its votes are that sum minus
+    # itself, 0; it reads the row's first (the extra last column, left 0).
     midpoint = (position[:, layout.pair_a] + position[:, layout.pair_b]) / 2
     voters_left = np.sum(voter_position[:, :, None] < midpoint[:, None, :], axis=1, dtype=np.min_scalar_type(n))
-    running_row_start = np.multiply(voters_left, n, dtype=np.intp)  # [row, pair]: offset of that row of running sums
+    running_row_start = np.zeros((batch, len(layout.pair_a) + 1), dtype=np.intp)  # [row, pair]: where its sums start
+    np.multiply(voters_left, n, out=running_row_start[:, :-1], dtype=np.intp)
     running_row_start += row * ((n + 1) * n)
     midpoint_index = running_row_start[:, layout.pair_of]
     midpoint_index += np.arange(n)
@@ -334,8 +338,8 @@ def _risk_exponents(pairs, salience, q, variant):
     high = danger.max(axis=-1, keepdims=True)
     spread = high - low
     with np.errstate(invalid="ignore", divide="ignore"):
-        acceptance = np.where(spread > 0, (2 * danger - high - low) / spread, 0.0)
-    return (1 - acceptance / 3) / (1 + acceptance / 3)
+        acceptance_third = np.where(spread > 0, (2 * danger - high - low) / spread, 0.0) / 3
+    return (1 - acceptance_third) / (1 + acceptance_third)
 
 
 def _pick(eligible, key):
@@ -366,8 +370,8 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     distinct = pairs.distinct
     size_ij = np.abs(eu_ij)
     confrontation = distinct & (eu_ji > eu_ij) & (eu_ij > 0)
-    may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
-    concession = may_yield & (eu_ji > size_ij)
+    # i may yield to j when eu_ji > 0 > eu_ij; it concedes when eu_ji > |eu_ij|, which implies eu_ji > 0
+    concession = distinct & (eu_ij < 0) & (eu_ji > size_ij)
     # A confrontation or a capitulation moves i to x_j, a compromise to _compromise_position.
     if offer_choice == "scholz":
         # Scholz's code ranks compromises by the EU-weighted midpoint of the two positions
@@ -383,6 +387,7 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     # Precedence: a lost confrontation, else a compromise, else a capitulation (later picks win).
     candidates = [(_COMPROMISE, concession, compromise_key), (_CONFRONTATION, confrontation, pairs.distance)]
     if capitulation:  # off in the replication, whose capitulation test is never true: not computed
+        may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
         candidates.insert(0, (_CAPITULATION, may_yield & (size_ij > eu_ji), pairs.distance))
     for code, eligible, key in candidates:
         index, available = _pick(eligible, key)
@@ -392,12 +397,13 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     has_offer = chosen >= 0
     row, actor, challenger = np.arange(len(position))[:, None], np.arange(position.shape[1]), np.maximum(chosen, 0)
     taken = row, actor, challenger
+    taken_eu_ij, taken_eu_ji = eu_ij[taken], eu_ji[taken]
     # (computed for the taken offers only: elementwise, the same numbers as over all pairs)
-    compromise_position = _compromise_position(position, pairs.difference[taken], eu_ij[taken], eu_ji[taken])
+    compromise_position = _compromise_position(position, pairs.difference[taken], taken_eu_ij, taken_eu_ji)
     offered = np.where(kind == _COMPROMISE, compromise_position, position[row, challenger])
     new_position = np.where(has_offer, offered, position)
-    actor_eu = np.where(has_offer, eu_ij[taken], np.nan)
-    challenger_eu = np.where(has_offer, eu_ji[taken], np.nan)
+    actor_eu = np.where(has_offer, taken_eu_ij, np.nan)
+    challenger_eu = np.where(has_offer, taken_eu_ji, np.nan)
     return new_position, kind, chosen, actor_eu, challenger_eu
 
 
@@ -461,8 +467,9 @@ def expected_utility(
         own_eu = np.full(x.shape, np.nan)
         other_eu = np.full(x.shape, np.nan)
         x = x.copy()
+        every_row_moves = len(moving) == len(x)  # then a group is a slice: views in, no index arrays
         for start in range(0, len(moving), rows_per_group):
-            rows = moving[start : start + rows_per_group]
+            rows = slice(start, start + rows_per_group) if every_row_moves else moving[start : start + rows_per_group]
             (x[rows], kind[rows], chosen[rows], own_eu[rows], other_eu[rows]) = _play_round(
                 x[rows], weight[rows], s[rows], scale[rows], q, win_probability, offer_choice, capitulation
             )
