@@ -165,16 +165,17 @@ class _Pairs:
 
 @dataclass(frozen=True)
 class _Layout:
-    """Index arrays that depend only on the number of actors, built once per n (read-only)."""
+    """Index arrays that depend only on the number of actors: built once per n, read-only."""
 
     pair_a: np.ndarray  # [pair]: a of each unordered pair of two actors a < b, in np.triu_indices order
-    pair_b: np.ndarray  # [pair]: b of each unordered pair
-    pair_of: np.ndarray  # [a, b]: position of the pair {a, b} in pair_a / pair_b; for a == b, one past them
+    pair_b: np.ndarray  # [pair]: b of each pair
+    pair_of: np.ndarray  # [a, b]: the index of the pair {a, b}; for a == b, one past the last pair
     left_voters: np.ndarray  # see _Pairs.left_voters
 
 
 @cache
 def _layout(n: int) -> _Layout:
+    """The index arrays for n actors (cached: every round of every call with n actors reads them)."""
     pair_a, pair_b = np.triu_indices(n, 1)
     pair_of = np.empty((n, n), dtype=np.intp)
     pair_of[pair_a, pair_b] = pair_of[pair_b, pair_a] = np.arange(len(pair_a))
@@ -197,18 +198,19 @@ def _pairs(position, weight, scale) -> _Pairs:
     distance = np.abs(difference)
     gap = distance / scale
     half_gap = 0.5 * gap
-    # The voters left of each midpoint, counted once per unordered pair: x_a + x_b and x_b + x_a
-    # are the same float, so the count for (a, b) is the one for (b, a), and this halves the
+    # The voters left of each midpoint, counted once per unordered pair of two actors: x_a + x_b
+    # and x_b + x_a are the same float, so (a, b) and (b, a) have one count, and this halves the
     # n^3 comparisons. Voters on the middle axis so each comparison runs over all pairs at once,
     # summed in the smallest integer type that holds n (half again as fast as in intp). An actor
-    # with itself is not counted: whatever running sum it reads, its votes are that sum minus
-    # itself, 0; it reads the row's first (the extra last column, left 0).
+    # facing itself casts votes equal to a running sum minus itself, 0 whichever sum it reads:
+    # it is given none (the column after the pairs, 0 voters).
     midpoint = (position[:, layout.pair_a] + position[:, layout.pair_b]) / 2
     voters_left = np.sum(voter_position[:, :, None] < midpoint[:, None, :], axis=1, dtype=np.min_scalar_type(n))
-    running_row_start = np.zeros((batch, len(layout.pair_a) + 1), dtype=np.intp)  # [row, pair]: where its sums start
-    np.multiply(voters_left, n, out=running_row_start[:, :-1], dtype=np.intp)
-    running_row_start += row * ((n + 1) * n)
-    midpoint_index = running_row_start[:, layout.pair_of]
+    # [row, pair]: flat index of the first running sum that pair reads, [row, voters left, 0]
+    first_read = np.zeros((batch, len(layout.pair_a) + 1), dtype=np.intp)
+    np.multiply(voters_left, n, out=first_read[:, :-1], dtype=np.intp)  # intp: uint8 * n overflows
+    first_read += row * ((n + 1) * n)
+    midpoint_index = first_read[:, layout.pair_of]
     midpoint_index += np.arange(n)
     return _Pairs(
         difference=difference,
