@@ -134,7 +134,25 @@ class ExpectedUtilityRun:
 
 # Size of one (rows, n, n) float array in a call of _play_round: expected_utility plays the rows
 # in groups of this size (why: there).
-_GROUP_BYTES = 96 * 1024
+_GROUP_BYTES = 1024 * 1024
+# A block larger than any group's arrays, freed once per process (see _keep_temporaries_on_the_heap).
+_RELEASED_BLOCK_BYTES = 16 * 1024 * 1024
+
+
+@cache
+def _keep_temporaries_on_the_heap() -> None:
+    """Allocate and free one 16 MiB block, once per process, so that malloc keeps a round's
+    temporaries on its heap.
+
+    glibc's malloc maps any block above its mmap threshold (128 KiB at start) afresh, and hands
+    memory freed at the top of its heap back to the system above its trim threshold; both
+    thresholds rise to the largest mapped block freed so far (mallopt(3), "dynamic threshold").
+    In a process that has not yet freed a large array, a round's (rows, n, n) temporaries of up
+    to _GROUP_BYTES were otherwise paged in anew at almost every allocation (the report-grade
+    benchmark run in a process that had only loaded the kit: 75,000 page faults, 340 ms against
+    170 ms). With another allocator this only costs one allocation.
+    """
+    np.empty(_RELEASED_BLOCK_BYTES, dtype=np.uint8)  # never touched: mapped and unmapped, no page faults
 
 
 @dataclass(frozen=True)
@@ -453,9 +471,11 @@ def expected_utility(
     # A row where no actor accepted an offer keeps its positions, so every later round would
     # replay the same state: such rows are settled and only the others are played (same result).
     moving = np.arange(len(x))
-    # Rows are played in groups whose (rows, n, n) arrays stay below malloc's mmap threshold
-    # (128 KiB): a larger array is mapped afresh at each allocation, and its page faults cost
-    # more than the arithmetic on it.
+    # Rows are played in groups whose (rows, n, n) arrays take about _GROUP_BYTES: a round costs
+    # some 160 numpy calls per group whatever its size, and larger groups outgrow the caches.
+    # (96 KiB groups, under malloc's initial mmap threshold, took 195 ms in the report-grade
+    # benchmark; 1 MiB ones, with the thresholds raised, 167 ms.)
+    _keep_temporaries_on_the_heap()
     rows_per_group = max(1, _GROUP_BYTES // (8 * n_actors * n_actors))
     for _ in range(rounds):
         kind = np.full(x.shape, _NONE)
