@@ -135,7 +135,9 @@ class ExpectedUtilityRun:
 # Size of one (rows, n, n) float array in a call of _play_round: expected_utility plays the rows
 # in groups of this size (why: there).
 _GROUP_BYTES = 1024 * 1024
-# A block larger than any group's arrays, freed once per process (see _keep_temporaries_on_the_heap).
+# Freed once per process (see _keep_temporaries_on_the_heap): larger than a group's temporaries
+# (the largest, the midpoint comparisons of 21 actors, takes 1.3 MiB) and within the 32 MiB up to
+# which glibc lets its thresholds rise.
 _RELEASED_BLOCK_BYTES = 16 * 1024 * 1024
 
 
@@ -473,8 +475,8 @@ def expected_utility(
     moving = np.arange(len(x))
     # Rows are played in groups whose (rows, n, n) arrays take about _GROUP_BYTES: a round costs
     # some 160 numpy calls per group whatever its size, and larger groups outgrow the caches.
-    # (96 KiB groups, under malloc's initial mmap threshold, took 195 ms in the report-grade
-    # benchmark; 1 MiB ones, with the thresholds raised, 167 ms.)
+    # (In the report-grade benchmark on 2 cores, 96 KiB groups, under malloc's initial mmap
+    # threshold, took about 195 ms; 1 MiB ones, with the thresholds raised, about 170 ms.)
     _keep_temporaries_on_the_heap()
     rows_per_group = max(1, _GROUP_BYTES // (8 * n_actors * n_actors))
     for _ in range(rounds):
