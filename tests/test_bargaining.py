@@ -216,11 +216,12 @@ def test_win_probabilities_equal_the_sum_of_every_voters_votes(variant):
 
 def test_expected_utility_played_in_row_groups_matches_single_runs():
     rng = np.random.default_rng(4)
-    rows, n = 120, 19  # more rows than one group of 19 actors holds
-    assert rows > bargaining._GROUP_BYTES // (8 * n * n)
+    n = 19
+    group = bargaining._GROUP_BYTES // (8 * n * n)
+    rows = 2 * group + 3  # three groups of 19 actors, the last one short
     position, capability, salience = rng.uniform(0, 100, (rows, n)), rng.uniform(0.1, 1, n), rng.uniform(0.1, 1, (rows, n))
     batched = expected_utility(position, capability, salience, rounds=3)
-    for row in (0, 57, rows - 1):
+    for row in (0, group + 1, rows - 1):
         single = expected_utility(position[row], capability, salience[row], rounds=3)
         np.testing.assert_allclose(batched.positions[row], single.positions, rtol=1e-12)
         np.testing.assert_array_equal(batched.offer_from[row], single.offer_from)

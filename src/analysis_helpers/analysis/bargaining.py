@@ -19,6 +19,7 @@ expected-utility model needs complete rows (drop absent actors before calling it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -133,7 +134,27 @@ class ExpectedUtilityRun:
 
 # Size of one (rows, n, n) float array in a call of _play_round: expected_utility plays the rows
 # in groups of this size (why: there).
-_GROUP_BYTES = 96 * 1024
+_GROUP_BYTES = 1024 * 1024
+# Freed once per process (see _keep_temporaries_on_the_heap): larger than a group's temporaries
+# (the largest, the midpoint comparisons of 21 actors, takes 1.3 MiB) and within the 32 MiB up to
+# which glibc lets its thresholds rise.
+_RELEASED_BLOCK_BYTES = 16 * 1024 * 1024
+
+
+@cache
+def _keep_temporaries_on_the_heap() -> None:
+    """Allocate and free one 16 MiB block, once per process, so that malloc keeps a round's
+    temporaries on its heap.
+
+    glibc's malloc maps any block above its mmap threshold (128 KiB at start) afresh, and hands
+    memory freed at the top of its heap back to the system above its trim threshold; both
+    thresholds rise to the largest mapped block freed so far (mallopt(3), "dynamic threshold").
+    In a process that has not yet freed a large array, a round's (rows, n, n) temporaries of up
+    to _GROUP_BYTES were otherwise paged in anew at almost every allocation (the report-grade
+    benchmark run in a process that had only loaded the kit: 75,000 page faults, 340 ms against
+    170 ms). With another allocator this only costs one allocation.
+    """
+    np.empty(_RELEASED_BLOCK_BYTES, dtype=np.uint8)  # never touched: mapped and unmapped, no page faults
 
 
 @dataclass(frozen=True)
@@ -145,7 +166,10 @@ class _Pairs:
     difference: np.ndarray  # [row, a, b]: x_a - x_b
     distance: np.ndarray  # [row, a, b]: |x_a - x_b|
     gap: np.ndarray  # [row, a, b]: |x_a - x_b| / scale
-    half_gap: np.ndarray  # 0.5 * gap, as the utilities of winning and losing take it
+    # [row, a, b]: 0.5 - 0.5 * gap and 0.5 + 0.5 * gap, what the utilities of winning and losing
+    # raise to the risk exponent (computed once for the round's two utility steps)
+    success_base: np.ndarray
+    failure_base: np.ndarray
     distinct: np.ndarray  # [row, a, b]: x_a != x_b
     right_of: np.ndarray  # [row, a, b]: x_a > x_b
     weight: np.ndarray  # [row, a]: capability x salience
@@ -159,25 +183,61 @@ class _Pairs:
     midpoint_index: np.ndarray  # [row, a, b]: flat index of [row, voters left of (x_a + x_b) / 2, b]
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Index arrays that depend only on the number of actors: built once per n, read-only."""
+
+    pair_a: np.ndarray  # [pair]: a of each unordered pair of two actors a < b, in np.triu_indices order
+    pair_b: np.ndarray  # [pair]: b of each pair
+    pair_of: np.ndarray  # [a, b]: the index of the pair {a, b}; for a == b, one past the last pair
+    left_voters: np.ndarray  # see _Pairs.left_voters
+
+
+@cache
+def _layout(n: int) -> _Layout:
+    """The index arrays for n actors (cached: every round of every call with n actors reads them)."""
+    pair_a, pair_b = np.triu_indices(n, 1)
+    pair_of = np.empty((n, n), dtype=np.intp)
+    pair_of[pair_a, pair_b] = pair_of[pair_b, pair_a] = np.arange(len(pair_a))
+    np.fill_diagonal(pair_of, len(pair_a))
+    # running sums along a middle axis as a matrix product: numpy's cumsum there is several times slower
+    layout = _Layout(pair_a=pair_a, pair_b=pair_b, pair_of=pair_of, left_voters=np.tri(n + 1, n, -1))
+    for array in vars(layout).values():
+        array.flags.writeable = False
+    return layout
+
+
 def _pairs(position, weight, scale) -> _Pairs:
     """The pairwise arrays of one round's positions (rows x actors) and weights."""
     batch, n = position.shape
+    layout = _layout(n)
     row = np.arange(batch)[:, None]
     order = np.argsort(position, axis=-1)
     voter_position, voter_weight = position[row, order], weight[row, order, None]
     difference = position[:, :, None] - position[:, None, :]  # x_a - x_b: 0 exactly when x_a == x_b
     distance = np.abs(difference)
     gap = distance / scale
-    midpoint = ((position[:, :, None] + position[:, None, :]) / 2).reshape(batch, 1, n * n)
-    # Counted with the voters on the middle axis so each comparison runs over all n * n pairs at once.
-    # (summed in the smallest integer type that holds n: half again as fast as in intp)
-    voters_left = np.sum(voter_position[:, :, None] < midpoint, axis=1, dtype=np.min_scalar_type(n))
-    voters_left = voters_left.astype(np.intp).reshape(batch, n, n)
+    half_gap = 0.5 * gap
+    # The voters left of each midpoint, counted once per unordered pair of two actors: x_a + x_b
+    # and x_b + x_a are the same float, so (a, b) and (b, a) have one count, and this halves the
+    # n^3 comparisons. Voters on the middle axis so each comparison runs over all pairs at once,
+    # summed in the smallest integer type that holds n (half again as fast as in intp). An actor
+    # facing itself casts votes equal to a running sum minus itself, 0 whichever sum it reads:
+    # it is given none (the column after the pairs, 0 voters).
+    midpoint = (position[:, layout.pair_a] + position[:, layout.pair_b]) / 2
+    voters_left = np.sum(voter_position[:, :, None] < midpoint[:, None, :], axis=1, dtype=np.min_scalar_type(n))
+    # [row, pair]: flat index of the first running sum that pair reads, [row, voters left, 0]
+    first_read = np.zeros((batch, len(layout.pair_a) + 1), dtype=np.intp)
+    np.multiply(voters_left, n, out=first_read[:, :-1], dtype=np.intp)  # intp: uint8 * n overflows
+    first_read += row * ((n + 1) * n)
+    midpoint_index = first_read[:, layout.pair_of]
+    midpoint_index += np.arange(n)
     return _Pairs(
         difference=difference,
         distance=distance,
         gap=gap,
-        half_gap=0.5 * gap,
+        success_base=0.5 - half_gap,
+        failure_base=0.5 + half_gap,
         distinct=difference != 0,
         right_of=difference > 0,
         weight=weight,
@@ -185,9 +245,8 @@ def _pairs(position, weight, scale) -> _Pairs:
         voter_gap=gap[row, order],  # rows of gap in voter order
         voter_weight=np.maximum(voter_weight, 0.0),
         contrary_voter_weight=np.maximum(-voter_weight, 0.0) if np.any(weight < 0) else None,
-        # running sums along a middle axis as a matrix product: numpy's cumsum there is several times slower
-        left_voters=np.tri(n + 1, n, -1),
-        midpoint_index=voters_left * n + (row[:, :, None] * ((n + 1) * n) + np.arange(n)),
+        left_voters=layout.left_voters,
+        midpoint_index=midpoint_index,
     )
 
 
@@ -212,12 +271,18 @@ def _win_probability(pairs, risk, variant):
     if risk is None:
         distance = pairs.voter_gap
     else:
-        distance = pairs.voter_gap ** risk[np.arange(len(risk))[:, None], pairs.voter_order, None]
+        voter_risk = risk[np.arange(len(risk))[:, None], pairs.voter_order, None]
+        # numpy's power is several times slower on vectors holding a zero base, and every voter
+        # is at gap 0 from its own position (and from those who share it): the zeros are raised
+        # from 1 instead and set back (1 ** r - 1 = 0 = 0 ** r, and gap ** r - 0 is gap ** r).
+        on_position = (pairs.voter_gap == 0).astype(float)
+        distance = (pairs.voter_gap + on_position) ** voter_risk
+        distance -= on_position
 
     def votes_for(voter_weight):
         """[row, a, b]: the votes for a against b of voters with these weights."""
         running = pairs.left_voters @ (voter_weight * distance)  # [row, t, a]: sum of w_k d_k(a), k < t
-        left_of_midpoint = running.ravel()[pairs.midpoint_index]  # [row, a, b]: those voters' sum for b
+        left_of_midpoint = running.take(pairs.midpoint_index)  # [row, a, b]: those voters' sum for b
         left_prefer_a = left_of_midpoint - np.swapaxes(left_of_midpoint, 1, 2)
         everyone_prefers_a = running[:, -1, None, :] - running[:, -1, :, None]
         # a left of b: the voters left of the midpoint vote for a; a right of b: those right of it.
@@ -234,26 +299,28 @@ def _win_probability(pairs, risk, variant):
         total = 2.0 * for_a.sum(axis=(1, 2))[:, None, None]
     else:
         total = for_a + np.swapaxes(for_a, 1, 2)
-    # Where no vote is cast (total 0), for_a is 0 too and stays the probability.
-    return np.divide(for_a, total, out=for_a, where=total > 0)
+    # Where no vote is cast (total 0), for_a is 0 too and stays the probability: divided by 1
+    # (a plain division: with where= numpy's divide is several times slower).
+    for_a /= np.where(total > 0, total, 1.0)
+    return for_a
 
 
-def _challenge_utilities(half_gap, salience, risk, probability, q, *, challenged_only=False):
+def _challenge_utilities(pairs, salience, risk, probability, q, *, challenged_only=False):
     """Expected utilities of challenges between every pair, as actor i perceives them.
 
     Returns (eu_ij, eu_ji): eu_ij[i, j] is i's expected utility of challenging j, eu_ji[i, j]
     is j's expected utility of challenging i, both computed with i's risk exponent (``risk``
-    None: risk-neutral); ``half_gap`` is 0.5 * |x_i - x_j| / scale. ``challenged_only``: eu_ij is
-    not computed (None), for the danger step, which needs only eu_ji.
+    None: risk-neutral). ``challenged_only``: eu_ij is not computed (None), for the danger
+    step, which needs only eu_ji.
     """
     if risk is None:  # risk-neutral (the danger step): x ** 1.0 is x exactly, so no powers
-        u_success = 2.0 - 4.0 * (0.5 - half_gap)
-        u_failure = 2.0 - 4.0 * (0.5 + half_gap)
+        u_success = 2.0 - 4.0 * pairs.success_base
+        u_failure = 2.0 - 4.0 * pairs.failure_base
         u_status_quo = q * (2.0 - 4.0 * 0.5)
     else:
         r = risk[:, :, None]
-        u_success = 2.0 - 4.0 * (0.5 - half_gap) ** r
-        u_failure = 2.0 - 4.0 * (0.5 + half_gap) ** r
+        u_success = 2.0 - 4.0 * pairs.success_base**r
+        u_failure = 2.0 - 4.0 * pairs.failure_base**r
         u_status_quo = q * (2.0 - 4.0 * 0.5**r)
     # Scholz's expression, term for term: an algebraically equal form with fewer passes rounds
     # differently, and in near-ties (actors 1e-12 apart, EUs of 1e-15) that picks another
@@ -265,7 +332,9 @@ def _challenge_utilities(half_gap, salience, risk, probability, q, *, challenged
     eu_ij = None if challenged_only else (
         s_j * (p_ij * u_success + (1 - p_ij) * u_failure) + (1 - s_j) * u_success - u_status_quo
     )
-    eu_ji = s_i * (p_ji * u_success + (1 - p_ji) * u_failure) + (1 - s_i) * u_success - u_status_quo
+    eu_ji = s_i * (p_ji * u_success + (1 - p_ji) * u_failure) + (1 - s_i) * u_success
+    if risk is not None or u_status_quo != 0:  # risk-neutral, it is q * 0.0, and x - 0.0 is x
+        eu_ji -= u_status_quo
     return eu_ij, eu_ji
 
 
@@ -277,7 +346,7 @@ def _risk_exponents(pairs, salience, q, variant):
     endangered actors; r = (1 - R/3) / (1 + R/3).
     """
     probability = _win_probability(pairs, None, variant)
-    _, eu_ji = _challenge_utilities(pairs.half_gap, salience, None, probability, q, challenged_only=True)
+    _, eu_ji = _challenge_utilities(pairs, salience, None, probability, q, challenged_only=True)
     # eu_ji[i, i] is exactly 0 here (no gap: the utilities of winning, losing and the status quo
     # are all 2 - 4 * 0.5 = 0), so the row sum is the danger from the others.
     danger = eu_ji.sum(axis=-1)
@@ -285,14 +354,24 @@ def _risk_exponents(pairs, salience, q, variant):
     high = danger.max(axis=-1, keepdims=True)
     spread = high - low
     with np.errstate(invalid="ignore", divide="ignore"):
-        acceptance = np.where(spread > 0, (2 * danger - high - low) / spread, 0.0)
-    return (1 - acceptance / 3) / (1 + acceptance / 3)
+        acceptance_third = np.where(spread > 0, (2 * danger - high - low) / spread, 0.0) / 3
+    return (1 - acceptance_third) / (1 + acceptance_third)
 
 
 def _pick(eligible, key):
     """Index of the smallest key among eligible challengers (first on ties), and whether any."""
     masked = np.where(eligible, key, np.inf)
-    return np.argmin(masked, axis=-1), eligible.any(axis=-1)
+    # Whether any: the first eligible one (argmax of the flags, 0 when none) is eligible. (numpy's
+    # any() along a short last axis takes several times as long as this argmax.)
+    first = np.argmax(eligible, axis=-1)
+    return np.argmin(masked, axis=-1), (first > 0) | eligible[..., 0]
+
+
+def _compromise_position(x_i, difference, eu_ij, eu_ji):
+    """Where i moves to compromise with j: x_i + (x_j - x_i) * |eu_ij / eu_ji|, computed as
+    x_i - (x_i - x_j) * |eu_ij / eu_ji|, the same number (x_j - x_i is -(x_i - x_j) exactly)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return x_i - difference * np.abs(eu_ij / eu_ji)
 
 
 def _play_round(position, weight, salience, scale, q, variant, offer_choice, capitulation):
@@ -300,19 +379,16 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
     pairs = _pairs(position, weight, scale)
     risk = _risk_exponents(pairs, salience, q, variant)
     probability = _win_probability(pairs, risk, variant)
-    eu_ij, eu_ji = _challenge_utilities(pairs.half_gap, salience, risk, probability, q)
+    eu_ij, eu_ji = _challenge_utilities(pairs, salience, risk, probability, q)
 
     x_i = position[:, :, None]
     x_j = position[:, None, :]
     distinct = pairs.distinct
     size_ij = np.abs(eu_ij)
     confrontation = distinct & (eu_ji > eu_ij) & (eu_ij > 0)
-    may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
-    concession = may_yield & (eu_ji > size_ij)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # x_i + (x_j - x_i) * |eu_ij / eu_ji|, the same number: x_j - x_i is -(x_i - x_j) exactly
-        compromise_position = x_i - pairs.difference * np.abs(eu_ij / eu_ji)
-    # A confrontation or a capitulation moves i to x_j, a compromise to compromise_position.
+    # i may yield to j when eu_ji > 0 > eu_ij; it concedes when eu_ji > |eu_ij|, which implies eu_ji > 0
+    concession = distinct & (eu_ij < 0) & (eu_ji > size_ij)
+    # A confrontation or a capitulation moves i to x_j, a compromise to _compromise_position.
     if offer_choice == "scholz":
         # Scholz's code ranks compromises by the EU-weighted midpoint of the two positions
         # (lowest first), not by the size of the move; kept to reproduce the published run.
@@ -320,13 +396,14 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
         with np.errstate(invalid="ignore", divide="ignore"):
             compromise_key = (size_ij * x_i + strength_j * x_j) / (size_ij + strength_j)
     else:
-        compromise_key = np.abs(x_i - compromise_position)
+        compromise_key = np.abs(x_i - _compromise_position(x_i, pairs.difference, eu_ij, eu_ji))
 
     kind = np.full(position.shape, _NONE)
     chosen = np.full(position.shape, -1)
     # Precedence: a lost confrontation, else a compromise, else a capitulation (later picks win).
     candidates = [(_COMPROMISE, concession, compromise_key), (_CONFRONTATION, confrontation, pairs.distance)]
     if capitulation:  # off in the replication, whose capitulation test is never true: not computed
+        may_yield = distinct & (eu_ji > 0) & (eu_ij < 0)
         candidates.insert(0, (_CAPITULATION, may_yield & (size_ij > eu_ji), pairs.distance))
     for code, eligible, key in candidates:
         index, available = _pick(eligible, key)
@@ -335,10 +412,14 @@ def _play_round(position, weight, salience, scale, q, variant, offer_choice, cap
 
     has_offer = chosen >= 0
     row, actor, challenger = np.arange(len(position))[:, None], np.arange(position.shape[1]), np.maximum(chosen, 0)
-    offered = np.where(kind == _COMPROMISE, compromise_position[row, actor, challenger], position[row, challenger])
+    taken = row, actor, challenger
+    taken_eu_ij, taken_eu_ji = eu_ij[taken], eu_ji[taken]
+    # (computed for the taken offers only: elementwise, the same numbers as over all pairs)
+    compromise_position = _compromise_position(position, pairs.difference[taken], taken_eu_ij, taken_eu_ji)
+    offered = np.where(kind == _COMPROMISE, compromise_position, position[row, challenger])
     new_position = np.where(has_offer, offered, position)
-    actor_eu = np.where(has_offer, eu_ij[row, actor, challenger], np.nan)
-    challenger_eu = np.where(has_offer, eu_ji[row, actor, challenger], np.nan)
+    actor_eu = np.where(has_offer, taken_eu_ij, np.nan)
+    challenger_eu = np.where(has_offer, taken_eu_ji, np.nan)
     return new_position, kind, chosen, actor_eu, challenger_eu
 
 
@@ -392,9 +473,11 @@ def expected_utility(
     # A row where no actor accepted an offer keeps its positions, so every later round would
     # replay the same state: such rows are settled and only the others are played (same result).
     moving = np.arange(len(x))
-    # Rows are played in groups whose (rows, n, n) arrays stay below malloc's mmap threshold
-    # (128 KiB): a larger array is mapped afresh at each allocation, and its page faults cost
-    # more than the arithmetic on it.
+    # Rows are played in groups whose (rows, n, n) arrays take about _GROUP_BYTES: a round costs
+    # some 160 numpy calls per group whatever its size, and larger groups outgrow the caches.
+    # (In the report-grade benchmark on 2 cores, 96 KiB groups, under malloc's initial mmap
+    # threshold, took about 195 ms; 1 MiB ones, with the thresholds raised, about 170 ms.)
+    _keep_temporaries_on_the_heap()
     rows_per_group = max(1, _GROUP_BYTES // (8 * n_actors * n_actors))
     for _ in range(rounds):
         kind = np.full(x.shape, _NONE)
@@ -402,8 +485,9 @@ def expected_utility(
         own_eu = np.full(x.shape, np.nan)
         other_eu = np.full(x.shape, np.nan)
         x = x.copy()
+        every_row_moves = len(moving) == len(x)  # then a group is a slice: views in, no index arrays
         for start in range(0, len(moving), rows_per_group):
-            rows = moving[start : start + rows_per_group]
+            rows = slice(start, start + rows_per_group) if every_row_moves else moving[start : start + rows_per_group]
             (x[rows], kind[rows], chosen[rows], own_eu[rows], other_eu[rows]) = _play_round(
                 x[rows], weight[rows], s[rows], scale[rows], q, win_probability, offer_choice, capitulation
             )
