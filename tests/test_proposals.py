@@ -112,6 +112,23 @@ def test_diff_lists_every_issue_and_only_changed_regions():
     assert changes.loc["UA-01", "change"] == -1.0 and changes.loc["UA-03", "change"] == pytest.approx(0.3)
 
 
+def test_text_rows_read_once_give_the_diffs_of_diff():
+    """A live comparator reads every text's rows once (`text_rows`) and diffs each pick from them."""
+    issues = pd.DataFrame({"issue_id": ["a", "b"], "name": ["A", "B"]})
+    provisions = pd.DataFrame({"proposal_id": ["freeze", "cede", "cede"], "issue_id": ["a", "a", "a"],
+                               "position": [50.0, 90.0, 10.0], "silent": [False, False, False],
+                               "provision": ["freeze it", "cede it", "a later row on the same issue"]})
+    resolved = prop.resolve_lines(LINES, CONTROL, REGIONS)
+    rows = prop.text_rows(provisions, resolved)
+    for a, b in [("freeze", "cede"), ("cede", "freeze"), ("cede", "cede"), ("cede", "no-such-text")]:
+        pd.testing.assert_frame_equal(rows.diff(a, b, issues, REGIONS),
+                                      prop.diff(a, b, provisions, resolved, issues, REGIONS))
+    assert rows.diff("freeze", "cede", issues, REGIONS).set_index("id").loc["a", "b"] == 90.0  # the first row
+    unknown = rows.diff("cede", "no-such-text", issues, REGIONS)
+    assert set(unknown.loc[unknown["kind"] == "issue", "state_b"]) == {"not reported"}
+    assert set(unknown.loc[unknown["kind"] == "region", "state_b"]) == {"no line"}
+
+
 def test_compare_on_the_shipped_texts():
     table = facade.compare(draws=50)
     assert list(table.columns) == prop.COMPARE_COLUMNS

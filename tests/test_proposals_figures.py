@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
+from plotly.utils import PlotlyJSONEncoder
+
 import analysis_helpers as ah
 from analysis_helpers import proposals
 from analysis_helpers.analysis import proposals as engine
 from analysis_helpers.data.geo import load_boundaries
 from analysis_helpers.figures import proposals as figs
+from analysis_helpers.figures import theme
 
 AS_OF = "2026-08-22"
+
+
+def plain(fig) -> str:
+    return json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder, sort_keys=True)
 
 
 def caption(fig) -> str:
@@ -51,6 +60,28 @@ def test_diff_map_recolours_in_place_for_another_pair():
     assert [trace.x for trace in fig.data[: len(boundaries)]] == outlines
     assert "Business Insider" in caption(fig) and "LIGA" not in caption(fig)
     assert "more of Ukraine to Russia" in fig.layout.title.text
+    fresh = figs.diff_map(proposals.diff("ua-peace-formula", "ru-memorandum-2025"), regions, boundaries, AS_OF,
+                          cited=["prop-bi-peace-formula"], sources=sources)
+    assert plain(fig) == plain(fresh)  # the bottom margin too: the caption's, not the larger of both
+    assert fig.layout.margin.r == figs.CHANGE_BAR_MARGIN  # the colour bar fits: plotly.js draws it once
+
+
+def test_diff_figure_refilled_in_place_equals_a_fresh_one():
+    sources = ah.load("sources")
+    first, second = proposals.diff("us-28-point", "us-ua-20-point"), proposals.diff("cn-position-paper",
+                                                                                     "ru-memorandum-2025")
+    fig = figs.diff_figure(first, "A: 28 points", "B: 20 points", AS_OF, cited=["stance-us-28-points"],
+                           sources=sources)
+    assert len(fig.data) == 3  # the A-B bars in one trace, then A's and B's markers
+    bars = len([x for x in fig.data[0].x if x is None])
+    assert bars == len(first[(first["kind"] == "issue")].dropna(subset=["a", "b"]))
+    figs.update_diff_figure(fig, second, "A: China", "B: Russia", AS_OF, cited=["prop-bi-peace-formula"],
+                            sources=sources)
+    fresh = figs.diff_figure(second, "A: China", "B: Russia", AS_OF, cited=["prop-bi-peace-formula"],
+                             sources=sources)
+    assert plain(fig) == plain(fresh)
+    names = second.loc[second["kind"] == "issue", "name"]
+    assert fig.layout.margin.l >= theme.label_margin(names)  # room for the labels: no second layout pass
 
 
 def test_past_agreements_figure_titles_the_widest_gap_and_cites_pax():

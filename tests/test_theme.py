@@ -45,3 +45,10 @@ def test_caption_with_many_sources_lists_publishers_compactly():
 def test_caption_rejects_an_unknown_source():
     with pytest.raises(KeyError, match="not-a-source"):
         theme.source_line(["not-a-source"], ah.load("sources"))
+
+
+def test_label_margin_widens_with_the_longest_label():
+    short, long = theme.label_margin(["Territory"]), theme.label_margin(["Territory", "Zaporizhzhia NPP and nuclear safety"])
+    assert theme.label_margin([]) < short < long
+    # Wide enough for what Chromium draws (DejaVu Sans, 13 px): 239 px of label, 278 px with the axis title.
+    assert long >= 278

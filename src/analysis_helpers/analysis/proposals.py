@@ -322,6 +322,68 @@ def compare_table(proposals: pd.DataFrame, provisions: pd.DataFrame, resolved: p
     return table.sort_values("proposal_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class TextRows:
+    """Each text's provisions (by issue) and line (by region) as plain dicts: what `diff` reads.
+
+    `text_rows` builds them once from the tables; a live comparator keeps them and diffs every
+    pick from them (filtering and indexing the tables for the two texts was most of its update)."""
+
+    provisions: dict[str, dict[str, dict]]  # proposal_id -> issue_id -> the provision's row (the first per issue)
+    lines: dict[str, dict[str, dict]]  # proposal_id -> region_id -> the resolved row
+
+    def diff(self, a: str, b: str, issues: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+        """What changed from text `a` to text `b` (see `diff`)."""
+        texts = (a, b)
+        rows = []
+        for issue in issues.itertuples(index=False):
+            values = []
+            for text in texts:
+                found = self.provisions.get(text, {}).get(issue.issue_id)
+                if found is None:
+                    values.append((np.nan, "not reported", ""))
+                else:
+                    values.append((float(found["position"]) if pd.notna(found["position"]) else np.nan,
+                                   "silent" if found["silent"] else "coded", found["provision"]))
+            (value_a, state_a, detail_a), (value_b, state_b, detail_b) = values
+            rows.append(("issue", issue.issue_id, issue.name, value_a, value_b, value_b - value_a, state_a, state_b,
+                         detail_a, detail_b))
+        for region_id, name in zip(regions["region_id"], regions["name"], strict=True):
+            values = []
+            for text in texts:
+                line = self.lines.get(text)
+                if not line:
+                    values.append((np.nan, "no line", ""))
+                else:
+                    row = line[region_id]
+                    held = float(row["russian_share"] + row["buffer_share"])
+                    values.append((held, "drawn", f"{row['rule']}: {row['note']}".rstrip(": ")))
+            (value_a, state_a, detail_a), (value_b, state_b, detail_b) = values
+            if state_a == state_b == "drawn" and np.isclose(value_a, value_b):
+                continue
+            if state_a == state_b == "no line":
+                continue
+            rows.append(("region", region_id, name, value_a, value_b, value_b - value_a, state_a, state_b,
+                         detail_a, detail_b))
+        return pd.DataFrame(rows, columns=["kind", "id", "name", "a", "b", "change", "state_a", "state_b", "detail_a",
+                                           "detail_b"])
+
+
+def text_rows(provisions: pd.DataFrame, resolved: pd.DataFrame, texts: Sequence[str] | None = None) -> TextRows:
+    """The `TextRows` of `texts` (default: every text in the tables), read from the tables in one pass."""
+    if texts is not None:
+        provisions = provisions[provisions["proposal_id"].isin(texts)]
+        resolved = resolved[resolved["proposal_id"].isin(texts)]
+    coded: dict[str, dict[str, dict]] = {}
+    first = provisions.drop_duplicates(["proposal_id", "issue_id"])
+    for row in first[["proposal_id", "issue_id", "position", "silent", "provision"]].to_dict("records"):
+        coded.setdefault(row.pop("proposal_id"), {})[row.pop("issue_id")] = row
+    lines: dict[str, dict[str, dict]] = {}
+    for row in resolved.to_dict("records"):
+        lines.setdefault(row.pop("proposal_id"), {})[row.pop("region_id")] = row
+    return TextRows(coded, lines)
+
+
 def diff(a: str, b: str, provisions: pd.DataFrame, resolved: pd.DataFrame, issues: pd.DataFrame,
          regions: pd.DataFrame) -> pd.DataFrame:
     """What changed from text `a` to text `b`, issue by issue and region by region.
@@ -329,46 +391,9 @@ def diff(a: str, b: str, provisions: pd.DataFrame, resolved: pd.DataFrame, issue
     Columns: `kind` (`issue`, `region`), `id`, `name`, `a`, `b` (position 0-100, or Russian plus
     buffer share 0-1 of the region), `change` (b - a; NaN when either side has no value), `state_a`,
     `state_b` (`coded`, `silent`, `not reported`; for regions `drawn`, `no line`), `detail_a`, `detail_b`.
-    Regions appear only where the two lines differ (or one text draws no line)."""
-    # Each text's provisions and line as dicts, read once: a filter per issue and a row lookup per
-    # region was most of a live comparator's redraw.
-    texts = (a, b)
-    coded = {text: provisions[provisions["proposal_id"] == text].drop_duplicates("issue_id")
-             .set_index("issue_id")[["position", "silent", "provision"]].to_dict("index") for text in texts}
-    rows = []
-    for issue in issues.itertuples(index=False):
-        values = []
-        for text in texts:
-            found = coded[text].get(issue.issue_id)
-            if found is None:
-                values.append((np.nan, "not reported", ""))
-            else:
-                values.append((float(found["position"]) if pd.notna(found["position"]) else np.nan,
-                               "silent" if found["silent"] else "coded", found["provision"]))
-        (value_a, state_a, detail_a), (value_b, state_b, detail_b) = values
-        rows.append(("issue", issue.issue_id, issue.name, value_a, value_b, value_b - value_a, state_a, state_b,
-                     detail_a, detail_b))
-    names = regions.set_index("region_id")["name"]
-    lines = {text: resolved[resolved["proposal_id"] == text].set_index("region_id").to_dict("index") for text in texts}
-    for region_id in regions["region_id"]:
-        values = []
-        for text in texts:
-            line = lines[text]
-            if not line:
-                values.append((np.nan, "no line", ""))
-            else:
-                row = line[region_id]
-                held = float(row["russian_share"] + row["buffer_share"])
-                values.append((held, "drawn", f"{row['rule']}: {row['note']}".rstrip(": ")))
-        (value_a, state_a, detail_a), (value_b, state_b, detail_b) = values
-        if state_a == state_b == "drawn" and np.isclose(value_a, value_b):
-            continue
-        if state_a == state_b == "no line":
-            continue
-        rows.append(("region", region_id, names[region_id], value_a, value_b, value_b - value_a, state_a, state_b,
-                     detail_a, detail_b))
-    return pd.DataFrame(rows, columns=["kind", "id", "name", "a", "b", "change", "state_a", "state_b", "detail_a",
-                                       "detail_b"])
+    Regions appear only where the two lines differ (or one text draws no line). Many diffs of the
+    same tables: `text_rows(provisions, resolved).diff(a, b, issues, regions)`."""
+    return text_rows(provisions, resolved, (a, b)).diff(a, b, issues, regions)
 
 
 SIDE_METRIC_PATTERN = r"(area_km2|population|share_of_ukraine|damage|needs)"

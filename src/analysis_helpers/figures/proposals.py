@@ -21,13 +21,25 @@ from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.proposals import SIDE_LABELS, proposals_in_order
 from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
-from .theme import DIVERGING_POSITION, OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, day_text, not_yet_figure
+from .theme import (
+    DIVERGING_POSITION,
+    OKABE_ITO,
+    SEQUENTIAL_SHARE,
+    SIDE_COLOURS,
+    add_caption,
+    day_text,
+    label_margin,
+    not_yet_figure,
+)
 
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 BUFFER_COLOUR = "#999999"
 STATE_TEXT = {"silent": "silent", "not reported": "n/r"}
 MAIN_ACTORS = ("ukraine", "russia", "usa", "eu", "uk", "germany", "france", "china", "turkey", "india", "brazil")
 CHANGE_SCALE = "RdBu_r"
+# Right margin of the diff map that holds its colour bar (158 px drawn in Chromium): plotly.js
+# then need not widen the margin and draw the bar a second time on every redraw.
+CHANGE_BAR_MARGIN = 160
 MIN_ISSUES_FOR_FINDING = 3
 
 
@@ -285,58 +297,82 @@ def distance_figure(distances: pd.DataFrame, proposals: pd.DataFrame, actors: pd
     return add_caption(fig, cited, sources, as_of, note=note)
 
 
+DIFF_NOTE = "Issues a text is silent on, or that no report covers, show one marker only (hover says which)."
+DIFF_MARKERS = (("a", "#332288", "circle"), ("b", "#CC6677", "diamond"))
+
+
 def diff_figure(changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, *, cited: Sequence[str],
                 sources: pd.DataFrame) -> go.Figure:
     """Issue by issue, the position of text A and text B (dumbbells); hover gives both provisions."""
-    issues = changes[changes["kind"] == "issue"]
-    fig = go.Figure()
-    for issue in issues.itertuples(index=False):
-        if pd.notna(issue.a) and pd.notna(issue.b):
-            fig.add_trace(go.Scatter(x=[issue.a, issue.b], y=[issue.name] * 2, mode="lines", showlegend=False,
-                                     line={"color": "#bbbbbb", "width": 4}, hoverinfo="skip"))
-    for column, detail, state, label, colour, symbol in (
-            ("a", "detail_a", "state_a", title_a, "#332288", "circle"),
-            ("b", "detail_b", "state_b", title_b, "#CC6677", "diamond")):
-        fig.add_trace(go.Scatter(
-            x=issues[column], y=issues["name"], mode="markers", name=_escape(_short(label, 50)),
-            marker={"size": 14, "color": colour, "symbol": symbol},
-            customdata=[f"<b>{_escape(_short(label, 60))}</b>: " + (f"{v:g}" if pd.notna(v) else s) + "<br>"
-                        + _escape(d) for v, d, s in zip(issues[column], issues[detail], issues[state], strict=True)],
-            hovertemplate="%{customdata}<extra></extra>"))
-    moved = issues.dropna(subset=["change"])
-    biggest = moved.loc[moved["change"].abs().idxmax()] if not moved.empty else None
-    open_issues = issues[(issues["state_a"] != "coded") | (issues["state_b"] != "coded")]["name"].tolist()
-    title = (f"From A to B the largest move is on {biggest['name']} ({biggest['change']:+.0f} points)"
-             if biggest is not None and biggest["change"] != 0 else "A and B code the same positions where both speak")
+    # The bars joining A and B are one trace (a gap between issues) rather than one per issue: the
+    # same lines, and a fixed set of traces that `update_diff_figure` refills for another pair.
+    fig = go.Figure([go.Scatter(mode="lines", showlegend=False, line={"color": "#bbbbbb", "width": 4},
+                                hoverinfo="skip"),
+                     *(go.Scatter(mode="markers", marker={"size": 14, "color": colour, "symbol": symbol},
+                                  hovertemplate="%{customdata}<extra></extra>") for _, colour, symbol in DIFF_MARKERS)])
+    fig.update_layout(xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
+                      yaxis={"title": "Issue", "autorange": "reversed"}, height=460)
+    return update_diff_figure(fig, changes, title_a, title_b, as_of, cited=cited, sources=sources)
+
+
+def update_diff_figure(fig: go.Figure, changes: pd.DataFrame, title_a: str, title_b: str, as_of: AsOf, *,
+                       cited: Sequence[str], sources: pd.DataFrame) -> go.Figure:
+    """Refill a `diff_figure` for another pair of texts in place (the live comparator's redraw:
+    building the figure anew was most of its cost) and rewrite its title and caption."""
+    # Plain lists and direct assignments: pandas filters and plotly's `update` path parsing cost
+    # more than the chart's few values.
+    issues = list(changes[changes["kind"] == "issue"].itertuples(index=False))
+    both = [issue for issue in issues if pd.notna(issue.a) and pd.notna(issue.b)]
+    fig.data[0].x = [v for issue in both for v in (issue.a, issue.b, None)]
+    fig.data[0].y = [v for issue in both for v in (issue.name, issue.name, None)]
+    for trace, (column, _, _), label in zip(fig.data[1:], DIFF_MARKERS, (title_a, title_b), strict=True):
+        values = [getattr(issue, column) for issue in issues]
+        states = [getattr(issue, f"state_{column}") for issue in issues]
+        details = [getattr(issue, f"detail_{column}") for issue in issues]
+        trace.x, trace.y, trace.name = values, [issue.name for issue in issues], _escape(_short(label, 50))
+        trace.customdata = [f"<b>{_escape(_short(label, 60))}</b>: " + (f"{v:g}" if pd.notna(v) else s) + "<br>"
+                            + _escape(d) for v, d, s in zip(values, details, states, strict=True)]
+    moved = [issue for issue in issues if pd.notna(issue.change)]
+    biggest = max(moved, key=lambda issue: abs(issue.change)) if moved else None  # the first of equal moves
+    open_issues = [issue for issue in issues if issue.state_a != "coded" or issue.state_b != "coded"]
+    title = (f"From A to B the largest move is on {biggest.name} ({biggest.change:+.0f} points)"
+             if biggest is not None and biggest.change != 0 else "A and B code the same positions where both speak")
     if open_issues:
         title += f"; {len(open_issues)} issue{'s' if len(open_issues) > 1 else ''} left open by one text"
-    fig.update_layout(title=title,
-                      xaxis={"title": "Position (0 = Ukraine's demand, 100 = Russia's)", "range": [-3, 103]},
-                      yaxis={"title": "Issue", "autorange": "reversed"}, height=460, margin={"l": 230})
-    return add_caption(fig, cited, sources, as_of, note="Issues a text is silent on, or that no report covers, show "
-                                                    "one marker only (hover says which).")
+    fig.layout.title.text = title
+    fig.layout.margin.l = max(230, label_margin(issue.name for issue in issues))
+    fig.layout.margin.b = None  # the new caption's (add_caption only widens it)
+    fig.layout.annotations = ()
+    return add_caption(fig, cited, sources, as_of, note=DIFF_NOTE)
 
 
 def _diff_map_values(changes: pd.DataFrame, regions: pd.DataFrame,
                      boundaries: pd.DataFrame) -> tuple[list[str], list[str], str]:
     """Fill colours, hover texts (one per outline of `boundaries`) and the finding for `diff_map`."""
-    names = regions.set_index("region_id")["name"]
-    region_rows = changes[changes["kind"] == "region"].set_index("id").reindex(boundaries["region_id"])
-    change = region_rows["change"]
-    colours = ["#eeeeee" if pd.isna(v) else sample_colorscale(CHANGE_SCALE, [float((min(max(v, -1), 1) + 1) / 2)])[0]
-               for v in change]
-    texts = [f"<b>{_escape(names[r])}</b><br>"
-             + ("same under both lines" if pd.isna(row.change) and row.state_a != "no line" and row.state_b != "no line"
+    # Plain dicts and lists: the live comparator recolours the map on every pick, and per-region
+    # pandas look-ups were most of that.
+    names = dict(zip(regions["region_id"], regions["name"], strict=True))
+    area = dict(zip(regions["region_id"], regions["area_km2"], strict=True))
+    moved = {row.id: row for row in changes[changes["kind"] == "region"].itertuples(index=False)}
+    outlines = boundaries["region_id"].tolist()
+    rows = [moved.get(region_id) for region_id in outlines]
+    change = np.array([np.nan if row is None else row.change for row in rows], dtype=float)
+    known = ~np.isnan(change)
+    sampled = iter(sample_colorscale(CHANGE_SCALE, [float((min(max(v, -1), 1) + 1) / 2) for v in change[known]])
+                   if known.any() else [])  # one call for every region: it parses the scale each time
+    colours = [next(sampled) if is_known else "#eeeeee" for is_known in known]
+    texts = [f"<b>{_escape(names[region_id])}</b><br>"
+             + ("same under both lines" if row is None
                 else f"A: {row.a:.0%}, B: {row.b:.0%} not on Ukraine's side" if pd.notna(row.change)
+                else "same under both lines" if row.state_a != "no line" and row.state_b != "no line"
                 else f"A: {row.state_a}, B: {row.state_b}")
-             for r, row in zip(boundaries["region_id"], region_rows.itertuples(), strict=True)]
-    area = regions.set_index("region_id")["area_km2"]
-    km2 = change.fillna(0.0) * area.reindex(change.index).to_numpy()
-    if change.notna().any() and km2.abs().sum() > 0:
-        largest = names[km2.abs().idxmax()]
+             for region_id, row in zip(outlines, rows, strict=True)]
+    km2 = np.where(known, change, 0.0) * np.array([area[region_id] for region_id in outlines], dtype=float)
+    if known.any() and np.abs(km2).sum() > 0:
+        largest = names[outlines[int(np.abs(km2).argmax())]]
         title = (f"B leaves {abs(km2.sum()):,.0f} km² {'more' if km2.sum() > 0 else 'less'} of Ukraine to Russia or "
                  f"a buffer than A, most of the change in {largest}")
-    elif change.notna().any():
+    elif known.any():
         title = "A and B draw the same line"
     else:
         title = "Only one of the two texts draws a line (or neither does)"
@@ -354,7 +390,7 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
                                      "showscale": True,
                                      "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
     _map_layout(fig)
-    fig.update_layout(title=title, height=560)
+    fig.update_layout(title=title, height=560, margin={"r": CHANGE_BAR_MARGIN})
     return add_caption(fig, cited, sources, as_of)
 
 
@@ -364,9 +400,15 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
     which is most of a map's cost) and rewrite its title and caption."""
     colours, texts, title = _diff_map_values(changes, regions, boundaries)
     for trace, colour, text in zip(fig.data[: len(boundaries)], colours, texts, strict=True):
-        trace.fillcolor, trace.text = colour, text
+        # Set only what changed: most regions keep their colour and text from one pick to the next,
+        # and every set is validated.
+        if trace.fillcolor != colour:
+            trace.fillcolor = colour
+        if trace.text != text:
+            trace.text = text
+    fig.layout.title.text = title
+    fig.layout.margin.b = None  # the new caption's (add_caption only widens it)
     fig.layout.annotations = ()
-    fig.update_layout(title=title)
     return add_caption(fig, cited, sources, as_of)
 
 
