@@ -69,6 +69,8 @@ def test_explorer_rerenders_on_filter_change(events):
     explorer = timeline_explorer(events, AS_OF, sources=ah.load("sources"))
     kinds, who, output = control(explorer, "Kinds"), control(explorer, "With"), output_of(explorer)
     assert who.value == ANY_PARTICIPANT and "Russia" in who.options
+    reset = control(explorer, "Show every event")
+    assert reset.disabled  # every event is shown: nothing to reset
     everything = shown(output)
     kinds.value = ("talks",)
     who.value = "Saudi Arabia"
@@ -76,9 +78,9 @@ def test_explorer_rerenders_on_filter_change(events):
     # The widgets are the live chart's one filter: no in-chart kinds menu, only the period buttons.
     assert [menu.get("type") for menu in figure_of(output)["layout"]["updatemenus"]] == ["buttons"]
     kinds.value = ("legal",)
-    assert "No event matches these filters." in shown(output)
-    control(explorer, "Show every event").click()
-    assert shown(output) == everything and who.value == ANY_PARTICIPANT
+    assert "No event matches these filters." in shown(output) and not reset.disabled
+    reset.click()
+    assert shown(output) == everything and who.value == ANY_PARTICIPANT and reset.disabled
 
 
 def test_filter_events_by_kind_and_participant(events):

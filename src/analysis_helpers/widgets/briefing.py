@@ -16,7 +16,8 @@ ANY_PARTICIPANT = "anyone"
 def timeline_explorer(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFrame) -> widgets.VBox:
     """Kinds (multi-select) and a participant (dropdown) re-render the timeline below them; the
     button puts both back to every event. These controls are the chart's only filter (its
-    in-chart kinds menu is for the report, where there are no widgets)."""
+    in-chart kinds menu is for the report, where there are no widgets). The button is disabled
+    while every event is shown: it would change nothing."""
     past = analysis.events_until(events, as_of)
     every_kind = tuple(analysis.kinds_present(past))
     kinds = widgets.SelectMultiple(options=every_kind, value=every_kind, description="Kinds", rows=6)
@@ -26,6 +27,7 @@ def timeline_explorer(events: pd.DataFrame, as_of: AsOf, *, sources: pd.DataFram
     output = widgets.Output()
 
     def draw() -> None:
+        reset.disabled = set(kinds.value) == set(every_kind) and who.value == ANY_PARTICIPANT
         chosen = analysis.filter_events(past, kinds.value, None if who.value == ANY_PARTICIPANT else who.value)
         if chosen.empty:
             render_into(output, "No event matches these filters.")
