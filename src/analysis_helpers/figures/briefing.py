@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from ..analysis import briefing as analysis
 from ..analysis import territory
 from ..conventions import DAYS_PER_YEAR, NATIONAL_ID, AsOf, days_to_months
-from .theme import EXTENDED, OKABE_ITO, add_caption, day_text, fit_height, not_yet_figure
+from .theme import EXTENDED, OKABE_ITO, add_caption, day_text, fit_height, label_margin, not_yet_figure
 
 KIND_COLOURS = dict(zip(analysis.KIND_ORDER, OKABE_ITO[:7] + EXTENDED[:4], strict=True))
 KIND_SYMBOLS = {"talks": "circle", "summit": "star", "proposal": "diamond", "agreement": "square",
@@ -90,7 +90,7 @@ def timeline_figure(events: pd.DataFrame, as_of: AsOf, kinds: Iterable[str] | No
                          "yanchor": "bottom", "showactive": True}] if kind_menu else []),
                      {"buttons": ranges, "type": "buttons", "direction": "right", "x": 0.78, "xanchor": "right",
                       "y": 1.12, "yanchor": "bottom", "showactive": True}],
-        showlegend=True,
+        showlegend=True, margin={"l": label_margin(present), "t": 100},
     )
     fig.add_vline(x=pd.Timestamp(as_of).strftime("%Y-%m-%d"), line={"dash": "dot", "color": "#888"})
     add_caption(fig, shown["source_id"], sources, as_of,

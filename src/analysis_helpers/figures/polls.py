@@ -17,13 +17,19 @@ from plotly.subplots import make_subplots
 
 from ..analysis.polls import MAJORITY, MIN_TREND_POLLS
 from ..conventions import AsOf, as_percent, cited_by
-from .theme import OKABE_ITO, STANCE_COLOURS, add_caption, day_text, fit_height, not_yet_figure
+from .theme import (
+    MENU_PLACE,
+    OKABE_ITO,
+    SIDE_LEGEND,
+    STANCE_COLOURS,
+    add_caption,
+    day_text,
+    fit_height,
+    not_yet_figure,
+    side_legend_margin,
+)
 
 PLOT_HEIGHT = 460
-# The report twin's text menu sits above the legend (both would otherwise take the chart's top edge).
-# and its legend at the side, since a text's legend may take two rows.
-REPORT_MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
-SIDE_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 BAND_OPACITY = 0.18
 TALKS_COLOUR = "#777777"
 FRONT_COLOUR = OKABE_ITO[7]
@@ -217,7 +223,7 @@ def terms_figure(history: pd.DataFrame, title: str, as_of: AsOf, *, sources: pd.
     fig.update_layout(title=terms_title(history, title),
                       yaxis={"title": f"Share {STANCE_VERBS[stance]} (%)", "range": [0, 100]},
                       xaxis={"title": "Fieldwork midpoint (date)"}, hovermode="closest", legend=SIDE_LEGEND,
-                      margin={"r": 280})
+                      margin={"r": side_legend_margin(fig)})
     add_caption(fig, cited_by(history), sources, as_of,
                 note="Legend: issue, poll item and its match quality to the text's provision. " + BAND_NOTE)
     return fit_height(fig, PLOT_HEIGHT)
@@ -248,7 +254,7 @@ def acceptability_explorer_report(history: pd.DataFrame, titles: dict[str, str],
     fig.update_layout(title=terms_title(start_rows, titles[start]), hovermode="closest",
                       yaxis={"title": "Share accepting (%)", "range": [0, 100]},
                       xaxis={"title": "Fieldwork midpoint (date)"},
-                      updatemenus=[{"buttons": buttons, "active": list(titles).index(start), **REPORT_MENU_PLACE}],
+                      updatemenus=[{"buttons": buttons, "active": list(titles).index(start), **MENU_PLACE}],
                       legend=SIDE_LEGEND, margin={"t": 120, "r": 280})
     add_caption(fig, cited_by(history), sources, as_of,
                 note="Pick a text in the menu. Legend: issue, poll item and its match quality. " + BAND_NOTE)

@@ -23,6 +23,7 @@ from ..conventions import AsOf, as_percent, cited_by
 from .territory import _colourbar_trace, _map_layout, _region_traces
 from .theme import (
     DIVERGING_POSITION,
+    MENU_PLACE,
     OKABE_ITO,
     SEQUENTIAL_SHARE,
     SIDE_COLOURS,
@@ -32,7 +33,6 @@ from .theme import (
     not_yet_figure,
 )
 
-MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 BUFFER_COLOUR = "#999999"
 STATE_TEXT = {"silent": "silent", "not reported": "n/r"}
 MAIN_ACTORS = ("ukraine", "russia", "usa", "eu", "uk", "germany", "france", "china", "turkey", "india", "brazil")
@@ -390,7 +390,7 @@ def diff_map(changes: pd.DataFrame, regions: pd.DataFrame, boundaries: pd.DataFr
                                      "showscale": True,
                                      "colorbar": {"title": "Change B - A<br>(points of<br>region)"}}))
     _map_layout(fig)
-    fig.update_layout(title=title, height=560, margin={"r": CHANGE_BAR_MARGIN})
+    fig.update_layout(title=title, height=560)
     return add_caption(fig, cited, sources, as_of)
 
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..analysis import reconstruction as rec
 from ..conventions import AsOf, cited_by
-from .theme import EXTENDED, OKABE_ITO, add_caption, day_text, fit_height, not_yet_figure
+from .theme import EXTENDED, OKABE_ITO, SIDE_LEGEND, add_caption, day_text, fit_height, not_yet_figure, side_legend_margin
 
 USD_AXIS = "USD billion (current prices)"
 MEASURE_LABELS = {"damage_usd_bn": "Damage", "losses_usd_bn": "Losses", "needs_usd_bn": "Needs"}
@@ -23,7 +23,6 @@ SECTOR_LABELS = {"commerce_industry": "Commerce and industry"}
 UNALLOCATED_COLOUR = "#D9D9D9"
 # Height of the plotting area; the figure grows by its margins, so long captions never squeeze it.
 PLOT_HEIGHT = 400
-RIGHT_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 FUNDING_COMPONENTS = {
     "immobilised_assets": ("Immobilised Russian assets", OKABE_ITO[1]),
     "committed_instruments": ("Committed instruments", OKABE_ITO[5]),
@@ -149,7 +148,7 @@ def sectors_figure(sectors: pd.DataFrame, assessments: pd.DataFrame, measure: st
         title=f"{sector_label(top['sector'])} has the largest {label.lower()} in {latest}: "
               f"{_bn(top[measure])} of {_bn(totals[latest])}",
         xaxis_title="Assessment (ordered by as-of date)", yaxis_title=USD_AXIS,
-        legend={**RIGHT_LEGEND, "traceorder": "reversed"},
+        legend={**SIDE_LEGEND, "traceorder": "reversed"},
     )
     return _captioned(fig, cited_by(rows, shown), sources, _as_of(shown),
                        note="Sources publish only their largest sectors; grey is the rest of the published total.")
@@ -228,7 +227,8 @@ def funding_gap_figure(gap_table: pd.DataFrame, settlement_date, cited: Sequence
         hovertemplate="Gap $%{y:,.0f}bn<extra></extra>",
     ))
     fig.update_layout(barmode="stack", title=_gap_title(gap, settlement_date),
-                      xaxis_title="", yaxis_title=USD_AXIS, legend={**RIGHT_LEGEND, "traceorder": "reversed"})
+                      xaxis_title="", yaxis_title=USD_AXIS, legend={**SIDE_LEGEND, "traceorder": "reversed"},
+                      margin={"r": side_legend_margin(fig)})
     return _captioned(fig, cited, sources, as_of)
 
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..conventions import AsOf
-from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption, not_yet_figure
+from .theme import HEADER_LAYOUT, MENU_PLACE, OKABE_ITO, add_caption, label_margin, not_yet_figure, side_legend_margin
 
 NOTE = ("Scenario magnitudes are assumptions, each with its reasoning in data/scenarios/<name>.yaml; "
         "stances coded per data/stances/CODEBOOK.md. Bars: 80% bands of the kind each result's `band` names: assumption "
@@ -181,6 +181,7 @@ def scenario_profile(results: pd.DataFrame, issues: pd.DataFrame, as_of: AsOf, r
                "autorange": "reversed"},
         height=560, meta={"issue_order": issue_order}, **HEADER_LAYOUT,
     )
+    fig.update_layout(margin={"l": label_margin(issue_names[i] for i in issue_order), "r": side_legend_margin(fig)})
     if len(shown) > 1:
         buttons = [{"label": labels[name], "method": "update",
                     "args": [{"visible": [True] * fixed + [k == index for k in range(len(shown))]},

@@ -18,7 +18,9 @@ from .theme import (
     SIDE_COLOURS,
     add_caption,
     colour_for,
+    label_margin,
     not_yet_figure,
+    side_legend_margin,
     wrap_text,
 )
 
@@ -176,6 +178,7 @@ def _issue_axis(fig: go.Figure, issue_order: list, issue_names: dict) -> None:
         xaxis={"title": "Predicted outcome (0 = Ukraine's maximal demand, 100 = Russia's)", "range": [-3, 103]},
         yaxis={"title": "Settlement issue", "tickvals": list(range(len(issue_order))),
                "ticktext": [issue_names[i] for i in issue_order], "autorange": "reversed"},
+        margin={"l": label_margin(issue_names[i] for i in issue_order)},
     )
 
 
@@ -244,6 +247,7 @@ def _what_if_figure(baseline: pd.DataFrame, variants: dict, issues: pd.DataFrame
             fig.add_trace(trace)
     _issue_axis(fig, issue_order, issue_names)
     fig.update_layout(title=f"What if: {labels[0]}", height=580, meta={"issue_order": issue_order}, **HEADER_LAYOUT)
+    fig.update_layout(margin={"r": side_legend_margin(fig)})
     if len(labels) > 1:
         per_variant = len(MODELS)
         buttons = [{"label": label, "method": "update",

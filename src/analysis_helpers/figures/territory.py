@@ -17,7 +17,17 @@ from ..analysis import territory as terr
 from ..analysis.population import REFERENCE_NOTE as PEOPLE_NOTE
 from ..analysis.territory import to_equal_area
 from ..conventions import NATIONAL_ID, AsOf, as_percent, cited_by
-from .theme import OKABE_ITO, SEQUENTIAL_SHARE, SIDE_COLOURS, add_caption, colour_for, day_text, not_yet_figure, wrap_text
+from .theme import (
+    COLOUR_BAR_MARGIN,
+    OKABE_ITO,
+    SEQUENTIAL_SHARE,
+    SIDE_COLOURS,
+    add_caption,
+    colour_for,
+    day_text,
+    not_yet_figure,
+    wrap_text,
+)
 
 CONTESTED_COLOUR = "#E69F00"
 OTHER_REGIONS = "Other regions"
@@ -97,7 +107,7 @@ def _map_layout(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(**hidden)
     fig.update_yaxes(**hidden, scaleanchor="x", scaleratio=1)
     fig.update_layout(height=680, legend={"y": 1.0, "yanchor": "bottom", "x": 0.3}, hovermode="closest",
-                      plot_bgcolor="white")
+                      plot_bgcolor="white", margin={"r": COLOUR_BAR_MARGIN})
     return fig
 
 

@@ -8,6 +8,7 @@ for positions on a 0-100 scale.
 from __future__ import annotations
 
 import html
+import re
 import zlib
 from collections.abc import Iterable
 
@@ -44,8 +45,11 @@ STANCE_COLOURS = {"accept": "#009E73", "reject": "#CC79A7", "unsure": "#999999"}
 _FONT = "Helvetica Neue, Arial, sans-serif"
 # Charts with a menu above the plot: where the menu sits and the room the header needs.
 MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
-HEADER_LAYOUT = {"margin": {"t": 120, "r": 40},
-                 "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}}
+# A legend right of the plot, top-aligned (its margin: side_legend_margin).
+SIDE_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
+HEADER_LAYOUT = {"margin": {"t": 120, "r": 40}, "legend": SIDE_LEGEND}
+# Right margin (px) that holds a map's colour bar with its title (Chromium draws it in 124 px).
+COLOUR_BAR_MARGIN = 160
 
 
 def colour_for(kind: str, ident: str) -> str:
@@ -174,8 +178,11 @@ def caption_margin(wrapped: str) -> int:
 # here, averages 0.525 over the kit's labels; Arial is narrower).
 _CHARACTER_EM = 0.53
 _TICK_FONT_PX = 13
-# Beside the labels: their padding, and the rotated axis title with its standoff.
-_AXIS_TITLE_PX = 40
+# Beside the labels: their padding, and the rotated axis title with its standoff (short labels
+# are relatively wider: 10 characters take 73 px).
+_AXIS_TITLE_PX = 45
+# Beside a side legend's text: its symbol, padding and the gap from the plot (x = 1.02).
+_LEGEND_SYMBOL_PX = 66
 
 
 def label_margin(labels: Iterable[str]) -> int:
@@ -186,6 +193,15 @@ def label_margin(labels: Iterable[str]) -> int:
     live explorer's redraw. The estimate errs wide; automargin still corrects a narrower guess."""
     widest = max((len(str(label)) for label in labels), default=0)
     return round(widest * _CHARACTER_EM * _TICK_FONT_PX) + _AXIS_TITLE_PX
+
+
+def side_legend_margin(fig: go.Figure) -> int:
+    """Right margin (px) for a `SIDE_LEGEND` listing `fig`'s shown trace names (see `label_margin`:
+    the same estimate, the same reason)."""
+    names = [html.unescape(re.sub(r"<[^>]+>", "", trace.name)) for trace in fig.data
+             if trace.name and trace.showlegend is not False and trace.visible is not False]
+    widest = max((len(name) for name in names), default=0)
+    return round(widest * _CHARACTER_EM * _TICK_FONT_PX) + _LEGEND_SYMBOL_PX
 
 
 def wrap_text(text: str, width: int) -> list[str]:
