@@ -683,10 +683,14 @@ def _censored(months: np.ndarray, ended: np.ndarray):
 
 def kaplan_meier(months: np.ndarray, ended: np.ndarray, level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival at each distinct duration, its pointwise `level` band (log-log) and
-    the number still at risk just before it."""
+    the number still at risk just before it. The band is NaN where the survival is 0 or 1: the
+    log-log transform is undefined there (scipy returns NaN, and says so in a warning that is
+    silenced here because the NaN is the answer, not a fault)."""
     result = _scipy_stats().ecdf(_censored(months, ended))
     sf = result.sf
-    band = sf.confidence_interval(confidence_level=level, method="log-log")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
+        band = sf.confidence_interval(confidence_level=level, method="log-log")
     at_risk = np.array([(months >= t).sum() for t in sf.quantiles])
     return pd.DataFrame({"months": sf.quantiles, "survival": sf.probabilities, "low": band.low.probabilities,
                          "high": band.high.probabilities, "at_risk": at_risk})
