@@ -63,7 +63,7 @@ def test_diff_map_recolours_in_place_for_another_pair():
     fresh = figs.diff_map(proposals.diff("ua-peace-formula", "ru-memorandum-2025"), regions, boundaries, AS_OF,
                           cited=["prop-bi-peace-formula"], sources=sources)
     assert plain(fig) == plain(fresh)  # the bottom margin too: the caption's, not the larger of both
-    assert fig.layout.margin.r == figs.CHANGE_BAR_MARGIN  # the colour bar fits: plotly.js draws it once
+    assert fig.layout.margin.r == theme.COLOUR_BAR_MARGIN  # the colour bar fits: plotly.js draws it once
 
 
 def test_diff_figure_refilled_in_place_equals_a_fresh_one():

@@ -31,15 +31,13 @@ from .theme import (
     day_text,
     label_margin,
     not_yet_figure,
+    recaption,
 )
 
 BUFFER_COLOUR = "#999999"
 STATE_TEXT = {"silent": "silent", "not reported": "n/r"}
 MAIN_ACTORS = ("ukraine", "russia", "usa", "eu", "uk", "germany", "france", "china", "turkey", "india", "brazil")
 CHANGE_SCALE = "RdBu_r"
-# Right margin of the diff map that holds its colour bar (158 px drawn in Chromium): plotly.js
-# then need not widen the margin and draw the bar a second time on every redraw.
-CHANGE_BAR_MARGIN = 160
 MIN_ISSUES_FOR_FINDING = 3
 
 
@@ -341,9 +339,7 @@ def update_diff_figure(fig: go.Figure, changes: pd.DataFrame, title_a: str, titl
         title += f"; {len(open_issues)} issue{'s' if len(open_issues) > 1 else ''} left open by one text"
     fig.layout.title.text = title
     fig.layout.margin.l = max(230, label_margin(issue.name for issue in issues))
-    fig.layout.margin.b = None  # the new caption's (add_caption only widens it)
-    fig.layout.annotations = ()
-    return add_caption(fig, cited, sources, as_of, note=DIFF_NOTE)
+    return recaption(fig, cited, sources, as_of, note=DIFF_NOTE)
 
 
 def _diff_map_values(changes: pd.DataFrame, regions: pd.DataFrame,
@@ -407,9 +403,7 @@ def update_diff_map(fig: go.Figure, changes: pd.DataFrame, regions: pd.DataFrame
         if trace.text != text:
             trace.text = text
     fig.layout.title.text = title
-    fig.layout.margin.b = None  # the new caption's (add_caption only widens it)
-    fig.layout.annotations = ()
-    return add_caption(fig, cited, sources, as_of)
+    return recaption(fig, cited, sources, as_of)
 
 
 PAX_LABELS = {"Ce": "Ceasefire (Ce)", "SsrGua": "Security, general (SsrGua)", "StBor": "Borders (StBor)",

@@ -26,6 +26,7 @@ from .theme import (
     colour_for,
     day_text,
     not_yet_figure,
+    recaption,
     wrap_text,
 )
 
@@ -384,8 +385,7 @@ def update_line_map(fig: go.Figure, name: str, share: pd.Series, regions: pd.Dat
         for trace, colour, text in zip(fig.data, colours, texts, strict=False):  # region traces come first
             trace.update(fillcolor=colour, text=text)
         fig.layout.title.text = _line_title(name, share, regions)
-        fig.layout.annotations = fig.layout.annotations[:-1]
-    return add_caption(fig, cited, sources, as_of)
+    return recaption(fig, cited, sources, as_of)
 
 
 def lines_explorer_report(lines: Mapping[str, pd.Series], regions: pd.DataFrame, boundaries: pd.DataFrame,

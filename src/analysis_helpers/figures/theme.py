@@ -48,7 +48,8 @@ MENU_PLACE = {"x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"}
 # A legend right of the plot, top-aligned (its margin: side_legend_margin).
 SIDE_LEGEND = {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
 HEADER_LAYOUT = {"margin": {"t": 120, "r": 40}, "legend": SIDE_LEGEND}
-# Right margin (px) that holds a map's colour bar with its title (Chromium draws it in 124 px).
+# Right margin (px) that holds a map's colour bar with its title (automargin widened the maps'
+# margins to 154-158 px in Chromium).
 COLOUR_BAR_MARGIN = 160
 
 
@@ -161,6 +162,16 @@ def add_caption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_
     meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
     fig.update_layout(margin={"b": bottom}, meta={**meta, "sources": _records_of(rows)})
     return fig
+
+
+def recaption(fig: go.Figure, cited: Iterable[str], sources: pd.DataFrame, as_of: AsOf,
+              note: str | None = None) -> go.Figure:
+    """Replace the caption of a figure refilled in place for other rows (a live explorer's redraw):
+    the old caption (the last annotation: `add_caption` adds it last) goes, and the bottom margin
+    is the new caption's, as in a figure built afresh (`add_caption` alone only ever widens it)."""
+    fig.layout.annotations = fig.layout.annotations[:-1]
+    fig.layout.margin.b = None
+    return add_caption(fig, cited, sources, as_of, note=note)
 
 
 def fit_height(fig: go.Figure, plot_height: int) -> go.Figure:
